@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up, load the demo on the embedded default (SQLite, eager tasks), serve
+#   make test   set up and run the checks and the test suite against PostgreSQL and Redis
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/factcheck
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# The embedded default: no DATABASE_URL and no REDIS_URL, whatever the shell has set.
+demo: setup
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	@echo "Open http://$(HOST):$(PORT)/admin/ and log in as reviewer or editor."
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=factcheck.test_settings DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/pipeline.py

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Publisher(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, unique=True, help_text="e.g. themoscowtimes.com")
+    homepage = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Feed(models.Model):
+    class Result(models.TextChoices):
+        NEVER = "never", "Never polled"
+        OK = "ok", "New entries"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        ERROR = "error", "Error"
+
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.ForeignKey(Publisher, null=True, blank=True, on_delete=models.SET_NULL)
+    enabled = models.BooleanField(default=True)
+    interval_seconds = models.PositiveIntegerField(default=900)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=20, choices=Result.choices, default=Result.NEVER)
+    last_error = models.TextField(blank=True)
+    last_entry_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_seconds__gte=60), name="feed_interval_at_least_a_minute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        EXTRACTED = "extracted", "Extracted"
+        FAILED = "failed", "Failed"
+        DUPLICATE = "duplicate", "Duplicate content"
+
+    class Source(models.TextChoices):
+        FEED = "feed", "Feed"
+        URL = "url", "URL"
+        PUSH = "push", "Pushed"
+        FILE = "file", "File"
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML"
+        TEXT = "text", "Plain text"
+
+    url = models.URLField(max_length=2000, blank=True, help_text="The URL as it was given.")
+    canonical_url = models.URLField(max_length=2000, blank=True, db_index=True)
+    publisher = models.ForeignKey(Publisher, null=True, blank=True, on_delete=models.SET_NULL)
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # The input exactly as received, so a failed extraction can be retried later.
+    raw = models.BinaryField(blank=True, default=b"")
+    raw_format = models.CharField(max_length=10, choices=Format.choices)
+    raw_hash = models.CharField(max_length=64, unique=True)
+    raw_size = models.PositiveIntegerField(default=0)
+    given_title = models.CharField(max_length=1000, blank=True)
+
+    title = models.CharField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    site_name = models.CharField(max_length=300, blank=True)
+    clean_text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    skip_reason = models.CharField(max_length=300, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_version"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    pipeline_version = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canonical_url", "version"],
+                condition=~Q(canonical_url=""),
+                name="article_one_row_per_url_version",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="article_failure_has_error"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.given_title or self.url or f"Article {self.pk}"
+
+
+class Claim(models.Model):
+    class Type(models.TextChoices):
+        QUANTITY = "quantity", "Quantity"
+        QUOTE = "quote", "Quote"
+        PREDICTION = "prediction", "Prediction"
+        COMPARISON = "comparison", "Comparison"
+        EVENT = "event", "Event"
+        STATEMENT = "statement", "Statement"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="Character offset in the article's clean text.")
+    end = models.PositiveIntegerField()
+    context = models.TextField(blank=True)
+    score = models.FloatField()
+    speaker = models.CharField(max_length=300, blank=True, db_index=True)
+    attribution = models.CharField(max_length=30, blank=True)
+    claim_type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
+    reasons = models.JSONField(default=list, blank=True)
+    model_version = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start"], name="claim_once_per_position"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="claim_score_is_probability"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:120]

@@ -1,0 +1,53 @@
+"""The whole pipeline from a cleaned document to scored, attributed claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claims.pipeline.attribution import attribute
+from claims.pipeline.claim_types import claim_type
+from claims.pipeline.scoring import Scorer
+from claims.pipeline.sentences import split_sentences
+from claims.pipeline.types import Claim, Document, Extraction, Sentence
+
+# Sentences shorter than this carry no checkable statement ("He agreed.").
+MIN_CLAIM_WORDS = 5
+CONTEXT_SENTENCES = 1
+
+
+def _context(text: str, sentences: Sequence[Sentence], index: int) -> str:
+    first = sentences[max(0, index - CONTEXT_SENTENCES)]
+    last = sentences[min(len(sentences) - 1, index + CONTEXT_SENTENCES)]
+    return text[first.start : last.end]
+
+
+def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extraction:
+    """Split, score and attribute every sentence; keep those at or above `threshold`."""
+    if not document.is_article:
+        return Extraction(document=document, notes=(f"skipped: {document.skip_reason}",))
+    sentences = tuple(split_sentences(document.text))
+    if not sentences:
+        return Extraction(document=document, notes=("no sentences",))
+    scores = scorer.score([s.text for s in sentences])
+    attributions = attribute(document.text, sentences)
+    claims = []
+    for index, (sentence, score, who) in enumerate(
+        zip(sentences, scores, attributions, strict=True)
+    ):
+        if score.probability < threshold or len(sentence.text.split()) < MIN_CLAIM_WORDS:
+            continue
+        claims.append(
+            Claim(
+                text=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                context=_context(document.text, sentences, index),
+                score=round(score.probability, 4),
+                speaker=who.speaker if who else "",
+                attribution_kind=who.kind if who else "",
+                claim_type=claim_type(sentence.text, who),
+                reasons=score.reasons,
+                model_version=scorer.version,
+            )
+        )
+    return Extraction(document=document, sentences=sentences, claims=tuple(claims))

@@ -1,0 +1,138 @@
+"""Run the pipeline on a stored article and save its claims and queue entries."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from claims.models import Article, Claim
+from claims.pipeline.errors import ExtractionError
+from claims.pipeline.extract import extract_claims
+from claims.pipeline.inputs import document_from_input
+from claims.pipeline.scoring import Scorer, load_scorer
+from claims.pipeline.types import Extraction
+from reviews.services import review_items_create
+
+logger = logging.getLogger(__name__)
+
+# Bumped when a change to the pipeline means stored extractions are stale.
+PIPELINE_VERSION = "1"
+
+
+def scorer_get() -> Scorer:
+    return load_scorer()
+
+
+def pipeline_version() -> str:
+    return f"pipeline-{PIPELINE_VERSION}+{scorer_get().version}"
+
+
+def article_extract(*, article_id: int) -> Article:
+    """Extract an article's claims and queue them; a second run changes nothing."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if article.status != Article.Status.RECEIVED:
+            return article
+        article.attempts += 1
+        try:
+            extraction = _run_pipeline(article)
+        except ExtractionError as exc:
+            _fail(article, str(exc))
+            return article
+        _store(article, extraction)
+    return article
+
+
+def article_mark_failed(*, article_id: int, error: str) -> None:
+    """Record an unexpected failure so the article shows it and can be retried."""
+    Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
+        status=Article.Status.FAILED, error=error[:5000]
+    )
+
+
+def _run_pipeline(article: Article) -> Extraction:
+    raw = bytes(article.raw)
+    limit = settings.FACTCHECK_MAX_INPUT_BYTES
+    if len(raw) > limit:
+        raise ExtractionError(
+            f"the input is {len(raw) / 1_048_576:.1f} MiB, above the {limit / 1_048_576:.1f} MiB "
+            "limit (FACTCHECK_MAX_INPUT_BYTES); raise the limit and retry to process it"
+        )
+    document = document_from_input(
+        raw, article.raw_format, url=article.url, title=article.given_title
+    )
+    return extract_claims(document, scorer_get(), settings.FACTCHECK_CLAIM_THRESHOLD)
+
+
+def _fail(article: Article, error: str) -> None:
+    article.status = Article.Status.FAILED
+    article.error = error
+    article.save(update_fields=["status", "error", "attempts"])
+
+
+def _parse_published(value: str) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value[:10])
+        if day is None:
+            return None
+        parsed = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.utc)
+    return parsed
+
+
+def _store(article: Article, extraction: Extraction) -> None:
+    document = extraction.document
+    article.title = (document.title or article.given_title)[:1000]
+    article.byline = document.byline[:500]
+    article.published_at = _parse_published(document.published)
+    article.language = document.language[:10]
+    article.site_name = document.site_name[:300]
+    article.clean_text = document.text
+    article.content_hash = hashlib.sha256(" ".join(document.text.split()).encode()).hexdigest()
+    article.skip_reason = document.skip_reason[:300]
+    article.pipeline_version = pipeline_version()[:100]
+    article.extracted_at = timezone.now()
+    article.error = ""
+    twin = (
+        Article.objects.filter(content_hash=article.content_hash, status=Article.Status.EXTRACTED)
+        .exclude(pk=article.pk)
+        .order_by("pk")
+        .first()
+    )
+    if twin is not None:
+        # Same text under another URL, or an unchanged re-fetch: keep the record, no new claims.
+        article.status = Article.Status.DUPLICATE
+        article.duplicate_of = twin
+        article.save()
+        return
+    article.status = Article.Status.EXTRACTED
+    article.save()
+    claims = Claim.objects.bulk_create(
+        [
+            Claim(
+                article=article,
+                text=claim.text,
+                start=claim.start,
+                end=claim.end,
+                context=claim.context,
+                score=claim.score,
+                speaker=claim.speaker[:300],
+                attribution=claim.attribution_kind,
+                claim_type=claim.claim_type,
+                reasons=list(claim.reasons),
+                model_version=claim.model_version,
+            )
+            for claim in extraction.claims
+        ]
+    )
+    review_items_create(claims=claims)

@@ -1,0 +1,122 @@
+"""Feeds: their beat schedules and conditional polling."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import feedparser
+from django.db import transaction
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from claims.models import Article, Feed
+from claims.pipeline.urls import canonicalize_url
+from claims.services.fetch import FetchError, http_fetch
+
+logger = logging.getLogger(__name__)
+
+FEED_POLL_TASK = "claims.tasks.feed_poll"
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8"
+
+
+@dataclass(frozen=True)
+class PollResult:
+    feed_id: int
+    result: str
+    new_urls: tuple[str, ...] = ()
+    error: str = ""
+
+
+def _schedule_name(feed: Feed) -> str:
+    return f"poll feed {feed.pk}"
+
+
+def feed_save(*, feed: Feed) -> Feed:
+    """Save a feed and keep its Celery beat schedule (editable in admin) in step with it."""
+    with transaction.atomic():
+        feed.full_clean()
+        feed.save()
+        schedule, _ = IntervalSchedule.objects.get_or_create(
+            every=feed.interval_seconds, period=IntervalSchedule.SECONDS
+        )
+        PeriodicTask.objects.update_or_create(
+            name=_schedule_name(feed),
+            defaults={
+                "task": FEED_POLL_TASK,
+                "interval": schedule,
+                "args": json.dumps([feed.pk]),
+                "enabled": feed.enabled,
+                "description": f"Poll {feed.url}",
+            },
+        )
+    return feed
+
+
+def feed_delete(*, feed: Feed) -> None:
+    with transaction.atomic():
+        PeriodicTask.objects.filter(name=_schedule_name(feed)).delete()
+        feed.delete()
+
+
+def feed_poll(*, feed_id: int) -> PollResult:
+    """Fetch a feed with a conditional GET and enqueue a fetch for every new entry."""
+    feed = Feed.objects.get(pk=feed_id)
+    headers = {"Accept": FEED_ACCEPT}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    feed.last_polled_at = timezone.now()
+    try:
+        response = http_fetch(feed.url, headers=headers)
+    except FetchError as exc:
+        return _poll_failed(feed, str(exc))
+    if response.status == 304:
+        feed.last_result = Feed.Result.NOT_MODIFIED
+        feed.last_error = ""
+        feed.save(update_fields=["last_polled_at", "last_result", "last_error"])
+        return PollResult(feed.pk, feed.last_result)
+    parsed = feedparser.parse(response.content)
+    if parsed.bozo and not parsed.entries:
+        reason = getattr(parsed, "bozo_exception", "") or "no entries"
+        return _poll_failed(feed, f"not a valid RSS or Atom feed: {reason}")
+    links = [entry.get("link", "") for entry in parsed.entries]
+    new_urls = _unseen([link for link in links if link.startswith(("http://", "https://"))])
+    with transaction.atomic():
+        feed.etag = response.headers.get("ETag", "")[:500]
+        feed.last_modified = response.headers.get("Last-Modified", "")[:100]
+        feed.last_result = Feed.Result.OK
+        feed.last_error = ""
+        feed.last_entry_count = len(parsed.entries)
+        if not feed.title:
+            feed.title = parsed.feed.get("title", "")[:300]
+        feed.save()
+        _enqueue_fetches(new_urls, feed.pk)
+    return PollResult(feed.pk, feed.last_result, tuple(new_urls))
+
+
+def _unseen(urls: list[str]) -> list[str]:
+    canonical = {canonicalize_url(url): url for url in urls}
+    known = set(
+        Article.objects.filter(canonical_url__in=list(canonical)).values_list(
+            "canonical_url", flat=True
+        )
+    )
+    return [url for key, url in canonical.items() if key not in known]
+
+
+def _enqueue_fetches(urls: list[str], feed_id: int) -> None:
+    from claims.tasks import article_fetch
+
+    for url in urls:
+        transaction.on_commit(lambda url=url: article_fetch.delay(url, feed_id))
+
+
+def _poll_failed(feed: Feed, error: str) -> PollResult:
+    logger.warning("feed %s failed: %s", feed.pk, error)
+    feed.last_result = Feed.Result.ERROR
+    feed.last_error = error
+    feed.save(update_fields=["last_polled_at", "last_result", "last_error"])
+    return PollResult(feed.pk, feed.last_result, error=error)

@@ -1,0 +1,80 @@
+"""Articles from files: .txt (title on the first line), .html, and .json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claims.models import Article
+from claims.pipeline.inputs import guess_format
+from claims.services.ingest import Received, article_receive
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
+
+
+class InputFileError(ValueError):
+    """A file that cannot be read as articles; the message says why."""
+
+
+def article_ingest_file(*, path: Path) -> list[Received]:
+    """Receive every article a file holds (a .json/.jsonl file may hold several)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read: {exc.strerror}") from exc
+    if path.suffix.lower() in (".json", ".jsonl"):
+        return [article_receive(**fields) for fields in json_articles(data, name=str(path))]
+    fmt = guess_format(path.name, head=data[:1024])
+    return [article_receive(raw=data, fmt=fmt, source=Article.Source.FILE)]
+
+
+def json_articles(data: bytes, *, name: str) -> list[dict]:
+    """Parse a JSON object, a list of objects, or JSON lines into article fields.
+
+    Each object has `html` or `text`, and optionally `url` and `title`.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{name}: JSON must be UTF-8") from exc
+    try:
+        parsed = json.loads(text)
+        items = parsed if isinstance(parsed, list) else [parsed]
+    except json.JSONDecodeError:
+        try:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{name}: not JSON or JSON lines: {exc}") from exc
+    return [_article_fields(item, f"{name}[{index}]") for index, item in enumerate(items)]
+
+
+def _article_fields(item: object, where: str) -> dict:
+    if not isinstance(item, dict):
+        raise InputFileError(f"{where}: expected an object with 'html' or 'text'")
+    html, text = item.get("html"), item.get("text")
+    body = html if html is not None else text
+    if not isinstance(body, str):
+        raise InputFileError(f"{where}: needs a string 'html' or 'text' field")
+    for key in ("url", "title"):
+        if key in item and not isinstance(item[key], str):
+            raise InputFileError(f"{where}: '{key}' must be a string")
+    return {
+        "raw": body.encode("utf-8"),
+        "fmt": Article.Format.HTML if html is not None else Article.Format.TEXT,
+        "source": Article.Source.FILE,
+        "url": item.get("url", ""),
+        "title": item.get("title", ""),
+    }
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, and the supported files inside any directory given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real services, never the embedded defaults."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from factcheck.settings import *  # noqa: E402,F403
+from factcheck.settings import DATABASES, REDIS_URL  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("The tests run against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

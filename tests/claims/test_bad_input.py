@@ -1,0 +1,163 @@
+"""Bad input becomes a clear, retryable error on a record: never a crash, never a loss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from claims import services
+from claims.models import Article, Feed
+from tests.conftest import CeleryWorker, LocalWebServer, Route, wait_until
+
+GOOD_TEXT = (
+    "Harbour fees to double\n\n"
+    "The port authority said on Friday that docking fees will double from 400 to 800 dollars "
+    "a day in March. \u201cThe increase pays for dredging the channel,\u201d port director "
+    "Ana Silva told reporters."
+).encode()
+
+
+def _receive(raw: bytes, fmt: str = "text") -> Article:
+    received = services.article_receive(raw=raw, fmt=fmt, source=Article.Source.PUSH)
+    return services.article_extract(article_id=received.article.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "fmt", "message"),
+    [
+        (b"", "text", "empty"),
+        (b"   \n\t  ", "text", "empty"),
+        (bytes(range(256)) * 40, "text", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 500, "html", "binary"),
+        (b"<html><head><title>Nothing</title></head><body></body></html>", "html", "no article"),
+    ],
+)
+def test_unusable_input_is_kept_as_a_failed_article_with_the_reason(
+    raw: bytes, fmt: str, message: str
+) -> None:
+    article = _receive(raw, fmt)
+
+    assert article.status == Article.Status.FAILED
+    assert message in article.error
+    assert bytes(Article.objects.get(pk=article.pk).raw) == raw
+
+
+@pytest.mark.django_db
+def test_text_in_a_legacy_encoding_is_decoded_not_mangled() -> None:
+    raw = (
+        "Caf\u00e9 prices rise\n\nThe price of a caf\u00e9 cr\u00e8me in M\u00fcnster rose by "
+        "12 percent to 3.40 euros last year, the city\u2019s statistics office said."
+    ).encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+    article = _receive(raw)
+
+    assert article.status == Article.Status.EXTRACTED
+    assert "caf\u00e9 cr\u00e8me in M\u00fcnster" in article.clean_text
+
+
+@pytest.mark.django_db
+def test_a_twenty_megabyte_input_is_refused_but_kept_for_a_retry() -> None:
+    raw = GOOD_TEXT + b" filler" * (20 * 1024 * 1024 // 7)
+
+    article = _receive(raw)
+
+    assert article.status == Article.Status.FAILED
+    assert "FACTCHECK_MAX_INPUT_BYTES" in article.error
+    assert Article.objects.get(pk=article.pk).raw_size == len(raw)
+    with override_settings(FACTCHECK_MAX_INPUT_BYTES=32 * 1024 * 1024):
+        services.article_retry(article_id=article.pk)
+        article = services.article_extract(article_id=article.pk)
+    assert article.status == Article.Status.EXTRACTED
+
+
+@pytest.mark.django_db
+def test_truncated_html_is_extracted_as_far_as_it_goes() -> None:
+    html = (
+        "<html lang='en'><head><title>Harbour fees to double</title></head><body><article>"
+        "<h1>Harbour fees to double</h1><p>The port authority said on Friday that docking fees "
+        "will double from 400 to 800 dollars a day in March, the first rise since 2011.</p>"
+        "<p>Port director Ana Silva said the increase pays for dredging the chan"
+    ).encode()
+
+    article = _receive(html, "html")
+
+    assert article.status == Article.Status.EXTRACTED
+    assert "docking fees will double" in article.clean_text
+
+
+@pytest.mark.django_db
+def test_a_feed_that_is_not_xml_records_an_error(web: LocalWebServer) -> None:
+    web.routes["/feed"] = Route(b"this is not a feed {", content_type="text/plain")
+    feed = services.feed_save(feed=Feed(url=web.url("/feed")))
+
+    result = services.feed_poll(feed_id=feed.pk)
+
+    feed.refresh_from_db()
+    assert result.result == feed.last_result == Feed.Result.ERROR
+    assert "not a valid RSS or Atom feed" in feed.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "message", "retryable"),
+    [
+        (Route(b"gone", status=404), "HTTP 404", False),
+        (Route(b"oops", status=500), "HTTP 500", True),
+        (Route(b"<p>slow</p>", delay=2.0), "timed out", True),
+    ],
+)
+@override_settings(FACTCHECK_FETCH_TIMEOUT=0.5)
+def test_a_url_that_fails_is_kept_as_a_failed_article(
+    web: LocalWebServer, route: Route, message: str, retryable: bool
+) -> None:
+    web.routes["/page"] = route
+
+    received = services.article_fetch(url=web.url("/page"))
+    again = services.article_fetch(url=web.url("/page"))
+
+    assert received.article.status == Article.Status.FAILED
+    assert message in received.article.error
+    assert received.retryable is retryable
+    assert again.article.pk == received.article.pk, "a retried fetch updates the same record"
+
+
+@pytest.mark.django_db
+@override_settings(FACTCHECK_FETCH_MAX_BYTES=1024)
+def test_a_page_over_the_size_cap_is_not_downloaded_whole(web: LocalWebServer) -> None:
+    web.routes["/big"] = Route(b"<p>" + b"x" * 10_000 + b"</p>")
+
+    received = services.article_fetch(url=web.url("/big"))
+
+    assert received.article.status == Article.Status.FAILED
+    assert "FACTCHECK_FETCH_MAX_BYTES" in received.article.error
+
+
+@pytest.mark.django_db
+@override_settings(FACTCHECK_FETCH_MAX_REDIRECTS=2)
+def test_redirect_loops_are_cut_short(web: LocalWebServer) -> None:
+    web.routes["/loop"] = Route(b"", status=302, headers={"Location": "/loop"})
+
+    received = services.article_fetch(url=web.url("/loop"))
+
+    assert "more than 2 redirects" in received.article.error
+
+
+@pytest.mark.celery_worker
+def test_the_worker_survives_bad_input_and_goes_on_working(
+    celery_worker: CeleryWorker, tmp_path: Path
+) -> None:
+    bad = [b"", bytes(range(256)) * 40, b"<html><body></body></html>"]
+    for raw in bad:
+        services.article_receive(raw=raw, fmt="html", source=Article.Source.PUSH)
+    good = services.article_receive(raw=GOOD_TEXT, fmt="text", source=Article.Source.PUSH)
+
+    wait_until(lambda: not Article.objects.filter(status=Article.Status.RECEIVED).exists())
+
+    assert Article.objects.get(pk=good.article.pk).status == Article.Status.EXTRACTED
+    assert Article.objects.filter(status=Article.Status.FAILED).count() == len(bad)
+    assert celery_worker.process.poll() is None
