@@ -64,7 +64,7 @@ def document_from_input(
         from claims.pipeline.text import document_from_text
 
         document = document_from_text(text, title=title)
-    if not document.text.strip():
+    if document.is_article and not document.text.strip():
         raise ExtractionError("no article text could be found in the input")
     return document
 

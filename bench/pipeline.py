@@ -1,0 +1,105 @@
+"""Pure pipeline speed on one core: articles a second and the cost of each stage.
+
+    .venv/bin/python bench/pipeline.py [--articles DIR] [--rounds N]
+
+Reads the sample articles beside the project (../shared/samples/articles) and pads each to
+about 600 words with its own paragraphs, the size the target is set for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from claims.pipeline.attribution import attribute  # noqa: E402
+from claims.pipeline.claim_types import claim_type  # noqa: E402
+from claims.pipeline.extract import extract_claims  # noqa: E402
+from claims.pipeline.scoring import load_scorer  # noqa: E402
+from claims.pipeline.sentences import split_sentences  # noqa: E402
+from claims.pipeline.text import document_from_text  # noqa: E402
+
+TARGET_WORDS = 600
+
+
+def articles(directory: Path) -> list[str]:
+    texts = []
+    for path in sorted(directory.glob("*.txt")):
+        lines = path.read_text().splitlines()
+        title, body = lines[0], [line for line in lines[1:] if line.strip()]
+        words, padded = 0, []
+        while words < TARGET_WORDS:
+            for line in body:
+                padded.append(line)
+                words += len(line.split())
+                if words >= TARGET_WORDS:
+                    break
+        texts.append(title + "\n\n" + "\n\n".join(padded))
+    return texts
+
+
+def timed(label: str, fn: Callable[[], object], rounds: int, items: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    per_item_ms = statistics.median(samples) / items * 1000
+    print(f"  {label:<28} {per_item_ms:8.3f} ms/article")
+    return per_item_ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--articles", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
+    )
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    args = parser.parse_args()
+
+    texts = articles(args.articles)
+    if not texts:
+        sys.exit(f"no .txt articles in {args.articles}")
+    words = statistics.mean(len(t.split()) for t in texts)
+    load_start = time.perf_counter()
+    scorer = load_scorer()
+    load_ms = (time.perf_counter() - load_start) * 1000
+    documents = [document_from_text(t) for t in texts]
+    sentences = [split_sentences(d.text) for d in documents]
+    n = len(texts)
+    print(f"{n} articles of {words:.0f} words on average; scorer {scorer.version}")
+    print(f"model load: {load_ms:.0f} ms")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    print("per stage (median of rounds):")
+    clean = timed("clean text", lambda: [document_from_text(t) for t in texts], args.rounds, n)
+    split = timed("split sentences", lambda: [split_sentences(d.text) for d in documents],
+                  args.rounds, n)
+    score = timed("score sentences",
+                  lambda: [scorer.score([s.text for s in ss]) for ss in sentences], args.rounds, n)
+    attr = timed("attribute speakers",
+                 lambda: [attribute(d.text, ss) for d, ss in zip(documents, sentences)],
+                 args.rounds, n)
+    kind = timed("claim types",
+                 lambda: [[claim_type(s.text, None) for s in ss] for ss in sentences],
+                 args.rounds, n)
+    whole = timed(
+        "whole pipeline",
+        lambda: [extract_claims(document_from_text(t), scorer, args.threshold) for t in texts],
+        args.rounds, n,
+    )
+    print(f"sum of stages: {clean + split + score + attr + kind:.3f} ms/article")
+    print(f"throughput: {1000 / whole:.0f} articles/second on one core")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.pipeline.extract import extract_claims
+from claims.pipeline.scoring import ModelLoadError, load_scorer
+
+
+class Command(BaseCommand):
+    help = "Measure a part of the pipeline against labelled data; the last line is JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        targets = parser.add_subparsers(dest="target", required=True)
+        extraction = targets.add_parser(
+            "extraction", help="title accuracy, body text F1 and claims in body on HTML pages"
+        )
+        extraction.add_argument(
+            "--dir", required=True, type=Path, help="folder of NAME/source.html, expected.html"
+        )
+        extraction.add_argument("--threshold", type=float, default=None)
+        checkworthiness = targets.add_parser(
+            "checkworthiness", help="precision, recall and F1 of the Yes class on a TSV"
+        )
+        checkworthiness.add_argument("--tsv", required=True, type=Path)
+        checkworthiness.add_argument("--threshold", type=float, default=None)
+        checkworthiness.add_argument(
+            "--jsonl", action="store_true", help="also print every sentence's score"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            scorer = load_scorer()
+        except ModelLoadError as exc:
+            raise CommandError(str(exc)) from exc
+        threshold = options["threshold"]
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise CommandError("--threshold must lie between 0 and 1")
+        if options["target"] == "extraction":
+            lines = self._extraction(options["dir"], scorer, threshold)
+        else:
+            lines = self._checkworthiness(options["tsv"], scorer, threshold, options["jsonl"])
+        for line in lines:
+            self.stdout.write(line)
+
+    def _extraction(self, directory: Path, scorer: Any, threshold: float | None) -> list[str]:
+        from claims.evaluation.extraction import evaluate_extraction, render_report
+
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a directory")
+        cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
+        report = evaluate_extraction(
+            directory, lambda document: extract_claims(document, scorer, cutoff).claims
+        )
+        return render_report(report)
+
+    def _checkworthiness(
+        self, tsv: Path, scorer: Any, threshold: float | None, jsonl: bool
+    ) -> list[str]:
+        from claims.evaluation.checkworthiness import (
+            evaluate_checkworthiness,
+            read_checkthat_tsv,
+            render_checkworthiness,
+        )
+
+        if not tsv.is_file():
+            raise CommandError(f"{tsv} is not a file")
+        try:
+            rows = read_checkthat_tsv(tsv)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
+        result = evaluate_checkworthiness(rows, scorer, cutoff)
+        return render_checkworthiness(result, per_sentence=jsonl)

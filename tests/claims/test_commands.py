@@ -1,0 +1,113 @@
+"""The management commands newsroom engineers run by hand."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from claims.models import Article, Claim
+from reviews.models import ReviewItem
+from tests.paths import CORPUS, SAMPLE_ARTICLES
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_extract_prints_one_json_object_a_claim_and_stores_nothing() -> None:
+    samples = sorted(SAMPLE_ARTICLES.glob("*.txt"))
+
+    output = _run("extract", *map(str, samples), "--format", "jsonl")
+
+    rows = [json.loads(line) for line in output.splitlines()]
+    assert len(rows) >= 15
+    assert {row["article"] for row in rows} == {str(p) for p in samples}
+    for row in rows:
+        assert set(row) == {"article", "text", "start", "end", "score", "speaker", "type", "reasons"}
+        text = Path(row["article"]).read_text()
+        assert 0 <= row["start"] < row["end"] and 0 <= row["score"] <= 1
+        assert row["text"].split()[0] in text
+
+
+def test_extract_threshold_filters_claims() -> None:
+    sample = str(sorted(SAMPLE_ARTICLES.glob("*.txt"))[0])
+
+    everything = _run("extract", sample, "--threshold", "0")
+    strict = _run("extract", sample, "--threshold", "0.99")
+
+    assert len(strict.splitlines()) < len(everything.splitlines())
+
+
+def test_extract_reports_a_missing_file() -> None:
+    with pytest.raises(CommandError, match="no such file"):
+        _run("extract", "/nonexistent/article.txt")
+
+
+@pytest.mark.django_db
+def test_ingest_reads_text_html_and_json_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Bridge repairs delayed\n\nThe city said on Monday that repairs to the Elm Street "
+        "bridge will cost 14 million dollars, twice the original estimate."
+    )
+    (tmp_path / "b.json").write_text(
+        json.dumps(
+            [
+                {"title": "Rates rise", "text": "The central bank raised its main rate to 4.5 "
+                 "percent on Thursday, the highest level since 2008."},
+                {"url": "https://news.example/x", "html": "<html><body><article><h1>X</h1><p>"
+                 "The mayor said that 3,000 new homes were finished in 2025, a record.</p>"
+                 "</article></body></html>"},
+            ]
+        )
+    )
+
+    output = _run("ingest", str(tmp_path), "--no-progress")
+
+    assert "3 new" in output
+    assert Article.objects.count() == 3
+    assert Article.objects.get(raw_format="html").canonical_url == "https://news.example/x"
+    assert _run("ingest", str(tmp_path), "--no-progress").count("already stored") == 1
+    assert Article.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_ingest_refuses_a_bad_json_file_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text('{"title": 3}')
+    (tmp_path / "good.txt").write_text("Title\n\nThe council cut the budget by 5 percent in 2025.")
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "needs a string 'html' or 'text'" in err.getvalue()
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
+    first = _run("demo", "--password", "pw-for-test")
+    claims = Claim.objects.count()
+    second = _run("demo", "--password", "pw-for-test")
+
+    assert "password: pw-for-test" in first and "password: pw-for-test" in second
+    assert Article.objects.filter(status=Article.Status.EXTRACTED).count() >= 4
+    assert ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count() >= 8
+    assert Claim.objects.count() == claims
+    for username in ("reviewer", "editor"):
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and user.check_password("pw-for-test")
+
+
+def test_evaluate_extraction_meets_the_targets_on_the_corpus() -> None:
+    output = _run("evaluate", "extraction", "--dir", str(CORPUS / "html"))
+
+    result = json.loads(output.splitlines()[-1])
+    assert result["title_accuracy"] >= 0.9
+    assert result["text_f1"] >= 0.9
+    assert result["claims_in_body"] >= 0.95
