@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from claims.pipeline.attribution import attribute
+from claims.pipeline.sentences import split_sentences
+from claims.pipeline.text import document_from_text
+from claims.pipeline.types import Attribution
+from tests.paths import SAMPLE_ARTICLES
+
+PESKOV = "Dmitry Peskov"
+FT = "Financial Times"
+
+# Every quote and reported statement in the sample articles: (article, a few words of the
+# sentence, who said or reported it). Article 003 spells the Ukrainian president "Vladimir".
+SPEAKERS = [
+    ("000", "ditch its expansion plans", "Politico"),
+    ("000", "back-channel talks", PESKOV),
+    ("000", "citing two national security experts", "Politico"),
+    ("000", "how much Ukrainian territory", "Politico"),
+    ("000", "this is not true", PESKOV),
+    ("000", "do not maintain any contact", PESKOV),
+    ("000", "within 24 hours if elected", "Donald Trump"),
+    ("000", "developed a roadmap", "Reuters"),
+    ("000", "put on hold", "Reuters"),
+    ("000", "value of any plan", PESKOV),
+    ("000", "prepared to initiate peace talks", "Vladimir Putin"),
+    ("000", "internationally recognized", "Vladimir Putin"),
+    ("000", "terms are unacceptable", "Donald Trump"),
+    ("001", "denied reports that", "Kremlin"),
+    ("001", "put out feelers", "Bloomberg"),
+    ("001", "would not oppose", "Bloomberg"),
+    ("001", "false information", PESKOV),
+    ("001", "open for negotiations", PESKOV),
+    ("001", "by diplomatic means", PESKOV),
+    ("001", "till we reach our goals", PESKOV),
+    ("001", "full withdrawal of Russian troops", "Volodymyr Zelensky"),
+    ("001", "regain momentum", "New York Times"),
+    ("001", "last five years", "Nikkei"),
+    ("002", "a report from Financial Times", FT),
+    ("002", "hours of taking office", "Donald Trump"),
+    ("002", "at the current front line", FT),
+    ("002", "the Times reported", FT),
+    ("002", "Crimean Peninsula", FT),
+    ("002", "would not cede any territory", "Volodymyr Zelensky"),
+    ("002", "any proposals from", "Volodymyr Zelensky"),
+    ("002", "European peacekeeping force", FT),
+    ("002", "pull back on demands", FT),
+    ("003", "no chance that", PESKOV),
+    ("003", "plans for a presidential visit", PESKOV),
+    ("003", "personally fly to", "Vladimir Zelensky"),
+    ("003", "no reason to go", "Donald Trump"),
+    ("003", "core agenda", "Moscow"),
+    ("003", "nature of this regime", "Sergey Lavrov"),
+    ("003", "semi-fuhrer", "Sergey Lavrov"),
+    ("004", "reaffirmed ongoing confidential contacts", PESKOV),
+    ("004", "maintain dialogue with Washington", PESKOV),
+    ("004", "As for our contacts", PESKOV),
+    ("004", "non-public format", PESKOV),
+    ("004", "only way to achieve results", PESKOV),
+    ("004", "underscored the significance", PESKOV),
+    ("004", "We highly appreciate", PESKOV),
+    ("004", "really help in the settlement", PESKOV),
+    ("004", "economic war", "Donald Trump"),
+    ("004", "no fixed dates", PESKOV),
+    ("004", "name the exact dates", PESKOV),
+    ("004", "maintains its determination", PESKOV),
+    ("004", "reciprocity from Ukraine", PESKOV),
+    ("004", "According to Peskov", PESKOV),
+    ("004", "careful groundwork", PESKOV),
+    ("004", "should be well prepared", PESKOV),
+    ("004", "held talks in Alaska", PESKOV),
+    ("004", "superfluous to repeat", PESKOV),
+    ("004", "in continuation of the work", PESKOV),
+    ("004", "Vostok group", "Russia's Defense Ministry"),
+    ("004", "tactical gain", "Russia's Defense Ministry"),
+    ("004", "sending negative signals", "Volodymyr Zelensky"),
+    ("004", "combat-related infrastructure", PESKOV),
+    ("004", "proof of restraint", PESKOV),
+    ("004", "near-military targets", PESKOV),
+    ("004", "remains consistent", PESKOV),
+    ("004", "Russia provoked the conflict", PESKOV),
+    ("004", "long-standing conflict", PESKOV),
+]
+
+# How the attribution was made, for one sentence of each kind.
+KINDS = [
+    ("000", "this is not true", "quote"),
+    ("000", "back-channel talks", "reported_speech"),
+    ("000", "developed a roadmap", "reported"),
+    ("000", "internationally recognized", "back_reference"),
+    ("002", "a report from Financial Times", "according_to"),
+    ("002", "at the current front line", "reported"),
+    ("004", "only way to achieve results", "quote"),
+    ("004", "According to Peskov", "according_to"),
+]
+
+# The article itself asserts these, or the source has no name: no speaker.
+UNATTRIBUTED = [
+    ("001", "media outlets have"),
+    ("002", "Trump officials have suggested"),
+    ("002", "Russia has retreated"),
+    ("003", "Direct negotiations"),
+    ("004", "His comments come as"),
+    ("004", "Western officials warn"),
+]
+
+
+@cache
+def _attributed(prefix: str) -> list[tuple[str, Attribution | None]]:
+    path = next(SAMPLE_ARTICLES.glob(f"{prefix}_*.txt"))
+    text = document_from_text(path.read_text(encoding="utf-8")).text
+    sentences = split_sentences(text)
+    return [(s.text, a) for s, a in zip(sentences, attribute(text, sentences), strict=True)]
+
+
+def _attribution(prefix: str, words: str) -> Attribution | None:
+    found = [a for text, a in _attributed(prefix) if words in text]
+    assert len(found) == 1, f"{words!r} should be in exactly one sentence of {prefix}"
+    return found[0]
+
+
+@pytest.mark.parametrize(("prefix", "words", "speaker"), SPEAKERS)
+def test_each_quote_and_report_in_the_samples_gets_its_speaker(
+    prefix: str, words: str, speaker: str
+) -> None:
+    found = _attribution(prefix, words)
+    assert found is not None
+    assert found.speaker == speaker
+
+
+@pytest.mark.parametrize(("prefix", "words", "kind"), KINDS)
+def test_the_kind_says_how_the_speaker_was_found(prefix: str, words: str, kind: str) -> None:
+    found = _attribution(prefix, words)
+    assert found is not None
+    assert found.kind == kind
+
+
+@pytest.mark.parametrize(("prefix", "words"), UNATTRIBUTED)
+def test_unnamed_sources_and_the_writers_own_words_get_no_speaker(prefix: str, words: str) -> None:
+    assert _attribution(prefix, words) is None
+
+
+def _speakers(text: str) -> list[str]:
+    sentences = split_sentences(text)
+    return [a.speaker if a else "" for a in attribute(text, sentences)]
+
+
+def test_there_is_one_answer_per_sentence() -> None:
+    assert attribute("", []) == []
+    text = "No one is quoted here. Nor here."
+    assert attribute(text, split_sentences(text)) == [None, None]
+
+
+def test_a_speaker_after_the_verb_is_found() -> None:
+    text = "“Nothing has changed,” said Kremlin spokesman Dmitry Peskov. “Nothing,” said Peskov."
+    assert _speakers(text) == ["Dmitry Peskov", "Dmitry Peskov"]
+
+
+def test_pronouns_and_roles_point_to_the_last_person_who_spoke() -> None:
+    text = (
+        "German Chancellor Olaf Scholz met President Joe Biden on Monday. "
+        "Scholz told reporters the talks were useful. He added: “We agree.” "
+        "The chancellor said that more talks would follow."
+    )
+    assert _speakers(text) == ["", "Olaf Scholz", "Olaf Scholz", "Olaf Scholz"]
+
+
+def test_an_outlet_that_sources_spoke_to_is_the_source() -> None:
+    text = (
+        "Prices rose 5%, according to a Reuters report. "
+        "Sources familiar with the talks told the Guardian that a deal was near."
+    )
+    assert _speakers(text) == ["Reuters", "Guardian"]
+
+
+def test_reportedly_refers_to_the_last_outlet() -> None:
+    text = "The Wall Street Journal reported the plan on Monday. The deal reportedly stalled."
+    assert _speakers(text) == ["Wall Street Journal", "Wall Street Journal"]
+
+
+def test_names_that_only_modify_the_subject_are_not_speakers() -> None:
+    text = "Trump's advisers said the plan was ready. Officials said it was not."
+    assert _speakers(text) == ["", ""]
+
+
+def test_a_quote_of_several_sentences_belongs_to_its_speaker() -> None:
+    text = "“We are ready. The doors are open. Come,” Erdoğan said. “Soon.”"
+    assert _speakers(text) == ["Erdoğan"] * 4
+
+
+def test_words_inside_a_quotation_are_not_cues() -> None:
+    text = "Lavrov was quoted as saying that “Mr. Ryan has said that he will go.”"
+    assert _speakers(text) == ["Lavrov"]

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claims.pipeline.scoring import (
+    DEFAULT_MODEL_PATH,
+    EMPTY_REASON,
+    MAX_CHARS,
+    TRUNCATED_REASON,
+    ModelLoadError,
+    Scorer,
+    load_scorer,
+    metadata_path,
+    ngram_bucket,
+    read_model,
+)
+
+CLAIM = "Unemployment fell to 3.5 percent last year, the lowest since 1969."
+PLEASANTRY = "Thank you all for being here tonight."
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return load_scorer()
+
+
+def test_shipped_model_loads_with_version_and_threshold() -> None:
+    model = load_scorer()
+    assert model.version.startswith("cw-linear-")
+    assert 0.05 <= model.threshold <= 0.95
+    assert load_scorer() is model  # cached: one load per process
+
+
+def test_statistical_claim_scores_above_pleasantry(scorer: Scorer) -> None:
+    claim, pleasantry = scorer.score([CLAIM, PLEASANTRY])
+    assert claim.probability > 0.5 > pleasantry.probability
+    assert claim.probability > pleasantry.probability + 0.3
+
+
+def test_reasons_name_the_cues_and_words_that_raised_the_score(scorer: Scorer) -> None:
+    (claim,) = scorer.score([CLAIM])
+    assert "contains a number" in claim.reasons
+    assert any(r.startswith(("word '", "phrase '")) for r in claim.reasons)
+
+
+def test_empty_and_blank_sentences_score_zero_with_a_reason(scorer: Scorer) -> None:
+    for score in scorer.score(["", "   \n\t"]):
+        assert score.probability == 0.0
+        assert score.reasons == (EMPTY_REASON,)
+
+
+def test_huge_sentence_is_truncated_and_scored(scorer: Scorer) -> None:
+    (score,) = scorer.score(["The deficit grew by 40 percent. " * 3200])  # ~100,000 characters
+    assert 0.0 <= score.probability <= 1.0
+    assert TRUNCATED_REASON in score.reasons
+    assert str(MAX_CHARS) in TRUNCATED_REASON
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le chômage a baissé de 3,5 % l'an dernier.",
+        "失业率去年下降到百分之三点五。",
+        "Безработица снизилась.",
+        "🙂🙂🙂",
+        "bad \ud800 surrogate",
+        "\x00\x01",
+    ],
+)
+def test_unusual_text_gets_a_probability(scorer: Scorer, text: str) -> None:
+    (score,) = scorer.score([text])
+    assert 0.0 <= score.probability <= 1.0
+
+
+def test_scores_keep_input_order_and_length(scorer: Scorer) -> None:
+    texts = [PLEASANTRY, "", CLAIM]
+    scores = scorer.score(texts)
+    assert len(scores) == 3
+    assert scores[2].probability == scorer.score([CLAIM])[0].probability
+    assert scorer.score([]) == []
+
+
+def test_ngram_bucket_matches_the_hashing_vectorizer() -> None:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from claims.pipeline.scoring import N_FEATURES
+
+    vectorizer = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, norm=None)
+    for ngram in ["percent", "unemployment", "tax", "ünïcode"]:
+        assert vectorizer.transform([ngram]).indices.tolist() == [ngram_bucket(ngram)]
+
+
+def _copy_model(tmp_path: Path) -> Path:
+    target = tmp_path / "model.npz"
+    shutil.copyfile(DEFAULT_MODEL_PATH, target)
+    shutil.copyfile(metadata_path(DEFAULT_MODEL_PATH), metadata_path(target))
+    return target
+
+
+def test_missing_model_file_raises_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.npz"
+    with pytest.raises(ModelLoadError, match="nothing"):
+        load_scorer(missing)
+
+
+def test_corrupt_model_file_raises_error_naming_it(tmp_path: Path) -> None:
+    path = _copy_model(tmp_path)
+    path.write_bytes(b"not a zip archive at all")
+    with pytest.raises(ModelLoadError, match=str(path)):
+        read_model(path)
+    assert issubclass(ModelLoadError, RuntimeError)
+
+
+def test_truncated_model_file_raises_model_load_error(tmp_path: Path) -> None:
+    path = _copy_model(tmp_path)
+    path.write_bytes(DEFAULT_MODEL_PATH.read_bytes()[:5000])
+    with pytest.raises(ModelLoadError, match=str(path)):
+        read_model(path)
+
+
+def test_corrupt_metadata_raises_model_load_error(tmp_path: Path) -> None:
+    path = _copy_model(tmp_path)
+    metadata_path(path).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="model.json|model.npz"):
+        read_model(path)
+
+
+def test_model_trained_with_other_cues_is_refused(tmp_path: Path) -> None:
+    path = _copy_model(tmp_path)
+    metadata = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+    metadata["cues"] = metadata["cues"][:-1]
+    metadata_path(path).write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="retrain"):
+        read_model(path)
