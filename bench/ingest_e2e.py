@@ -40,8 +40,10 @@ def recreate_database() -> None:
 def texts(directory: Path, count: int) -> list[bytes]:
     bodies = [p.read_text() for p in sorted(directory.glob("*.txt"))]
     return [
-        (f"Bench article {i}\n\nReport number {i} was filed on day {i % 365}.\n\n"
-         + bodies[i % len(bodies)]).encode()
+        (
+            f"Bench article {i}\n\nReport number {i} was filed on day {i % 365}.\n\n"
+            + bodies[i % len(bodies)]
+        ).encode()
         for i in range(count)
     ]
 
@@ -84,10 +86,24 @@ def main() -> None:
     extract_ms = (time.perf_counter() - start) / probe * 1000
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q",
-         "default,ingestion,extraction", "-c", str(args.processes), "--without-gossip",
-         "--without-mingle", "--loglevel", "WARNING"],
-        cwd=REPO, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "-Q",
+            "default,ingestion,extraction",
+            "-c",
+            str(args.processes),
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=REPO,
+        env=dict(os.environ),
     )
     try:
         from factcheck.celery import app
@@ -107,7 +123,8 @@ def main() -> None:
         worker.wait(timeout=30)
     done = Article.objects.filter(status=Article.Status.EXTRACTED).count() - probe
     print(f"{done} of {args.articles} articles extracted by {args.processes} worker processes")
-    print(f"enqueue (receive + broker): {enqueued:.2f} s, {enqueued / args.articles * 1000:.2f} ms/article")
+    per_article = enqueued / args.articles * 1000
+    print(f"enqueue (receive + broker): {enqueued:.2f} s, {per_article:.2f} ms/article")
     print(f"end to end: {elapsed:.2f} s, {args.articles / elapsed:.0f} articles/second")
     print(f"per article in one process: receive {receive_ms:.2f} ms, extract {extract_ms:.2f} ms")
 

@@ -78,24 +78,38 @@ def main() -> None:
     n = len(texts)
     print(f"{n} articles of {words:.0f} words on average; scorer {scorer.version}")
     print(f"model load: {load_ms:.0f} ms")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     print("per stage (median of rounds):")
     clean = timed("clean text", lambda: [document_from_text(t) for t in texts], args.rounds, n)
-    split = timed("split sentences", lambda: [split_sentences(d.text) for d in documents],
-                  args.rounds, n)
-    score = timed("score sentences",
-                  lambda: [scorer.score([s.text for s in ss]) for ss in sentences], args.rounds, n)
-    attr = timed("attribute speakers",
-                 lambda: [attribute(d.text, ss) for d, ss in zip(documents, sentences)],
-                 args.rounds, n)
-    kind = timed("claim types",
-                 lambda: [[claim_type(s.text, None) for s in ss] for ss in sentences],
-                 args.rounds, n)
+    split = timed(
+        "split sentences", lambda: [split_sentences(d.text) for d in documents], args.rounds, n
+    )
+    score = timed(
+        "score sentences",
+        lambda: [scorer.score([s.text for s in ss]) for ss in sentences],
+        args.rounds,
+        n,
+    )
+    attr = timed(
+        "attribute speakers",
+        lambda: [attribute(d.text, ss) for d, ss in zip(documents, sentences, strict=False)],
+        args.rounds,
+        n,
+    )
+    kind = timed(
+        "claim types",
+        lambda: [[claim_type(s.text, None) for s in ss] for ss in sentences],
+        args.rounds,
+        n,
+    )
     whole = timed(
         "whole pipeline",
         lambda: [extract_claims(document_from_text(t), scorer, args.threshold) for t in texts],
-        args.rounds, n,
+        args.rounds,
+        n,
     )
     print(f"sum of stages: {clean + split + score + attr + kind:.3f} ms/article")
     print(f"throughput: {1000 / whole:.0f} articles/second on one core")

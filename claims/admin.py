@@ -20,8 +20,13 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ["enabled", "last_result"]
     search_fields = ["url", "title"]
     readonly_fields = [
-        "etag", "last_modified", "last_polled_at", "last_result", "last_error",
-        "last_entry_count", "created_at",
+        "etag",
+        "last_modified",
+        "last_polled_at",
+        "last_result",
+        "last_error",
+        "last_entry_count",
+        "created_at",
     ]
     actions = ["poll_now"]
 
@@ -58,9 +63,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["publisher"]
     show_full_result_count = False
     exclude = ["raw"]
-    readonly_fields = [
-        f.name for f in Article._meta.get_fields() if f.concrete and f.name != "raw"
-    ]
+    readonly_fields = [f.name for f in Article._meta.get_fields() if f.concrete and f.name != "raw"]
     inlines = [ClaimInline]
     actions = ["retry"]
 
@@ -83,6 +86,16 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     show_full_result_count = False
     readonly_fields = [
-        "article", "text", "start", "end", "context", "score", "speaker", "attribution",
-        "claim_type", "reasons", "model_version", "created_at",
+        "article",
+        "text",
+        "start",
+        "end",
+        "context",
+        "score",
+        "speaker",
+        "attribution",
+        "claim_type",
+        "reasons",
+        "model_version",
+        "created_at",
     ]

@@ -14,6 +14,8 @@ from factcheck.settings import DATABASES, REDIS_URL  # noqa: E402
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("The tests run against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+    raise ImproperlyConfigured(
+        "The tests run against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL."
+    )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

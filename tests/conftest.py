@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -58,10 +59,8 @@ class LocalWebServer:
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(route.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -108,12 +107,29 @@ class CeleryWorker:
         self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "factcheck", "worker",
-                "-Q", WORKER_QUEUES, "-c", str(concurrency), "--pool", "prefork",
-                "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-                "-n", f"test-{os.getpid()}-{id(self)}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "-Q",
+                WORKER_QUEUES,
+                "-c",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+                "-n",
+                f"test-{os.getpid()}-{id(self)}@%h",
             ],
-            cwd=REPO, env=_worker_env(), stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=_worker_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 

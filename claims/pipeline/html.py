@@ -27,7 +27,11 @@ from claims.pipeline.language import SUPPORTED_LANGUAGES, detect_language, norma
 from claims.pipeline.types import Document
 
 # Below this many words of body text a page is a stub, a video or gallery page, or a paywall.
-MIN_ARTICLE_WORDS = 100
+# Wire briefs of a few sentences are news too; below this it is a teaser or a stub.
+MIN_ARTICLE_WORDS = 40
+# Pages that mark themselves as articles (an <article> element, og:type, JSON-LD) are
+# trusted below Reader View's length test up to this many words.
+SHORT_ARTICLE_WORDS = 250
 # Share of the extracted text made of whole link texts above which a page is an index.
 MAX_LINK_SHARE = 0.5
 # A block this short that is a link's whole text is navigation or a teaser for another story.
@@ -152,7 +156,11 @@ def document_from_html(html: str, url: str = "") -> Document:
     raw_blocks = _body_blocks(tree, url)
     text = "\n\n".join(block.text for block in _clean_blocks(raw_blocks, title, byline))
     language = detect_language(text or title, _declared_language(tree, meta))
-    readerable = _probably_readerable(tree)
+    readerable = _probably_readerable(tree) or (
+        _declares_article(tree, meta)
+        and len(text.split()) <= SHORT_ARTICLE_WORDS
+        and text.count("\n\n") >= 1  # a brief has paragraphs; a teaser has one
+    )
     skip_reason = _skip_reason(raw_blocks, text, title, language, meta, readerable)
     return Document(
         title=title,
@@ -526,6 +534,12 @@ def _probably_readerable(tree: HtmlElement) -> bool:
             if score > READERABLE_MIN_SCORE:
                 return True
     return False
+
+
+def _declares_article(tree: HtmlElement, meta: _PageMeta) -> bool:
+    if meta.ld_article or meta.tags.get("og:type", "").lower() == "article":
+        return True
+    return next(tree.iter("article"), None) is not None
 
 
 def _inside_list_item(node: HtmlElement) -> bool:

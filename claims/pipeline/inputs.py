@@ -10,6 +10,7 @@ from claims.pipeline.types import Document
 FORMATS = ("html", "text")
 # A share of control bytes above this means the input is not text at all.
 BINARY_CONTROL_SHARE = 0.05
+SINGLE_BYTE_FAMILIES = ("cp125", "iso8859", "latin", "mac_", "cp850", "cp437")
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
 
@@ -42,9 +43,17 @@ def decode_input(raw: bytes, declared_charset: str = "") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
-    if best is None or best.encoding is None:
+    guess = best.encoding if best is not None and best.encoding else ""
+    # Short Western text is ambiguous between the single-byte code pages; windows-1252 is
+    # what undeclared legacy pages almost always are (the WHATWG default), so it wins those.
+    if not guess or guess.startswith(SINGLE_BYTE_FAMILIES):
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    if not guess:
         raise ExtractionError("the input is not UTF-8 and its character set cannot be detected")
-    return raw.decode(best.encoding, errors="replace")
+    return raw.decode(guess, errors="replace")
 
 
 def document_from_input(

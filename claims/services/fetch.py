@@ -76,7 +76,9 @@ def http_fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResul
                         if len(body) > max_bytes:
                             raise FetchError(_too_large(current, len(body), max_bytes))
                 except requests.RequestException as exc:
-                    raise FetchError(f"connection broke reading {current}: {exc}", retryable=True) from exc
+                    raise FetchError(
+                        f"connection broke reading {current}: {exc}", retryable=True
+                    ) from exc
                 content_type = response.headers.get("Content-Type", "")
                 return FetchResult(
                     url=current,

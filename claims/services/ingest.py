@@ -59,8 +59,14 @@ def article_receive(
         try:
             with transaction.atomic():
                 article = _article_create(
-                    raw=raw, raw_hash=raw_hash, fmt=fmt, source=source, url=url,
-                    canonical=canonical, title=title, feed=feed,
+                    raw=raw,
+                    raw_hash=raw_hash,
+                    fmt=fmt,
+                    source=source,
+                    url=url,
+                    canonical=canonical,
+                    title=title,
+                    feed=feed,
                 )
                 _enqueue_extraction(article.pk)
                 return Received(article, created=True)
@@ -73,8 +79,15 @@ def article_receive(
 
 
 def _article_create(
-    *, raw: bytes, raw_hash: str, fmt: str, source: str, url: str, canonical: str,
-    title: str, feed: Feed | None,
+    *,
+    raw: bytes,
+    raw_hash: str,
+    fmt: str,
+    source: str,
+    url: str,
+    canonical: str,
+    title: str,
+    feed: Feed | None,
 ) -> Article:
     previous = None
     if canonical:
@@ -111,13 +124,16 @@ def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
         return _fetch_failed(url=url, feed=feed, error=str(exc), retryable=exc.retryable)
     fmt = guess_format(result.url, result.content_type, result.content[:1024])
     received = article_receive(
-        raw=result.content, fmt=fmt, source=Article.Source.FEED if feed else Article.Source.URL,
-        url=result.url, feed=feed,
+        raw=result.content,
+        fmt=fmt,
+        source=Article.Source.FEED if feed else Article.Source.URL,
+        url=result.url,
+        feed=feed,
     )
     # The URL may be known from an earlier failed fetch: that record is now resolved.
-    Article.objects.filter(
-        raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED
-    ).update(error=f"fetched later as article {received.article.pk}", duplicate_of=received.article)
+    Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED).update(
+        error=f"fetched later as article {received.article.pk}", duplicate_of=received.article
+    )
     return received
 
 

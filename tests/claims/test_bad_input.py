@@ -32,7 +32,6 @@ def _receive(raw: bytes, fmt: str = "text") -> Article:
         (b"   \n\t  ", "text", "empty"),
         (bytes(range(256)) * 40, "text", "binary"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 500, "html", "binary"),
-        (b"<html><head><title>Nothing</title></head><body></body></html>", "html", "no article"),
     ],
 )
 def test_unusable_input_is_kept_as_a_failed_article_with_the_reason(
@@ -43,6 +42,15 @@ def test_unusable_input_is_kept_as_a_failed_article_with_the_reason(
     assert article.status == Article.Status.FAILED
     assert message in article.error
     assert bytes(Article.objects.get(pk=article.pk).raw) == raw
+
+
+@pytest.mark.django_db
+def test_a_page_without_body_text_is_recognised_as_not_an_article() -> None:
+    article = _receive(b"<html><head><title>Nothing</title></head><body></body></html>", "html")
+
+    assert article.status == Article.Status.EXTRACTED
+    assert article.skip_reason.startswith("not an article")
+    assert not article.claims.exists()
 
 
 @pytest.mark.django_db
@@ -78,11 +86,11 @@ def test_a_twenty_megabyte_input_is_refused_but_kept_for_a_retry() -> None:
 @pytest.mark.django_db
 def test_truncated_html_is_extracted_as_far_as_it_goes() -> None:
     html = (
-        "<html lang='en'><head><title>Harbour fees to double</title></head><body><article>"
-        "<h1>Harbour fees to double</h1><p>The port authority said on Friday that docking fees "
-        "will double from 400 to 800 dollars a day in March, the first rise since 2011.</p>"
-        "<p>Port director Ana Silva said the increase pays for dredging the chan"
-    ).encode()
+        b"<html lang='en'><head><title>Harbour fees to double</title></head><body><article>"
+        b"<h1>Harbour fees to double</h1><p>The port authority said on Friday that docking fees "
+        b"will double from 400 to 800 dollars a day in March, the first rise since 2011.</p>"
+        b"<p>Port director Ana Silva said the increase pays for dredging the chan"
+    )
 
     article = _receive(html, "html")
 
@@ -151,7 +159,7 @@ def test_redirect_loops_are_cut_short(web: LocalWebServer) -> None:
 def test_the_worker_survives_bad_input_and_goes_on_working(
     celery_worker: CeleryWorker, tmp_path: Path
 ) -> None:
-    bad = [b"", bytes(range(256)) * 40, b"<html><body></body></html>"]
+    bad = [b"", bytes(range(256)) * 40, b"\x1f\x8b\x08\x00" + bytes(300)]
     for raw in bad:
         services.article_receive(raw=raw, fmt="html", source=Article.Source.PUSH)
     good = services.article_receive(raw=GOOD_TEXT, fmt="text", source=Article.Source.PUSH)

@@ -30,7 +30,16 @@ def test_extract_prints_one_json_object_a_claim_and_stores_nothing() -> None:
     assert len(rows) >= 15
     assert {row["article"] for row in rows} == {str(p) for p in samples}
     for row in rows:
-        assert set(row) == {"article", "text", "start", "end", "score", "speaker", "type", "reasons"}
+        assert set(row) == {
+            "article",
+            "text",
+            "start",
+            "end",
+            "score",
+            "speaker",
+            "type",
+            "reasons",
+        }
         text = Path(row["article"]).read_text()
         assert 0 <= row["start"] < row["end"] and 0 <= row["score"] <= 1
         assert row["text"].split()[0] in text
@@ -59,11 +68,17 @@ def test_ingest_reads_text_html_and_json_files(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text(
         json.dumps(
             [
-                {"title": "Rates rise", "text": "The central bank raised its main rate to 4.5 "
-                 "percent on Thursday, the highest level since 2008."},
-                {"url": "https://news.example/x", "html": "<html><body><article><h1>X</h1><p>"
-                 "The mayor said that 3,000 new homes were finished in 2025, a record.</p>"
-                 "</article></body></html>"},
+                {
+                    "title": "Rates rise",
+                    "text": "The central bank raised its main rate to 4.5 "
+                    "percent on Thursday, the highest level since 2008.",
+                },
+                {
+                    "url": "https://news.example/x",
+                    "html": "<html><body><article><h1>X</h1><p>"
+                    "The mayor said that 3,000 new homes were finished in 2025, a record.</p>"
+                    "</article></body></html>",
+                },
             ]
         )
     )

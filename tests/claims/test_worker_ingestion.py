@@ -62,8 +62,8 @@ def test_a_feed_is_polled_and_its_new_articles_ingested_once(
     web.routes["/one"] = Route(_page("Bus ridership at record high", STORY))
     web.routes["/two"] = Route(_page("Union disputes ridership figures", STORY[2:] + STORY[:2]))
     items = "".join(
-        f"<item><title>{n}</title><link>{web.url(p)}</link></item>" for n, p in
-        [("One", "/one"), ("Two", "/two")]
+        f"<item><title>{n}</title><link>{web.url(p)}</link></item>"
+        for n, p in [("One", "/one"), ("Two", "/two")]
     )
     web.routes["/feed.xml"] = Route(
         f"<?xml version='1.0'?><rss version='2.0'><channel><title>Local news</title>"
