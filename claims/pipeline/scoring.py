@@ -45,6 +45,9 @@ EMPTY_REASON = "empty sentence"
 TRUNCATED_REASON = f"very long text: only the first {MAX_CHARS} characters were scored"
 
 
+DIFFUSE_REASON = "overall wording (no single strong feature)"
+
+
 class ModelLoadError(RuntimeError):
     """The model artefact is missing, unreadable or from an incompatible version of this code."""
 
@@ -213,7 +216,10 @@ class LinearCheckworthinessModel:
         ngram_reasons = [
             f"{'phrase' if ' ' in names[b] else 'word'} '{names[b]}'" for b in wanted if b in names
         ]
-        return tuple(name for _, name in cue_reasons) + tuple(ngram_reasons)
+        reasons = tuple(name for _, name in cue_reasons) + tuple(ngram_reasons)
+        # Every score is explained: with no single strong feature, the wording as a whole
+        # (character n-grams spread over the sentence) carried it.
+        return reasons or (DIFFUSE_REASON,)
 
 
 def metadata_path(model_path: Path) -> Path:
