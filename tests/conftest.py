@@ -99,19 +99,40 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-class CeleryWorker:
-    """A real `celery worker` process against the test database and Redis."""
+class CeleryProcess:
+    """A real `celery` process (worker or beat) against the test database and Redis."""
 
-    def __init__(self, log_path: Path, concurrency: int = 2) -> None:
+    def __init__(self, log_path: Path, argv: list[str]) -> None:
         self.log_path = log_path
         self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "factcheck", *argv],
+            cwd=REPO,
+            env=_worker_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+class CeleryWorker(CeleryProcess):
+    def __init__(self, log_path: Path, concurrency: int = 2) -> None:
+        super().__init__(
+            log_path,
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
                 "worker",
                 "-Q",
                 WORKER_QUEUES,
@@ -126,11 +147,6 @@ class CeleryWorker:
                 "-n",
                 f"test-{os.getpid()}-{id(self)}@%h",
             ],
-            cwd=REPO,
-            env=_worker_env(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -139,20 +155,10 @@ class CeleryWorker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"celery worker exited:\n{self.log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"celery worker exited:\n{self.output()}")
             if app.control.ping(timeout=0.5):
                 return
-        raise RuntimeError(f"celery worker not ready:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
+        raise RuntimeError(f"celery worker not ready:\n{self.output()}")
 
 
 @pytest.fixture
@@ -177,6 +183,13 @@ def celery_worker(
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def celery_beat(celery_worker: CeleryWorker, tmp_path: Path) -> Iterator[CeleryProcess]:
+    beat = CeleryProcess(tmp_path / "beat.log", ["beat", "--loglevel", "INFO"])
+    yield beat
+    beat.stop()
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: float = 0.2) -> None:

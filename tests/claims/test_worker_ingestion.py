@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from claims import services
@@ -112,3 +115,29 @@ def test_a_changed_article_at_the_same_url_becomes_a_new_version(
     wait_until(lambda: web.hits("/story") == 2)
     wait_until(_settled)
     assert Article.objects.filter(status=Article.Status.EXTRACTED).count() == 2
+
+
+def test_celery_beat_polls_a_feed_when_its_schedule_is_due(
+    celery_beat: object, web: LocalWebServer
+) -> None:
+    web.routes["/story"] = Route(_page("Bus ridership at record high", STORY))
+    web.routes["/feed.atom"] = Route(
+        (
+            "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+            "<title>Atom news</title><id>urn:test</id><updated>2026-01-01T00:00:00Z</updated>"
+            f"<entry><title>Story</title><id>urn:story</id><link href='{web.url('/story')}'/>"
+            "<updated>2026-01-01T00:00:00Z</updated></entry></feed>"
+        ).encode(),
+        content_type="application/atom+xml",
+    )
+    feed = services.feed_save(feed=Feed(url=web.url("/feed.atom"), interval_seconds=3600))
+    # An overdue schedule, as after an outage: beat must run it on its first tick.
+    PeriodicTask.objects.filter(task="claims.tasks.feed_poll").update(
+        last_run_at=timezone.now() - timedelta(hours=2)
+    )
+
+    wait_until(lambda: Article.objects.filter(status=Article.Status.EXTRACTED).exists(), 90)
+
+    feed.refresh_from_db()
+    assert feed.last_result == Feed.Result.OK and feed.title == "Atom news"
+    assert Article.objects.get().feed == feed

@@ -83,5 +83,10 @@ def test_every_claim_points_at_its_place_in_the_clean_text(article: str) -> None
         assert claim.text in claim.context
         assert claim.reasons and claim.model_version
         assert claim.claim_type in {
-            "quantity", "quote", "prediction", "comparison", "event", "statement"
+            "quantity",
+            "quote",
+            "prediction",
+            "comparison",
+            "event",
+            "statement",
         }

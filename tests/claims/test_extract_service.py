@@ -1,0 +1,82 @@
+"""Extraction is idempotent, dedups content, and records crashes instead of losing work."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import services
+from claims.models import Article, Claim
+from claims.tasks import article_extract
+from reviews.models import ReviewItem
+
+TEXT = (
+    "Library hours cut\n\n"
+    "The city library will close on Sundays from April, saving 220,000 dollars a year, "
+    "the council said on Tuesday. \u201cWe had no other way to balance the budget,\u201d "
+    "councillor Maria Lopez told reporters. Visits fell by 14 percent last year, according "
+    "to the library\u2019s annual report."
+)
+
+
+def _receive(raw: bytes, url: str = "") -> Article:
+    return services.article_receive(
+        raw=raw, fmt="text", source=Article.Source.PUSH, url=url
+    ).article
+
+
+@pytest.mark.django_db
+def test_a_duplicated_extraction_task_changes_nothing_the_second_time() -> None:
+    article = _receive(TEXT.encode())
+
+    article_extract.apply(args=[article.pk])
+    claims = list(Claim.objects.values_list("pk", "text"))
+    queued = ReviewItem.objects.count()
+    article_extract.apply(args=[article.pk])
+
+    assert claims and list(Claim.objects.values_list("pk", "text")) == claims
+    assert ReviewItem.objects.count() == queued == len(claims)
+    assert Article.objects.get(pk=article.pk).attempts == 1
+
+
+@pytest.mark.django_db
+def test_the_same_text_under_another_url_is_kept_as_a_duplicate_without_claims() -> None:
+    first = _receive(TEXT.encode(), url="https://one.example/a")
+    services.article_extract(article_id=first.pk)
+    second = _receive(TEXT.encode() + b"\n", url="https://two.example/b")
+
+    second = services.article_extract(article_id=second.pk)
+
+    assert second.status == Article.Status.DUPLICATE
+    assert second.duplicate_of == first
+    assert not second.claims.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_are_stored_once() -> None:
+    first = services.article_receive(raw=TEXT.encode(), fmt="text", source="push")
+    again = services.article_receive(raw=TEXT.encode(), fmt="text", source="file")
+
+    assert first.created and not again.created
+    assert again.article.pk == first.article.pk
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_crash_inside_the_pipeline_leaves_the_article_failed_and_retryable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    article = _receive(TEXT.encode())
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise IndexError("simulated bug in a pipeline stage")
+
+    monkeypatch.setattr("claims.services.extract.extract_claims", broken)
+    assert article_extract.apply(args=[article.pk]).get() == "failed"
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "simulated bug" in article.error
+
+    monkeypatch.undo()
+    services.article_retry(article_id=article.pk)
+    article = services.article_extract(article_id=article.pk)
+    assert article.status == Article.Status.EXTRACTED
