@@ -5,35 +5,41 @@ plus a handful of hand-made cues (numbers, comparisons, names...). Hashing keeps
 out of the artefact, so a saved model is only arrays in an `.npz` beside a JSON file of metadata.
 Pickle is avoided on purpose: unpickling runs code, and breaks across scikit-learn versions.
 `claims.pipeline.training` writes the artefact that `load_scorer` reads.
+
+Scoring has to keep up with ingestion (~15,000 sentences a second on one core), so features
+are computed for a whole batch at once with numpy instead of n-gram by n-gram in Python: the
+texts are joined into one array of code points, and every n-gram is named by a polynomial hash
+of its span, read off prefix sums in O(1). The hash is plain 64-bit integer arithmetic on
+code points (never Python's per-process salted `hash()`), so buckets are the same in every
+process and on every machine, and training and scoring share this one implementation.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
 
 from claims.pipeline.types import Score
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "checkworthiness.npz"
-FORMAT = "checkworthiness-linear/1"
+# /2: n-grams are hashed by `_batch_features`, not by scikit-learn's murmurhash.
+FORMAT = "checkworthiness-linear/2"
 # Debate sentences run to ~800 characters; anything far longer is a splitter failure, and
 # n-gram extraction on it would cost time without telling the model anything more.
 MAX_CHARS = 2000
-N_FEATURES = 2**20
-WORD_NGRAMS = (1, 2)
+BUCKET_BITS = 20
+N_FEATURES = 2**BUCKET_BITS
 CHAR_NGRAMS = (2, 5)
+# Rows per numpy batch: bounds the scratch arrays, and row * 2 * N_FEATURES stays in int32.
+BATCH_ROWS = 512
 MAX_NGRAM_REASONS = 3
 MAX_CUE_REASONS = 3
 # A contribution (feature value x weight, in logit units) below this is noise, not a reason.
@@ -43,9 +49,51 @@ MIN_REASON_CONTRIBUTION = 0.05
 MIN_CUE_VALUE = 0.5
 EMPTY_REASON = "empty sentence"
 TRUNCATED_REASON = f"very long text: only the first {MAX_CHARS} characters were scored"
-
-
 DIFFUSE_REASON = "overall wording (no single strong feature)"
+
+# Cross-validation on the training set preferred these few broad cues to finer-grained ones
+# (separate "spelled-out quantity", "first-person plural", hedges apart from promises).
+# Word cues match whole words (runs of \w), ignoring case; "comparison" also takes any word
+# ending in "-est" ("biggest", but also "honest": the model weighs it accordingly).
+_COMPARISON_WORDS = (
+    "more less fewer most least higher lower larger smaller better worse increase increased "
+    "increases decrease decreased decreases doubled tripled cut raise raised lowest highest "
+    "biggest largest"
+)
+_MONEY_WORDS = "dollar dollars billion million trillion"
+_HEDGE_WORDS = "think believe hope maybe perhaps might could feel will would should"
+# Lower-case only: "Said" opening a sentence is as often a name as a verb.
+_ATTRIBUTION_WORDS = "said says voted vote supported opposed proposed signed passed"
+_YEARS = " ".join(str(year) for year in range(1800, 2100))
+CUE_NAMES: tuple[str, ...] = (
+    "contains a number",
+    "percentage",  # a digit, maybe a space, then "%" or "percent"
+    "money or large amount",  # "$" or a money word
+    "mentions a year",  # 1800-2099 as a word of its own
+    "comparison",
+    "hedge or prediction",  # a hedge word or "going to"
+    "attribution verb",
+    # Capitalised words after the first one are mostly names of people, places and bodies.
+    "names a person or body",
+    "question",
+    "very short sentence",
+    "short sentence",
+    "long sentence",
+)
+
+_SPACE, _DOLLAR, _PERCENT, _QUESTION = (ord(c) for c in " $%?")
+_PERCENT_WORD = np.frombuffer("percent".encode("utf-32-le"), dtype="<u4")
+_EST = np.frombuffer("est".encode("utf-32-le"), dtype="<u4")
+# Polynomial hash base: odd, so invertible modulo 2**64, which the prefix trick needs.
+_BASE = np.uint64(0x100000001B3)
+_BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
+# Different salts keep a word, a bigram and a character n-gram of the same text apart.
+_CHAR_SALT = np.uint64(0x9E3779B97F4A7C15)
+_WORD_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
+_BIGRAM_SALT = np.uint64(0x165667B19E3779F9)
+_LENGTH_SALT = np.uint64(0x27D4EB2F165667C5)
+_FMIX_1, _FMIX_2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
+_SHIFT_33, _SHIFT_BUCKET = np.uint64(33), np.uint64(64 - BUCKET_BITS)
 
 
 class ModelLoadError(RuntimeError):
@@ -56,223 +104,294 @@ class Scorer(Protocol):
     @property
     def version(self) -> str: ...
 
-    def score(self, texts: Sequence[str]) -> list[Score]: ...
-
-
-_SUPERLATIVE_OR_COMPARATIVE = re.compile(
-    r"\b(?:more|less|fewer|most|least|higher|lower|larger|smaller|better|worse|"
-    r"increase[sd]?|decrease[sd]?|doubled|tripled|cut|raised?|lowest|highest|biggest|largest|"
-    r"\w+est)\b",
-    re.IGNORECASE,
-)
-# Cross-validation on the training set preferred these few broad cues to finer-grained ones
-# (separate "spelled-out quantity", "first-person plural", hedges apart from promises).
-_CUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("contains a number", re.compile(r"\d")),
-    ("percentage", re.compile(r"\d\s*(?:%|percent)", re.IGNORECASE)),
-    ("money or large amount", re.compile(r"\$|\b(?:dollars?|billion|million|trillion)\b", re.I)),
-    ("mentions a year", re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")),
-    ("comparison", _SUPERLATIVE_OR_COMPARATIVE),
-    (
-        "hedge or prediction",
-        re.compile(
-            r"\b(?:think|believe|hope|maybe|perhaps|might|could|feel|going to|will|would|should)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "attribution verb",
-        re.compile(r"\b(?:said|says|voted|vote|supported|opposed|proposed|signed|passed)\b"),
-    ),
-)
-# Cues that are not a regular expression match: (reason, function of the text and its words).
-_SHAPE_CUES: tuple[tuple[str, Callable[[str, list[str]], float]], ...] = (
-    # Capitalised words after the first one are mostly names of people, places and bodies.
-    ("names a person or body", lambda _t, w: min(sum(x[:1].isupper() for x in w[1:]), 4) / 4),
-    ("question", lambda t, _w: float(t.rstrip().endswith("?"))),
-    ("very short sentence", lambda _t, w: float(len(w) < 6)),
-    ("short sentence", lambda _t, w: float(len(w) < 10)),
-    ("long sentence", lambda _t, w: min(len(w), 60) / 60),
-)
-CUE_NAMES: tuple[str, ...] = tuple(name for name, _ in _CUE_PATTERNS + _SHAPE_CUES)
-
-_WORDS = HashingVectorizer(
-    ngram_range=WORD_NGRAMS, n_features=N_FEATURES, alternate_sign=False, norm=None
-)
-_CHARS = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=CHAR_NGRAMS,
-    n_features=N_FEATURES,
-    alternate_sign=False,
-    norm=None,
-)
-_WORD_ANALYZER = _WORDS.build_analyzer()
+    def score(
+        self, texts: Sequence[str], *, explain_from: float | None = None
+    ) -> list[Score]: ...
 
 
 def prepare(text: str) -> str:
     """The part of `text` the model reads: bounded length, encodable as UTF-8."""
     text = text[:MAX_CHARS]
-    # Lone surrogates (from badly decoded input) would make the hashing's UTF-8 encode raise.
+    # Lone surrogates (from badly decoded input) cannot be encoded to code points.
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def cue_matrix(texts: Sequence[str]) -> np.ndarray:
-    rows = np.zeros((len(texts), len(CUE_NAMES)), dtype=np.float32)
-    for i, text in enumerate(texts):
-        words = text.split()
-        values = [1.0 if p.search(text) else 0.0 for _, p in _CUE_PATTERNS]
-        values += [f(text, words) for _, f in _SHAPE_CUES]
-        rows[i] = values
-    return rows
+def _fmix(x: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 64-bit finaliser: every input bit reaches the top bits used as buckets.
+    x = x ^ (x >> _SHIFT_33)
+    x = x * _FMIX_1
+    x ^= x >> _SHIFT_33
+    x *= _FMIX_2
+    x ^= x >> _SHIFT_33
+    return x
 
 
-def ngram_counts(texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Raw hashed counts of word and character n-grams (training derives the IDF from them)."""
-    return _WORDS.transform(texts).tocsr(), _CHARS.transform(texts).tocsr()
+def _bucket(x: np.ndarray) -> np.ndarray:
+    return (x >> _SHIFT_BUCKET).astype(np.int64)
 
 
-def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear TF x IDF, rows scaled to unit length: what sklearn's TfidfTransformer computes."""
-    weighted = counts.astype(np.float32)
-    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
-    return normalize(weighted, norm="l2", copy=False)
+@lru_cache(maxsize=8)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    # BASE**k and BASE**-k modulo 2**64 for k < size; uint64 arithmetic wraps, as wanted.
+    powers = np.full(size, _BASE, dtype=np.uint64)
+    inverses = np.full(size, _BASE_INVERSE, dtype=np.uint64)
+    powers[0] = inverses[0] = 1
+    return np.cumprod(powers), np.cumprod(inverses)
 
 
-def feature_matrix(
-    texts: Sequence[str], word_idf: np.ndarray, char_idf: np.ndarray
-) -> sp.csr_matrix:
-    """[word TF-IDF | char TF-IDF | cues] for already `prepare`d texts."""
-    words, chars = ngram_counts(texts)
-    return sp.hstack(
-        [tfidf(words, word_idf), tfidf(chars, char_idf), sp.csr_matrix(cue_matrix(texts))],
-        format="csr",
-    )
+def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(prefix, powers): the hash of codes[s:e] is prefix[e] - prefix[s] * powers[e - s]."""
+    size = 1 << max(len(codes), 1).bit_length()
+    powers, inverses = _powers(size)
+    # prefix[k] = sum(codes[m] * BASE**(k-1-m) for m < k), from one cumulative sum.
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    prefix[1:] = np.cumsum(codes * inverses[: len(codes)]) * powers[: len(codes)]
+    return prefix, powers
+
+
+@cache
+def _bmp_properties() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Built once per process (~30 ms): lower-case code point, \w, \d, upper case.
+    chars = [chr(c) for c in range(0x10000)]
+    return _properties(chars)
+
+
+def _properties(chars: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # A character whose lower case is several ("İ") keeps the first: one code point in, one out.
+    lower = np.array([ord(c.lower()[:1] or c) for c in chars], dtype=np.uint64)
+    word = np.array([c.isalnum() or c == "_" for c in chars], dtype=bool)
+    digit = np.array([c.isdecimal() for c in chars], dtype=bool)
+    upper = np.array([c.isupper() for c in chars], dtype=bool)
+    return lower, word, digit, upper
+
+
+def _character_properties(
+    codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    lower, word, digit, upper = _bmp_properties()
+    if not (codes > 0xFFFF).any():
+        return lower[codes], word[codes], digit[codes], upper[codes]
+    # Astral characters (emoji, rare scripts) are few: look up only the distinct ones.
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    properties = _properties([chr(c) for c in distinct])
+    return tuple(p[inverse] for p in properties)  # type: ignore[return-value]
+
+
+def _word_hashes(words: Sequence[str]) -> np.ndarray:
+    """The 64-bit hash `_batch_features` gives each of `words` when it is a whole token."""
+    text = "".join(words)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    lower = _character_properties(codes)[0]
+    prefix, powers = _prefix_hashes(lower)
+    ends = np.cumsum([len(w) for w in words], dtype=np.int64)
+    starts = ends - np.array([len(w) for w in words], dtype=np.int64)
+    return _token_hashes(prefix, powers, starts, ends)
+
+
+def _token_hashes(
+    prefix: np.ndarray, powers: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    lengths = ends - starts
+    spans = prefix[ends] - prefix[starts] * powers[lengths]
+    return _fmix(spans + lengths.astype(np.uint64) * _LENGTH_SALT + _WORD_SALT)
 
 
 def ngram_bucket(ngram: str) -> int:
-    # Mirrors sklearn's HashingVectorizer, so a bucket can be named after the n-gram in it.
-    return abs(murmurhash3_32(ngram, seed=0)) % N_FEATURES
+    """The word-feature column of `ngram` (one word, or two separated by a space)."""
+    hashes = _word_hashes(ngram.split(" "))
+    if len(hashes) == 1:
+        return int(_bucket(hashes)[0])
+    return int(_bucket(_fmix(hashes[:1] * _BASE + hashes[1:2] + _BIGRAM_SALT))[0])
 
 
-@dataclass(frozen=True, eq=False)
-class LinearCheckworthinessModel:
-    """Logistic model over `feature_matrix`; `weights` has one entry per feature column."""
-
-    word_idf: np.ndarray
-    char_idf: np.ndarray
-    weights: np.ndarray
-    bias: float
-    metadata: Mapping[str, Any]
-
-    @property
-    def version(self) -> str:
-        return str(self.metadata.get("version", "unsaved"))
-
-    @property
-    def threshold(self) -> float:
-        """The cut-off that maximised F1 of the check-worthy class in cross-validation."""
-        return float(self.metadata.get("threshold", 0.5))
-
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        features = feature_matrix([prepare(t) for t in texts], self.word_idf, self.char_idf)
-        return np.asarray(features @ self.weights, dtype=np.float64) + self.bias
-
-    def score(self, texts: Sequence[str]) -> list[Score]:
-        present = [i for i, t in enumerate(texts) if t.strip()]
-        scores = [Score(probability=0.0, reasons=(EMPTY_REASON,)) for _ in texts]
-        if not present:
-            return scores
-        prepared = [prepare(texts[i]) for i in present]
-        features = feature_matrix(prepared, self.word_idf, self.char_idf)
-        logits = np.asarray(features @ self.weights, dtype=np.float64) + self.bias
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
-        for row, index in enumerate(present):
-            reasons = self._reasons(features, row, prepared[row])
-            if len(texts[index]) > MAX_CHARS:
-                reasons = (*reasons, TRUNCATED_REASON)
-            scores[index] = Score(probability=float(probabilities[row]), reasons=reasons)
-        return scores
-
-    def _reasons(self, features: sp.csr_matrix, row: int, text: str) -> tuple[str, ...]:
-        start, end = features.indptr[row], features.indptr[row + 1]
-        columns, values = features.indices[start:end], features.data[start:end]
-        contributions = values * self.weights[columns]
-        cue_start = 2 * N_FEATURES
-        cue_reasons = sorted(
-            (-c, CUE_NAMES[col - cue_start])
-            for col, v, c in zip(columns, values, contributions, strict=True)
-            # Scaled cues count only when strong: every sentence has some length.
-            if col >= cue_start and c >= MIN_REASON_CONTRIBUTION and v >= MIN_CUE_VALUE
-        )[:MAX_CUE_REASONS]
-        # Only word n-grams are named: a character n-gram means nothing to a reader.
-        word_mask = (columns < N_FEATURES) & (contributions >= MIN_REASON_CONTRIBUTION)
-        top = np.argsort(-contributions[word_mask], kind="stable")[:MAX_NGRAM_REASONS]
-        wanted = [int(b) for b in columns[word_mask][top]]
-        names: dict[int, str] = {}
-        for ngram in _WORD_ANALYZER(text):
-            bucket = ngram_bucket(ngram)
-            if bucket in wanted and bucket not in names:
-                names[bucket] = ngram
-        ngram_reasons = [
-            f"{'phrase' if ' ' in names[b] else 'word'} '{names[b]}'" for b in wanted if b in names
-        ]
-        reasons = tuple(name for _, name in cue_reasons) + tuple(ngram_reasons)
-        # Every score is explained: with no single strong feature, the wording as a whole
-        # (character n-grams spread over the sentence) carried it.
-        return reasons or (DIFFUSE_REASON,)
+@cache
+def _cue_words() -> dict[str, np.ndarray]:
+    return {
+        name: np.sort(_word_hashes(words.split()))
+        for name, words in (
+            ("comparison", _COMPARISON_WORDS),
+            ("money", _MONEY_WORDS),
+            ("hedge", _HEDGE_WORDS),
+            ("attribution", _ATTRIBUTION_WORDS),
+            ("year", _YEARS),
+            ("going to", "going to"),
+        )
+    }
 
 
-def metadata_path(model_path: Path) -> Path:
-    return model_path.with_suffix(".json")
+def _any_per_row(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    flags = np.zeros(n_rows, dtype=np.float32)
+    flags[rows] = 1.0
+    return flags
 
 
-def _dense(arrays: Mapping[str, np.ndarray], prefix: str, fill: float) -> tuple[np.ndarray, ...]:
-    # Only buckets seen in training are stored; every other bucket has the unseen IDF and no weight.
-    index = arrays[f"{prefix}_index"]
-    idf = np.full(N_FEATURES, fill, dtype=np.float32)
-    weight = np.zeros(N_FEATURES, dtype=np.float32)
-    idf[index] = arrays[f"{prefix}_idf"]
-    weight[index] = arrays[f"{prefix}_weight"]
-    return idf, weight
+@dataclass(frozen=True)
+class BatchFeatures:
+    """Hashed n-gram counts and cues of a batch of `prepare`d texts, before TF-IDF.
+
+    (row, column, count) lists every distinct n-gram of every row, sorted by row then column;
+    word n-grams have columns [0, N_FEATURES), character n-grams [N_FEATURES, 2 N_FEATURES).
+    The word n-gram occurrences are kept, in reading order, only to name them in reasons.
+    """
+
+    n_rows: int
+    row: np.ndarray
+    column: np.ndarray
+    count: np.ndarray
+    cues: np.ndarray
+    text: str
+    token_start: np.ndarray
+    token_end: np.ndarray
+    word_key: np.ndarray  # row * N_FEATURES + column of each word n-gram occurrence
+    word_token: np.ndarray  # index of its first token
+    word_tokens: np.ndarray  # 1 or 2
+
+    def word_ngram(self, occurrence: int) -> str:
+        first = int(self.word_token[occurrence])
+        tokens = range(first, first + int(self.word_tokens[occurrence]))
+        return " ".join(self.text[self.token_start[t] : self.token_end[t]].lower() for t in tokens)
 
 
-def read_model(path: Path) -> LinearCheckworthinessModel:
-    """Load a saved model from its `.npz` (and the `.json` beside it); no caching."""
-    meta_file = metadata_path(path)
-    try:
-        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {key: stored[key] for key in stored.files}
-    except FileNotFoundError as exc:
-        raise ModelLoadError(f"check-worthiness model file missing: {exc.filename}") from exc
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelLoadError(f"check-worthiness model at {path} is unreadable: {exc}") from exc
-    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise ModelLoadError(f"{meta_file} is not a {FORMAT} model description")
-    if metadata.get("cues") != list(CUE_NAMES) or metadata.get("n_features") != N_FEATURES:
-        raise ModelLoadError(f"model at {path} was trained with other features; retrain it")
-    try:
-        unseen = float(metadata["unseen_idf"])
-        word_idf, word_weight = _dense(arrays, "word", unseen)
-        char_idf, char_weight = _dense(arrays, "char", unseen)
-        cue_weight = arrays["cue_weight"].astype(np.float32).reshape(len(CUE_NAMES))
-        bias = float(arrays["bias"].reshape(()))
-    except (KeyError, ValueError, IndexError, TypeError) as exc:
-        raise ModelLoadError(f"check-worthiness model at {path} is incomplete: {exc!r}") from exc
-    return LinearCheckworthinessModel(
-        word_idf=word_idf,
-        char_idf=char_idf,
-        weights=np.concatenate([word_weight, char_weight, cue_weight]),
-        bias=bias,
-        metadata=metadata,
+@dataclass(frozen=True)
+class _Characters:
+    codes: np.ndarray
+    lower: np.ndarray
+    is_digit: np.ndarray
+    is_upper: np.ndarray
+    space: np.ndarray
+    row: np.ndarray
+    row_length: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    start: np.ndarray
+    end: np.ndarray
+    row: np.ndarray
+    hash: np.ndarray
+    pair_hash: np.ndarray  # of each token with the next one in the same row
+
+
+def _contains(lower: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """Start positions of `word` (code points) in `lower`."""
+    found = np.flatnonzero(lower[: max(len(lower) - len(word) + 1, 0)] == word[0])
+    for offset in range(1, len(word)):
+        found = found[lower[found + offset] == word[offset]]
+    return found
+
+
+def _cues(chars: _Characters, tokens: _Tokens) -> np.ndarray:
+    """The CUE_NAMES columns, from the code points and tokens of a whole batch at once."""
+    words = _cue_words()
+    n_rows = len(chars.row_length)
+    cues = np.zeros((n_rows, len(CUE_NAMES)), dtype=np.float32)
+    cues[:, 0] = _any_per_row(chars.row[chars.is_digit], n_rows)
+    # \d\s*(?:%|percent): the texts are single-spaced, so at most one space in between.
+    marks = np.concatenate([np.flatnonzero(chars.codes == _PERCENT), _contains(chars.lower, _PERCENT_WORD)])
+    numbered = chars.is_digit[marks - 1] | (
+        chars.space[marks - 1] & chars.is_digit[np.maximum(marks - 2, 0)]
     )
+    cues[:, 1] = _any_per_row(chars.row[marks[numbered]], n_rows)
+    money = np.isin(tokens.hash, words["money"])
+    cues[:, 2] = _any_per_row(
+        np.concatenate([chars.row[chars.codes == _DOLLAR], tokens.row[money]]), n_rows
+    )
+    cues[:, 3] = _any_per_row(tokens.row[np.isin(tokens.hash, words["year"])], n_rows)
+    lengths = tokens.end - tokens.start
+    ends = chars.lower[tokens.end[:, None] - 3 + np.arange(3)]
+    superlative = (lengths >= 4) & (ends == _EST).all(axis=1)
+    cues[:, 4] = _any_per_row(
+        tokens.row[superlative | np.isin(tokens.hash, words["comparison"])], n_rows
+    )
+    going_to = _fmix(words["going to"][:1] * _BASE + words["going to"][1:] + _BIGRAM_SALT)
+    cues[:, 5] = _any_per_row(
+        np.concatenate(
+            [
+                tokens.row[np.isin(tokens.hash, words["hedge"])],
+                tokens.row[:-1][tokens.pair_hash == going_to],
+            ]
+        ),
+        n_rows,
+    )
+    attribution = np.isin(tokens.hash, words["attribution"]) & ~chars.is_upper[tokens.start]
+    cues[:, 6] = _any_per_row(tokens.row[attribution], n_rows)
+    # Shape cues count whitespace-separated words, as str.split() does.
+    previous_space = np.concatenate([[True], chars.space[:-1]])
+    word_start = np.flatnonzero(~chars.space & previous_space)
+    word_row = chars.row[word_start]
+    n_words = np.bincount(word_row, minlength=n_rows)
+    later = np.concatenate([[False], word_row[1:] == word_row[:-1]])
+    capitalised = np.bincount(
+        word_row[later & chars.is_upper[word_start]], minlength=n_rows
+    )
+    cues[:, 7] = np.minimum(capitalised, 4) / 4
+    last = np.cumsum(chars.row_length) - 2  # each row's last character, before its padding
+    cues[:, 8] = (chars.row_length > 2) & (chars.codes[last] == _QUESTION)
+    cues[:, 9] = n_words < 6
+    cues[:, 10] = n_words < 10
+    cues[:, 11] = np.minimum(n_words, 60) / 60
+    return cues
 
 
-@lru_cache(maxsize=4)
-def _cached(path: Path) -> LinearCheckworthinessModel:
-    return read_model(path)
+def batch_features(texts: Sequence[str]) -> BatchFeatures:
+    """Hashed word 1-2-grams, char_wb 2-5-grams and cues of at most BATCH_ROWS texts."""
+    n_rows = len(texts)
+    # Each text's words, single-spaced and padded with a space each side, so that character
+    # n-grams never span two words (like scikit-learn's char_wb) nor two texts.
+    text = "".join([" " + " ".join(t.split()) + " " for t in texts])
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    lengths = np.array([len(" ".join(t.split())) + 2 for t in texts], dtype=np.int64)
+    row_of = np.repeat(np.arange(n_rows), lengths)
+    lower, is_word, is_digit, is_upper = _character_properties(codes)
+    prefix, powers = _prefix_hashes(lower)
+    space = codes == _SPACE
+    size = len(codes)
 
+    keys = []
+    spaces_before = np.concatenate([[0], np.cumsum(space)])
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        starts = np.arange(max(size - n + 1, 0))
+        # Inside an n-gram there is no space: it lies within one padded word.
+        inside = spaces_before[starts + n - 1] - spaces_before[starts + 1] == 0
+        if n == 2:
+            inside &= ~(space[starts] & space[starts + 1])
+        starts = starts[inside]
+        hashes = prefix[starts + n] - prefix[starts] * powers[n]
+        columns = _bucket(_fmix(hashes + np.uint64(n) * _LENGTH_SALT + _CHAR_SALT)) + N_FEATURES
+        keys.append(row_of[starts] * (2 * N_FEATURES) + columns)
 
-def load_scorer(path: Path | None = None) -> LinearCheckworthinessModel:
-    """The shipped (or given) model, loaded once per process."""
-    return _cached(Path(path or DEFAULT_MODEL_PATH).resolve())
+    # Tokens as scikit-learn's default pattern \b\w\w+\b: runs of two or more word characters.
+    before = np.concatenate([[False], is_word[:-1]])
+    after = np.concatenate([is_word[1:], [False]])
+    token_start = np.flatnonzero(is_word & ~before)
+    token_end = np.flatnonzero(is_word & ~after) + 1
+    long_enough = token_end - token_start >= 2
+    token_start, token_end = token_start[long_enough], token_end[long_enough]
+    token_row = row_of[token_start]
+    token_hash = _token_hashes(prefix, powers, token_start, token_end)
+    pair_hash = _fmix(token_hash[:-1] * _BASE + token_hash[1:] + _BIGRAM_SALT)
+    pair = np.flatnonzero(token_row[:-1] == token_row[1:])
+    word_key = np.concatenate(
+        [token_row * N_FEATURES + _bucket(token_hash), token_row[pair] * N_FEATURES + _bucket(pair_hash[pair])]
+    )
+    keys.append(word_key // N_FEATURES * (2 * N_FEATURES) + word_key % N_FEATURES)
+
+    distinct, count = np.unique(np.concatenate(keys), return_counts=True)
+    characters = _Characters(codes, lower, is_digit, is_upper, space, row_of, lengths)
+    tokens = _Tokens(token_start, token_end, token_row, token_hash, pair_hash)
+    cues = _cues(characters, tokens)
+    return BatchFeatures(
+        n_rows=n_rows,
+        row=distinct // (2 * N_FEATURES),
+        column=distinct % (2 * N_FEATURES),
+        count=count,
+        cues=cues,
+        text=text,
+        token_start=token_start,
+        token_end=token_end,
+        word_key=word_key,
+        word_token=np.concatenate([np.arange(len(token_start)), pair]),
+        word_tokens=np.concatenate(
+            [np.ones(len(token_start), dtype=np.int64), np.full(len(pair), 2, dtype=np.int64)]
+        ),
+    )

@@ -36,7 +36,7 @@ def pipeline_version() -> str:
 def article_extract(*, article_id: int) -> Article:
     """Extract an article's claims and queue them; a second run changes nothing."""
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article_id)
+        article = Article.objects.select_for_update().defer("clean_text").get(pk=article_id)
         if article.status != Article.Status.RECEIVED:
             return article
         article.attempts += 1
@@ -90,6 +90,25 @@ def _parse_published(value: str) -> datetime | None:
     return parsed
 
 
+# What extraction writes; never `raw`, which can be megabytes and does not change.
+STORED_FIELDS = [
+    "title",
+    "byline",
+    "published_at",
+    "language",
+    "site_name",
+    "clean_text",
+    "content_hash",
+    "skip_reason",
+    "pipeline_version",
+    "extracted_at",
+    "error",
+    "status",
+    "duplicate_of",
+    "attempts",
+]
+
+
 def _store(article: Article, extraction: Extraction) -> None:
     document = extraction.document
     article.title = (document.title or article.given_title)[:1000]
@@ -103,20 +122,21 @@ def _store(article: Article, extraction: Extraction) -> None:
     article.pipeline_version = pipeline_version()[:100]
     article.extracted_at = timezone.now()
     article.error = ""
-    twin = (
+    twin_id = (
         Article.objects.filter(content_hash=article.content_hash, status=Article.Status.EXTRACTED)
         .exclude(pk=article.pk)
         .order_by("pk")
+        .values_list("pk", flat=True)
         .first()
     )
-    if twin is not None:
+    if twin_id is not None:
         # Same text under another URL, or an unchanged re-fetch: keep the record, no new claims.
         article.status = Article.Status.DUPLICATE
-        article.duplicate_of = twin
-        article.save()
+        article.duplicate_of_id = twin_id
+        article.save(update_fields=STORED_FIELDS)
         return
     article.status = Article.Status.EXTRACTED
-    article.save()
+    article.save(update_fields=STORED_FIELDS)
     claims = Claim.objects.bulk_create(
         [
             Claim(
