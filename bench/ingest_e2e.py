@@ -82,8 +82,7 @@ def main() -> None:
     # In-process cost of each stage, before any worker runs.
     start = time.perf_counter()
     probe_ids = [
-        services.article_receive(raw=raw, fmt="text", source="push").article.pk
-        for raw in probe
+        services.article_receive(raw=raw, fmt="text", source="push").article.pk for raw in probe
     ]
     receive_ms = (time.perf_counter() - start) / len(probe) * 1000
     start = time.perf_counter()

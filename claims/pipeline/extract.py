@@ -28,7 +28,7 @@ def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extr
     sentences = tuple(split_sentences(document.text))
     if not sentences:
         return Extraction(document=document, notes=("no sentences",))
-    scores = scorer.score([s.text for s in sentences])
+    scores = scorer.score([s.text for s in sentences], explain_from=threshold)
     attributions = attribute(document.text, sentences)
     claims = []
     for index, (sentence, score, who) in enumerate(

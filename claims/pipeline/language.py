@@ -20,6 +20,48 @@ CONFIDENT = 0.9
 # Below CONFIDENT but above this, the detector is still trusted when nothing is declared.
 PLAUSIBLE = 0.5
 
+# English function words that are not words in the other languages news comes in. Running
+# English prose has a third or more of its words among them; other languages, code-switched
+# text and lists of names far fewer. Above the share, the text is English without asking
+# the (much slower) n-gram model.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "that",
+        "with",
+        "was",
+        "is",
+        "for",
+        "have",
+        "has",
+        "from",
+        "would",
+        "which",
+        "this",
+        "said",
+        "were",
+        "been",
+        "their",
+        "they",
+        "it",
+        "its",
+        "on",
+        "by",
+        "at",
+        "as",
+        "be",
+        "are",
+        "not",
+        "but",
+    ]
+)
+ENGLISH_SHARE = 0.25
+MIN_WORDS_FOR_SHARE = 30
+_WORD = re.compile(r"[A-Za-z]+")
+
 _PRIMARY_SUBTAG = re.compile(r"^\s*([A-Za-z]{2})(?:$|[-_\s])")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -50,12 +92,21 @@ def _sample(text: str) -> str:
     return text[: cut if cut > 0 else SAMPLE_CHARS]
 
 
+def _sample_tokens(sample: str) -> list[str]:
+    return sample.split()
+
+
 def detect_language(text: str, declared: str = "") -> str:
     """ISO 639-1 code of `text`'s language, "" when neither the text nor `declared` tells."""
     declared_code = normalise_language(declared)
     sample = _sample(text)
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return declared_code
+    words = _WORD.findall(sample)
+    if len(words) >= MIN_WORDS_FOR_SHARE:
+        common = sum(1 for word in words if word.lower() in _ENGLISH_FUNCTION_WORDS)
+        if common >= ENGLISH_SHARE * len(_sample_tokens(sample)):
+            return "en"
     detected, probability = _identifier().classify(sample)
     # The model also knows ISO 639-3-only languages; those have no 639-1 code to report.
     if len(detected) != 2:

@@ -104,9 +104,7 @@ class Scorer(Protocol):
     @property
     def version(self) -> str: ...
 
-    def score(
-        self, texts: Sequence[str], *, explain_from: float | None = None
-    ) -> list[Score]: ...
+    def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]: ...
 
 
 def prepare(text: str) -> str:
@@ -204,19 +202,34 @@ def ngram_bucket(ngram: str) -> int:
     return int(_bucket(_fmix(hashes[:1] * _BASE + hashes[1:2] + _BIGRAM_SALT))[0])
 
 
+# Bit of each word cue in `_cue_word_table`.
+_MONEY, _YEAR, _COMPARISON, _HEDGE, _ATTRIBUTION = (1 << bit for bit in range(5))
+
+
 @cache
-def _cue_words() -> dict[str, np.ndarray]:
-    return {
-        name: np.sort(_word_hashes(words.split()))
-        for name, words in (
-            ("comparison", _COMPARISON_WORDS),
-            ("money", _MONEY_WORDS),
-            ("hedge", _HEDGE_WORDS),
-            ("attribution", _ATTRIBUTION_WORDS),
-            ("year", _YEARS),
-            ("going to", "going to"),
-        )
-    }
+def _cue_word_table() -> tuple[np.ndarray, np.ndarray, np.uint64]:
+    """(sorted word hashes, the cue bits of each, the bigram hash of "going to")."""
+    bits: dict[int, int] = {}
+    for bit, words in (
+        (_MONEY, _MONEY_WORDS),
+        (_YEAR, _YEARS),
+        (_COMPARISON, _COMPARISON_WORDS),
+        (_HEDGE, _HEDGE_WORDS),
+        (_ATTRIBUTION, _ATTRIBUTION_WORDS),
+    ):
+        for word_hash in _word_hashes(words.split()).tolist():
+            bits[word_hash] = bits.get(word_hash, 0) | bit
+    hashes = np.array(sorted(bits), dtype=np.uint64)
+    flags = np.array([bits[h] for h in sorted(bits)], dtype=np.int64)
+    going_to = _word_hashes(["going", "to"])
+    return hashes, flags, _fmix(going_to[:1] * _BASE + going_to[1:] + _BIGRAM_SALT)[0]
+
+
+def _word_cues(token_hashes: np.ndarray) -> np.ndarray:
+    """The cue bits of each token: one binary search for all the word lists together."""
+    hashes, flags, _ = _cue_word_table()
+    at = np.minimum(np.searchsorted(hashes, token_hashes), len(hashes) - 1)
+    return np.where(hashes[at] == token_hashes, flags[at], 0)
 
 
 def _any_per_row(rows: np.ndarray, n_rows: int) -> np.ndarray:
@@ -282,38 +295,39 @@ def _contains(lower: np.ndarray, word: np.ndarray) -> np.ndarray:
 
 def _cues(chars: _Characters, tokens: _Tokens) -> np.ndarray:
     """The CUE_NAMES columns, from the code points and tokens of a whole batch at once."""
-    words = _cue_words()
+    word_cues = _word_cues(tokens.hash)
     n_rows = len(chars.row_length)
     cues = np.zeros((n_rows, len(CUE_NAMES)), dtype=np.float32)
     cues[:, 0] = _any_per_row(chars.row[chars.is_digit], n_rows)
     # \d\s*(?:%|percent): the texts are single-spaced, so at most one space in between.
-    marks = np.concatenate([np.flatnonzero(chars.codes == _PERCENT), _contains(chars.lower, _PERCENT_WORD)])
+    marks = np.concatenate(
+        [np.flatnonzero(chars.codes == _PERCENT), _contains(chars.lower, _PERCENT_WORD)]
+    )
     numbered = chars.is_digit[marks - 1] | (
         chars.space[marks - 1] & chars.is_digit[np.maximum(marks - 2, 0)]
     )
     cues[:, 1] = _any_per_row(chars.row[marks[numbered]], n_rows)
-    money = np.isin(tokens.hash, words["money"])
+    money = (word_cues & _MONEY) != 0
     cues[:, 2] = _any_per_row(
         np.concatenate([chars.row[chars.codes == _DOLLAR], tokens.row[money]]), n_rows
     )
-    cues[:, 3] = _any_per_row(tokens.row[np.isin(tokens.hash, words["year"])], n_rows)
+    cues[:, 3] = _any_per_row(tokens.row[(word_cues & _YEAR) != 0], n_rows)
     lengths = tokens.end - tokens.start
     ends = chars.lower[tokens.end[:, None] - 3 + np.arange(3)]
     superlative = (lengths >= 4) & (ends == _EST).all(axis=1)
-    cues[:, 4] = _any_per_row(
-        tokens.row[superlative | np.isin(tokens.hash, words["comparison"])], n_rows
-    )
-    going_to = _fmix(words["going to"][:1] * _BASE + words["going to"][1:] + _BIGRAM_SALT)
+    cues[:, 4] = _any_per_row(tokens.row[superlative | ((word_cues & _COMPARISON) != 0)], n_rows)
+    same_row = tokens.row[:-1] == tokens.row[1:]
+    going_to = _cue_word_table()[2]
     cues[:, 5] = _any_per_row(
         np.concatenate(
             [
-                tokens.row[np.isin(tokens.hash, words["hedge"])],
-                tokens.row[:-1][tokens.pair_hash == going_to],
+                tokens.row[(word_cues & _HEDGE) != 0],
+                tokens.row[:-1][(tokens.pair_hash == going_to) & same_row],
             ]
         ),
         n_rows,
     )
-    attribution = np.isin(tokens.hash, words["attribution"]) & ~chars.is_upper[tokens.start]
+    attribution = ((word_cues & _ATTRIBUTION) != 0) & ~chars.is_upper[tokens.start]
     cues[:, 6] = _any_per_row(tokens.row[attribution], n_rows)
     # Shape cues count whitespace-separated words, as str.split() does.
     previous_space = np.concatenate([[True], chars.space[:-1]])
@@ -321,9 +335,7 @@ def _cues(chars: _Characters, tokens: _Tokens) -> np.ndarray:
     word_row = chars.row[word_start]
     n_words = np.bincount(word_row, minlength=n_rows)
     later = np.concatenate([[False], word_row[1:] == word_row[:-1]])
-    capitalised = np.bincount(
-        word_row[later & chars.is_upper[word_start]], minlength=n_rows
-    )
+    capitalised = np.bincount(word_row[later & chars.is_upper[word_start]], minlength=n_rows)
     cues[:, 7] = np.minimum(capitalised, 4) / 4
     last = np.cumsum(chars.row_length) - 2  # each row's last character, before its padding
     cues[:, 8] = (chars.row_length > 2) & (chars.codes[last] == _QUESTION)
@@ -338,27 +350,29 @@ def batch_features(texts: Sequence[str]) -> BatchFeatures:
     n_rows = len(texts)
     # Each text's words, single-spaced and padded with a space each side, so that character
     # n-grams never span two words (like scikit-learn's char_wb) nor two texts.
-    text = "".join([" " + " ".join(t.split()) + " " for t in texts])
+    spaced = [" " + " ".join(t.split()) + " " for t in texts]
+    text = "".join(spaced)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    lengths = np.array([len(" ".join(t.split())) + 2 for t in texts], dtype=np.int64)
+    lengths = np.fromiter(map(len, spaced), dtype=np.int64, count=n_rows)
     row_of = np.repeat(np.arange(n_rows), lengths)
     lower, is_word, is_digit, is_upper = _character_properties(codes)
     prefix, powers = _prefix_hashes(lower)
     space = codes == _SPACE
-    size = len(codes)
 
-    keys = []
-    spaces_before = np.concatenate([[0], np.cumsum(space)])
-    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
-        starts = np.arange(max(size - n + 1, 0))
-        # Inside an n-gram there is no space: it lies within one padded word.
-        inside = spaces_before[starts + n - 1] - spaces_before[starts + 1] == 0
-        if n == 2:
-            inside &= ~(space[starts] & space[starts + 1])
-        starts = starts[inside]
-        hashes = prefix[starts + n] - prefix[starts] * powers[n]
-        columns = _bucket(_fmix(hashes + np.uint64(n) * _LENGTH_SALT + _CHAR_SALT)) + N_FEATURES
-        keys.append(row_of[starts] * (2 * N_FEATURES) + columns)
+    # Every character n-gram at once: an n-gram starting at s is kept when there is no space
+    # inside it (it lies within one padded word) and, for n = 2, it is not two spaces.
+    size = len(codes)
+    sizes = np.arange(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1)[:, None]
+    starts = np.arange(size)
+    spaces_before = np.concatenate([[0], np.cumsum(space), np.full(CHAR_NGRAMS[1], size)])
+    inside = spaces_before[starts + sizes - 1] - spaces_before[starts + 1]
+    keep = (inside == 0) & (starts + sizes <= size)
+    keep[0] &= ~(space & np.append(space[1:], False))  # row 0 holds the 2-grams
+    which, starts = np.nonzero(keep)
+    n = which + CHAR_NGRAMS[0]
+    hashes = prefix[starts + n] - prefix[starts] * powers[n]
+    columns = _bucket(_fmix(hashes + n.astype(np.uint64) * _LENGTH_SALT + _CHAR_SALT))
+    keys = [row_of[starts] * (2 * N_FEATURES) + N_FEATURES + columns]
 
     # Tokens as scikit-learn's default pattern \b\w\w+\b: runs of two or more word characters.
     before = np.concatenate([[False], is_word[:-1]])
@@ -372,11 +386,19 @@ def batch_features(texts: Sequence[str]) -> BatchFeatures:
     pair_hash = _fmix(token_hash[:-1] * _BASE + token_hash[1:] + _BIGRAM_SALT)
     pair = np.flatnonzero(token_row[:-1] == token_row[1:])
     word_key = np.concatenate(
-        [token_row * N_FEATURES + _bucket(token_hash), token_row[pair] * N_FEATURES + _bucket(pair_hash[pair])]
+        [
+            token_row * N_FEATURES + _bucket(token_hash),
+            token_row[pair] * N_FEATURES + _bucket(pair_hash[pair]),
+        ]
     )
     keys.append(word_key // N_FEATURES * (2 * N_FEATURES) + word_key % N_FEATURES)
 
-    distinct, count = np.unique(np.concatenate(keys), return_counts=True)
+    # Sorting int32 keys (row * 2 N_FEATURES + column fits: BATCH_ROWS is small) and counting
+    # runs is np.unique(return_counts=True) without its overhead.
+    all_keys = np.sort(np.concatenate(keys).astype(np.int32))
+    run_starts = np.flatnonzero(np.concatenate([[True], all_keys[1:] != all_keys[:-1]]))
+    distinct = all_keys[run_starts].astype(np.int64)
+    count = np.diff(np.append(run_starts, len(all_keys)))
     characters = _Characters(codes, lower, is_digit, is_upper, space, row_of, lengths)
     tokens = _Tokens(token_start, token_end, token_row, token_hash, pair_hash)
     cues = _cues(characters, tokens)
@@ -395,3 +417,225 @@ def batch_features(texts: Sequence[str]) -> BatchFeatures:
             [np.ones(len(token_start), dtype=np.int64), np.full(len(pair), 2, dtype=np.int64)]
         ),
     )
+
+
+def _batches(texts: Sequence[str]) -> list[BatchFeatures]:
+    return [batch_features(texts[i : i + BATCH_ROWS]) for i in range(0, len(texts), BATCH_ROWS)]
+
+
+def document_frequencies(texts: Sequence[str]) -> np.ndarray:
+    """In how many of the `prepare`d texts each n-gram column occurs (training's IDF)."""
+    df = np.zeros(2 * N_FEATURES, dtype=np.int64)
+    for batch in _batches(texts):
+        df += np.bincount(batch.column, minlength=2 * N_FEATURES)
+    return df
+
+
+def _tfidf(batch: BatchFeatures, idf: np.ndarray) -> np.ndarray:
+    """TF-IDF of each (row, column) of `batch`, given the IDF of each of its columns."""
+    # Sublinear TF x IDF, word and character blocks each scaled to unit length per row:
+    # what scikit-learn's TfidfTransformer(sublinear_tf=True) gives on each block.
+    values = (1.0 + np.log(batch.count)) * idf
+    block = 2 * batch.row + (batch.column >= N_FEATURES)
+    norms = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * batch.n_rows))
+    return values / norms[block]
+
+
+def feature_matrix(
+    texts: Sequence[str], word_idf: np.ndarray, char_idf: np.ndarray
+) -> sp.csr_matrix:
+    """[word TF-IDF | char TF-IDF | cues] for already `prepare`d texts."""
+    idf = np.concatenate([word_idf, char_idf]).astype(np.float64)
+    blocks = []
+    for batch in _batches(texts):
+        indptr = np.searchsorted(batch.row, np.arange(batch.n_rows + 1))
+        ngrams = sp.csr_matrix(
+            (_tfidf(batch, idf[batch.column]).astype(np.float32), batch.column, indptr),
+            shape=(batch.n_rows, 2 * N_FEATURES),
+        )
+        blocks.append(sp.hstack([ngrams, sp.csr_matrix(batch.cues)], format="csr"))
+    if not blocks:
+        return sp.csr_matrix((0, 2 * N_FEATURES + len(CUE_NAMES)), dtype=np.float32)
+    return sp.vstack(blocks, format="csr")
+
+
+@dataclass(frozen=True, eq=False)
+class LinearCheckworthinessModel:
+    """Logistic model over `feature_matrix`; `weights` has one entry per feature column."""
+
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+    weights: np.ndarray
+    bias: float
+    metadata: Mapping[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("version", "unsaved"))
+
+    @property
+    def threshold(self) -> float:
+        """The cut-off that maximised F1 of the check-worthy class in cross-validation."""
+        return float(self.metadata.get("threshold", 0.5))
+
+    @cached_property
+    def _idf_and_weight(self) -> np.ndarray:
+        # Side by side, a column's IDF and weight share a cache line: the lookup of a batch's
+        # scattered columns in this 16 MB table is the costliest step of scoring.
+        # Stored as complex64 (real: IDF, imaginary: weight) because numpy gathers one 8-byte
+        # element per index ~8x faster than a row of a two-column array.
+        table = np.empty((2 * N_FEATURES, 2), dtype=np.float32)
+        table[:, 0] = np.concatenate([self.word_idf, self.char_idf])
+        table[:, 1] = self.weights[: 2 * N_FEATURES]
+        return table.view(np.complex64).ravel()
+
+    @cached_property
+    def _cue_weights(self) -> np.ndarray:
+        return self.weights[2 * N_FEATURES :].astype(np.float64)
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        prepared = [prepare(t) for t in texts]
+        parts = [self._logits(batch, self._contributions(batch))[0] for batch in _batches(prepared)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _contributions(self, batch: BatchFeatures) -> np.ndarray:
+        looked_up = self._idf_and_weight.take(batch.column)
+        return _tfidf(batch, looked_up.real.astype(np.float64)) * looked_up.imag
+
+    def _logits(
+        self, batch: BatchFeatures, contributions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        cue_contributions = batch.cues * self._cue_weights
+        logits = np.bincount(batch.row, weights=contributions, minlength=batch.n_rows)
+        return logits + cue_contributions.sum(axis=1) + self.bias, cue_contributions
+
+    def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]:
+        """Probability and reasons per text; reasons only from `explain_from` up, if given.
+
+        Explaining costs about as much as scoring, and only claims above the threshold are
+        ever shown, so a caller that keeps those passes its threshold. A blank text always
+        carries EMPTY_REASON: its probability of zero needs no computing.
+        """
+        present = [i for i, t in enumerate(texts) if t.strip()]
+        scores = [Score(probability=0.0, reasons=(EMPTY_REASON,)) for _ in texts]
+        for first in range(0, len(present), BATCH_ROWS):
+            indices = present[first : first + BATCH_ROWS]
+            batch = batch_features([prepare(texts[i]) for i in indices])
+            contributions = self._contributions(batch)
+            logits, cue_contributions = self._logits(batch, contributions)
+            probabilities = 1.0 / (1.0 + np.exp(-logits))
+            explain = (
+                np.ones(len(indices), dtype=bool)
+                if explain_from is None
+                else probabilities >= explain_from
+            )
+            reasons = self._reasons(batch, contributions, cue_contributions, explain)
+            for row, index in enumerate(indices):
+                why = reasons[row]
+                if explain[row] and len(texts[index]) > MAX_CHARS:
+                    why = (*why, TRUNCATED_REASON)
+                scores[index] = Score(probability=float(probabilities[row]), reasons=why)
+        return scores
+
+    def _reasons(
+        self,
+        batch: BatchFeatures,
+        contributions: np.ndarray,
+        cue_contributions: np.ndarray,
+        explain: np.ndarray,
+    ) -> list[tuple[str, ...]]:
+        """The strongest cues, then the strongest word n-grams, of each row to `explain`."""
+        # Scaled cues count only when strong: every sentence has some length.
+        strong = (cue_contributions >= MIN_REASON_CONTRIBUTION) & (batch.cues >= MIN_CUE_VALUE)
+        ranked = np.argsort(-np.where(strong, cue_contributions, -np.inf), axis=1, kind="stable")
+        top_cues = ranked[:, :MAX_CUE_REASONS]
+        top_strong = np.take_along_axis(strong, top_cues, axis=1)
+
+        # Only word n-grams are named: a character n-gram means nothing to a reader.
+        chosen = np.flatnonzero(
+            (batch.column < N_FEATURES)
+            & (contributions >= MIN_REASON_CONTRIBUTION)
+            & explain[batch.row]
+        )
+        rows = batch.row[chosen]
+        chosen = chosen[np.lexsort((-contributions[chosen], rows))]
+        rows = batch.row[chosen]
+        rank = np.arange(len(chosen)) - np.searchsorted(rows, rows)
+        chosen, rows = chosen[rank < MAX_NGRAM_REASONS], rows[rank < MAX_NGRAM_REASONS]
+        # Name each bucket after its first n-gram in the sentence.
+        keys = rows * N_FEATURES + batch.column[chosen]
+        seen, first = np.unique(batch.word_key, return_index=True)
+        occurrences = first[np.searchsorted(seen, keys)]
+
+        ngrams: list[list[str]] = [[] for _ in range(batch.n_rows)]
+        for row, occurrence in zip(rows.tolist(), occurrences.tolist(), strict=True):
+            ngram = batch.word_ngram(occurrence)
+            ngrams[row].append(f"{'phrase' if ' ' in ngram else 'word'} '{ngram}'")
+        reasons: list[tuple[str, ...]] = []
+        for row, (cue_columns, cue_strong) in enumerate(
+            zip(top_cues.tolist(), top_strong.tolist(), strict=True)
+        ):
+            if not explain[row]:
+                reasons.append(())
+                continue
+            why = [CUE_NAMES[c] for c, ok in zip(cue_columns, cue_strong, strict=True) if ok]
+            # Every score is explained: with no single strong feature, the wording as a whole
+            # (character n-grams spread over the sentence) carried it.
+            reasons.append(tuple(why + ngrams[row]) or (DIFFUSE_REASON,))
+        return reasons
+
+
+def metadata_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".json")
+
+
+def _dense(arrays: Mapping[str, np.ndarray], prefix: str, fill: float) -> tuple[np.ndarray, ...]:
+    # Only buckets seen in training are stored; every other bucket has the unseen IDF and no weight.
+    index = arrays[f"{prefix}_index"]
+    idf = np.full(N_FEATURES, fill, dtype=np.float32)
+    weight = np.zeros(N_FEATURES, dtype=np.float32)
+    idf[index] = arrays[f"{prefix}_idf"]
+    weight[index] = arrays[f"{prefix}_weight"]
+    return idf, weight
+
+
+def read_model(path: Path) -> LinearCheckworthinessModel:
+    """Load a saved model from its `.npz` (and the `.json` beside it); no caching."""
+    meta_file = metadata_path(path)
+    try:
+        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+    except FileNotFoundError as exc:
+        raise ModelLoadError(f"check-worthiness model file missing: {exc.filename}") from exc
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelLoadError(f"check-worthiness model at {path} is unreadable: {exc}") from exc
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ModelLoadError(f"{meta_file} is not a {FORMAT} model description")
+    if metadata.get("cues") != list(CUE_NAMES) or metadata.get("n_features") != N_FEATURES:
+        raise ModelLoadError(f"model at {path} was trained with other features; retrain it")
+    try:
+        unseen = float(metadata["unseen_idf"])
+        word_idf, word_weight = _dense(arrays, "word", unseen)
+        char_idf, char_weight = _dense(arrays, "char", unseen)
+        cue_weight = arrays["cue_weight"].astype(np.float32).reshape(len(CUE_NAMES))
+        bias = float(arrays["bias"].reshape(()))
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
+        raise ModelLoadError(f"check-worthiness model at {path} is incomplete: {exc!r}") from exc
+    return LinearCheckworthinessModel(
+        word_idf=word_idf,
+        char_idf=char_idf,
+        weights=np.concatenate([word_weight, char_weight, cue_weight]),
+        bias=bias,
+        metadata=metadata,
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(path: Path) -> LinearCheckworthinessModel:
+    return read_model(path)
+
+
+def load_scorer(path: Path | None = None) -> LinearCheckworthinessModel:
+    """The shipped (or given) model, loaded once per process."""
+    return _cached(Path(path or DEFAULT_MODEL_PATH).resolve())

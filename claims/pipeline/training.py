@@ -37,10 +37,9 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def _idf(counts: sp.csr_matrix) -> np.ndarray:
+def _idf(df: np.ndarray, n_texts: int) -> np.ndarray:
     # Smoothed IDF as sklearn computes it; unseen buckets get the largest value.
-    df = np.bincount(counts.indices, minlength=scoring.N_FEATURES)
-    return (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)
+    return (np.log((1 + n_texts) / (1 + df)) + 1).astype(np.float32)
 
 
 def _fit_logistic(features: sp.csr_matrix, labels: np.ndarray, c: float) -> LogisticRegression:
@@ -50,8 +49,8 @@ def _fit_logistic(features: sp.csr_matrix, labels: np.ndarray, c: float) -> Logi
 
 def _fit(texts: Sequence[str], labels: np.ndarray, c: float) -> LinearCheckworthinessModel:
     prepared = [scoring.prepare(t) for t in texts]
-    words, chars = scoring.ngram_counts(prepared)
-    word_idf, char_idf = _idf(words), _idf(chars)
+    idf = _idf(scoring.document_frequencies(prepared), len(prepared))
+    word_idf, char_idf = idf[: scoring.N_FEATURES], idf[scoring.N_FEATURES :]
     features = scoring.feature_matrix(prepared, word_idf, char_idf)
     plain = _fit_logistic(features, labels, c)
     positive = np.asarray(features[labels].sum(axis=0)).ravel() + 1

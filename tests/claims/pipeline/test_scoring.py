@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from claims.pipeline.scoring import (
+    CHAR_NGRAMS,
+    CUE_NAMES,
     DEFAULT_MODEL_PATH,
     EMPTY_REASON,
     MAX_CHARS,
+    N_FEATURES,
     TRUNCATED_REASON,
     ModelLoadError,
     Scorer,
+    batch_features,
     load_scorer,
     metadata_path,
     ngram_bucket,
@@ -84,14 +88,48 @@ def test_scores_keep_input_order_and_length(scorer: Scorer) -> None:
     assert scorer.score([]) == []
 
 
-def test_ngram_bucket_matches_the_hashing_vectorizer() -> None:
+def test_ngram_buckets_are_the_same_in_every_process() -> None:
+    # Pinned values: a salted or platform-dependent hash would move them, and then every
+    # shipped model would silently read the wrong weights.
+    assert ngram_bucket("percent") == 244413
+    assert ngram_bucket("lowest since") == 459968
+    assert ngram_bucket("ünïcode") == 967342
+    assert ngram_bucket("Percent") == ngram_bucket("percent")
+
+
+def test_features_hold_the_same_ngrams_as_scikit_learns_analyzers() -> None:
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    from claims.pipeline.scoring import N_FEATURES
+    words = HashingVectorizer(ngram_range=(1, 2)).build_analyzer()
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS).build_analyzer()
+    texts = [CLAIM, "a", "Ça  va,\tbien?", "🙂🙂 x"]
+    batch = batch_features(texts)
+    for row, text in enumerate(texts):
+        in_row = batch.row == row
+        word_columns = in_row & (batch.column < N_FEATURES)
+        assert batch.count[word_columns].sum() == len(words(text))
+        assert batch.count[in_row & ~word_columns].sum() == len(chars(text))
+    claim_words = batch.column[(batch.row == 0) & (batch.column < N_FEATURES)]
+    assert {ngram_bucket("percent"), ngram_bucket("lowest since")} <= set(claim_words)
 
-    vectorizer = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, norm=None)
-    for ngram in ["percent", "unemployment", "tax", "ünïcode"]:
-        assert vectorizer.transform([ngram]).indices.tolist() == [ngram_bucket(ngram)]
+
+def test_a_sentence_scores_the_same_alone_and_in_a_batch(scorer: Scorer) -> None:
+    texts = [PLEASANTRY, CLAIM, "Taxes rose 5 percent in 2019, the most in a decade."] * 300
+    together = scorer.score(texts)  # more than one numpy batch
+    for text, score in zip(texts[:3], together[-3:], strict=True):
+        assert scorer.score([text]) == [score]
+
+
+def test_explain_from_gives_reasons_only_from_that_probability_up(scorer: Scorer) -> None:
+    claim, pleasantry = scorer.score([CLAIM, PLEASANTRY], explain_from=0.5)
+    assert claim.reasons == scorer.score([CLAIM])[0].reasons
+    assert pleasantry.reasons == ()
+    assert pleasantry.probability == scorer.score([PLEASANTRY])[0].probability
+
+
+def test_every_sentence_has_a_reason(scorer: Scorer) -> None:
+    texts = ["Yes.", "Well, you know, that is how it goes and always went.", CLAIM, "🙂🙂🙂"]
+    assert all(score.reasons for score in scorer.score(texts))
 
 
 def _copy_model(tmp_path: Path) -> Path:
@@ -129,6 +167,15 @@ def test_corrupt_metadata_raises_model_load_error(tmp_path: Path) -> None:
         read_model(path)
 
 
+def test_model_of_the_older_hashing_is_refused(tmp_path: Path) -> None:
+    path = _copy_model(tmp_path)
+    metadata = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+    metadata["format"] = "checkworthiness-linear/1"
+    metadata_path(path).write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="checkworthiness-linear/2"):
+        read_model(path)
+
+
 def test_model_trained_with_other_cues_is_refused(tmp_path: Path) -> None:
     path = _copy_model(tmp_path)
     metadata = json.loads(metadata_path(path).read_text(encoding="utf-8"))
@@ -136,3 +183,25 @@ def test_model_trained_with_other_cues_is_refused(tmp_path: Path) -> None:
     metadata_path(path).write_text(json.dumps(metadata), encoding="utf-8")
     with pytest.raises(ModelLoadError, match="retrain"):
         read_model(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "present"),
+    [
+        ("The senator said no.", "attribution verb", True),
+        ("Said Jones, the mayor.", "attribution verb", False),  # capitalised: likely a name
+        ("It rose 5 percent.", "percentage", True),
+        ("It rose 5%.", "percentage", True),
+        ("Percentages matter.", "percentage", False),
+        ("We are going to win.", "hedge or prediction", True),
+        ("Going home, to bed.", "hedge or prediction", False),
+        ("It cost $5.", "money or large amount", True),
+        ("It was the biggest ever.", "comparison", True),
+        ("Back in 1969 it was.", "mentions a year", True),
+        ("Back in 19690 it was.", "mentions a year", False),
+        ("Is that so?", "question", True),
+    ],
+)
+def test_cues_fire_on_the_words_they_name(text: str, cue: str, present: bool) -> None:
+    (row,) = batch_features([PLEASANTRY, text]).cues[1:]
+    assert bool(row[CUE_NAMES.index(cue)]) is present

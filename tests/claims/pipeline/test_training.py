@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claims.pipeline.scoring import metadata_path, read_model
+from claims.pipeline.scoring import feature_matrix, metadata_path, prepare, read_model
 from claims.pipeline.training import save_model, train_checkworthiness
 
 SUBJECTS = ["Unemployment", "The deficit", "Crime", "Inflation", "Tax revenue", "Spending"]
@@ -41,6 +41,15 @@ def test_saved_model_scores_like_the_trained_one(tmp_path: Path) -> None:
     np.testing.assert_allclose(trained, restored, rtol=1e-5)
     assert restored[0] > 0.5 > restored[1]
     assert loaded.version.startswith("cw-linear-")
+
+
+def test_scoring_computes_the_features_training_fitted() -> None:
+    model = train_checkworthiness(_examples(), folds=0)
+    texts = ["Crime rose by 7 percent since 1997.", "Good evening, folks.", "Ça va? 🙂"]
+    fitted = feature_matrix([prepare(t) for t in texts], model.word_idf, model.char_idf)
+    np.testing.assert_allclose(
+        model.logits(texts), fitted @ model.weights + model.bias, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_cross_validation_sets_threshold_and_metrics() -> None:
