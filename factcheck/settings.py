@@ -131,6 +131,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
+# Tasks report through the database (article status), not through results nobody reads.
+CELERY_TASK_IGNORE_RESULT = env.bool("CELERY_TASK_IGNORE_RESULT", default=True)
 CELERY_TASK_ACKS_LATE = True
 # A worker that dies mid-task (OOM, SIGKILL) hands the message back to the broker.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -142,6 +144,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes Django's database connection around every task unless told to reuse it;
+# reconnecting costs more than a short task. Django's CONN_MAX_AGE and health checks still
+# retire old or broken connections.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.feed_poll": {"queue": "ingestion"},
