@@ -15,18 +15,14 @@ from claims.models import Article, Claim
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
-from claims.pipeline.scoring import Scorer, load_scorer
 from claims.pipeline.types import Extraction
+from claims.scorers import scorer_get
 from reviews.services import review_items_create
 
 logger = logging.getLogger(__name__)
 
 # Bumped when a change to the pipeline means stored extractions are stale.
 PIPELINE_VERSION = "1"
-
-
-def scorer_get() -> Scorer:
-    return load_scorer()
 
 
 def pipeline_version() -> str:

@@ -126,3 +126,23 @@ def test_evaluate_extraction_meets_the_targets_on_the_corpus() -> None:
     assert result["title_accuracy"] >= 0.9
     assert result["text_f1"] >= 0.9
     assert result["claims_in_body"] >= 0.95
+
+
+def test_evaluate_checkworthiness_scores_the_dev_set_with_the_pipeline_model() -> None:
+    dev = CORPUS / "checkworthiness" / "CT24_checkworthy_english_dev.tsv"
+
+    lines = _run("evaluate", "checkworthiness", "--tsv", str(dev), "--jsonl").splitlines()
+
+    result = json.loads(lines[-1])
+    assert set(result) == {"f1", "precision", "recall", "n"}
+    assert result["n"] > 1000 and result["f1"] >= 0.85
+    per_sentence = [json.loads(line) for line in lines if line.startswith('{"id"')]
+    assert len(per_sentence) == result["n"]
+
+
+def test_evaluate_checkworthiness_names_missing_columns(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\ttext\n1\thello\n")
+
+    with pytest.raises(CommandError, match="class_label"):
+        _run("evaluate", "checkworthiness", "--tsv", str(bad))

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.pipeline.extract import extract_claims
-from claims.pipeline.scoring import ModelLoadError, load_scorer
+from claims.pipeline.scoring import ModelLoadError, read_model
+from claims.scorers import scorer_get
 
 
 class Command(BaseCommand):
@@ -28,12 +29,16 @@ class Command(BaseCommand):
         checkworthiness.add_argument("--tsv", required=True, type=Path)
         checkworthiness.add_argument("--threshold", type=float, default=None)
         checkworthiness.add_argument(
+            "--model", type=Path, help="a model file to evaluate instead of the active one"
+        )
+        checkworthiness.add_argument(
             "--jsonl", action="store_true", help="also print every sentence's score"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            scorer = load_scorer()
+            model = options.get("model")
+            scorer = read_model(model) if model else scorer_get()
         except ModelLoadError as exc:
             raise CommandError(str(exc)) from exc
         threshold = options["threshold"]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
-from claims.pipeline.scoring import load_scorer
+from claims.scorers import scorer_get
 from claims.services.files import InputFileError, expand_paths, json_articles
 
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["paths"] if not p.exists()]
         if missing:
             raise CommandError(f"no such file or directory: {', '.join(missing)}")
-        scorer = load_scorer()
+        scorer = scorer_get()
         failures = 0
         for path in expand_paths(options["paths"]):
             try:

@@ -1,0 +1,83 @@
+"""Retraining writes a candidate; only an explicit promote changes what scores claims."""
+
+from __future__ import annotations
+
+import csv
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from claims import scorers, services
+from claims.models import Article
+from claims.pipeline.scoring import DEFAULT_MODEL_PATH, read_model
+
+WORTHY = [
+    "Unemployment fell to {n} percent last year, the lowest since 1969.",
+    "The city spent {n} million dollars on roads in 2024.",
+    "Crime rose by {n} percent after the new law passed.",
+    "We cut taxes for {n} million families.",
+]
+OTHER = [
+    "Thank you all for being here tonight, number {n}.",
+    "I want to talk to you about hope and question {n}.",
+    "Good evening and welcome, everyone at table {n}.",
+    "Let me say this about that, my friend {n}.",
+]
+
+
+def _tsv(path: Path, rows: int) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t")
+        writer.writerow(["Sentence_id", "Text", "class_label"])
+        for n in range(rows):
+            writer.writerow([f"w{n}", WORTHY[n % 4].format(n=n), "Yes"])
+            writer.writerow([f"o{n}", OTHER[n % 4].format(n=n), "No"])
+    return path
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("train_checkworthiness", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_retrained_model_scores_claims_only_after_it_is_promoted(tmp_path: Path) -> None:
+    train, dev = _tsv(tmp_path / "train.tsv", 30), _tsv(tmp_path / "dev.tsv", 6)
+    shipped = read_model(DEFAULT_MODEL_PATH).version
+    with override_settings(FACTCHECK_MODEL_DIR=tmp_path / "models"):
+        output = _run("--train", str(train), "--dev", str(dev), "--folds", "0")
+        version = json.loads(output.splitlines()[0])["version"]
+
+        assert version != shipped
+        assert scorers.scorer_get().version == shipped
+
+        _run("--promote", version)
+        assert scorers.scorer_get().version == version
+        received = services.article_receive(
+            raw=b"Budget\n\nThe city spent 40 million dollars on roads in 2024, officials said.",
+            fmt="text",
+            source=Article.Source.PUSH,
+        )
+        article = services.article_extract(article_id=received.article.pk)
+        assert {c.model_version for c in article.claims.all()} == {version}
+
+        _run("--reset")
+        assert scorers.scorer_get().version == shipped
+
+
+@pytest.mark.django_db
+def test_promoting_an_unknown_version_is_refused(tmp_path: Path) -> None:
+    with override_settings(FACTCHECK_MODEL_DIR=tmp_path), pytest.raises(CommandError):
+        _run("--promote", "cw-linear-000000000000")
+
+
+def test_training_on_a_file_with_wrong_columns_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\ttext\n1\thello\n")
+    with pytest.raises(CommandError, match="class_label"):
+        _run("--train", str(bad), "--dev", str(bad), "--folds", "0")
