@@ -36,6 +36,10 @@ class FeedAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Feed) -> None:
         services.feed_delete(feed=obj)
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        for feed in queryset:
+            services.feed_delete(feed=feed)
+
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         from claims.tasks import feed_poll

@@ -74,6 +74,9 @@ class Article(models.Model):
     # The input exactly as received, so a failed extraction can be retried later.
     raw = models.BinaryField(blank=True, default=b"")
     raw_format = models.CharField(max_length=10, choices=Format.choices)
+    raw_charset = models.CharField(
+        max_length=40, blank=True, help_text="The charset the input was declared in, if any."
+    )
     raw_hash = models.CharField(max_length=64, unique=True)
     raw_size = models.PositiveIntegerField(default=0)
     given_title = models.CharField(max_length=1000, blank=True)

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from claims import services
 
@@ -34,8 +35,16 @@ def article_extract(article_id: int) -> str:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=FETCH_MAX_RETRIES)
-def article_fetch(self, url: str, feed_id: int | None = None) -> int:  # type: ignore[no-untyped-def]
-    received = services.article_fetch(url=url, feed_id=feed_id)
+def article_fetch(self, url: str, feed_id: int | None = None) -> int | None:  # type: ignore[no-untyped-def]
+    try:
+        received = services.article_fetch(url=url, feed_id=feed_id)
+    except services.IngestError as exc:
+        logger.warning("refused to fetch: %s", exc)
+        return None
+    except Exception as exc:
+        # Whatever went wrong, the URL is kept as a failed article that can be retried.
+        logger.exception("fetching %s crashed", url)
+        received = services.article_fetch_failed(url=url, feed_id=feed_id, error=repr(exc))
     if received.retryable and self.request.retries < FETCH_MAX_RETRIES:
         raise self.retry(countdown=30 * 2**self.request.retries)
     return received.article.pk
@@ -43,4 +52,15 @@ def article_fetch(self, url: str, feed_id: int | None = None) -> int:  # type: i
 
 @shared_task(acks_late=True)
 def feed_poll(feed_id: int) -> str:
-    return services.feed_poll(feed_id=feed_id).result
+    try:
+        return services.feed_poll(feed_id=feed_id).result
+    except Exception as exc:
+        logger.exception("polling feed %s crashed", feed_id)
+        return services.feed_poll_failed(feed_id=feed_id, error=repr(exc)).result
+
+
+@shared_task(acks_late=True)
+def articles_requeue_stale() -> int:
+    return services.articles_requeue_stale(
+        older_than_seconds=settings.FACTCHECK_REQUEUE_AFTER_SECONDS
+    )

@@ -16,7 +16,23 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+_BOOLEAN_WORDS = {"1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", ""}
+
+
+class _StrictEnv(environ.Env):
+    """django-environ, but a value that does not parse stops start-up with a clear message."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]  # noqa: E501
+        raw = self.ENVIRON.get(var)
+        if cast is bool and raw is not None and raw.strip().lower() not in _BOOLEAN_WORDS:
+            raise ImproperlyConfigured(f"{var}={raw!r} is not a boolean (use true or false)")
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(f"{var}={raw!r} is not valid: {exc}") from exc
+
+
+env = _StrictEnv()
 
 
 def secret(name: str, default: str | None = None) -> str | None:
@@ -139,6 +155,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Must exceed the longest task, or an unacked message is redelivered while it runs.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
@@ -151,10 +169,11 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.feed_poll": {"queue": "ingestion"},
-    "claims.tasks.feeds_poll_due": {"queue": "ingestion"},
     "claims.tasks.article_fetch": {"queue": "ingestion"},
     "claims.tasks.article_extract": {"queue": "extraction"},
 }
+# Publishing to a broker that is down fails fast instead of holding a request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -173,7 +192,9 @@ FACTCHECK_USER_AGENT = env.str(
 )
 # Raw input larger than this is refused (and recorded as a failed article).
 FACTCHECK_MAX_INPUT_BYTES = env.int("FACTCHECK_MAX_INPUT_BYTES", default=5 * 1024 * 1024)
-FACTCHECK_DEFAULT_FEED_INTERVAL = env.int("FACTCHECK_DEFAULT_FEED_INTERVAL", default=900)
+# An article still `received` this long after arriving lost its task (broker down, crash):
+# a periodic sweep enqueues it again.
+FACTCHECK_REQUEUE_AFTER_SECONDS = env.int("FACTCHECK_REQUEUE_AFTER_SECONDS", default=300)
 
 # --- Internationalisation, static -----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -27,6 +27,7 @@ class Route:
     status: int = 200
     etag: str = ""
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between single bytes of the body
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,7 +61,13 @@ class LocalWebServer:
                     self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if route.trickle:
+                        for byte in route.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(route.trickle)
+                    else:
+                        self.wfile.write(route.body)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

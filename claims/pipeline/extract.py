@@ -12,13 +12,20 @@ from claims.pipeline.types import Claim, Document, Extraction, Sentence
 
 # Sentences shorter than this carry no checkable statement ("He agreed.").
 MIN_CLAIM_WORDS = 5
+# Longer "sentences" are run-on text the splitter could not break (tables, lists, junk):
+# nobody can check them as one claim.
+MAX_CLAIM_CHARS = 1000
 CONTEXT_SENTENCES = 1
 
 
 def _context(text: str, sentences: Sequence[Sentence], index: int) -> str:
+    claim = sentences[index]
     first = sentences[max(0, index - CONTEXT_SENTENCES)]
     last = sentences[min(len(sentences) - 1, index + CONTEXT_SENTENCES)]
-    return text[first.start : last.end]
+    # Neighbours are cut to a claim's length, so the context stays readable.
+    start = max(first.start, claim.start - MAX_CLAIM_CHARS)
+    end = min(last.end, claim.end + MAX_CLAIM_CHARS)
+    return text[start:end]
 
 
 def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extraction:
@@ -35,6 +42,8 @@ def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extr
         zip(sentences, scores, attributions, strict=True)
     ):
         if score.probability < threshold or len(sentence.text.split()) < MIN_CLAIM_WORDS:
+            continue
+        if len(sentence.text) > MAX_CLAIM_CHARS:
             continue
         claims.append(
             Claim(

@@ -10,7 +10,13 @@ from claims.pipeline.types import Document
 FORMATS = ("html", "text")
 # A share of control bytes above this means the input is not text at all.
 BINARY_CONTROL_SHARE = 0.05
-SINGLE_BYTE_FAMILIES = ("cp125", "iso8859", "latin", "mac_", "cp850", "cp437")
+# Western single-byte guesses, among which short text cannot be told apart.
+WESTERN_GUESSES = ("cp1252", "latin_1", "iso8859_1", "iso8859_15", "mac_roman", "cp850")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
 
@@ -27,6 +33,14 @@ def decode_input(raw: bytes, declared_charset: str = "") -> str:
     """Decode bytes as UTF-8, else the declared or sniffed charset; refuse binary input."""
     if not raw.strip():
         raise ExtractionError("the input is empty")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ExtractionError(
+                    f"the input starts with a {encoding} mark but is not"
+                ) from exc
     if looks_binary(raw):
         raise ExtractionError("the input looks binary (control or NUL bytes), not text or HTML")
     candidates = ["utf-8-sig"]
@@ -42,18 +56,21 @@ def decode_input(raw: bytes, declared_charset: str = "") -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:200_000]).best()
-    guess = best.encoding if best is not None and best.encoding else ""
-    # Short Western text is ambiguous between the single-byte code pages; windows-1252 is
-    # what undeclared legacy pages almost always are (the WHATWG default), so it wins those.
-    if not guess or guess.startswith(SINGLE_BYTE_FAMILIES):
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-    if not guess:
+    matches = list(from_bytes(raw[:200_000]))
+    if not matches:
         raise ExtractionError("the input is not UTF-8 and its character set cannot be detected")
-    return raw.decode(guess, errors="replace")
+    best = matches[0]
+    # Short Western text fits several code pages equally well; windows-1252 is what
+    # undeclared legacy pages almost always are (the WHATWG default), so it wins a tie.
+    for candidate in matches:
+        if (
+            candidate.encoding in WESTERN_GUESSES
+            and candidate.chaos <= best.chaos + 0.01
+            and candidate.coherence >= best.coherence - 0.01
+        ):
+            best = candidate
+            break
+    return raw.decode(best.encoding, errors="replace")
 
 
 def document_from_input(
@@ -89,9 +106,8 @@ def guess_format(name: str, content_type: str = "", head: bytes = b"") -> str:
     lowered = name.lower()
     if lowered.endswith((".html", ".htm", ".xhtml")) or "html" in content_type:
         return "html"
-    if lowered.endswith(".txt") or content_type.startswith("text/plain"):
-        return "text"
-    sniff = head[:1024].lstrip().lower()
+    # What the bytes say beats a .txt name: scrapers save pages under any name.
+    sniff = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if sniff.startswith((b"<!doctype html", b"<html")) or b"<body" in sniff:
         return "html"
     return "text"

@@ -28,15 +28,30 @@ TRACKING_PARAMS = frozenset(
 )
 
 
+MAX_URL_LENGTH = 2000
+
+
+def usable_url(url: str) -> bool:
+    """An http(s) URL with a host that fits the database column."""
+    canonical = canonicalize_url(url)
+    if len(url) > MAX_URL_LENGTH or not canonical.startswith(("http://", "https://")):
+        return False
+    return bool(urlsplit(canonical).hostname)
+
+
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments and tracking parameters."""
     url = url.strip()
     if not url:
         return ""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        # A malformed port or host: not a URL anything can be fetched from or deduped by.
+        return ""
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = [
@@ -50,5 +65,8 @@ def canonicalize_url(url: str) -> str:
 
 def url_domain(url: str) -> str:
     """The host without a leading www., for grouping articles by publisher."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host.removeprefix("www.")

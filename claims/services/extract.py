@@ -7,7 +7,8 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -21,6 +22,7 @@ from reviews.services import review_items_create
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 3
 # Bumped when a change to the pipeline means stored extractions are stale.
 PIPELINE_VERSION = "1"
 
@@ -31,11 +33,22 @@ def pipeline_version() -> str:
 
 def article_extract(*, article_id: int) -> Article:
     """Extract an article's claims and queue them; a second run changes nothing."""
+    # Counted in its own commit: a worker killed mid-extraction rolls back everything else,
+    # and an article that kills its worker every time must not be redelivered forever.
+    Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
+        attempts=F("attempts") + 1
+    )
     with transaction.atomic():
         article = Article.objects.select_for_update().defer("clean_text").get(pk=article_id)
         if article.status != Article.Status.RECEIVED:
             return article
-        article.attempts += 1
+        if article.attempts > MAX_ATTEMPTS:
+            _fail(
+                article,
+                f"gave up after {MAX_ATTEMPTS} attempts: the worker died or hit the time limit "
+                "each time (retry to try again)",
+            )
+            return article
         try:
             extraction = _run_pipeline(article)
         except ExtractionError as exc:
@@ -61,7 +74,11 @@ def _run_pipeline(article: Article) -> Extraction:
             "limit (FACTCHECK_MAX_INPUT_BYTES); raise the limit and retry to process it"
         )
     document = document_from_input(
-        raw, article.raw_format, url=article.url, title=article.given_title
+        raw,
+        article.raw_format,
+        url=article.url,
+        title=article.given_title,
+        charset=article.raw_charset,
     )
     return extract_claims(document, scorer_get(), settings.FACTCHECK_CLAIM_THRESHOLD)
 
@@ -105,6 +122,13 @@ STORED_FIELDS = [
 ]
 
 
+def _lock_content(content_hash: str) -> None:
+    # Two copies of the same wire story extracted at once must not both find no twin.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(content_hash[:15], 16)])
+
+
 def _store(article: Article, extraction: Extraction) -> None:
     document = extraction.document
     article.title = (document.title or article.given_title)[:1000]
@@ -118,6 +142,12 @@ def _store(article: Article, extraction: Extraction) -> None:
     article.pipeline_version = pipeline_version()[:100]
     article.extracted_at = timezone.now()
     article.error = ""
+    if not document.text.strip() or document.skip_reason:
+        # Nothing to mine and nothing to be a copy of: pages that are not articles.
+        article.status = Article.Status.EXTRACTED
+        article.save(update_fields=STORED_FIELDS)
+        return
+    _lock_content(article.content_hash)
     twin_id = (
         Article.objects.filter(content_hash=article.content_hash, status=Article.Status.EXTRACTED)
         .exclude(pk=article.pk)

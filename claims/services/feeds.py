@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from claims.models import Article, Feed
-from claims.pipeline.urls import canonicalize_url
+from claims.pipeline.urls import canonicalize_url, usable_url
 from claims.services.fetch import FetchError, http_fetch
 
 logger = logging.getLogger(__name__)
@@ -78,12 +78,16 @@ def feed_poll(*, feed_id: int) -> PollResult:
         feed.last_error = ""
         feed.save(update_fields=["last_polled_at", "last_result", "last_error"])
         return PollResult(feed.pk, feed.last_result)
-    parsed = feedparser.parse(response.content)
+    # The feed's own address resolves relative entry links.
+    parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed, "bozo_exception", "") or "no entries"
         return _poll_failed(feed, f"not a valid RSS or Atom feed: {reason}")
     links = [entry.get("link", "") for entry in parsed.entries]
-    new_urls = _unseen([link for link in links if link.startswith(("http://", "https://"))])
+    usable = [link for link in links if usable_url(link)]
+    if len(usable) < len(links):
+        logger.info("feed %s: %d entries without a usable link", feed.pk, len(links) - len(usable))
+    new_urls = _unseen(usable)
     with transaction.atomic():
         feed.etag = response.headers.get("ETag", "")[:500]
         feed.last_modified = response.headers.get("Last-Modified", "")[:100]
@@ -92,7 +96,18 @@ def feed_poll(*, feed_id: int) -> PollResult:
         feed.last_entry_count = len(parsed.entries)
         if not feed.title:
             feed.title = parsed.feed.get("title", "")[:300]
-        feed.save()
+        # Only what polling owns: an admin may have edited the feed meanwhile.
+        feed.save(
+            update_fields=[
+                "etag",
+                "last_modified",
+                "last_result",
+                "last_error",
+                "last_entry_count",
+                "title",
+                "last_polled_at",
+            ]
+        )
         _enqueue_fetches(new_urls, feed.pk)
     return PollResult(feed.pk, feed.last_result, tuple(new_urls))
 
@@ -112,6 +127,15 @@ def _enqueue_fetches(urls: list[str], feed_id: int) -> None:
 
     for url in urls:
         transaction.on_commit(lambda url=url: article_fetch.delay(url, feed_id))
+
+
+def feed_poll_failed(*, feed_id: int, error: str) -> PollResult:
+    """Record a poll that crashed; the feed shows the error until the next good poll."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return PollResult(feed_id, Feed.Result.ERROR, error="the feed no longer exists")
+    feed.last_polled_at = timezone.now()
+    return _poll_failed(feed, f"internal error while polling: {error}")
 
 
 def _poll_failed(feed: Feed, error: str) -> PollResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -49,6 +50,12 @@ def http_fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResul
                 )
             except requests.Timeout as exc:
                 raise FetchError(f"timed out fetching {current}", retryable=True) from exc
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.InvalidSchema,
+                requests.exceptions.MissingSchema,
+            ) as exc:
+                raise FetchError(f"not a fetchable URL {current!r}: {exc}") from exc
             except requests.RequestException as exc:
                 raise FetchError(f"could not fetch {current}: {exc}", retryable=True) from exc
             with response:
@@ -66,15 +73,26 @@ def http_fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResul
                         retryable=response.status_code in RETRYABLE_STATUSES,
                         status=response.status_code,
                     )
-                declared = int(response.headers.get("Content-Length") or 0)
+                try:
+                    declared = int(response.headers.get("Content-Length") or 0)
+                except ValueError:
+                    declared = 0  # a lying header; the streamed size is checked anyway
                 if declared > max_bytes:
                     raise FetchError(_too_large(current, declared, max_bytes))
                 body = bytearray()
+                # The timeout bounds each read; a server that trickles bytes is bounded here.
+                deadline = time.monotonic() + settings.FACTCHECK_FETCH_TIMEOUT * 3
                 try:
                     for chunk in response.iter_content(64 * 1024):
                         body.extend(chunk)
                         if len(body) > max_bytes:
                             raise FetchError(_too_large(current, len(body), max_bytes))
+                        if time.monotonic() > deadline:
+                            raise FetchError(
+                                f"{current} is too slow: no full response within "
+                                f"{settings.FACTCHECK_FETCH_TIMEOUT * 3:.0f} s",
+                                retryable=True,
+                            )
                 except requests.RequestException as exc:
                     raise FetchError(
                         f"connection broke reading {current}: {exc}", retryable=True

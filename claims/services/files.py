@@ -40,10 +40,12 @@ def json_articles(data: bytes, *, name: str) -> list[dict]:
     try:
         parsed = json.loads(text)
         items = parsed if isinstance(parsed, list) else [parsed]
+    except RecursionError as exc:
+        raise InputFileError(f"{name}: JSON nested too deeply") from exc
     except json.JSONDecodeError:
         try:
             items = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise InputFileError(f"{name}: not JSON or JSON lines: {exc}") from exc
     return [_article_fields(item, f"{name}[{index}]") for index, item in enumerate(items)]
 
@@ -51,7 +53,7 @@ def json_articles(data: bytes, *, name: str) -> list[dict]:
 def _article_fields(item: object, where: str) -> dict:
     if not isinstance(item, dict):
         raise InputFileError(f"{where}: expected an object with 'html' or 'text'")
-    html, text = item.get("html"), item.get("text")
+    html, text = item.get("html") or None, item.get("text")
     body = html if html is not None else text
     if not isinstance(body, str):
         raise InputFileError(f"{where}: needs a string 'html' or 'text' field")

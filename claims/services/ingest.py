@@ -5,15 +5,21 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from claims.models import Article, Feed, Publisher
 from claims.pipeline.inputs import guess_format
-from claims.pipeline.urls import canonicalize_url, url_domain
+from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
 from claims.services.fetch import FetchError, http_fetch
 
 logger = logging.getLogger(__name__)
+
+
+class IngestError(ValueError):
+    """Input refused before anything is stored (a malformed URL); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,26 @@ class Received:
 def _enqueue_extraction(article_id: int) -> None:
     from claims.tasks import article_extract
 
-    transaction.on_commit(lambda: article_extract.delay(article_id))
+    # robust: a broker that is down must not fail the request that stored the article;
+    # the article stays `received` and `articles_requeue_stale` enqueues it later.
+    transaction.on_commit(lambda: article_extract.delay(article_id), robust=True)
+
+
+def articles_requeue_stale(*, older_than_seconds: int, batch_size: int = 500) -> int:
+    """Enqueue extraction again for articles still `received` after a while (lost messages)."""
+    from claims.tasks import article_extract
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = list(
+        Article.objects.filter(status=Article.Status.RECEIVED, received_at__lt=cutoff)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for article_id in stale:
+        article_extract.delay(article_id)
+    if stale:
+        logger.warning("re-enqueued %d articles stuck in received", len(stale))
+    return len(stale)
 
 
 def publisher_for_url(url: str) -> Publisher | None:
@@ -45,16 +70,24 @@ def article_receive(
     url: str = "",
     title: str = "",
     feed: Feed | None = None,
+    charset: str = "",
 ) -> Received:
     """Store an incoming article once and enqueue its extraction after commit.
 
     The same bytes are stored once; new bytes at a known URL become its next version.
     """
-    raw_hash = hashlib.sha256(raw).hexdigest()
+    if url and not usable_url(url):
+        raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
+    canonical = canonicalize_url(url) if url else ""
+    # Empty input carries nothing to dedup on but its address.
+    raw_hash = hashlib.sha256(raw if raw.strip() else b"empty:" + canonical.encode()).hexdigest()
     existing = Article.objects.filter(raw_hash=raw_hash).first()
     if existing is not None:
+        if existing.status == Article.Status.RECEIVED:
+            # Its first task may have been lost (broker down): asking again is harmless.
+            with transaction.atomic():
+                _enqueue_extraction(existing.pk)
         return Received(existing, created=False)
-    canonical = canonicalize_url(url) if url else ""
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -62,6 +95,7 @@ def article_receive(
                     raw=raw,
                     raw_hash=raw_hash,
                     fmt=fmt,
+                    charset=charset,
                     source=source,
                     url=url,
                     canonical=canonical,
@@ -83,6 +117,7 @@ def _article_create(
     raw: bytes,
     raw_hash: str,
     fmt: str,
+    charset: str,
     source: str,
     url: str,
     canonical: str,
@@ -105,6 +140,7 @@ def _article_create(
         source=source,
         raw=raw,
         raw_format=fmt,
+        raw_charset=charset[:40],
         raw_hash=raw_hash,
         raw_size=len(raw),
         given_title=title[:1000],
@@ -117,22 +153,28 @@ def _article_create(
 
 def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
     """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry."""
+    if not usable_url(url):
+        raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
     feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
     try:
         result = http_fetch(url)
     except FetchError as exc:
         return _fetch_failed(url=url, feed=feed, error=str(exc), retryable=exc.retryable)
     fmt = guess_format(result.url, result.content_type, result.content[:1024])
+    # The URL as asked for, not where redirects ended: that is what feeds list and dedup on.
     received = article_receive(
         raw=result.content,
         fmt=fmt,
         source=Article.Source.FEED if feed else Article.Source.URL,
-        url=result.url,
+        url=url,
         feed=feed,
+        charset=result.charset,
     )
     # The URL may be known from an earlier failed fetch: that record is now resolved.
     Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED).update(
-        error=f"fetched later as article {received.article.pk}", duplicate_of=received.article
+        status=Article.Status.DUPLICATE,
+        error=f"fetched later as article {received.article.pk}",
+        duplicate_of=received.article,
     )
     return received
 
@@ -140,6 +182,12 @@ def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
 def _failed_fetch_key(url: str) -> str:
     # A failed fetch has no content; it is keyed by its URL so retries update one row.
     return hashlib.sha256(f"fetch-failed:{canonicalize_url(url)}".encode()).hexdigest()
+
+
+def article_fetch_failed(*, url: str, feed_id: int | None, error: str) -> Received:
+    """Record a fetch that crashed (time limit, bug) as a failed, retryable article."""
+    feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
+    return _fetch_failed(url=url, feed=feed, error=error, retryable=True)
 
 
 def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -> Received:
@@ -177,6 +225,7 @@ def article_retry(*, article_id: int) -> Article:
             return article
         article.status = Article.Status.RECEIVED
         article.error = ""
-        article.save(update_fields=["status", "error"])
+        article.attempts = 0
+        article.save(update_fields=["status", "error", "attempts"])
         _enqueue_extraction(article.pk)
     return article

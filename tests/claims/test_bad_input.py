@@ -169,3 +169,101 @@ def test_the_worker_survives_bad_input_and_goes_on_working(
     assert Article.objects.get(pk=good.article.pk).status == Article.Status.EXTRACTED
     assert Article.objects.filter(status=Article.Status.FAILED).count() == len(bad)
     assert celery_worker.process.poll() is None
+
+
+@pytest.mark.django_db
+@override_settings(FACTCHECK_FETCH_TIMEOUT=0.3)
+def test_a_server_that_trickles_bytes_is_cut_off(web: LocalWebServer) -> None:
+    web.routes["/slow"] = Route(b"<p>" + b"x" * 200 + b"</p>", trickle=0.05)
+
+    received = services.article_fetch(url=web.url("/slow"))
+
+    assert received.article.status == Article.Status.FAILED
+    assert "too slow" in received.article.error and received.retryable
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["http://x:abc/", "ftp://example.org/a", "http:///x", "x" * 3000])
+def test_a_malformed_url_is_refused_with_a_clear_error(url: str) -> None:
+    with pytest.raises(services.IngestError, match="not a usable http"):
+        services.article_fetch(url=url)
+    with pytest.raises(services.IngestError):
+        services.article_receive(raw=GOOD_TEXT, fmt="text", source="push", url=url)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_feed_entries_with_relative_missing_or_malformed_links(web: LocalWebServer) -> None:
+    items = (
+        "<item><title>Relative</title><link>/news/relative</link></item>"
+        "<item><title>No link</title></item>"
+        "<item><title>Bad port</title><link>http://example.org:abc/x</link></item>"
+    )
+    web.routes["/feed"] = Route(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>{items}"
+        "</channel></rss>".encode(),
+        content_type="application/rss+xml",
+    )
+    feed = services.feed_save(feed=Feed(url=web.url("/feed")))
+
+    result = services.feed_poll(feed_id=feed.pk)
+
+    assert result.result == Feed.Result.OK
+    assert result.new_urls == (web.url("/news/relative"),)
+
+
+@pytest.mark.django_db
+def test_polling_a_deleted_feed_is_recorded_not_raised() -> None:
+    from claims.tasks import feed_poll
+
+    assert feed_poll.apply(args=[987654]).get() == Feed.Result.ERROR
+
+
+@pytest.mark.django_db
+def test_an_article_that_keeps_killing_its_worker_is_given_up() -> None:
+    received = services.article_receive(raw=GOOD_TEXT, fmt="text", source="push")
+    # Three deliveries that died before committing (SIGKILL, hard time limit).
+    Article.objects.filter(pk=received.article.pk).update(attempts=3)
+
+    article = services.article_extract(article_id=received.article.pk)
+
+    assert article.status == Article.Status.FAILED and "gave up after 3" in article.error
+    services.article_retry(article_id=article.pk)
+    assert services.article_extract(article_id=article.pk).status == Article.Status.EXTRACTED
+
+
+def test_text_in_cyrillic_and_utf16_is_decoded() -> None:
+    from claims.pipeline.inputs import decode_input
+
+    russian = "Правительство заявило во вторник, что цены на хлеб выросли на пять процентов."
+    assert decode_input((russian * 3).encode("cp1251")) == russian * 3
+    assert decode_input(("\ufeff" + russian).encode("utf-16-le")) == russian
+
+
+def test_html_saved_under_a_txt_name_is_read_as_html() -> None:
+    from claims.pipeline.inputs import guess_format
+
+    assert guess_format("page.txt", head=b"<!DOCTYPE html><html><body>") == "html"
+    assert guess_format("story.txt", head=b"Title\n\nBody text.") == "text"
+
+
+@pytest.mark.celery_worker
+def test_an_article_whose_task_was_lost_is_enqueued_again(celery_worker: CeleryWorker) -> None:
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Stored while the broker was down: the row exists, its task never reached a worker.
+    article = Article.objects.create(
+        raw=GOOD_TEXT,
+        raw_format="text",
+        raw_hash=hashlib.sha256(GOOD_TEXT).hexdigest(),
+        source=Article.Source.PUSH,
+    )
+    Article.objects.filter(pk=article.pk).update(received_at=timezone.now() - timedelta(hours=1))
+
+    assert services.articles_requeue_stale(older_than_seconds=600) == 1
+
+    wait_until(lambda: Article.objects.get(pk=article.pk).status == Article.Status.EXTRACTED)
+    assert services.articles_requeue_stale(older_than_seconds=600) == 0

@@ -33,7 +33,7 @@ class Command(BaseCommand):
                     received = article_ingest_file(path=item)
                 else:
                     received = [services.article_fetch(url=item)]
-            except InputFileError as exc:
+            except (InputFileError, services.IngestError) as exc:
                 counts["unreadable"] += 1
                 self.stderr.write(f"skipped {exc}")
                 continue
