@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 FACTCHECK_CLAIM_THRESHOLD = env.float("FACTCHECK_CLAIM_THRESHOLD", default=0.5)
 if not 0.0 <= FACTCHECK_CLAIM_THRESHOLD <= 1.0:
     raise ImproperlyConfigured("FACTCHECK_CLAIM_THRESHOLD must lie between 0 and 1.")
+# A reviewer's hold on a claim lapses after this long without being submitted.
+FACTCHECK_HOLD_SECONDS = env.int("FACTCHECK_HOLD_SECONDS", default=1800)
 # Retrained check-worthiness models (candidates, and the promoted one) live here.
 FACTCHECK_MODEL_DIR = Path(env.str("FACTCHECK_MODEL_DIR", default=str(VAR_DIR / "models")))
 FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=10.0)

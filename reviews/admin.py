@@ -1,18 +1,106 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 
+from reviews import services
 from reviews.models import ReviewItem
+from reviews.workflow import TransitionError
+
+
+def _reject_action(reason: ReviewItem.RejectionReason) -> object:
+    @admin.action(description=f"Reject selected: {reason.label.lower()}")
+    def reject(
+        modeladmin: ReviewItemAdmin, request: HttpRequest, queryset: QuerySet[ReviewItem]
+    ) -> None:
+        modeladmin.each(
+            request,
+            queryset,
+            lambda item: services.review_reject(item_id=item.pk, user=request.user, reason=reason),
+            "rejected",
+        )
+
+    reject.__name__ = f"reject_{reason.value}"
+    return reject
 
 
 @admin.register(ReviewItem)
 class ReviewItemAdmin(admin.ModelAdmin):
-    list_display = ["claim_text", "speaker", "article", "status", "priority", "created_at"]
-    list_filter = ["status", "claim__claim_type"]
+    list_display = ["claim_text", "speaker", "article", "status", "assigned_to", "priority"]
+    list_filter = ["status", "claim__claim_type", "rejection_reason"]
     search_fields = ["claim__text", "claim__speaker"]
-    list_select_related = ["claim__article"]
+    list_select_related = ["claim__article", "assigned_to"]
     show_full_result_count = False
-    readonly_fields = ["claim", "status", "priority", "created_at", "updated_at"]
+    readonly_fields = [
+        "claim",
+        "status",
+        "priority",
+        "assigned_to",
+        "assigned_at",
+        "rejection_reason",
+        "rejection_note",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [
+        "take",
+        "release",
+        *(_reject_action(reason) for reason in ReviewItem.RejectionReason),
+    ]
+    change_list_template = "admin/reviews/reviewitem/change_list.html"
+
+    def get_urls(self) -> list:
+        own = [
+            path(
+                "take-next/",
+                self.admin_site.admin_view(self.take_next_view),
+                name="reviews_reviewitem_take_next",
+            )
+        ]
+        return own + super().get_urls()
+
+    def take_next_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
+        item = services.review_take_next(user=request.user)
+        if item is None:
+            self.message_user(request, "The queue is empty.", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
+        self.message_user(request, f"You now hold: {item.claim.text[:100]}", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+
+    def each(self, request: HttpRequest, queryset: QuerySet[ReviewItem], act, done: str) -> None:  # type: ignore[no-untyped-def]
+        succeeded, refused = 0, []
+        for item in queryset:
+            try:
+                act(item)
+                succeeded += 1
+            except TransitionError as exc:
+                refused.append(str(exc))
+        if succeeded:
+            self.message_user(request, f"{succeeded} claim(s) {done}.", messages.SUCCESS)
+        for reason in refused[:5]:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description="Take selected claims")
+    def take(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
+        self.each(
+            request,
+            queryset,
+            lambda item: services.review_take(item_id=item.pk, user=request.user),
+            "taken",
+        )
+
+    @admin.action(description="Release selected claims")
+    def release(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
+        self.each(
+            request,
+            queryset,
+            lambda item: services.review_release(item_id=item.pk, user=request.user),
+            "released",
+        )
 
     @admin.display(description="Claim")
     def claim_text(self, obj: ReviewItem) -> str:

@@ -114,6 +114,8 @@ def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
     assert Article.objects.filter(status=Article.Status.EXTRACTED).count() >= 4
     assert ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count() >= 8
     assert Claim.objects.count() == claims
+    held = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW)
+    assert held.count() == 1 and held.get().assigned_to.username == "reviewer"
     for username in ("reviewer", "editor"):
         user = get_user_model().objects.get(username=username)
         assert user.is_staff and user.check_password("pw-for-test")

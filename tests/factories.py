@@ -1,0 +1,54 @@
+"""factory_boy factories for the models tests build by hand."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from claims.models import Article, Claim
+from reviews.models import ReviewItem
+
+_counter = itertools.count()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    source = Article.Source.PUSH
+    raw_format = Article.Format.TEXT
+    raw = factory.LazyFunction(lambda: f"Article {next(_counter)}".encode())
+    raw_hash = factory.LazyAttribute(lambda a: hashlib.sha256(a.raw).hexdigest())
+    status = Article.Status.EXTRACTED
+    title = factory.Sequence(lambda n: f"Article {n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    text = factory.Sequence(lambda n: f"Unemployment fell to {n} percent last year.")
+    start = 0
+    end = factory.LazyAttribute(lambda c: len(c.text))
+    score = 0.8
+    model_version = "test"
+
+
+class ReviewItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewItem
+
+    claim = factory.SubFactory(ClaimFactory)
+    priority = factory.LazyAttribute(lambda item: item.claim.score)

@@ -1,0 +1,64 @@
+"""The queue in Django admin calls the same services: take next, take, release, reject."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reviews import workflow
+from reviews.models import ReviewItem
+from reviews.services import demo_accounts_ensure
+from tests.factories import ClaimFactory, ReviewItemFactory
+
+
+@pytest.fixture
+def reviewer_client(db: None) -> Client:
+    demo_accounts_ensure(password="pw")
+    client = Client()
+    assert client.login(username="reviewer", password="pw")
+    return client
+
+
+def test_take_next_button_holds_the_best_claim_and_opens_it(reviewer_client: Client) -> None:
+    ReviewItemFactory(claim=ClaimFactory(score=0.6))
+    best = ReviewItemFactory(claim=ClaimFactory(score=0.95))
+
+    queue = reviewer_client.get(reverse("admin:reviews_reviewitem_changelist"))
+    assert b'id="take-next"' in queue.content
+    response = reviewer_client.post(reverse("admin:reviews_reviewitem_take_next"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:reviews_reviewitem_change", args=[best.pk])
+    best.refresh_from_db()
+    assert best.status == workflow.IN_REVIEW and best.assigned_to.username == "reviewer"
+
+
+def test_bulk_reject_as_duplicate_records_the_reason(reviewer_client: Client) -> None:
+    items = [ReviewItemFactory() for _ in range(3)]
+
+    response = reviewer_client.post(
+        reverse("admin:reviews_reviewitem_changelist"),
+        {"action": "reject_duplicate", "_selected_action": [i.pk for i in items[:2]]},
+    )
+
+    assert response.status_code == 302
+    statuses = dict(ReviewItem.objects.values_list("pk", "rejection_reason"))
+    assert [statuses[i.pk] for i in items] == ["duplicate", "duplicate", ""]
+
+
+def test_a_refused_action_is_reported_not_raised(reviewer_client: Client) -> None:
+    item = ReviewItemFactory()
+    reviewer_client.post(
+        reverse("admin:reviews_reviewitem_changelist"),
+        {"action": "reject_opinion", "_selected_action": [item.pk]},
+    )
+
+    response = reviewer_client.post(
+        reverse("admin:reviews_reviewitem_changelist"),
+        {"action": "take", "_selected_action": [item.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert b"cannot go from rejected to in_review" in response.content

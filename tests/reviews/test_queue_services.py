@@ -1,0 +1,130 @@
+"""Taking, releasing and rejecting claims: one holder at a time, even under races."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from reviews import services, workflow
+from reviews.models import ReviewItem
+from reviews.workflow import TransitionError
+from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_take_next_gives_the_highest_priority_unassigned_claim() -> None:
+    low = ReviewItemFactory(claim=ClaimFactory(score=0.6))
+    high = ReviewItemFactory(claim=ClaimFactory(score=0.9))
+    alice, bob = UserFactory(), UserFactory()
+
+    first = services.review_take_next(user=alice)
+    second = services.review_take_next(user=bob)
+
+    assert (first.pk, second.pk) == (high.pk, low.pk)
+    assert first.status == workflow.IN_REVIEW and first.assigned_to == alice
+    assert services.review_take_next(user=alice) is None
+
+
+@pytest.mark.django_db
+def test_a_held_claim_cannot_be_taken_by_someone_else() -> None:
+    item = ReviewItemFactory()
+    alice, bob = UserFactory(username="alice"), UserFactory()
+    services.review_take(item_id=item.pk, user=alice)
+
+    with pytest.raises(TransitionError, match="held by alice"):
+        services.review_take(item_id=item.pk, user=bob)
+    with pytest.raises(TransitionError, match="held by alice"):
+        services.review_release(item_id=item.pk, user=bob)
+
+    services.review_release(item_id=item.pk, user=alice)
+    assert services.review_take(item_id=item.pk, user=bob).assigned_to == bob
+
+
+@pytest.mark.django_db
+def test_a_stale_hold_lapses_and_the_claim_goes_back_to_the_queue() -> None:
+    item = ReviewItemFactory()
+    alice, bob = UserFactory(), UserFactory()
+    services.review_take(item_id=item.pk, user=alice)
+    ReviewItem.objects.filter(pk=item.pk).update(assigned_at=timezone.now() - timedelta(hours=2))
+
+    taken = services.review_take_next(user=bob)
+
+    assert taken is not None and taken.pk == item.pk and taken.assigned_to == bob
+
+
+@pytest.mark.django_db
+def test_rejecting_needs_a_known_reason_and_records_it() -> None:
+    item = ReviewItemFactory()
+    user = UserFactory()
+
+    with pytest.raises(TransitionError, match="not a rejection reason"):
+        services.review_reject(item_id=item.pk, user=user, reason="boring")
+    rejected = services.review_reject(
+        item_id=item.pk, user=user, reason="opinion", note="a value judgement"
+    )
+
+    assert rejected.status == workflow.REJECTED
+    assert (rejected.rejection_reason, rejected.rejection_note) == ("opinion", "a value judgement")
+    with pytest.raises(TransitionError, match="from rejected to in_review"):
+        services.review_take(item_id=item.pk, user=user)
+
+
+def _race_for(item_id: int, users: list[object]) -> list[str]:
+    barrier = threading.Barrier(len(users))
+    outcomes: list[str] = []
+
+    def take(user: object) -> None:
+        barrier.wait()
+        try:
+            services.review_take(item_id=item_id, user=user)
+            outcomes.append("won")
+        except TransitionError:
+            outcomes.append("lost")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_taking_the_same_claim_at_once_only_one_wins() -> None:
+    for _ in range(10):
+        item = ReviewItemFactory()
+
+        outcomes = _race_for(item.pk, [UserFactory(), UserFactory()])
+
+        assert sorted(outcomes) == ["lost", "won"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers() -> None:
+    items = [ReviewItemFactory() for _ in range(6)]
+    users = [UserFactory() for _ in range(6)]
+    barrier = threading.Barrier(len(users))
+    taken: list[int] = []
+
+    def take_next(user: object) -> None:
+        barrier.wait()
+        try:
+            item = services.review_take_next(user=user)
+            if item is not None:
+                taken.append(item.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_next, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(taken) == sorted(i.pk for i in items)
