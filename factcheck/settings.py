@@ -8,6 +8,7 @@ environment, never by another settings file.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -182,6 +183,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 FACTCHECK_CLAIM_THRESHOLD = env.float("FACTCHECK_CLAIM_THRESHOLD", default=0.5)
 if not 0.0 <= FACTCHECK_CLAIM_THRESHOLD <= 1.0:
     raise ImproperlyConfigured("FACTCHECK_CLAIM_THRESHOLD must lie between 0 and 1.")
+# A verdict needs at least this many evidence sources before it can go to an editor.
+FACTCHECK_MIN_SOURCES = env.int("FACTCHECK_MIN_SOURCES", default=2)
 # A reviewer's hold on a claim lapses after this long without being submitted.
 FACTCHECK_HOLD_SECONDS = env.int("FACTCHECK_HOLD_SECONDS", default=1800)
 # Retrained check-worthiness models (candidates, and the promoted one) live here.
@@ -189,6 +192,16 @@ FACTCHECK_MODEL_DIR = Path(env.str("FACTCHECK_MODEL_DIR", default=str(VAR_DIR / 
 FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=10.0)
 FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
 FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
+# Fetching refuses hosts that resolve to private, loopback, link-local, metadata and other
+# internal addresses (SSRF); these CIDRs are the exceptions, e.g. an intranet CMS.
+FACTCHECK_FETCH_ALLOWED_NETWORKS = env.list("FACTCHECK_FETCH_ALLOWED_NETWORKS", default=[])
+for _network in FACTCHECK_FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"FACTCHECK_FETCH_ALLOWED_NETWORKS: {_network!r} is not a network: {exc}"
+        ) from exc
 FACTCHECK_USER_AGENT = env.str(
     "FACTCHECK_USER_AGENT", default="factcheck-desk/0.1 (+https://example.org/factcheck-desk)"
 )

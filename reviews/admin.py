@@ -4,10 +4,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from reviews import services
 from reviews.models import ReviewItem
 from reviews.workflow import TransitionError
+
+# How much of the article to show on each side of the claim.
+CONTEXT_CHARS = 700
 
 
 def _reject_action(reason: ReviewItem.RejectionReason) -> object:
@@ -34,7 +38,10 @@ class ReviewItemAdmin(admin.ModelAdmin):
     list_select_related = ["claim__article", "assigned_to"]
     show_full_result_count = False
     readonly_fields = [
-        "claim",
+        "claim_in_context",
+        "speaker",
+        "article_link",
+        "claim_details",
         "status",
         "priority",
         "assigned_to",
@@ -44,6 +51,7 @@ class ReviewItemAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+    exclude = ["claim"]
     actions = [
         "take",
         "release",
@@ -101,6 +109,34 @@ class ReviewItemAdmin(admin.ModelAdmin):
             lambda item: services.review_release(item_id=item.pk, user=request.user),
             "released",
         )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # claims enter the queue from articles, never by hand
+
+    @admin.display(description="Claim in its article")
+    def claim_in_context(self, obj: ReviewItem) -> str:
+        claim = obj.claim
+        text = claim.article.clean_text
+        before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
+        after = text[claim.end : claim.end + CONTEXT_CHARS]
+        return format_html(
+            '<div style="white-space: pre-wrap; max-width: 60em">'
+            '…{}<mark id="claim">{}</mark>{}…</div>',
+            before,
+            text[claim.start : claim.end] or claim.text,
+            after,
+        )
+
+    @admin.display(description="Article")
+    def article_link(self, obj: ReviewItem) -> str:
+        article = obj.claim.article
+        url = reverse("admin:claims_article_change", args=[article.pk])
+        return format_html('<a href="{}">{}</a> {}', url, article, article.url)
+
+    @admin.display(description="Score, type and reasons")
+    def claim_details(self, obj: ReviewItem) -> str:
+        claim = obj.claim
+        return f"{claim.score:.2f} · {claim.get_claim_type_display()} · {'; '.join(claim.reasons)}"
 
     @admin.display(description="Claim")
     def claim_text(self, obj: ReviewItem) -> str:

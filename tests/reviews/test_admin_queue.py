@@ -62,3 +62,21 @@ def test_a_refused_action_is_reported_not_raised(reviewer_client: Client) -> Non
 
     assert response.status_code == 200
     assert b"cannot go from rejected to in_review" in response.content
+
+
+def test_the_claim_page_shows_the_claim_highlighted_in_its_article(
+    reviewer_client: Client,
+) -> None:
+    text = "Before it. The mayor said rents rose 40 percent in 2025. After it."
+    claim = ClaimFactory(text="The mayor said rents rose 40 percent in 2025.", start=11, end=56)
+    claim.article.clean_text = text
+    claim.article.save()
+    item = ReviewItemFactory(claim=claim)
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+
+    assert page.status_code == 200
+    assert (
+        b'Before it. <mark id="claim">The mayor said rents rose 40 percent in 2025.</mark>'
+        b" After it." in page.content
+    )

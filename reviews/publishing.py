@@ -1,0 +1,257 @@
+"""Writes for the publishing path: drafting a verdict, the publishing gate, four-eyes approval
+and corrections. Every state change goes through `services._move`; each service first locks the
+review item's row, so two editors acting on one claim at once queue up and the second one sees
+the first one's result."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from reviews import workflow
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.services import _move
+from reviews.workflow import TransitionError
+
+APPROVE_PERMISSION = "reviews.approve_verdict"
+
+
+class PublishingError(TransitionError):
+    """A verdict the publishing rules refuse: incomplete, unsourced, or the wrong person."""
+
+
+def _item_locked(item_id: int) -> ReviewItem:
+    item = ReviewItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise TransitionError(f"there is no review item {item_id}")
+    return item
+
+
+def _draft(item: ReviewItem) -> Verdict | None:
+    return item.verdicts.filter(published_at__isnull=True).first()
+
+
+def _check_holder(item: ReviewItem, user: AbstractBaseUser) -> None:
+    if item.status != workflow.IN_REVIEW:
+        raise PublishingError(f"claim {item.pk} is {item.status}, not in review")
+    if item.assigned_to_id != user.pk:
+        raise PublishingError(f"only the reviewer holding claim {item.pk} may edit its verdict")
+
+
+def _check_editor(editor: AbstractBaseUser) -> None:
+    if not editor.has_perm(APPROVE_PERMISSION):  # type: ignore[attr-defined]
+        raise PublishingError(f"{editor.get_username()} may not approve or correct verdicts")
+
+
+def _check_rating(rating: str) -> None:
+    if rating and rating not in Verdict.Rating.values:
+        raise PublishingError(
+            f"{rating!r} is not a rating; use one of {', '.join(Verdict.Rating.values)}"
+        )
+
+
+def _next_version(item: ReviewItem) -> int:
+    latest = item.verdicts.aggregate(latest=Max("version"))["latest"]
+    return (latest or 0) + 1
+
+
+def verdict_gate_problems(*, verdict: Verdict) -> list[str]:
+    """What stops this verdict from going to an editor; empty when it may go."""
+    problems = []
+    if not verdict.rating:
+        problems.append("the verdict has no rating")
+    if not verdict.explanation.strip():
+        problems.append("the verdict has no explanation")
+    min_sources = settings.FACTCHECK_MIN_SOURCES
+    count = verdict.sources.count()
+    if count < min_sources:
+        problems.append(f"the verdict cites {count} source(s); it needs at least {min_sources}")
+    return problems
+
+
+def verdict_save(
+    *, item_id: int, user: AbstractBaseUser, rating: str, explanation: str, summary: str
+) -> Verdict:
+    """Create or update the draft verdict of a claim the user holds."""
+    _check_rating(rating)
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        _check_holder(item, user)
+        verdict = _draft(item) or Verdict(review_item=item, version=_next_version(item))
+        # Whoever last wrote the draft is its author, and so may not approve it.
+        verdict.author = user
+        verdict.rating = rating
+        verdict.explanation = explanation
+        verdict.summary = summary
+        verdict.save()
+        return verdict
+
+
+def source_add(
+    *,
+    verdict_id: int,
+    user: AbstractBaseUser,
+    url: str,
+    title: str,
+    publisher: str,
+    stance: str,
+    quote: str,
+    date: datetime.date | None = None,
+) -> EvidenceSource:
+    """Cite a source in the draft verdict of a claim the user holds."""
+    if stance not in EvidenceSource.Stance.values:
+        raise PublishingError(
+            f"{stance!r} is not a stance; use one of {', '.join(EvidenceSource.Stance.values)}"
+        )
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as error:
+        raise PublishingError(f"{url!r} is not a web address") from error
+    item_id = Verdict.objects.filter(pk=verdict_id).values_list("review_item_id", flat=True).first()
+    if item_id is None:
+        raise PublishingError(f"there is no verdict {verdict_id}")
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        _check_holder(item, user)
+        verdict = _draft(item)
+        if verdict is None or verdict.pk != verdict_id:
+            raise PublishingError(f"verdict {verdict_id} is published; sources are fixed")
+        return EvidenceSource.objects.create(
+            verdict=verdict,
+            url=url,
+            title=title,
+            publisher=publisher,
+            stance=stance,
+            quote=quote,
+            date=date,
+        )
+
+
+def verdict_submit(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
+    """Send the holder's draft to an editor, if it passes the publishing gate."""
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        _check_holder(item, user)
+        verdict = _draft(item)
+        if verdict is None:
+            raise PublishingError(f"claim {item_id} has no verdict to submit")
+        problems = verdict_gate_problems(verdict=verdict)
+        if problems:
+            raise PublishingError(f"claim {item_id} cannot be submitted: {'; '.join(problems)}")
+        # The reviewer stays assigned, so a send-back returns the claim to them.
+        return _move(
+            item_id,
+            workflow.AWAITING_APPROVAL,
+            only_if=Q(status=workflow.IN_REVIEW, assigned_to=user),
+        )
+
+
+def verdict_approve(*, item_id: int, editor: AbstractBaseUser) -> Verdict:
+    """Publish a submitted verdict; the approving editor must not be its author."""
+    _check_editor(editor)
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        workflow.check_transition(item.status, workflow.PUBLISHED)
+        verdict = _draft(item)
+        if verdict is None:
+            raise PublishingError(f"claim {item_id} has no verdict to approve")
+        if verdict.author_id == editor.pk:
+            raise PublishingError(
+                "a verdict needs a second pair of eyes: its author cannot approve it"
+            )
+        # Again at the last step: nothing reaches readers without passing the gate, and the
+        # minimum number of sources may have been raised since the draft was submitted.
+        problems = verdict_gate_problems(verdict=verdict)
+        if problems:
+            raise PublishingError(f"claim {item_id} cannot be published: {'; '.join(problems)}")
+        _move(item_id, workflow.PUBLISHED, only_if=Q(status=workflow.AWAITING_APPROVAL))
+        now = timezone.now()
+        verdict.approved_by = editor
+        verdict.approved_at = now
+        verdict.published_at = now
+        verdict.save(update_fields=["approved_by", "approved_at", "published_at"])
+        return verdict
+
+
+def verdict_send_back(*, item_id: int, editor: AbstractBaseUser, note: str) -> ReviewItem:
+    """Return a submitted verdict to its reviewer with the editor's reasons."""
+    _check_editor(editor)
+    if not note.strip():
+        raise PublishingError("say why the verdict goes back: the note is empty")
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        # A fresh hold, so the reviewer's claim does not lapse back into the queue at once.
+        moved = _move(
+            item_id,
+            workflow.IN_REVIEW,
+            only_if=Q(status=workflow.AWAITING_APPROVAL),
+            assigned_at=timezone.now(),
+        )
+        item.verdicts.filter(published_at__isnull=True).update(editor_note=note)
+        return moved
+
+
+def verdict_correct(
+    *,
+    item_id: int,
+    editor: AbstractBaseUser,
+    rating: str,
+    explanation: str,
+    summary: str,
+    correction_note: str,
+) -> Verdict:
+    """Publish a new version of a published verdict, keeping the earlier ones and its sources."""
+    _check_editor(editor)
+    _check_rating(rating)
+    if not correction_note.strip():
+        raise PublishingError("a correction must say what changed: the correction note is empty")
+    if not rating or not explanation.strip():
+        raise PublishingError("a correction needs a rating and an explanation")
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        workflow.check_transition(item.status, workflow.CORRECTED)
+        previous = item.verdicts.filter(published_at__isnull=False).order_by("-version").first()
+        if previous is None:
+            raise PublishingError(f"claim {item_id} has no published verdict to correct")
+        _move(
+            item_id,
+            workflow.CORRECTED,
+            only_if=Q(status__in=[workflow.PUBLISHED, workflow.CORRECTED]),
+        )
+        # The editor publishes a correction directly, so it has an author but no approver.
+        corrected = Verdict.objects.create(
+            review_item=item,
+            version=_next_version(item),
+            rating=rating,
+            explanation=explanation,
+            summary=summary,
+            author=editor,
+            published_at=timezone.now(),
+            correction_note=correction_note,
+        )
+        EvidenceSource.objects.bulk_create(
+            [
+                EvidenceSource(
+                    verdict=corrected,
+                    url=source.url,
+                    title=source.title,
+                    publisher=source.publisher,
+                    date=source.date,
+                    stance=source.stance,
+                    quote=source.quote,
+                    archived_text=source.archived_text,
+                    archived_hash=source.archived_hash,
+                    archived_at=source.archived_at,
+                    fetch_error=source.fetch_error,
+                )
+                for source in previous.sources.order_by("pk")
+            ]
+        )
+        return corrected
