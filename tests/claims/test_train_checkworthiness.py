@@ -81,3 +81,29 @@ def test_training_on_a_file_with_wrong_columns_is_a_clear_error(tmp_path: Path) 
     bad.write_text("id\ttext\n1\thello\n")
     with pytest.raises(CommandError, match="class_label"):
         _run("--train", str(bad), "--dev", str(bad), "--folds", "0")
+
+
+@pytest.mark.django_db
+def test_reviewer_decisions_are_added_as_training_examples(tmp_path: Path) -> None:
+    from reviews import workflow
+    from reviews.models import ReviewItem
+    from tests.factories import ClaimFactory, ReviewItemFactory
+
+    ReviewItemFactory(
+        claim=ClaimFactory(text="Thanks for coming tonight, everyone."),
+        status=workflow.REJECTED,
+        rejection_reason=ReviewItem.RejectionReason.NOT_CHECKWORTHY,
+    )
+    ReviewItemFactory(status=workflow.PUBLISHED)
+    ReviewItemFactory(status=workflow.REJECTED, rejection_reason="opinion")
+    ReviewItemFactory()  # still pending: not a decision
+    train, dev = _tsv(tmp_path / "train.tsv", 30), _tsv(tmp_path / "dev.tsv", 6)
+
+    with override_settings(FACTCHECK_MODEL_DIR=tmp_path / "models"):
+        output = _run("--train", str(train), "--dev", str(dev), "--folds", "0", "--with-reviews")
+        version = json.loads(output.splitlines()[1])["version"]
+        metadata = json.loads(scorers.candidate_path(version).with_suffix(".json").read_text())
+
+    assert "adding 2 reviewer decisions" in output
+    assert metadata["training_data"]["reviewer_decisions"] == 2
+    assert metadata["training_data"]["n"] == 60 + 2

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--folds", type=int, default=5, help="0 skips cross-validation")
         parser.add_argument("--c", type=float, default=DEFAULT_C)
+        parser.add_argument(
+            "--with-reviews",
+            action="store_true",
+            help="add reviewers' decisions (rejected as not check-worthy, published) as examples",
+        )
         parser.add_argument("--promote", metavar="VERSION", help="promote a trained candidate")
         parser.add_argument("--reset", action="store_true", help="use the shipped model again")
 
@@ -53,12 +58,21 @@ class Command(BaseCommand):
         try:
             rows = read_checkthat_tsv(options["train"])
             dev = read_checkthat_tsv(options["dev"])
+            examples = [(row.text, row.label) for row in rows]
+            description: dict[str, object] = {"file": options["train"].name}
+            if options["with_reviews"]:
+                from reviews.selectors import reviewer_decisions
+
+                decisions = reviewer_decisions()
+                examples += decisions
+                description["reviewer_decisions"] = len(decisions)
+                self.stdout.write(f"adding {len(decisions)} reviewer decisions")
             model = train_checkworthiness(
-                [(row.text, row.label) for row in rows],
+                examples,
                 seed=options["seed"],
                 c=options["c"],
                 folds=options["folds"],
-                description={"file": options["train"].name},
+                description=description,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
