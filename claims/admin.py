@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.models import Article, Claim, Feed, Publisher
@@ -83,7 +84,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(SimpleHistoryAdmin):
     list_display = ["text", "speaker", "claim_type", "score", "article"]
     list_filter = ["claim_type"]
     search_fields = ["text", "speaker"]

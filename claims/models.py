@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 
 class Publisher(models.Model):
@@ -146,6 +147,7 @@ class Claim(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     model_version = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article_id", "start"]

@@ -1,17 +1,29 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
-from reviews import services
-from reviews.models import ReviewItem
+from reviews import publishing, services, workflow
+from reviews.admin_verdicts import VerdictInline
+from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.workflow import TransitionError
 
 # How much of the article to show on each side of the claim.
 CONTEXT_CHARS = 700
+
+
+def _archive_state(source: EvidenceSource) -> str:
+    if source.archived_at:
+        return f"archived {source.archived_at:%Y-%m-%d %H:%M}"
+    if source.fetch_error:
+        return f"not archived: {source.fetch_error}"
+    return "archiving…"
 
 
 def _reject_action(reason: ReviewItem.RejectionReason) -> object:
@@ -31,7 +43,7 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(admin.ModelAdmin):
+class ReviewItemAdmin(SimpleHistoryAdmin):
     list_display = ["claim_text", "speaker", "article", "status", "assigned_to", "priority"]
     list_filter = ["status", "claim__claim_type", "rejection_reason"]
     search_fields = ["claim__text", "claim__speaker"]
@@ -52,12 +64,16 @@ class ReviewItemAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     exclude = ["claim"]
+    inlines = [VerdictInline]
     actions = [
         "take",
         "release",
+        "submit_for_approval",
+        "approve_and_publish",
         *(_reject_action(reason) for reason in ReviewItem.RejectionReason),
     ]
     change_list_template = "admin/reviews/reviewitem/change_list.html"
+    change_form_template = "admin/reviews/reviewitem/change_form.html"
 
     def get_urls(self) -> list:
         own = [
@@ -65,9 +81,92 @@ class ReviewItemAdmin(admin.ModelAdmin):
                 "take-next/",
                 self.admin_site.admin_view(self.take_next_view),
                 name="reviews_reviewitem_take_next",
-            )
+            ),
+            path(
+                "<int:item_id>/submit/",
+                self.admin_site.admin_view(self.submit_view),
+                name="reviews_reviewitem_submit",
+            ),
+            path(
+                "<int:item_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="reviews_reviewitem_approve",
+            ),
+            path(
+                "<int:item_id>/send-back/",
+                self.admin_site.admin_view(self.send_back_view),
+                name="reviews_reviewitem_send_back",
+            ),
         ]
         return own + super().get_urls()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ReviewItem | None = None) -> list:
+        return [*self.readonly_fields, "draft_sources"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        item = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if item is not None:
+            draft = item.verdicts.filter(published_at__isnull=True).first()
+            holds = item.status == workflow.IN_REVIEW and item.assigned_to_id == request.user.pk
+            context["publishing"] = {
+                "draft": draft,
+                "holds": holds,
+                "awaiting": item.status == workflow.AWAITING_APPROVAL,
+                "is_editor": request.user.has_perm(publishing.APPROVE_PERMISSION),
+                "write_url": (
+                    reverse("admin:reviews_verdict_change", args=[draft.pk])
+                    if draft
+                    else reverse("admin:reviews_verdict_add") + f"?review_item={item.pk}"
+                ),
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+    def _publishing_view(
+        self, request: HttpRequest, item_id: int, act: Callable[[], object], done: str
+    ) -> HttpResponse:
+        back = HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item_id]))
+        if request.method != "POST" or not self.has_view_permission(request):
+            return back
+        try:
+            act()
+        except TransitionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return back
+
+    def submit_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: publishing.verdict_submit(item_id=item_id, user=request.user),
+            "The verdict went to an editor for approval.",
+        )
+
+    def approve_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: publishing.verdict_approve(item_id=item_id, editor=request.user),
+            "The verdict is published.",
+        )
+
+    def send_back_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: publishing.verdict_send_back(
+                item_id=item_id, editor=request.user, note=request.POST.get("note", "")
+            ),
+            "The verdict went back to its reviewer.",
+        )
 
     def take_next_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not self.has_change_permission(request):
@@ -108,6 +207,49 @@ class ReviewItemAdmin(admin.ModelAdmin):
             queryset,
             lambda item: services.review_release(item_id=item.pk, user=request.user),
             "released",
+        )
+
+    @admin.action(description="Submit selected verdicts for approval")
+    def submit_for_approval(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
+        self.each(
+            request,
+            queryset,
+            lambda item: publishing.verdict_submit(item_id=item.pk, user=request.user),
+            "submitted for approval",
+        )
+
+    @admin.action(description="Approve and publish selected verdicts")
+    def approve_and_publish(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
+        self.each(
+            request,
+            queryset,
+            lambda item: publishing.verdict_approve(item_id=item.pk, editor=request.user),
+            "published",
+        )
+
+    @admin.display(description="Sources of the draft verdict")
+    def draft_sources(self, obj: ReviewItem) -> str:
+        draft: Verdict | None = obj.verdicts.filter(published_at__isnull=True).first()
+        if draft is None:
+            return "no draft verdict"
+        sources = list(draft.sources.all())
+        if not sources:
+            return "none cited yet"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{}: <a href="{}" rel="noopener noreferrer">{}</a> ({})</li>',
+                (
+                    (
+                        source.get_stance_display(),
+                        source.url,
+                        source.title or source.url,
+                        _archive_state(source),
+                    )
+                    for source in sources
+                ),
+            ),
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

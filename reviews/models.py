@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from claims.models import Claim
 from reviews import workflow
@@ -42,6 +43,9 @@ class ReviewItem(models.Model):
     rejection_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Workflow moves are conditional UPDATEs, which send no signals: `services._move` writes
+    # their history rows itself.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-priority", "created_at"]
@@ -103,6 +107,7 @@ class Verdict(models.Model):
     editor_note = models.TextField(blank=True)
     correction_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review_item", "-version"]
@@ -169,6 +174,7 @@ class EvidenceSource(models.Model):
     archived_hash = models.CharField(max_length=64, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     fetch_error = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["verdict", "pk"]

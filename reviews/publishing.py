@@ -14,8 +14,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from reviews import workflow
+from reviews import tasks, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import _move
 from reviews.workflow import TransitionError
@@ -87,6 +88,7 @@ def verdict_save(
         verdict = _draft(item) or Verdict(review_item=item, version=_next_version(item))
         # Whoever last wrote the draft is its author, and so may not approve it.
         verdict.author = user
+        verdict._history_user = user  # type: ignore[attr-defined]
         verdict.rating = rating
         verdict.explanation = explanation
         verdict.summary = summary
@@ -104,8 +106,9 @@ def source_add(
     stance: str,
     quote: str,
     date: datetime.date | None = None,
+    archive: bool = True,
 ) -> EvidenceSource:
-    """Cite a source in the draft verdict of a claim the user holds."""
+    """Cite a source in the draft verdict of a claim the user holds, then archive its text."""
     if stance not in EvidenceSource.Stance.values:
         raise PublishingError(
             f"{stance!r} is not a stance; use one of {', '.join(EvidenceSource.Stance.values)}"
@@ -123,7 +126,7 @@ def source_add(
         verdict = _draft(item)
         if verdict is None or verdict.pk != verdict_id:
             raise PublishingError(f"verdict {verdict_id} is published; sources are fixed")
-        return EvidenceSource.objects.create(
+        source = EvidenceSource(
             verdict=verdict,
             url=url,
             title=title,
@@ -132,6 +135,12 @@ def source_add(
             quote=quote,
             date=date,
         )
+        source._history_user = user  # type: ignore[attr-defined]
+        source.save()
+        if archive:
+            # robust: a broker outage must not undo or fail the citation itself.
+            transaction.on_commit(lambda: tasks.evidence_archive.delay(source.pk), robust=True)
+        return source
 
 
 def verdict_submit(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
@@ -149,6 +158,7 @@ def verdict_submit(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
         return _move(
             item_id,
             workflow.AWAITING_APPROVAL,
+            by=user,
             only_if=Q(status=workflow.IN_REVIEW, assigned_to=user),
         )
 
@@ -171,8 +181,9 @@ def verdict_approve(*, item_id: int, editor: AbstractBaseUser) -> Verdict:
         problems = verdict_gate_problems(verdict=verdict)
         if problems:
             raise PublishingError(f"claim {item_id} cannot be published: {'; '.join(problems)}")
-        _move(item_id, workflow.PUBLISHED, only_if=Q(status=workflow.AWAITING_APPROVAL))
+        _move(item_id, workflow.PUBLISHED, by=editor, only_if=Q(status=workflow.AWAITING_APPROVAL))
         now = timezone.now()
+        verdict._history_user = editor  # type: ignore[attr-defined]
         verdict.approved_by = editor
         verdict.approved_at = now
         verdict.published_at = now
@@ -191,10 +202,16 @@ def verdict_send_back(*, item_id: int, editor: AbstractBaseUser, note: str) -> R
         moved = _move(
             item_id,
             workflow.IN_REVIEW,
+            by=editor,
             only_if=Q(status=workflow.AWAITING_APPROVAL),
             assigned_at=timezone.now(),
         )
-        item.verdicts.filter(published_at__isnull=True).update(editor_note=note)
+        draft = _draft(item)
+        if draft is not None:
+            # Saved, not updated in bulk, so the note is in the verdict's history.
+            draft._history_user = editor  # type: ignore[attr-defined]
+            draft.editor_note = note
+            draft.save(update_fields=["editor_note"])
         return moved
 
 
@@ -223,10 +240,11 @@ def verdict_correct(
         _move(
             item_id,
             workflow.CORRECTED,
+            by=editor,
             only_if=Q(status__in=[workflow.PUBLISHED, workflow.CORRECTED]),
         )
         # The editor publishes a correction directly, so it has an author but no approver.
-        corrected = Verdict.objects.create(
+        corrected = Verdict(
             review_item=item,
             version=_next_version(item),
             rating=rating,
@@ -236,7 +254,9 @@ def verdict_correct(
             published_at=timezone.now(),
             correction_note=correction_note,
         )
-        EvidenceSource.objects.bulk_create(
+        corrected._history_user = editor  # type: ignore[attr-defined]
+        corrected.save()
+        bulk_create_with_history(
             [
                 EvidenceSource(
                     verdict=corrected,
@@ -252,6 +272,8 @@ def verdict_correct(
                     fetch_error=source.fetch_error,
                 )
                 for source in previous.sources.order_by("pk")
-            ]
+            ],
+            EvidenceSource,
+            default_user=editor,
         )
         return corrected

@@ -1,22 +1,117 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from claims import services
-from claims.models import Article
+from claims.models import Article, Claim
 from claims.services.files import article_ingest_file, expand_paths
-from reviews.models import ReviewItem
-from reviews.services import demo_accounts_ensure
+from reviews import publishing
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.services import demo_accounts_ensure, review_take, review_take_next
+from reviews.workflow import TransitionError
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo_articles"
 
 
+@dataclass(frozen=True)
+class DemoSource:
+    url: str
+    title: str
+    publisher: str
+    stance: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class DemoFactCheck:
+    claim_contains: str
+    rating: str
+    explanation: str
+    summary: str
+    sources: tuple[DemoSource, ...]
+
+
+# Written for the claims in `demo_articles/`; the sources are placeholders on example.org.
+FACT_CHECKS = (
+    DemoFactCheck(
+        claim_contains="the stadium would create 4,000 permanent jobs",
+        rating=Verdict.Rating.MOSTLY_FALSE,
+        explanation=(
+            "Stadiums of this size typically create fewer than 600 permanent jobs; 4,000 is "
+            "several times anything seen in comparable cities."
+        ),
+        summary=(
+            "Harbor Point Group's chief executive Marcus Lee said the proposed stadium would "
+            "create 4,000 permanent jobs. The Coastal Policy Institute's analysis of the plan "
+            "found that stadiums of this size typically create fewer than 600 permanent jobs, "
+            "and its lead economist called the developer's figures three to six times higher "
+            "than in comparable cities. The developer has not published how it arrived at its "
+            "number."
+        ),
+        sources=(
+            DemoSource(
+                url="https://example.org/coastal-policy-institute/harbor-point-stadium",
+                title="Harbor Point stadium: tax breaks and jobs",
+                publisher="Coastal Policy Institute",
+                stance=EvidenceSource.Stance.REFUTES,
+                quote="Stadiums of this size typically create fewer than 600 permanent jobs.",
+            ),
+            DemoSource(
+                url="https://example.org/harbor-point-group/stadium-proposal",
+                title="The Harbor Point stadium proposal",
+                publisher="Harbor Point Group",
+                stance=EvidenceSource.Stance.CONTEXT,
+                quote="The stadium will create 4,000 permanent jobs.",
+            ),
+        ),
+    ),
+    DemoFactCheck(
+        claim_contains="Waiting times are now the shortest they have been",
+        rating=Verdict.Rating.MISLEADING,
+        explanation=(
+            "The average wait did fall from 84 to 41 days, but partly because patients "
+            "referred to private clinics were no longer counted."
+        ),
+        summary=(
+            "The Northfield Health Agency's figures show the average wait for a specialist "
+            "appointment falling from 84 to 41 days in a year. The nurses' union says the agency "
+            "stopped counting patients referred to private clinics, which removes the longest "
+            "waits from the average. The record is therefore not comparable with earlier years "
+            "until the agency publishes figures on the old basis."
+        ),
+        sources=(
+            DemoSource(
+                url="https://example.org/northfield-health-agency/annual-report",
+                title="Annual report: specialist waiting times",
+                publisher="Northfield Health Agency",
+                stance=EvidenceSource.Stance.SUPPORTS,
+                quote="The average wait for a specialist appointment fell from 84 to 41 days.",
+            ),
+            DemoSource(
+                url="https://example.org/northfield-courier/union-disputes-waiting-times",
+                title="Union disputes clinic waiting-time figures",
+                publisher="Northfield Courier",
+                stance=EvidenceSource.Stance.REFUTES,
+                quote="The agency had stopped counting patients who were referred to private "
+                "clinics.",
+            ),
+        ),
+    ),
+)
+
+
 class Command(BaseCommand):
-    help = "Load the demo articles through the real pipeline and create the demo accounts."
+    help = (
+        "Load the demo articles through the real pipeline, create the demo accounts and "
+        "publish a few fact-checks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -31,14 +126,59 @@ class Command(BaseCommand):
                 # if a worker got there first this changes nothing.
                 services.article_extract(article_id=received.article.pk)
         usernames = demo_accounts_ensure(password=password)
-        from django.contrib.auth import get_user_model
-
-        from reviews.services import review_take_next
-
+        users = get_user_model().objects
+        reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+        published = sum(
+            self._publish(fact_check, reviewer=reviewer, editor=editor)
+            for fact_check in FACT_CHECKS
+        )
         # One claim in review, so the desk shows a claim being worked on.
         if not ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).exists():
-            review_take_next(user=get_user_model().objects.get(username="reviewer"))
+            review_take_next(user=reviewer)
         extracted = Article.objects.filter(status=Article.Status.EXTRACTED).count()
         queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
         self.stdout.write(f"{extracted} articles extracted, {queued} claims in the review queue.")
+        self.stdout.write(f"{published} demo fact-check(s) published.")
         self.stdout.write(f"Demo accounts: {', '.join(usernames)}; password: {password}")
+
+    def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> bool:
+        """Take the claim through the desk as a reviewer and an editor would; once only."""
+        claim = (
+            Claim.objects.filter(text__contains=fact_check.claim_contains, review__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        if claim is None:
+            self.stderr.write(f"No queued claim contains {fact_check.claim_contains!r}.")
+            return False
+        item_id = claim.review.pk
+        if claim.review.status != ReviewItem.Status.PENDING:
+            return False  # Published by an earlier run, or someone is working on it.
+        try:
+            with transaction.atomic():
+                review_take(item_id=item_id, user=reviewer)
+                verdict = publishing.verdict_save(
+                    item_id=item_id,
+                    user=reviewer,
+                    rating=fact_check.rating,
+                    explanation=fact_check.explanation,
+                    summary=fact_check.summary,
+                )
+                for source in fact_check.sources:
+                    # The URLs are placeholders: archiving them would only record a failure.
+                    publishing.source_add(
+                        verdict_id=verdict.pk,
+                        user=reviewer,
+                        url=source.url,
+                        title=source.title,
+                        publisher=source.publisher,
+                        stance=source.stance,
+                        quote=source.quote,
+                        archive=False,
+                    )
+                publishing.verdict_submit(item_id=item_id, user=reviewer)
+                publishing.verdict_approve(item_id=item_id, editor=editor)
+        except TransitionError as error:
+            self.stderr.write(f"Could not publish the fact-check of claim {item_id}: {error}")
+            return False
+        return True

@@ -1,0 +1,162 @@
+"""The admin a reviewer writes a verdict in. Saving calls the publishing services, so the
+holder, rating and stance rules are the API's; a refusal is shown as a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import ForeignKey, QuerySet, URLField
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviews import publishing, workflow
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.workflow import TransitionError
+
+VERDICT_SHOWN_FIELDS = [
+    "version",
+    "rating",
+    "explanation",
+    "author",
+    "approved_by",
+    "published_at",
+]
+
+
+class VerdictInline(admin.TabularInline):
+    """Every version of a claim's verdict, read-only, on the review item's page."""
+
+    model = Verdict
+    fields = VERDICT_SHOWN_FIELDS
+    readonly_fields = VERDICT_SHOWN_FIELDS
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]
+
+
+class CitedSourceInline(admin.TabularInline):
+    """Sources already cited: fixed once added, with how their archiving went."""
+
+    model = EvidenceSource
+    verbose_name = "cited source"
+    verbose_name_plural = "cited sources"
+    fields = [*SOURCE_FIELDS, "archived_at", "fetch_error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NewSourceInline(admin.TabularInline):
+    """Blank rows for new sources; `VerdictAdmin.save_formset` cites each through the service."""
+
+    model = EvidenceSource
+    verbose_name = "new source"
+    verbose_name_plural = "new sources"
+    fields = SOURCE_FIELDS
+    extra = 2
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceSource]:
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
+        return (obj is None or obj.published_at is None) and super().has_add_permission(
+            request, obj
+        )
+
+
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "version", "rating", "author", "approved_by", "published_at"]
+    list_filter = ["rating", "review_item__status"]
+    list_select_related = ["review_item__claim", "author", "approved_by"]
+    search_fields = ["review_item__claim__text", "explanation"]
+    fields = ["review_item", "rating", "explanation", "summary", "editor_note"]
+    inlines = [CitedSourceInline, NewSourceInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
+        # The claim is chosen once, when the draft is created; the note is the editor's.
+        return ["editor_note"] if obj is None else ["review_item", "editor_note"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
+        # A published version is the record; a correction adds a version instead.
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        if db_field.name == "review_item":
+            # Only the claims this reviewer holds can get a verdict from them.
+            kwargs["queryset"] = ReviewItem.objects.filter(
+                status=workflow.IN_REVIEW, assigned_to=request.user.pk
+            ).select_related("claim")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except TransitionError as exc:
+            # The admin's transaction has rolled back the verdict and its sources together.
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Verdict, form: ModelForm, change: bool) -> None:
+        verdict = publishing.verdict_save(
+            item_id=obj.review_item_id,
+            user=request.user,
+            rating=obj.rating,
+            explanation=obj.explanation,
+            summary=obj.summary,
+        )
+        # The admin goes on with `obj` (inlines, log entry, redirect): make it the saved row.
+        obj.__dict__.update({k: v for k, v in verdict.__dict__.items() if not k.startswith("_")})
+        obj._state.adding = False
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        created = []
+        if formset.model is EvidenceSource:
+            for source_form in formset.extra_forms:
+                if not source_form.has_changed():
+                    continue
+                data = source_form.cleaned_data
+                created.append(
+                    publishing.source_add(
+                        verdict_id=form.instance.pk,
+                        user=request.user,
+                        url=data["url"],
+                        title=data.get("title") or "",
+                        publisher=data.get("publisher") or "",
+                        stance=data["stance"],
+                        quote=data.get("quote") or "",
+                        date=data.get("date"),
+                    )
+                )
+        # What the admin's change message reads; nothing is saved through the formset itself.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []

@@ -1,0 +1,70 @@
+"""Archiving evidence: the text of a cited source as it read when the reviewer cited it, so a
+verdict still shows what it rested on after the page changes or disappears."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from claims.pipeline.errors import ExtractionError
+from claims.pipeline.html import document_from_html
+from claims.pipeline.inputs import decode_input, guess_format
+from claims.services.fetch import FetchError, http_fetch
+from reviews.models import EvidenceSource
+
+ARCHIVED = "archived"
+ALREADY_ARCHIVED = "already_archived"
+FAILED = "failed"
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    status: str
+    # A transient fetch failure (timeout, 503): trying again later may archive the page.
+    retryable: bool = False
+
+
+def evidence_archive(*, source_id: int) -> ArchiveResult:
+    """Fetch a source and store its readable text and hash; failures go into `fetch_error`."""
+    source = EvidenceSource.objects.filter(pk=source_id).first()
+    if source is None:
+        return ArchiveResult(MISSING)
+    # The archive is a snapshot of what the reviewer cited: once taken it is never replaced,
+    # so a duplicated or retried task neither fetches again nor changes it.
+    if source.archived_hash:
+        return ArchiveResult(ALREADY_ARCHIVED)
+    try:
+        fetched = http_fetch(source.url)
+        text = _readable_text(fetched.content, fetched.content_type, fetched.charset, fetched.url)
+    except FetchError as exc:
+        evidence_archive_failed(source_id=source_id, error=str(exc))
+        return ArchiveResult(FAILED, retryable=exc.retryable)
+    except ExtractionError as exc:
+        evidence_archive_failed(source_id=source_id, error=f"{source.url}: {exc}")
+        return ArchiveResult(FAILED)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    # Conditional, so of two tasks archiving at once only the first one's snapshot is kept.
+    updated = EvidenceSource.objects.filter(pk=source_id, archived_hash="").update(
+        archived_text=text, archived_hash=digest, archived_at=timezone.now(), fetch_error=""
+    )
+    return ArchiveResult(ARCHIVED if updated else ALREADY_ARCHIVED)
+
+
+def _readable_text(content: bytes, content_type: str, charset: str, url: str) -> str:
+    decoded = decode_input(content, charset)
+    if guess_format(url, content_type, content[:1024]) == "html":
+        document = document_from_html(decoded, url)
+        text = document.text.strip()
+        if not text:
+            raise ExtractionError(document.skip_reason or "no readable text on the page")
+        return text
+    # Plain text is kept whole: a short statement is evidence even if it is no article.
+    return decoded.strip()
+
+
+def evidence_archive_failed(*, source_id: int, error: str) -> None:
+    """Record why a source could not be archived, unless it has been archived meanwhile."""
+    EvidenceSource.objects.filter(pk=source_id, archived_hash="").update(fetch_error=error)
