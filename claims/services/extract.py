@@ -35,9 +35,11 @@ def article_extract(*, article_id: int) -> Article:
     """Extract an article's claims and queue them; a second run changes nothing."""
     # Counted in its own commit: a worker killed mid-extraction rolls back everything else,
     # and an article that kills its worker every time must not be redelivered forever.
-    Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
-        attempts=F("attempts") + 1
-    )
+    with transaction.atomic():
+        _skip_wal_flush()
+        Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
+            attempts=F("attempts") + 1
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().defer("clean_text").get(pk=article_id)
         if article.status != Article.Status.RECEIVED:
@@ -120,6 +122,14 @@ STORED_FIELDS = [
     "duplicate_of",
     "attempts",
 ]
+
+
+def _skip_wal_flush() -> None:
+    # Waiting for the WAL flush of this one-column bump cost a third of throughput; a count
+    # lost in a database crash only means one more try for that article.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _lock_content(content_hash: str) -> None:
