@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.test import override_settings
 
 from reviews import publishing, services, workflow
 from reviews.models import RATING_VALUES, ReviewItem, Verdict
 from reviews.publishing import PublishingError
 from reviews.workflow import TransitionError
+from tests.concurrency import at_once
 from tests.factories import ReviewItemFactory, UserFactory
 
 
@@ -274,25 +273,14 @@ def test_a_claim_never_published_cannot_be_corrected() -> None:
 
 
 def _approve_at_once(item_id: int, editors: list[object]) -> list[str]:
-    barrier = threading.Barrier(len(editors))
-    outcomes: list[str] = []
-
-    def approve(editor: object) -> None:
-        barrier.wait()
+    def approve(editor: object) -> str:
         try:
             publishing.verdict_approve(item_id=item_id, editor=editor)
-            outcomes.append("published")
+            return "published"
         except TransitionError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=approve, args=(editor,)) for editor in editors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return at_once(approve, editors)
 
 
 @pytest.mark.django_db(transaction=True)

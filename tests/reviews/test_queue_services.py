@@ -12,6 +12,7 @@ from django.utils import timezone
 from reviews import services, workflow
 from reviews.models import ReviewItem
 from reviews.workflow import TransitionError
+from tests.concurrency import at_once
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 
 
@@ -74,25 +75,14 @@ def test_rejecting_needs_a_known_reason_and_records_it() -> None:
 
 
 def _race_for(item_id: int, users: list[object]) -> list[str]:
-    barrier = threading.Barrier(len(users))
-    outcomes: list[str] = []
-
-    def take(user: object) -> None:
-        barrier.wait()
+    def take(user: object) -> str:
         try:
             services.review_take(item_id=item_id, user=user)
-            outcomes.append("won")
+            return "won"
         except TransitionError:
-            outcomes.append("lost")
-        finally:
-            connection.close()
+            return "lost"
 
-    threads = [threading.Thread(target=take, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return at_once(take, users)
 
 
 @pytest.mark.django_db(transaction=True)
