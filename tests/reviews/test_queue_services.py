@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from reviews import services, workflow
@@ -99,22 +97,11 @@ def test_two_reviewers_taking_the_same_claim_at_once_only_one_wins() -> None:
 def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers() -> None:
     items = [ReviewItemFactory() for _ in range(6)]
     users = [UserFactory() for _ in range(6)]
-    barrier = threading.Barrier(len(users))
-    taken: list[int] = []
 
-    def take_next(user: object) -> None:
-        barrier.wait()
-        try:
-            item = services.review_take_next(user=user)
-            if item is not None:
-                taken.append(item.pk)
-        finally:
-            connection.close()
+    def take_next(user: object) -> str:
+        item = services.review_take_next(user=user)
+        return str(item.pk) if item is not None else "none"
 
-    threads = [threading.Thread(target=take_next, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    taken = at_once(take_next, users)
 
-    assert sorted(taken) == sorted(i.pk for i in items)
+    assert sorted(taken) == sorted(str(i.pk) for i in items)
