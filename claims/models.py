@@ -146,6 +146,11 @@ class Claim(models.Model):
     claim_type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
     reasons = models.JSONField(default=list, blank=True)
     model_version = models.CharField(max_length=100)
+    # The claim as reviewers see it, with every other appearance of it; null only between the
+    # claim's insert and its clustering in the same transaction.
+    cluster = models.ForeignKey(
+        "Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -161,3 +166,25 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:120]
+
+
+class Cluster(models.Model):
+    """One claim however often it is made: its canonical wording and all its appearances."""
+
+    canonical = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="canonical_of")
+    # Kept with the cluster so the queue can sort and show spread without counting rows.
+    appearance_count = models.PositiveIntegerField(default=1)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appearance_count__gte=1), name="cluster_has_an_appearance"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.canonical} (×{self.appearance_count})"

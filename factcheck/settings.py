@@ -190,6 +190,12 @@ if not 0.0 <= FACTCHECK_CLAIM_THRESHOLD <= 1.0:
 FACTCHECK_MIN_SOURCES = env.int("FACTCHECK_MIN_SOURCES", default=2)
 # A reviewer's hold on a claim lapses after this long without being submitted.
 FACTCHECK_HOLD_SECONDS = env.int("FACTCHECK_HOLD_SECONDS", default=1800)
+# Queue order: a claim last seen this many hours later gains as much as the whole 0-1
+# check-worthiness range; each doubling of its appearances adds the repeat weight.
+FACTCHECK_QUEUE_RECENCY_HOURS = env.float("FACTCHECK_QUEUE_RECENCY_HOURS", default=48.0)
+FACTCHECK_QUEUE_REPEAT_WEIGHT = env.float("FACTCHECK_QUEUE_REPEAT_WEIGHT", default=0.25)
+if FACTCHECK_QUEUE_RECENCY_HOURS <= 0:
+    raise ImproperlyConfigured("FACTCHECK_QUEUE_RECENCY_HOURS must be positive.")
 # Retrained check-worthiness models (candidates, and the promoted one) live here.
 FACTCHECK_MODEL_DIR = Path(env.str("FACTCHECK_MODEL_DIR", default=str(VAR_DIR / "models")))
 FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=10.0)

@@ -13,18 +13,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim
+from claims.models import Cluster
 from reviews import workflow
 from reviews.models import ReviewItem
+from reviews.priority import review_priority
 from reviews.workflow import TransitionError
 
 
-def review_items_create(*, claims: Sequence[Claim]) -> list[ReviewItem]:
-    """Queue each claim once, most check-worthy first."""
+def review_items_create(*, clusters: Sequence[Cluster]) -> list[ReviewItem]:
+    """Queue each new cluster once, under its canonical claim."""
     # No history row for the insert: on the extraction hot path it cost about a third of
     # the throughput (bench/ingest_e2e.py); an item's history starts with its first move.
     return ReviewItem.objects.bulk_create(
-        [ReviewItem(claim=claim, priority=claim.score) for claim in claims],
+        [
+            ReviewItem(
+                claim=cluster.canonical,
+                priority=review_priority(
+                    score=cluster.canonical.score,
+                    appearances=cluster.appearance_count,
+                    last_seen=cluster.last_seen_at,
+                ),
+            )
+            for cluster in clusters
+        ],
         ignore_conflicts=True,
     )
 

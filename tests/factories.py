@@ -7,8 +7,9 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Cluster
 from reviews.models import ReviewItem
 
 _counter = itertools.count()
@@ -37,6 +38,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     text = factory.Sequence(lambda n: f"Unemployment fell to {n} percent last year.")
@@ -44,6 +46,15 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda c: len(c.text))
     score = 0.8
     model_version = "test"
+
+    @factory.post_generation
+    def clustered(claim: Claim, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """A claim made by hand is its own cluster, as extraction would leave it."""
+        if not create or extracted is False or claim.cluster_id is not None:
+            return
+        now = timezone.now()
+        claim.cluster = Cluster.objects.create(canonical=claim, first_seen_at=now, last_seen_at=now)
+        claim.save(update_fields=["cluster"])
 
 
 class ReviewItemFactory(factory.django.DjangoModelFactory):

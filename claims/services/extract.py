@@ -18,6 +18,7 @@ from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
+from claims.services.clusters import clusters_assign
 from reviews.services import review_items_create
 
 logger = logging.getLogger(__name__)
@@ -191,4 +192,6 @@ def _store(article: Article, extraction: Extraction) -> None:
             for claim in extraction.claims
         ]
     )
-    review_items_create(claims=claims)
+    seen_at = article.published_at or article.received_at
+    clusters = clusters_assign(claims=claims, seen_at=seen_at)
+    review_items_create(clusters=clusters)

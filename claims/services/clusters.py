@@ -1,0 +1,19 @@
+"""Group claims into clusters: one claim, however many articles make it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from claims.models import Claim, Cluster
+
+
+def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Cluster]:
+    """Give each new claim a cluster; returns the clusters that are new."""
+    clusters = Cluster.objects.bulk_create(
+        [Cluster(canonical=claim, first_seen_at=seen_at, last_seen_at=seen_at) for claim in claims]
+    )
+    for claim, cluster in zip(claims, clusters, strict=True):
+        claim.cluster = cluster
+    Claim.objects.bulk_update(claims, ["cluster"], batch_size=500)
+    return clusters

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get
+
+
+@pytest.fixture(scope="module")
+def embedder():  # type: ignore[no-untyped-def]
+    try:
+        return embedder_get()
+    except EmbeddingUnavailable as exc:  # the suite installs the extra; say so if it did not
+        pytest.fail(str(exc))
+
+
+def test_vectors_are_unit_length_rows(embedder) -> None:  # type: ignore[no-untyped-def]
+    vectors = embedder.encode(["Inflation rose to 9 percent.", "The bridge opened in 1932."])
+    assert vectors.shape == (2, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_a_paraphrase_is_closer_than_a_different_claim(embedder) -> None:  # type: ignore[no-untyped-def]
+    claim, paraphrase, other = embedder.encode(
+        [
+            "He promised to end the war within 24 hours of taking office.",
+            "He pledged he would stop the war in a day once he was in office.",
+            "He promised to cut taxes for small businesses.",
+        ]
+    )
+    assert claim @ paraphrase > claim @ other + 0.1
+
+
+def test_empty_and_huge_texts_get_defined_vectors(embedder) -> None:  # type: ignore[no-untyped-def]
+    vectors = embedder.encode(["", "word " * 20_000])
+    assert not vectors[0].any()
+    assert np.isclose(np.linalg.norm(vectors[1]), 1.0, atol=1e-4)
