@@ -1,0 +1,179 @@
+"""The article's name registry: every capitalised run, normalised to its fullest form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from claims.pipeline.attribution.vocabulary import (
+    COLLECTIVE,
+    COUNTRY_QUALS,
+    ORG_NOUNS,
+    OUTLET,
+    OUTLET_NOUNS,
+    OUTLET_ROLES,
+    PERSON,
+    PERSON_ROLES,
+    PLACE_STARTS,
+    PLACE_WORDS,
+    ROLES_BEFORE_NAMES,
+    RUN,
+    STOPWORDS,
+    TIME_NOUNS,
+    TITLES,
+    UNKNOWN,
+)
+
+
+class _Mention(NamedTuple):  # a NamedTuple: an article has ~100 mentions, built per call
+    start: int
+    name: str
+    category: str
+    roles: frozenset[str]
+
+
+class Candidate(NamedTuple):
+    position: int  # character offset of the verb in the sentence, for "leftmost wins"
+    speaker: str
+    category: str
+    kind: str
+    cue: str
+
+
+def qual(word: str) -> str:
+    low = word.lower().removesuffix("’s").removesuffix("'s")
+    return COUNTRY_QUALS.get(low, low)
+
+
+def _is_title(word: str) -> bool:
+    return word.lower().rstrip(".") in TITLES
+
+
+def categorise(tokens: Sequence[str]) -> str:
+    last = tokens[-1].lower()
+    if last in OUTLET_NOUNS:
+        return OUTLET
+    if last in ORG_NOUNS or tokens[0].lower() in PLACE_STARTS:
+        return COLLECTIVE
+    return PERSON if len(tokens) > 1 else ""
+
+
+@lru_cache(maxsize=4096)
+def _parse_run(run: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str], str]:
+    """`split_run` of a run as found in text, with its category; runs recur across articles."""
+    tokens, roles, quals = split_run(run.split(" "))
+    return tuple(tokens), frozenset(roles), frozenset(quals), categorise(tokens) if tokens else ""
+
+
+def split_run(tokens: Sequence[str]) -> tuple[list[str], set[str], set[str]]:
+    """The name inside a capitalised run, and the titles and qualifiers in front of it."""
+    # A leading "The", "In" or "Both" is not part of the name; acronyms ("US", "IT") are.
+    start = 0
+    while (
+        start < len(tokens)
+        and tokens[start].lower() in STOPWORDS
+        and not (tokens[start].isupper() and len(tokens[start]) > 1)
+    ):
+        start += 1
+    tokens = [t for t in tokens[start:] if t.lower() not in TIME_NOUNS]
+    if not tokens or categorise(tokens) in (OUTLET, COLLECTIVE):
+        return tokens, set(), set()
+    cut = 0
+    for index, token in enumerate(tokens[:-1]):
+        if _is_title(token) or token.endswith(("’s", "'s")):
+            cut = index + 1
+    roles = {t.lower() for t in tokens[:cut] if _is_title(t)}
+    quals = {qual(t) for t in tokens[:cut] if not _is_title(t)}
+    return tokens[cut:], roles, quals
+
+
+class Registry:
+    """Every name the article mentions, to expand surnames and resolve "he"/"the spokesman"."""
+
+    def __init__(self, text: str, lower_words: set[str]) -> None:
+        self.mentions: list[_Mention] = []
+        self.full: dict[str, list[tuple[int, str, str]]] = {}
+        self.lower_words = lower_words
+        self.outlets: set[str] = set()
+        self.titled: set[str] = set()
+        self.places: set[str] = set()
+        self.quals: dict[str, set[str]] = {}
+        pending = []
+        for match in RUN.finditer(text):
+            run, start = match.group(), match.start()
+            tokens, roles, quals, category = _parse_run(run)
+            # Most runs are one capitalised common word starting a sentence ("The", "Both").
+            if not tokens or (len(tokens) == 1 and tokens[0].lower() in self.lower_words):
+                continue
+            # "Kremlin spokesman Dmitry Peskov", "the Japanese newspaper Nikkei".
+            space = text.rfind(" ", 0, start - 1)
+            role = text[space + 1 : start - 1].lower() if start > 1 else ""
+            if role in ROLES_BEFORE_NAMES:
+                roles = roles | {role}
+                qualifier = text[text.rfind(" ", 0, space) + 1 : space] if space > 0 else ""
+                if qualifier:
+                    quals = quals | {qual(qualifier)}
+                if role in OUTLET_ROLES:
+                    category = OUTLET
+            if len(tokens) == 1 and not roles.isdisjoint(PERSON_ROLES):
+                self.titled.add(tokens[0])
+            elif len(tokens) == 1 and role in PLACE_WORDS:
+                self.places.add(tokens[0])
+            # "Peskov" -> "Dmitry Peskov", "Times" -> "Financial Times"; not "Sudan" -> "South
+            # Sudan": only people and outlets lend their full names to a bare surname.
+            if len(tokens) > 1 and category in (PERSON, OUTLET):
+                self.full.setdefault(tokens[-1], []).append((start, " ".join(tokens), category))
+            pending.append((start, tokens, roles, quals, category))
+        for start, tokens, roles, quals, category in pending:
+            name, category = self.expand(tokens, start, category)
+            if category == OUTLET:
+                self.outlets.add(name)
+            self.mentions.append(_Mention(start, name, category, roles))
+            if quals:
+                self.quals.setdefault(name, set()).update(quals)
+
+    def expand(self, tokens: Sequence[str], at: int, category: str) -> tuple[str, str]:
+        """The fullest form of a name used in the article, preferring the latest before `at`."""
+        if len(tokens) > 1:
+            return " ".join(tokens), category or PERSON
+        forms = self.full.get(tokens[0])
+        if forms:
+            # The latest full form before `at`, else the first one after it.
+            chosen = forms[0]
+            for form in forms:
+                if form[0] > at:
+                    break
+                chosen = form
+            return chosen[1], chosen[2]
+        if category:
+            return tokens[0], category
+        if tokens[0] in self.outlets:
+            return tokens[0], OUTLET
+        if tokens[0] in self.titled:
+            return tokens[0], PERSON
+        # "in Moscow", "the Kremlin": a place or an institution. News style names a person in
+        # full first, so a bare name is rarely a person, but it may be one ("Erdoğan said").
+        return tokens[0], COLLECTIVE if tokens[0] in self.places else UNKNOWN
+
+    def resolve_role(self, role: str, quals: set[str], before: int) -> str:
+        """The person (or body) a role noun like "the spokesman" or "the ministry" stands for."""
+        compatible = []
+        for mention in reversed(self.mentions):
+            if mention.start >= before:
+                continue
+            mention_quals = self.quals.get(mention.name, set())
+            if quals and mention_quals and not quals & mention_quals:
+                continue
+            if role in mention.roles or mention.name.lower().endswith(role):
+                return mention.name
+            if mention.category == PERSON:
+                compatible.append(mention.name)
+        # An unmatched "the 45th US president" most likely means the latest compatible person.
+        return compatible[0] if compatible and role in PERSON_ROLES else ""
+
+    def latest_person(self, before: int) -> str:
+        for mention in reversed(self.mentions):
+            if mention.start < before and mention.category == PERSON:
+                return mention.name
+        return ""

@@ -1,0 +1,257 @@
+"""Tokens of a masked article and the subject read backwards from a speech verb."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from claims.pipeline.attribution.names import (
+    Registry,
+    qual,
+)
+from claims.pipeline.attribution.vocabulary import (
+    ALL_ROLES,
+    CLOSE_QUOTES,
+    CONTRACTIONS,
+    FILLERS,
+    OPEN_QUOTES,
+    ORG_NOUNS,
+    PERSON_ROLES,
+    PREPOSITIONS,
+    PRONOUNS,
+    QUOTE_MARK,
+    RELATIVES,
+    SPEECH_VERBS,
+    STOPWORDS,
+    TIME_NOUNS,
+    TIME_WORDS,
+    TITLE_GAP,
+    TOKEN,
+    UNNAMED,
+)
+from claims.pipeline.types import Sentence
+
+
+class Tokens:
+    """Words and punctuation as parallel lists (one object per token costs 4x), with offsets
+    into the document. Words inside quotations are left out; the quotation marks stay."""
+
+    __slots__ = ("text", "low", "start", "end", "cap")
+
+    def __init__(
+        self, text: list[str], start: list[int], end: list[int], low: list[str], cap: list[bool]
+    ) -> None:
+        self.text, self.start, self.end, self.low, self.cap = text, start, end, low, cap
+
+    @classmethod
+    def of(cls, masked: str) -> Tokens:
+        matches = list(TOKEN.finditer(masked))
+        words = [m.group() for m in matches]
+        return cls(
+            words,
+            [m.start() for m in matches],
+            [m.end() for m in matches],
+            [word.lower() for word in words],
+            [word[0].isupper() for word in words],
+        )
+
+    def window(self, begin: int, end: int) -> Tokens:
+        """The tokens between two document offsets (a sentence)."""
+        lo, hi = bisect_left(self.start, begin), bisect_left(self.start, end)
+        return Tokens(
+            self.text[lo:hi], self.start[lo:hi], self.end[lo:hi], self.low[lo:hi], self.cap[lo:hi]
+        )
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # "name", "pronoun", "role", "unnamed", ""
+    words: tuple[str, ...] = ()
+    start: int = -1  # character offset in the document
+    quals: frozenset[str] = frozenset()
+    role: str = ""
+
+
+_NO_SUBJECT = Subject("")
+
+
+def quote_spans(text: str, sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
+    """Spans of direct quotations (marks included); an unclosed one runs to its paragraph end."""
+    spans: list[tuple[int, int]] = []
+    paragraphs: dict[int, tuple[int, int]] = {}
+    for sentence in sentences:
+        first, _ = paragraphs.get(sentence.paragraph, (sentence.start, sentence.end))
+        paragraphs[sentence.paragraph] = (first, sentence.end)
+    for begin, end in paragraphs.values():
+        opened = -1
+        for mark in QUOTE_MARK.finditer(text, begin, end):
+            ch, index = mark.group(), mark.start()
+            if opened < 0 and (ch in OPEN_QUOTES or ch == '"'):
+                opened = index
+            elif opened >= 0 and (ch in CLOSE_QUOTES or ch == '"'):
+                spans.append((opened, index + 1))
+                opened = -1
+        if opened >= 0:
+            spans.append((opened, end))
+    return spans
+
+
+def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with quoted words blanked (marks kept), so that cues inside quotations are not
+    read; offsets do not change."""
+    pieces = []
+    done = 0
+    for begin, end in spans:
+        pieces.append(text[done : begin + 1])
+        pieces.append(" " * max(0, end - begin - 2))
+        done = max(begin + 1, end - 1)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _strip_fillers(t: Tokens, end: int) -> int:
+    """Move `end` back over auxiliaries, adverbs and time phrases between subject and verb."""
+    while end > 0:
+        text, low = t.text[end - 1], t.low[end - 1]
+        if text.islower() and (low in FILLERS or low.endswith("ly")):
+            end -= 1
+            continue
+        if low in TIME_NOUNS or (text.isdigit() and len(text) == 4):
+            back = end - 1
+            while back > 0 and t.low[back - 1] in TIME_WORDS and end - back < 4:
+                back -= 1
+            if back < end - 1 or t.cap[end - 1]:
+                end = back
+                continue
+        break
+    return end
+
+
+def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
+    """Index where the capitalised run ending at `end` starts (`end` when there is none)."""
+    start = end
+    while start > 0:
+        low = t.low[start - 1]
+        if low == "of" and 1 < start < end and t.low[start - 2] in ORG_NOUNS and t.cap[start - 2]:
+            start -= 1  # "Ministry of Defence", "Bank of England"
+            continue
+        if not t.cap[start - 1] or low in STOPWORDS or low in UNNAMED:
+            break
+        if low.endswith(CONTRACTIONS):
+            break
+        # A capitalised first word is a name only if the article never writes it lower-case.
+        if start - 1 == first and low in registry.lower_words:
+            break
+        start -= 1
+    return start
+
+
+def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
+    """The subject phrase that ends right before token `end`."""
+    if end <= 0:
+        return _NO_SUBJECT
+    last, low = t.text[end - 1], t.low[end - 1]
+    if low in PRONOUNS:
+        return Subject("pronoun", (last,), t.start[end - 1])
+    start = run_before(t, end, registry, 0)
+    if start < end:
+        words = tuple(t.text[start:end])
+        if words[-1].endswith(("’s", "'s")):
+            return _NO_SUBJECT  # "Trump's advisers said": the name is not the speaker
+        role = t.low[start - 1] if start > 0 else ""
+        if role in ("and", "or"):
+            # "prosecutors in San Francisco and Los Angeles say": look past the first name.
+            before = run_before(t, start - 1, registry, 0)
+            if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
+                return _subject_at(t, before - 1, registry)
+        elif role in PREPOSITIONS:
+            # "Officials in Kyiv said": the name is where the subject is, not the subject.
+            return _subject_at(t, start - 1, registry)
+        return Subject("name", words, t.start[start], role=role)
+    if low in ALL_ROLES:
+        for back in range(end - 2, max(-1, end - 6), -1):
+            if t.low[back] == "the":
+                modifiers = range(back + 1, end - 1)
+                quals = frozenset(qual(t.text[i]) for i in modifiers if t.cap[i])
+                return Subject("role", (last,), t.start[back], quals, low)
+    if last.isalpha() and last.islower():
+        return Subject("unnamed", (last,), t.start[end - 1])
+    return _NO_SUBJECT
+
+
+def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
+    """The first name or pronoun followed by a verb-like word: the subject of a "... and said"."""
+    index = 0
+    while index < end:
+        if t.low[index] in PRONOUNS:
+            return Subject("pronoun", (t.text[index],), t.start[index])
+        if t.cap[index] and t.low[index] not in STOPWORDS:
+            stop = index + 1
+            while stop < end and t.cap[stop] and t.low[stop] not in STOPWORDS:
+                stop += 1
+            following = t.low[stop] if stop < end else ""
+            if following in FILLERS or following in SPEECH_VERBS or following.endswith("ed"):
+                # "... formula, which demands X and calls for Y": the relative clause's verb.
+                if not RELATIVES.isdisjoint(t.low[stop:end]):
+                    return _NO_SUBJECT
+                return _subject_at(t, stop, registry)
+            index = stop
+            continue
+        index += 1
+    return _NO_SUBJECT
+
+
+def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
+    end = _strip_fillers(t, verb)
+    for _ in range(3):
+        if end > 0 and t.text[end - 1] == ",":
+            # ", citing two sources," or ", backed by Washington,": skip the aside.
+            commas = [i for i in range(end - 1) if t.text[i] == ","]
+            if not commas:
+                return _NO_SUBJECT
+            end = _strip_fillers(t, commas[-1])
+            continue
+        break
+    if end > 0 and t.low[end - 1] in ("and", "but"):
+        return _first_subject(t, end - 1, registry)
+    return _subject_at(t, end, registry)
+
+
+def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
+    """ "…,” said Kremlin spokesman Dmitry Peskov": the subject follows the verb."""
+    stop = verb + 1
+    while stop < len(t) and (
+        t.low[stop] == "the"
+        or t.low[stop] in PERSON_ROLES
+        or (t.cap[stop] and t.low[stop] not in STOPWORDS)
+    ):
+        stop += 1
+    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
+
+
+def name_after(t: Tokens, start: int) -> int:
+    """Index one past the capitalised run that starts at `start`."""
+    stop = start
+    while stop < len(t) and (
+        (t.cap[stop] and t.low[stop] not in STOPWORDS)
+        # "Ministry of Defence", "Bank of England"
+        or (
+            t.low[stop] == "of"
+            and stop > start
+            and t.low[stop - 1] in ORG_NOUNS
+            and stop + 1 < len(t)
+            and t.cap[stop + 1]
+        )
+    ):
+        stop += 1
+    return stop
+
+
+def after_quote(masked: str, at: int) -> bool:
+    """Whether a quotation closes just before `at` ("…,” Kremlin spokesman Dmitry Peskov")."""
+    close = max(masked.rfind(mark, 0, at) for mark in '”»"')
+    return close >= 0 and TITLE_GAP.match(masked, close + 1, at) is not None
