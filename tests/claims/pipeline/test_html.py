@@ -9,7 +9,8 @@ import pytest
 
 from claims.evaluation.extraction import html_text, token_f1
 from claims.pipeline.errors import ExtractionError
-from claims.pipeline.html import MIN_ARTICLE_WORDS, document_from_html
+from claims.pipeline.html import document_from_html
+from claims.pipeline.html.patterns import MIN_ARTICLE_WORDS
 from claims.pipeline.language import detect_language
 from tests.paths import CORPUS
 

@@ -1,0 +1,235 @@
+"""A page's metadata from its meta tags and JSON-LD: title, byline, date, site, language."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+from claims.pipeline.html.patterns import (
+    ARTICLE_TYPE,
+    BY,
+    BYLINE_END,
+    CDATA,
+    DUBLIN_CORE,
+    NON_WORD,
+    SEPARATORS,
+    SPACE,
+)
+from claims.pipeline.language import normalise_language
+
+
+@dataclass
+class PageMeta:
+    tags: dict[str, str] = field(default_factory=dict)
+    ld_article: dict[str, Any] = field(default_factory=dict)
+    ld_types: set[str] = field(default_factory=set)
+
+
+def clean(text: str | None) -> str:
+    return SPACE.sub(" ", text or "").strip()
+
+
+def read_meta(tree: HtmlElement) -> PageMeta:
+    meta = PageMeta()
+    # Meta tags are read wherever they are: broken pages put them in <body>.
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        key = (key or element.get("http-equiv") or "").strip().lower()
+        content = clean(element.get("content"))
+        if key and content:
+            # Dublin Core is written both ways: "dc.title" and "dc:title".
+            meta.tags.setdefault(DUBLIN_CORE.sub(r"\1:", key), content)
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        try:
+            data = json.loads(CDATA.sub("", script.text or ""))
+        except ValueError:
+            continue  # Broken JSON-LD is common; the meta tags still tell most of it.
+        for item in _json_objects(data):
+            types = item.get("@type")
+            types = {types} if isinstance(types, str) else set(types or ())
+            meta.ld_types |= {t for t in types if isinstance(t, str)}
+            is_story = any(isinstance(t, str) and ARTICLE_TYPE.search(t) for t in types)
+            if is_story and not meta.ld_article:
+                meta.ld_article = item
+    return meta
+
+
+def _json_objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _json_objects(data.get("@graph"))
+
+
+def _ld_text(value: Any) -> str:
+    """A JSON-LD value as text: names of objects, names of lists of objects joined."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    if isinstance(value, list):
+        return ", ".join(text for text in (_ld_text(item) for item in value) if text)
+    return ""
+
+
+def _site_name(meta: PageMeta) -> str:
+    publisher = _ld_text(meta.ld_article.get("publisher"))
+    for candidate in (meta.tags.get("og:site_name"), publisher, meta.tags.get("application-name")):
+        if candidate:
+            return candidate.lstrip("@")
+    return ""
+
+
+def canonical_url(tree: HtmlElement, meta: PageMeta, url: str) -> str:
+    candidates = [
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates += [meta.tags.get("og:url"), _ld_text(meta.ld_article.get("url"))]
+    for candidate in candidates:
+        if candidate and candidate.strip():
+            absolute = urljoin(url, candidate.strip())
+            if urlsplit(absolute).scheme in ("http", "https"):
+                return absolute
+    return url
+
+
+def _key(text: str) -> str:
+    """Text reduced to its letters and digits, for comparing blocks, titles and links."""
+    return NON_WORD.sub("", text.casefold())
+
+
+def _is_site_label(segment: str, site_name: str, host: str) -> bool:
+    """Whether a title segment ("BBC News", "Salon.com") names the site rather than the story."""
+    label = _key(segment).removeprefix("the")
+    if len(label) < 3 or len(segment.split()) > 6:
+        return False
+    site = _key(site_name).removeprefix("the")
+    if site and (label in site or site in label):
+        return True
+    # "The Washington Post" on washingtonpost.com, "Salon.com" on salon.com.
+    domain = host.removeprefix("www.").rsplit(".", 1)[0].replace(".", "")
+    return bool(domain) and len(domain) > 2 and (label in domain or domain in label)
+
+
+def _strip_site(title: str, site_name: str, host: str) -> str:
+    """The headline of "Headline - Site" or "Site | Headline", when the site is recognised."""
+    while (last := list(SEPARATORS.finditer(title))) and _is_site_label(
+        title[last[-1].end() :], site_name, host
+    ):
+        title = title[: last[-1].start()]
+    first = SEPARATORS.search(title)
+    if first and _is_site_label(title[: first.start()], site_name, host):
+        title = title[first.end() :]
+    return title.strip()
+
+
+def _title(tree: HtmlElement, meta: PageMeta, site_name: str, url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    headings = [clean(h.text_content()) for h in tree.iter("h1")]
+    headings = [h for h in headings if h and not _is_site_label(h, site_name, host)]
+    title_element = tree.find(".//title")
+    page_title = clean(title_element.text_content()) if title_element is not None else ""
+    # Structured and social titles name the story; <title> carries SEO suffixes and an <h1>
+    # may be the site's logo, so they are fallbacks. The order is Readability's.
+    for candidate in (
+        _ld_text(meta.ld_article.get("headline") or meta.ld_article.get("name")),
+        meta.tags.get("dc:title"),
+        meta.tags.get("dcterm:title") or meta.tags.get("dcterms:title"),
+        meta.tags.get("og:title"),
+        meta.tags.get("title"),
+        meta.tags.get("twitter:title"),
+        meta.tags.get("parsely-title"),
+    ):
+        if candidate and not _is_site_label(candidate, site_name, host):
+            return _strip_site(candidate, site_name, host)
+    for heading in headings:
+        # An <h1> that the <title> repeats is the headline, not a section name.
+        if _key(heading) in _key(page_title):
+            return heading
+    if len(headings) == 1:
+        return headings[0]
+    return _strip_site(page_title, site_name, host) or (headings[0] if headings else "")
+
+
+def _byline(tree: HtmlElement, meta: PageMeta) -> str:
+    names: list[str] = []
+    for candidate in (
+        _ld_text(meta.ld_article.get("author")),
+        meta.tags.get("author"),
+        meta.tags.get("article:author"),
+        meta.tags.get("byl"),
+        meta.tags.get("dc:creator"),
+    ):
+        # article:author is often a profile URL; a single word is often a handle.
+        if candidate and "://" not in candidate and " " in candidate.strip():
+            names.extend(BY.sub("", part) for part in re.split(r"\s*[;,]\s*|\s+and\s+", candidate))
+    if not names:
+        names = _byline_from_page(tree)
+    unique: dict[str, str] = {}
+    for name in names:
+        name = clean(name)
+        if name:
+            unique.setdefault(name.casefold(), name.title() if name.isupper() else name)
+    return ", ".join(unique.values())
+
+
+def _byline_from_page(tree: HtmlElement) -> list[str]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    elements = body.xpath(
+        ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
+        " or contains(@class, 'author-name')]"
+    )
+    for element in elements[:12]:
+        name = BYLINE_END.sub("", BY.sub("", clean(element.text_content())))
+        if 2 <= len(name.split()) <= 5 and len(name) <= 60 and any(c.isupper() for c in name):
+            return [name]
+    return []
+
+
+def published(tree: HtmlElement, meta: PageMeta, url: str) -> str:
+    for key in (
+        "article:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "sailthru.date",
+        "parsely-pub-date",
+        "dc:date",
+        "dcterms:created",
+        "date",
+    ):
+        if meta.tags.get(key):
+            return meta.tags[key]
+    if isinstance(meta.ld_article.get("datePublished"), str):
+        return str(meta.ld_article["datePublished"])
+    # htmldate guesses from the URL, <time> elements and visible dates; its fast mode is enough.
+    found = find_date(tree, url=url or None, extensive_search=False, original_date=True)
+    return found or ""
+
+
+def declared_language(tree: HtmlElement, meta: PageMeta) -> str:
+    for candidate in (
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        meta.tags.get("content-language"),
+        meta.tags.get("og:locale"),
+        _ld_text(meta.ld_article.get("inLanguage")),
+    ):
+        if normalise_language(candidate or ""):
+            return candidate or ""
+    return ""
