@@ -8,6 +8,7 @@ from claims import services
 from claims.models import Article, Claim
 from claims.tasks import article_extract
 from reviews.models import ReviewItem
+from tests.concurrency import at_once
 
 TEXT = (
     "Library hours cut\n\n"
@@ -80,3 +81,25 @@ def test_a_crash_inside_the_pipeline_leaves_the_article_failed_and_retryable(
     services.article_retry(article_id=article.pk)
     article = services.article_extract(article_id=article.pk)
     assert article.status == Article.Status.EXTRACTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_extracted_at_the_same_moment_make_one_article_and_one_duplicate() -> None:
+    copies = [
+        _receive(TEXT.encode() + b" " * n, url=f"https://outlet{n}.example/story") for n in range(4)
+    ]
+
+    def extract(article: object) -> str:
+        assert isinstance(article, Article)
+        return services.article_extract(article_id=article.pk).status
+
+    outcomes = at_once(extract, copies)
+
+    assert sorted(outcomes) == sorted([Article.Status.EXTRACTED] + [Article.Status.DUPLICATE] * 3)
+    original = Article.objects.get(status=Article.Status.EXTRACTED)
+    assert set(
+        Article.objects.filter(status=Article.Status.DUPLICATE).values_list(
+            "duplicate_of", flat=True
+        )
+    ) == {original.pk}
+    assert not Claim.objects.exclude(article=original).exists()
