@@ -248,3 +248,31 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
+
+# --- Production: metrics, logs, errors, security (issue 7) ----------------------------------
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    # Outermost, so request counts and latency include every other middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Query counts, latencies and errors per database (django-prometheus wraps the backend).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "FACTCHECK_METRICS_DATABASE", default=True
+):
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# Who may scrape /metrics: these networks (by socket address), or anyone with the token.
+FACTCHECK_METRICS_ALLOWED_NETWORKS = env.list(
+    "FACTCHECK_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
+try:
+    FACTCHECK_METRICS_NETWORKS = [
+        ipaddress.ip_network(network, strict=False)
+        for network in FACTCHECK_METRICS_ALLOWED_NETWORKS
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FACTCHECK_METRICS_ALLOWED_NETWORKS: {exc}") from exc
+FACTCHECK_METRICS_TOKEN = secret("FACTCHECK_METRICS_TOKEN", default="") or ""
+# Celery workers serve their metrics on this port (0: off); see deploy/entrypoint.sh.
+FACTCHECK_WORKER_METRICS_PORT = env.int("FACTCHECK_WORKER_METRICS_PORT", default=0)

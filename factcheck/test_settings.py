@@ -11,7 +11,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 from factcheck.settings import *  # noqa: E402,F403
 from factcheck.settings import DATABASES, REDIS_URL  # noqa: E402
 
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL:
+if not DATABASES["default"]["ENGINE"].endswith(".postgresql") or not REDIS_URL:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
 from claims.services.clusters import clusters_assign
+from factcheck import metrics
 from reviews.services import review_items_create
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ def article_extract(*, article_id: int) -> Article:
         Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
             attempts=F("attempts") + 1
         )
-    with transaction.atomic():
+    with metrics.EXTRACTION_SECONDS.time(), transaction.atomic():
         article = Article.objects.select_for_update().defer("clean_text").get(pk=article_id)
         if article.status != Article.Status.RECEIVED:
             return article
@@ -63,9 +65,10 @@ def article_extract(*, article_id: int) -> Article:
 
 def article_mark_failed(*, article_id: int, error: str) -> None:
     """Record an unexpected failure so the article shows it and can be retried."""
-    Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED).update(
-        status=Article.Status.FAILED, error=error[:5000]
-    )
+    failed = Article.objects.filter(pk=article_id, status=Article.Status.RECEIVED)
+    source = failed.values_list("source", flat=True).first()
+    if failed.update(status=Article.Status.FAILED, error=error[:5000]):
+        metrics.ARTICLES_FAILED.labels(source=source or "", stage="extract").inc()
 
 
 def _run_pipeline(article: Article) -> Extraction:
@@ -90,6 +93,7 @@ def _fail(article: Article, error: str) -> None:
     article.status = Article.Status.FAILED
     article.error = error
     article.save(update_fields=["status", "error", "attempts"])
+    _count_on_commit(metrics.ARTICLES_FAILED.labels(source=article.source, stage="extract").inc)
 
 
 def _parse_published(value: str) -> datetime | None:
@@ -125,6 +129,11 @@ STORED_FIELDS = [
 ]
 
 
+def _count_on_commit(count: Callable[[], object]) -> None:
+    # A rolled-back extraction (worker killed, database gone) must not be counted.
+    transaction.on_commit(count)
+
+
 def _skip_wal_flush() -> None:
     # Waiting for the WAL flush of this one-column bump cost a third of throughput; a count
     # lost in a database crash only means one more try for that article.
@@ -157,6 +166,7 @@ def _store(article: Article, extraction: Extraction) -> None:
         # Nothing to mine and nothing to be a copy of: pages that are not articles.
         article.status = Article.Status.EXTRACTED
         article.save(update_fields=STORED_FIELDS)
+        _count_on_commit(metrics.ARTICLES_EXTRACTED.labels(article.source, "extracted").inc)
         return
     _lock_content(article.content_hash)
     twin_id = (
@@ -171,6 +181,7 @@ def _store(article: Article, extraction: Extraction) -> None:
         article.status = Article.Status.DUPLICATE
         article.duplicate_of_id = twin_id
         article.save(update_fields=STORED_FIELDS)
+        _count_on_commit(metrics.ARTICLES_EXTRACTED.labels(article.source, "duplicate").inc)
         return
     article.status = Article.Status.EXTRACTED
     article.save(update_fields=STORED_FIELDS)
@@ -192,6 +203,8 @@ def _store(article: Article, extraction: Extraction) -> None:
             for claim in extraction.claims
         ]
     )
+    _count_on_commit(metrics.ARTICLES_EXTRACTED.labels(article.source, "extracted").inc)
+    _count_on_commit(lambda: metrics.CLAIMS_CREATED.inc(len(claims)))
     seen_at = article.published_at or article.received_at
     clusters = clusters_assign(claims=claims, seen_at=seen_at)
     review_items_create(clusters=clusters)

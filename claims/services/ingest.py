@@ -14,6 +14,7 @@ from claims.models import Article, Feed, Publisher
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
 from claims.services.fetch import FetchError, http_fetch
+from factcheck import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def article_receive(
                     feed=feed,
                 )
                 _enqueue_extraction(article.pk)
+                transaction.on_commit(metrics.ARTICLES_RECEIVED.labels(source=source).inc)
                 return Received(article, created=True)
         except IntegrityError:
             # Another request stored the same input, or the same URL's next version, first.
@@ -208,6 +210,7 @@ def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -
             "publisher": publisher_for_url(url),
         },
     )
+    metrics.ARTICLES_FAILED.labels(source=article.source, stage="fetch").inc()
     return Received(article, created=created, retryable=retryable)
 
 
