@@ -23,16 +23,28 @@ logger = logging.getLogger(__name__)
 
 @signals.task_prerun.connect
 def _task_prerun(task_id: str, task: Any, **kwargs: Any) -> None:
-    from factcheck import metrics
+    from factcheck import logs, metrics
 
+    logs.task_context_set(task_id=task_id, task_name=task.name)
     metrics.task_started(task_id)
 
 
 @signals.task_postrun.connect
 def _task_postrun(task_id: str, task: Any, state: str | None = None, **kwargs: Any) -> None:
-    from factcheck import metrics
+    from factcheck import logs, metrics
 
     metrics.task_finished(task_id=task_id, task_name=task.name, state=state or "")
+    logs.task_context_clear()
+
+
+@signals.setup_logging.connect
+def _logging_setup(**kwargs: Any) -> None:
+    # Workers log like the web (format, request/task ids): Django's LOGGING, not Celery's own.
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @signals.worker_init.connect

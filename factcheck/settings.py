@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -236,15 +238,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"trafilatura": {"level": "WARNING"}},
-}
-
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
@@ -254,6 +247,8 @@ INSTALLED_APPS += ["django_prometheus"]
 MIDDLEWARE = [
     # Outermost, so request counts and latency include every other middleware.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before the rest, so their log lines and every response carry the request id.
+    "factcheck.logs.RequestIDMiddleware",
     *MIDDLEWARE,
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -276,3 +271,11 @@ except ValueError as exc:
 FACTCHECK_METRICS_TOKEN = secret("FACTCHECK_METRICS_TOKEN", default="") or ""
 # Celery workers serve their metrics on this port (0: off); see deploy/entrypoint.sh.
 FACTCHECK_WORKER_METRICS_PORT = env.int("FACTCHECK_WORKER_METRICS_PORT", default=0)
+# One JSON object a line for log shippers, or text for a terminal; both carry request and
+# task ids (factcheck/logs.py).
+FACTCHECK_LOG_FORMAT = env.str("FACTCHECK_LOG_FORMAT", default="text")
+if FACTCHECK_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"FACTCHECK_LOG_FORMAT={FACTCHECK_LOG_FORMAT!r}: use json or text")
+LOGGING = logging_config(
+    log_format=FACTCHECK_LOG_FORMAT, level=env.str("DJANGO_LOG_LEVEL", default="INFO")
+)
