@@ -27,6 +27,19 @@ def _task_prerun(task_id: str, task: Any, **kwargs: Any) -> None:
 
     logs.task_context_set(task_id=task_id, task_name=task.name)
     metrics.task_started(task_id)
+    if not task.request.is_eager:
+        _db_connections_refresh()
+
+
+def _db_connections_refresh() -> None:
+    # Workers keep their connection across tasks (CELERY_DB_REUSE_MAX). After a PostgreSQL
+    # restart it is dead, and without this every later task would fail on it: drop a
+    # connection that errored or is too old, and health-check the next one before use.
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 @signals.task_postrun.connect

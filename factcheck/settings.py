@@ -250,6 +250,8 @@ MIDDLEWARE = [
     # Before the rest, so their log lines and every response carry the request id.
     "factcheck.logs.RequestIDMiddleware",
     *MIDDLEWARE,
+    # Innermost, so a view's database outage becomes 503 before anything else sees it.
+    "factcheck.errors.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 # Query counts, latencies and errors per database (django-prometheus wraps the backend).

@@ -9,3 +9,5 @@ urlpatterns = [
     path("metrics", metrics_view.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "factcheck.errors.server_error"
