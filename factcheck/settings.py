@@ -109,8 +109,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
+# DATABASE_URL_FILE / REDIS_URL_FILE: the URLs carry passwords, so they may come from secrets.
+_DATABASE_URL = secret("DATABASE_URL", default="")
+if _DATABASE_URL:
+    DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -130,7 +132,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results, cache ------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = secret("REDIS_URL", default="") or ""
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,10 +165,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Must exceed the longest task, or an unacked message is redelivered while it runs.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
-}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery closes Django's database connection around every task unless told to reuse it;
 # reconnecting costs more than a short task. Django's CONN_MAX_AGE and health checks still
@@ -238,9 +236,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
 
 # --- Production: metrics, logs, errors, security (issue 7) ----------------------------------
 INSTALLED_APPS += ["django_prometheus"]
@@ -281,3 +276,60 @@ if FACTCHECK_LOG_FORMAT not in ("json", "text"):
 LOGGING = logging_config(
     log_format=FACTCHECK_LOG_FORMAT, level=env.str("DJANGO_LOG_LEVEL", default="INFO")
 )
+
+# --- Production: HTTPS and cookies (issue 7) ---
+# Behind a TLS-terminating proxy: DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO makes
+# Django trust that header's "https" (only set it when the proxy always overwrites it).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes and scrapers talk plain HTTP to the process, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preload is a promise to browsers; set false until the whole domain serves HTTPS only.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+_PROXY_SSL_HEADER = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https")
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Production: broker resilience and queues (issue 7) ---
+# An unacked message comes back after this; it must exceed the longest task, or a task
+# still running is delivered to a second worker.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 4
+)
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, or running tasks "
+        "are delivered twice."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    # A dead Redis is noticed in seconds, not after the kernel's TCP timeout.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 25,
+}
+# Workers reconnect to a broker that went away for as long as it takes (None: forever).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = (
+    env.int("CELERY_BROKER_CONNECTION_MAX_RETRIES", default=0) or None
+)
+# A task running when the broker connection drops is redelivered anyway (late ack): stop it
+# rather than finish it twice. Tasks are idempotent either way.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Queues by kind of work, each with its own workers (deploy/Procfile, deploy/compose.yaml).
+# Routes to tasks that do not exist yet are harmless and keep the deploy files complete.
+CELERY_TASK_ROUTES |= {
+    "claims.tasks.claims_match": {"queue": "matching"},
+    "claims.tasks.claimreviews_import": {"queue": "ingestion"},
+    "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
+    "reviews.tasks.evidence_archive": {"queue": "ingestion"},
+}

@@ -22,3 +22,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The suite's web server listens on loopback, which production fetching refuses.
 FACTCHECK_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+
+# --- Production settings (issue 7) ---
+# The test client speaks plain HTTP; production redirects it to HTTPS.
+SECURE_SSL_REDIRECT = False
