@@ -308,6 +308,7 @@ if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
         "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, or running tasks "
         "are delivered twice."
     )
+CELERY_BROKER_RESTORE_INTERVAL = env.int("CELERY_BROKER_RESTORE_INTERVAL", default=10)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
     # A dead Redis is noticed in seconds, not after the kernel's TCP timeout.
@@ -316,6 +317,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_keepalive": True,
     "retry_on_timeout": True,
     "health_check_interval": 25,
+    # How often a worker looks for messages whose worker died unacknowledged (kombu's default
+    # scan is every 100 s); such a message comes back visibility_timeout after delivery.
+    "unacked_restore_interval": CELERY_BROKER_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
 }
 # Workers reconnect to a broker that went away for as long as it takes (None: forever).
 CELERY_BROKER_CONNECTION_RETRY = True
