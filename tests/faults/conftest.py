@@ -174,11 +174,11 @@ class Stack:
             REDIS_URL=f"redis://127.0.0.1:{self.redis.port}/0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             # Lost messages come back quickly: the sweep takes anything `received` for 1 s,
-            # a dead worker's unacked message is redelivered after 25 s.
+            # a dead worker's unacked message is redelivered after 16 s.
             FACTCHECK_REQUEUE_AFTER_SECONDS="1",
-            CELERY_TASK_SOFT_TIME_LIMIT="20",
-            CELERY_TASK_TIME_LIMIT="24",
-            CELERY_BROKER_VISIBILITY_TIMEOUT="25",
+            CELERY_TASK_SOFT_TIME_LIMIT="12",
+            CELERY_TASK_TIME_LIMIT="15",
+            CELERY_BROKER_VISIBILITY_TIMEOUT="16",
             CELERY_BROKER_RESTORE_INTERVAL="1",
             FACTCHECK_LOG_FORMAT="text",
         )

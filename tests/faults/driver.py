@@ -2,9 +2,11 @@
 
     python -m tests.faults.driver submit --tag T --count N [--sentences S]
     python -m tests.faults.driver sweep
+    python -m tests.faults.driver extract ID [ID ...]
 
 `submit` stores articles through `article_receive` (what the push API and `ingest` call) and
-prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as beat does.
+prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as beat does;
+`extract` sends extraction tasks again, as a broker redelivering a message would.
 The environment (DATABASE_URL, REDIS_URL) points it at the stack the fault tests started.
 """
 
@@ -33,6 +35,8 @@ def main() -> None:
     submit.add_argument("--count", type=int, default=1)
     submit.add_argument("--sentences", type=int, default=8)
     commands.add_parser("sweep")
+    extract = commands.add_parser("extract")
+    extract.add_argument("ids", type=int, nargs="+")
     args = parser.parse_args()
 
     import django
@@ -50,6 +54,11 @@ def main() -> None:
             for n in range(args.count)
         ]
         print(json.dumps(ids))
+    elif args.command == "extract":
+        from claims.tasks import article_extract
+
+        for article_id in args.ids:
+            article_extract.delay(article_id)
     else:
         from claims.tasks import articles_requeue_stale
 
