@@ -1,20 +1,30 @@
 """End-to-end ingestion through Redis, Celery workers and PostgreSQL.
 
-    .venv/bin/python bench/ingest_e2e.py [--articles 1000] [--processes 2]
+    .venv/bin/python bench/ingest_e2e.py [--articles 1000] [--processes 2] [--via push|url]
 
 Uses its own database (`factcheck_bench` on the local PostgreSQL, dropped and created anew)
 and Redis database 14. Articles are the sample articles, each made unique by a numbered
 first sentence, so dedup does not skip them. Reports articles a second from the first
 enqueue to the last extraction, and what receiving and extracting cost per article.
+
+`--via url` serves the articles from a local HTTP server and enqueues a fetch for each
+(queue `ingestion`), which then enqueues its extraction (queue `extraction`), so both queues
+are measured. Either way the worker's own metrics (factcheck_celery_task_seconds, scraped
+from FACTCHECK_WORKER_METRICS_PORT) give the pool-process time each queue's tasks cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +36,8 @@ os.environ.update(
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
     REDIS_URL="redis://127.0.0.1:6379/14",
     DJANGO_LOG_LEVEL="WARNING",
+    # --via url fetches from this machine's own server.
+    FACTCHECK_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
 )
 
 
@@ -48,6 +60,60 @@ def texts(directory: Path, count: int) -> list[bytes]:
     ]
 
 
+def serve(pages: list[bytes]) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            body = pages[int(self.path.rsplit("/", 1)[-1])]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def queue_costs(metrics_port: int, articles: int) -> list[str]:
+    """Pool-process seconds per queue, from the worker's factcheck_celery_task_seconds."""
+    from django.conf import settings
+    from prometheus_client.parser import text_string_to_metric_families
+
+    url = f"http://127.0.0.1:{metrics_port}/metrics"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        text = response.read().decode()
+    sums: dict[str, float] = {}
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            task = sample.labels.get("task", "")
+            if sample.name == "factcheck_celery_task_seconds_sum":
+                sums[task] = sums.get(task, 0.0) + sample.value
+            elif sample.name == "factcheck_celery_task_seconds_count":
+                counts[task] = counts.get(task, 0.0) + sample.value
+    lines = []
+    for task in sorted(sums):
+        route = settings.CELERY_TASK_ROUTES.get(task, {})
+        queue = route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+        lines.append(
+            f"queue {queue:<10} {task}: {int(counts[task])} tasks, "
+            f"{sums[task] / counts[task] * 1000:.1f} ms each, "
+            f"{sums[task] / articles * 1000:.1f} ms of a pool process per article"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
@@ -55,6 +121,7 @@ def main() -> None:
     parser.add_argument(
         "--samples", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
+    parser.add_argument("--via", choices=["push", "url"], default="push")
     args = parser.parse_args()
 
     recreate_database()
@@ -93,9 +160,19 @@ def main() -> None:
 
     # Fill the queue with the workers down, then let them drain it.
     start = time.perf_counter()
-    for raw in payloads:
-        services.article_receive(raw=raw, fmt="text", source="push")
+    if args.via == "push":
+        for raw in payloads:
+            services.article_receive(raw=raw, fmt="text", source="push")
+    else:
+        from claims.tasks import article_fetch
+
+        server = serve(payloads)
+        base = f"http://127.0.0.1:{server.server_address[1]}/article"
+        for number in range(len(payloads)):
+            article_fetch.delay(f"{base}/{number}")
     enqueued = time.perf_counter() - start
+    metrics_port = free_port()
+    multiproc = tempfile.mkdtemp(prefix="bench-prometheus-")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -114,24 +191,41 @@ def main() -> None:
             "WARNING",
         ],
         cwd=REPO,
-        env=dict(os.environ),
+        env=dict(
+            os.environ,
+            PROMETHEUS_MULTIPROC_DIR=multiproc,
+            FACTCHECK_WORKER_METRICS_PORT=str(metrics_port),
+        ),
     )
     try:
         batch = Article.objects.filter(pk__gte=first_id)
-        while batch.filter(status=Article.Status.RECEIVED).exists():
+        while (
+            batch.count() < args.articles or batch.filter(status=Article.Status.RECEIVED).exists()
+        ):
             time.sleep(0.1)
+        time.sleep(1)  # the last task's postrun signal records its duration
+        costs = queue_costs(metrics_port, args.articles)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    span = batch.aggregate(first=Min("extracted_at"), last=Max("extracted_at"))
-    drain = (span["last"] - span["first"]).total_seconds()
+    span = batch.aggregate(
+        received=Min("received_at"), first=Min("extracted_at"), last=Max("extracted_at")
+    )
+    # Pushed articles wait from before the workers start: count from the first extraction.
+    # Fetched ones only exist once fetched: count from the first fetch.
+    drain = (span["last"] - span["first" if args.via == "push" else "received"]).total_seconds()
     statuses = dict(batch.values_list("status").annotate(n=Count("pk")))
-    print(f"{args.articles} articles, statuses {statuses}, {args.processes} worker processes")
+    print(
+        f"{args.articles} articles via {args.via}, statuses {statuses}, "
+        f"{args.processes} worker processes"
+    )
     print(f"per article in one process: receive {receive_ms:.2f} ms, extract {extract_ms:.2f} ms")
     per_article = enqueued / args.articles * 1000
-    print(f"receive + enqueue on the broker: {per_article:.2f} ms/article")
+    what = "receive + enqueue" if args.via == "push" else "enqueue a fetch"
+    print(f"{what} on the broker: {per_article:.2f} ms/article")
     rate = args.articles / drain
     print(f"workers drained the queue in {drain:.2f} s: {rate:.0f} articles/second")
+    print("\n".join(costs))
 
 
 if __name__ == "__main__":
