@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -76,6 +77,8 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+    # Reviewers mostly take the next claim; a shorter page renders in half the time.
+    list_per_page = 50
     readonly_fields = [
         "claim_in_context",
         "speaker",
@@ -390,6 +393,17 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims enter the queue from articles, never by hand
+
+    def action_checkbox(self, obj: ReviewItem) -> str:
+        # The same markup as Django's, without a form widget rendered through the template
+        # engine for every row: a third of the queue page's time (bench/queue.py).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
 
     @admin.display(description="Claim in its article")
     def claim_in_context(self, obj: ReviewItem) -> str:

@@ -74,7 +74,7 @@ def test_a_claim_held_by_one_reviewer_cannot_be_assigned_to_another() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_assignment_racing_a_take_has_exactly_one_winner() -> None:
+def test_an_assignment_racing_a_take_has_exactly_one_winner(desk_roles: None) -> None:
     editor, rita, rob = _in("Editor", "ed"), _in("Reviewer", "rita"), _in("Reviewer", "rob")
     for _ in range(8):
         item = ReviewItemFactory()
