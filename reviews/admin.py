@@ -440,7 +440,9 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     def article(self, obj: ReviewItem) -> str:
         return str(obj.claim.article)
 
-    @admin.display(description="Appearances", ordering="claim__cluster__appearance_count")
+    # Not sortable: ordering 100,000 items by a joined column takes a second; the priority
+    # already weighs repetition.
+    @admin.display(description="Appearances")
     def appearances(self, obj: ReviewItem) -> int:
         cluster = obj.claim.cluster
         return cluster.appearance_count if cluster else 1

@@ -1,26 +1,28 @@
-"""The queue page at scale: its filters, full-text search, and counts that never scan the table.
+"""The queue page at scale: its filters, full-text search, and a list that never counts.
 
-With a million claims a `COUNT(*)` on every page load costs more than the page itself, so the
-paginator counts exactly only up to `EXACT_COUNT_UP_TO` rows and estimates beyond that.
+With a million claims a `COUNT(*)` on every page load costs more than the page itself (with a
+filter on a joined table, several times more), so the list reads one row past the page and
+estimates the count from the planner only when there is more.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from reviews.models import ReviewItem
 
-EXACT_COUNT_UP_TO = 1000
 # The text search configuration of the GIN index on claims_claim (migration reviews 0006).
 SEARCH_CONFIG = "english"
 
@@ -35,40 +37,32 @@ def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewI
     ).filter(claim_text_vector=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch"))
 
 
-def queryset_count_estimate(queryset: QuerySet[Any], exact_up_to: int | None = None) -> int:
-    """The row count, exact when small; beyond `exact_up_to` PostgreSQL's estimate."""
-    if exact_up_to is None:
-        exact_up_to = EXACT_COUNT_UP_TO
+def queryset_count_estimate(queryset: QuerySet[Any]) -> int:
+    """PostgreSQL's estimate of the row count, without counting; exact elsewhere."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count()
     unordered = queryset.order_by()
-    if not unordered.query.has_filters():
-        # The whole table: the planner's statistics, kept fresh by autovacuum.
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if not unordered.query.has_filters():
+            # The whole table: the statistics autovacuum keeps.
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
                 [queryset.model._meta.db_table],
             )
             row = cursor.fetchone()
-        if row and row[0] > exact_up_to:
-            return int(row[0])
-    bounded = unordered[: exact_up_to + 1].count()
-    if bounded <= exact_up_to:
-        return bounded
-    sql, params = unordered.query.sql_with_params()
-    with connection.cursor() as cursor:
+            if row and row[0] >= 0:
+                return int(row[0])
+        sql, params = unordered.query.sql_with_params()
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
-        import json
-
         plan = json.loads(plan)
-    return max(exact_up_to + 1, int(plan[0]["Plan"]["Plan Rows"]))
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class EstimatedCountPaginator(Paginator):
-    """A paginator whose count is `queryset_count_estimate`: exact for small results."""
+    """A paginator that never counts: `QueueChangeList` gives it the count it worked out."""
 
     @cached_property
     def count(self) -> int:
@@ -77,11 +71,61 @@ class EstimatedCountPaginator(Paginator):
         return len(self.object_list)
 
 
+# Fields of the joined rows the list never shows; an article's raw input and text are large.
+LIST_DEFERRED = [
+    "claim__context",
+    "claim__reasons",
+    "claim__article__raw",
+    "claim__article__clean_text",
+]
+
+
 class QueueChangeList(ChangeList):
+    """The queue's list without a COUNT: one row past the page says whether there is more.
+
+    A short last page gives the exact count; otherwise the count is the planner's estimate
+    (`count_is_estimate`), which the page says.
+    """
+
+    count_is_estimate = False
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
+        return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
+
     def get_results(self, request: HttpRequest) -> None:
-        super().get_results(request)
-        # Shown next to the count: beyond the exact range it is the planner's estimate.
-        self.count_is_estimate = self.result_count > EXACT_COUNT_UP_TO
+        per_page = self.list_per_page
+        paginator = self.model_admin.get_paginator(request, self.queryset, per_page)
+        offset = (self.page_num - 1) * per_page
+        if offset < 0:
+            raise IncorrectLookupParameters
+        with transaction.atomic(using=self.queryset.db):
+            if connections[self.queryset.db].vendor == "postgresql":
+                # Starting parallel workers costs more than a 50-row page in queue order.
+                with connections[self.queryset.db].cursor() as cursor:
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            rows = list(self.queryset[offset : offset + per_page + 1])
+            if not rows and offset:
+                raise IncorrectLookupParameters
+            if len(rows) <= per_page:
+                result_count, estimated = offset + len(rows), False
+            else:
+                estimate = queryset_count_estimate(self.queryset)
+                result_count, estimated = max(estimate, offset + len(rows)), True
+        paginator.__dict__["count"] = result_count
+        can_show_all = not estimated and result_count <= self.list_max_show_all
+        multi_page = result_count > per_page
+        result_list: Any = rows[:per_page]
+        if self.show_all and can_show_all and multi_page:
+            result_list = self.queryset._clone()
+        self.result_count = result_count
+        self.count_is_estimate = estimated
+        self.show_full_result_count = False
+        self.show_admin_actions = True
+        self.full_result_count = None
+        self.result_list = result_list
+        self.can_show_all = can_show_all
+        self.multi_page = multi_page
+        self.paginator = paginator
 
 
 class ScoreBandFilter(admin.SimpleListFilter):

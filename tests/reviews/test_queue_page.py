@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Cluster, Feed, Publisher
 from reviews import admin_queue, services, workflow
+from reviews.admin import ReviewItemAdmin
 from reviews.models import ReviewItem
 from reviews.priority import review_priority
 from reviews.services import demo_accounts_ensure
@@ -111,34 +112,47 @@ def test_the_search_uses_the_gin_index() -> None:
     assert "claim_text_search" in plan
 
 
-def test_counts_are_exact_when_small_and_estimated_beyond(
+def test_a_short_result_is_counted_exactly_from_the_page_itself(
     reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(ReviewItemAdmin, "list_per_page", 4)
     for _ in range(6):
         ReviewItemFactory()
-    assert admin_queue.queryset_count_estimate(ReviewItem.objects.all()) == 6
 
-    # Beyond the exact range the planner's estimate stands in; it is never below the range.
-    monkeypatch.setattr(admin_queue, "EXACT_COUNT_UP_TO", 3)
-    estimate = admin_queue.queryset_count_estimate(ReviewItem.objects.filter(status="pending"))
-    assert estimate >= 4
+    last_page = reviewer_client.get(QUEUE, {"p": "2"})
+
+    cl = last_page.context["cl"]
+    assert (cl.result_count, cl.count_is_estimate) == (6, False)
+    assert len(cl.result_list) == 2
+    assert reviewer_client.get(QUEUE, {"p": "3"}).status_code == 302  # past the end: page 1
+
+
+def test_a_long_result_shows_the_planners_estimate_and_says_so(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReviewItemAdmin, "list_per_page", 4)
+    for _ in range(6):
+        ReviewItemFactory()
+
     response = reviewer_client.get(QUEUE, {"status": "pending"})
-    assert response.context["cl"].count_is_estimate
+
+    cl = response.context["cl"]
+    assert cl.count_is_estimate and cl.result_count >= 5
+    assert len(cl.result_list) == 4
     assert b'id="count-estimate"' in response.content
 
 
-def test_the_queue_page_does_not_count_the_whole_table(reviewer_client: Client) -> None:
+def test_the_queue_page_never_counts(reviewer_client: Client) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(3):
         ReviewItemFactory()
     with CaptureQueriesContext(connection) as queries:
-        reviewer_client.get(QUEUE)
+        for params in ({}, {"status": "pending"}, {"q": "unemployment"}, {"speaker": "x"}):
+            assert reviewer_client.get(QUEUE, params).status_code == 200
 
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
-    # Only the bounded count: SELECT COUNT(*) FROM (SELECT ... LIMIT n).
-    assert counts and all("LIMIT" in sql for sql in counts)
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 def test_each_row_shows_how_often_the_claim_appears(reviewer_client: Client) -> None:
