@@ -198,8 +198,10 @@ def seed(claims: int, queue: int) -> None:
         )
         step(f"{queue} clusters", started)
         cur.execute(
-            "SELECT k.id, c.id, c.score, k.appearance_count, k.last_seen_at FROM claims_cluster k "
-            "JOIN claims_claim c ON c.id = k.canonical_id ORDER BY k.id"
+            "SELECT k.id, c.id, c.score, k.appearance_count, k.last_seen_at, c.speaker, "
+            "c.claim_type, a.publisher_id, a.feed_id FROM claims_cluster k "
+            "JOIN claims_claim c ON c.id = k.canonical_id "
+            "JOIN claims_article a ON a.id = c.article_id ORDER BY k.id"
         )
         rows = cur.fetchall()
     now = datetime.now(UTC)
@@ -207,11 +209,13 @@ def seed(claims: int, queue: int) -> None:
         connection.cursor() as cur,
         cur.connection.cursor().copy(
             "COPY reviews_reviewitem (status, priority, created_at, updated_at, claim_id, "
-            "assigned_at, assigned_to_id, rejection_note, rejection_reason) FROM STDIN"
+            "assigned_at, assigned_to_id, rejection_note, rejection_reason, speaker, claim_type, "
+            "score, publisher_id, feed_id) FROM STDIN"
         ) as copy,
     ):
         reasons = ["not_checkworthy", "duplicate", "out_of_scope", "opinion"]
-        for n, (_, claim_id, score, appearances, last_seen) in enumerate(rows):
+        for n, row in enumerate(rows):
+            _, claim_id, score, appearances, last_seen, speaker, kind, publisher, feed = row
             priority = review_priority(score=score, appearances=appearances, last_seen=last_seen)
             # 85 % pending, the rest spread over the other states.
             bucket = n % 100
@@ -224,9 +228,10 @@ def seed(claims: int, queue: int) -> None:
                 status = "published"
             elif bucket < 15:
                 status, reason = "rejected", reasons[n % len(reasons)]
+            # The filter fields as `review_items_create` copies them from the claim.
             copy.write_row(
                 (status, priority, now, now, claim_id, now if assignee else None, assignee, "",
-                 reason)
+                 reason, speaker, kind, score, publisher, feed)
             )  # fmt: skip
     step(f"{len(rows)} review items", started)
     with connection.cursor() as cur:

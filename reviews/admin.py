@@ -63,10 +63,10 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         "status",
         ScoreBandFilter,
         AssignmentFilter,
-        ("claim__article__publisher", admin.RelatedFieldListFilter),
-        ("claim__article__feed", admin.RelatedFieldListFilter),
+        "publisher",
+        "feed",
         SpeakerFilter,
-        "claim__claim_type",
+        "claim_type",
         "rejection_reason",
     ]
     # Shown for the search box; the search itself is `claims_search` (full text).

@@ -142,9 +142,9 @@ class ScoreBandFilter(admin.SimpleListFilter):
             return queryset
         low, high = band
         if low is not None:
-            queryset = queryset.filter(claim__score__gte=low)
+            queryset = queryset.filter(score__gte=low)
         if high is not None:
-            queryset = queryset.filter(claim__score__lt=high)
+            queryset = queryset.filter(score__lt=high)
         return queryset
 
 
@@ -200,4 +200,4 @@ class TextInputFilter(admin.SimpleListFilter):
 class SpeakerFilter(TextInputFilter):
     title = "speaker (exact)"
     parameter_name = "speaker"
-    field_path = "claim__speaker"
+    field_path = "speaker"

@@ -42,11 +42,36 @@ class ReviewItem(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
     rejection_note = models.TextField(blank=True)
+    # The queue's filters, copied from the canonical claim when the item is queued (they never
+    # change after extraction): each filter is then one index range in queue order instead of a
+    # join that walks the queue until it finds a page of matches (bench/queue.py).
+    speaker = models.CharField(max_length=300, blank=True)
+    claim_type = models.CharField(max_length=20, choices=Claim.Type.choices, blank=True)
+    score = models.FloatField(default=0.0)
+    # Indexed below together with the queue order.
+    publisher = models.ForeignKey(
+        "claims.Publisher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    feed = models.ForeignKey(
+        "claims.Feed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Workflow moves are conditional UPDATEs, which send no signals: `services._move` writes
-    # their history rows itself.
-    history = HistoricalRecords()
+    # their history rows itself. The copied claim attributes are the claim's history, not this.
+    history = HistoricalRecords(
+        excluded_fields=["speaker", "claim_type", "score", "publisher", "feed"]
+    )
 
     class Meta:
         # Ends in the primary key, so the admin adds no tie-breaker of its own and every index
@@ -65,6 +90,11 @@ class ReviewItem(models.Model):
             ),
             # "Assigned to me", in queue order.
             models.Index(fields=["assigned_to", "-priority", "id"], name="review_assigned_order"),
+            # The filters on the claim's attributes, each in queue order.
+            models.Index(fields=["speaker", "-priority", "id"], name="review_speaker_order"),
+            models.Index(fields=["claim_type", "-priority", "id"], name="review_type_order"),
+            models.Index(fields=["publisher", "-priority", "id"], name="review_publisher_order"),
+            models.Index(fields=["feed", "-priority", "id"], name="review_feed_order"),
             # The rejection-reason filter, in queue order.
             models.Index(
                 fields=["rejection_reason", "-priority", "id"],

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Cluster
+from claims.models import Claim, Cluster
 from reviews import workflow
 from reviews.models import ReviewItem
 from reviews.priority import review_priority
@@ -33,11 +33,23 @@ def review_items_create(*, clusters: Sequence[Cluster]) -> list[ReviewItem]:
                     appearances=cluster.appearance_count,
                     last_seen=cluster.last_seen_at,
                 ),
+                **review_item_filter_fields(cluster.canonical),
             )
             for cluster in clusters
         ],
         ignore_conflicts=True,
     )
+
+
+def review_item_filter_fields(claim: Claim) -> dict[str, Any]:
+    """The claim's attributes a review item keeps for the queue's filters."""
+    return {
+        "speaker": claim.speaker,
+        "claim_type": claim.claim_type,
+        "score": claim.score,
+        "publisher_id": claim.article.publisher_id,
+        "feed_id": claim.article.feed_id,
+    }
 
 
 def review_priorities_refresh(*, clusters: Sequence[Cluster]) -> int:

@@ -66,13 +66,11 @@ def test_each_filter_narrows_the_queue(reviewer_client: Client) -> None:
     assert set(_shown(reviewer_client, score="low")) == {low.pk}
     assert _shown(reviewer_client, assigned="me") == [mine.pk]
     assert mine.pk not in _shown(reviewer_client, assigned="nobody")
-    assert _shown(reviewer_client, claim__article__publisher__id__exact=str(publisher.pk)) == [
-        from_feed.pk
-    ]
-    assert _shown(reviewer_client, claim__article__feed__id__exact=str(feed.pk)) == [from_feed.pk]
+    assert _shown(reviewer_client, publisher__id__exact=str(publisher.pk)) == [from_feed.pk]
+    assert _shown(reviewer_client, feed__id__exact=str(feed.pk)) == [from_feed.pk]
     # Exact: "Jane Doe Jr" is someone else.
     assert _shown(reviewer_client, speaker="Jane Doe") == [from_feed.pk]
-    assert _shown(reviewer_client, claim__claim_type__exact="quantity") == [from_feed.pk]
+    assert _shown(reviewer_client, claim_type__exact="quantity") == [from_feed.pk]
     assert _shown(reviewer_client, rejection_reason__exact="duplicate") == [rejected.pk]
 
 
@@ -213,3 +211,21 @@ def test_new_queue_entries_get_their_priority_from_the_priority_function() -> No
     assert item.priority == pytest.approx(
         review_priority(score=0.7, appearances=1, last_seen=cluster.last_seen_at)
     )
+
+
+@pytest.mark.django_db
+def test_a_new_queue_entry_keeps_its_claims_attributes_for_the_filters() -> None:
+    publisher = Publisher.objects.create(name="Daily", domain="daily.example")
+    feed = Feed.objects.create(url="https://daily.example/rss", publisher=publisher)
+    claim = ClaimFactory(
+        article=ArticleFactory(publisher=publisher, feed=feed),
+        speaker="Jane Doe",
+        claim_type=Claim.Type.PREDICTION,
+        score=0.66,
+    )
+
+    services.review_items_create(clusters=[claim.cluster])
+
+    item = ReviewItem.objects.get(claim=claim)
+    assert (item.speaker, item.claim_type, item.score) == ("Jane Doe", "prediction", 0.66)
+    assert (item.publisher, item.feed) == (publisher, feed)
