@@ -338,3 +338,18 @@ CELERY_TASK_ROUTES |= {
     "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
     "reviews.tasks.evidence_archive": {"queue": "ingestion"},
 }
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
+
+# --- Review desk (issue 4) -------------------------------------------------------------------
+# Evidence sources whose archiving failed or never ran (broker down) are tried again by a
+# periodic sweep once their last attempt is this old, up to this many attempts in all.
+FACTCHECK_ARCHIVE_RETRY_SECONDS = env.int("FACTCHECK_ARCHIVE_RETRY_SECONDS", default=3600)
+FACTCHECK_ARCHIVE_MAX_ATTEMPTS = env.int("FACTCHECK_ARCHIVE_MAX_ATTEMPTS", default=15)
+if FACTCHECK_ARCHIVE_RETRY_SECONDS < 60 or FACTCHECK_ARCHIVE_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "FACTCHECK_ARCHIVE_RETRY_SECONDS must be at least 60 and "
+        "FACTCHECK_ARCHIVE_MAX_ATTEMPTS at least 1."
+    )

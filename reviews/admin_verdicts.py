@@ -1,5 +1,5 @@
 """The admin a reviewer writes a verdict in. Saving calls the publishing services, so the
-holder, rating and stance rules are the API's; a refusal is shown as a message."""
+holder, rating and stance rules are the API's; a refusal is shown on the form, input kept."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ from django.contrib import admin, messages
 from django.db.models import ForeignKey, QuerySet, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from reviews import publishing, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.workflow import TransitionError
+
+# The button that saves the draft and sends it to an editor in one go.
+SUBMIT_BUTTON = "_submit_for_approval"
+# Set on a request whose save a service refused, so the form is shown again with the refusal.
+REFUSAL_ATTRIBUTE = "_verdict_refusal"
 
 VERDICT_SHOWN_FIELDS = [
     "version",
@@ -87,6 +93,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
     search_fields = ["review_item__claim__text", "explanation"]
     fields = ["review_item", "rating", "explanation", "summary", "editor_note"]
     inlines = [CitedSourceInline, NewSourceInline]
+    change_form_template = "admin/reviews/verdict/change_form.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.
@@ -111,6 +118,22 @@ class VerdictAdmin(SimpleHistoryAdmin):
             ).select_related("claim")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(
+        self, request: HttpRequest, obj: Verdict | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                self.add_error(None, refusal)
+                return cleaned
+
+        return RefusedForm
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -122,8 +145,40 @@ class VerdictAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except TransitionError as exc:
             # The admin's transaction has rolled back the verdict and its sources together.
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST":
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            refusal = str(exc)
+        # Show the same form again, with what the reviewer typed and the service's refusal as
+        # its error; the refusal makes the form invalid, so nothing is saved this time.
+        setattr(request, REFUSAL_ATTRIBUTE, refusal)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_add(
+        self, request: HttpRequest, obj: Verdict, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        if SUBMIT_BUTTON in request.POST:
+            return self._submit(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Verdict) -> HttpResponse:
+        if SUBMIT_BUTTON in request.POST:
+            return self._submit(request, obj)
+        return super().response_change(request, obj)
+
+    def _submit(self, request: HttpRequest, verdict: Verdict) -> HttpResponse:
+        """ "Save and submit": the draft is saved either way; the gate decides if it goes on."""
+        try:
+            publishing.verdict_submit(item_id=verdict.review_item_id, user=request.user)
+        except TransitionError as exc:
+            self.message_user(
+                request, f"The draft is saved but was not submitted: {exc}", messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:reviews_verdict_change", args=[verdict.pk]))
+        self.message_user(request, "The verdict went to an editor for approval.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:reviews_reviewitem_change", args=[verdict.review_item_id])
+        )
 
     def save_model(self, request: HttpRequest, obj: Verdict, form: ModelForm, change: bool) -> None:
         verdict = publishing.verdict_save(

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from claims.pipeline.errors import ExtractionError
@@ -36,12 +40,16 @@ def evidence_archive(*, source_id: int) -> ArchiveResult:
     # so a duplicated or retried task neither fetches again nor changes it.
     if source.archived_hash:
         return ArchiveResult(ALREADY_ARCHIVED)
+    EvidenceSource.objects.filter(pk=source_id, archived_hash="").update(
+        archive_attempts=F("archive_attempts") + 1, archive_tried_at=timezone.now()
+    )
     try:
         fetched = http_fetch(source.url)
         text = _readable_text(fetched.content, fetched.content_type, fetched.charset, fetched.url)
     except FetchError as exc:
         evidence_archive_failed(source_id=source_id, error=str(exc))
-        return ArchiveResult(FAILED, retryable=exc.retryable)
+        attempts_left = source.archive_attempts + 1 < settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS
+        return ArchiveResult(FAILED, retryable=exc.retryable and attempts_left)
     except ExtractionError as exc:
         evidence_archive_failed(source_id=source_id, error=f"{source.url}: {exc}")
         return ArchiveResult(FAILED)
@@ -68,3 +76,49 @@ def _readable_text(content: bytes, content_type: str, charset: str, url: str) ->
 def evidence_archive_failed(*, source_id: int, error: str) -> None:
     """Record why a source could not be archived, unless it has been archived meanwhile."""
     EvidenceSource.objects.filter(pk=source_id, archived_hash="").update(fetch_error=error)
+
+
+# Sources one sweep enqueues at most; the next sweep, 15 minutes later, takes the rest.
+REARCHIVE_BATCH = 200
+
+
+def evidence_sources_rearchive(
+    *,
+    retry_seconds: int | None = None,
+    max_attempts: int | None = None,
+    batch_size: int = REARCHIVE_BATCH,
+) -> list[int]:
+    """Enqueue archiving again for sources whose archive failed or never ran; returns their ids.
+
+    A source is due when it has no archived copy, fewer than `max_attempts` attempts, and its
+    last attempt (or, if none ran, its citation) is older than `retry_seconds`.
+    """
+    from reviews import tasks
+
+    retry_seconds = (
+        settings.FACTCHECK_ARCHIVE_RETRY_SECONDS if retry_seconds is None else retry_seconds
+    )
+    max_attempts = settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS if max_attempts is None else max_attempts
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=retry_seconds)
+    with transaction.atomic():
+        # SKIP LOCKED: two sweeps at once (a beat restart) split the work instead of doubling it.
+        due = list(
+            EvidenceSource.objects.select_for_update(skip_locked=True)
+            .filter(archived_hash="", archive_attempts__lt=max_attempts)
+            .filter(
+                Q(archive_tried_at__lt=cutoff)
+                | Q(archive_tried_at__isnull=True, created_at__lt=cutoff)
+            )
+            .order_by("archive_tried_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not due:
+            return []
+        # Stamped now, so the next sweep leaves them alone while these tasks run.
+        EvidenceSource.objects.filter(pk__in=due).update(archive_tried_at=now)
+        for source_id in due:
+            transaction.on_commit(
+                lambda source_id=source_id: tasks.evidence_archive.delay(source_id), robust=True
+            )
+    return due

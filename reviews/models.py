@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims.models import Claim
@@ -41,21 +42,64 @@ class ReviewItem(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
     rejection_note = models.TextField(blank=True)
+    # The queue's filters, copied from the canonical claim when the item is queued (they never
+    # change after extraction): each filter is then one index range in queue order instead of a
+    # join that walks the queue until it finds a page of matches (bench/queue.py).
+    speaker = models.CharField(max_length=300, blank=True)
+    claim_type = models.CharField(max_length=20, choices=Claim.Type.choices, blank=True)
+    score = models.FloatField(default=0.0)
+    # Indexed below together with the queue order.
+    publisher = models.ForeignKey(
+        "claims.Publisher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    feed = models.ForeignKey(
+        "claims.Feed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Workflow moves are conditional UPDATEs, which send no signals: `services._move` writes
-    # their history rows itself.
-    history = HistoricalRecords()
+    # their history rows itself. The copied claim attributes are the claim's history, not this.
+    history = HistoricalRecords(
+        excluded_fields=["speaker", "claim_type", "score", "publisher", "feed"]
+    )
 
     class Meta:
-        ordering = ["-priority", "created_at"]
+        # Ends in the primary key, so the admin adds no tie-breaker of its own and every index
+        # below serves the queue's ORDER BY as it is, with no sort step.
+        ordering = ["-priority", "id"]
         indexes = [
-            models.Index(fields=["status", "-priority", "created_at"], name="review_queue_order"),
+            # The queue filtered by status (the default view is "pending").
+            models.Index(fields=["status", "-priority", "id"], name="review_queue_order"),
+            # The whole queue, any status, and filters on joined tables walked in queue order.
+            models.Index(fields=["-priority", "id"], name="review_queue_all"),
             # "Take next": the unassigned pending claims, best first.
             models.Index(
-                fields=["-priority", "created_at"],
+                fields=["-priority", "id"],
                 condition=Q(status=workflow.PENDING, assigned_to__isnull=True),
                 name="review_take_next",
+            ),
+            # "Assigned to me", in queue order.
+            models.Index(fields=["assigned_to", "-priority", "id"], name="review_assigned_order"),
+            # The filters on the claim's attributes, each in queue order.
+            models.Index(fields=["speaker", "-priority", "id"], name="review_speaker_order"),
+            models.Index(fields=["claim_type", "-priority", "id"], name="review_type_order"),
+            models.Index(fields=["publisher", "-priority", "id"], name="review_publisher_order"),
+            models.Index(fields=["feed", "-priority", "id"], name="review_feed_order"),
+            # The rejection-reason filter, in queue order.
+            models.Index(
+                fields=["rejection_reason", "-priority", "id"],
+                condition=Q(status=workflow.REJECTED),
+                name="review_rejected_order",
             ),
         ]
         constraints = [
@@ -174,10 +218,23 @@ class EvidenceSource(models.Model):
     archived_hash = models.CharField(max_length=64, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     fetch_error = models.TextField(blank=True)
+    # Every archiving attempt counts, so the re-archive sweep gives up on a dead page.
+    archive_attempts = models.PositiveIntegerField(default=0)
+    archive_tried_at = models.DateTimeField(null=True, blank=True)
+    # When it was cited: a source whose task never ran (broker down) is swept after a while.
+    created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["verdict", "pk"]
+        indexes = [
+            # The re-archive sweep: sources still without an archived copy.
+            models.Index(
+                fields=["archive_tried_at"],
+                condition=Q(archived_hash=""),
+                name="evidence_unarchived",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Cluster
+from claims.models import Claim, Cluster
 from reviews import workflow
 from reviews.models import ReviewItem
 from reviews.priority import review_priority
@@ -33,11 +33,43 @@ def review_items_create(*, clusters: Sequence[Cluster]) -> list[ReviewItem]:
                     appearances=cluster.appearance_count,
                     last_seen=cluster.last_seen_at,
                 ),
+                **review_item_filter_fields(cluster.canonical),
             )
             for cluster in clusters
         ],
         ignore_conflicts=True,
     )
+
+
+def review_item_filter_fields(claim: Claim) -> dict[str, Any]:
+    """The claim's attributes a review item keeps for the queue's filters."""
+    return {
+        "speaker": claim.speaker,
+        "claim_type": claim.claim_type,
+        "score": claim.score,
+        "publisher_id": claim.article.publisher_id,
+        "feed_id": claim.article.feed_id,
+    }
+
+
+def review_priorities_refresh(*, clusters: Sequence[Cluster]) -> int:
+    """Recompute the queue priority of these clusters' items, e.g. after they gained appearances.
+
+    Call it with the clusters as saved (appearance count and last sighting up to date).
+    """
+    by_canonical = {
+        cluster.canonical_id: review_priority(
+            score=cluster.canonical.score,
+            appearances=cluster.appearance_count,
+            last_seen=cluster.last_seen_at,
+        )
+        for cluster in clusters
+    }
+    items = list(ReviewItem.objects.filter(claim_id__in=by_canonical).only("pk", "claim_id"))
+    for item in items:
+        item.priority = by_canonical[item.claim_id]
+    # No history row: the priority is derived data, not a reviewer's decision.
+    return ReviewItem.objects.bulk_update(items, ["priority"], batch_size=500)
 
 
 def _move(
@@ -96,12 +128,52 @@ def review_take_next(*, user: AbstractBaseUser) -> ReviewItem | None:
         item = (
             ReviewItem.objects.select_for_update(skip_locked=True)
             .filter(status=workflow.PENDING, assigned_to__isnull=True)
-            .order_by("-priority", "created_at")
+            .order_by("-priority", "id")
             .first()
         )
         if item is None:
             return None
         return review_take(item_id=item.pk, user=user)
+
+
+def review_assign(*, item_id: int, assignee: AbstractBaseUser, by: AbstractBaseUser) -> ReviewItem:
+    """An editor hands a pending claim to a reviewer, who then holds it as if they took it."""
+    if not by.has_perm(ASSIGN_PERMISSION):  # type: ignore[attr-defined]
+        raise TransitionError(f"{by.get_username()} may not assign claims: editors assign")
+    if not (
+        assignee.is_active  # type: ignore[attr-defined]
+        and assignee.is_staff  # type: ignore[attr-defined]
+        and assignee.has_perm(REVIEW_PERMISSION)  # type: ignore[attr-defined]
+    ):
+        raise TransitionError(f"{assignee.get_username()} is not a reviewer")
+    # The same conditional update as `review_take`: a claim someone holds stays theirs.
+    return _move(
+        item_id,
+        workflow.IN_REVIEW,
+        by=by,
+        only_if=Q(status=workflow.PENDING, assigned_to__isnull=True),
+        assigned_to=assignee,
+        assigned_at=timezone.now(),
+    )
+
+
+def review_assignees() -> list[AbstractBaseUser]:
+    """The active staff who may review claims: who an editor can assign work to."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return list(
+        (
+            users.filter(groups__permissions=permission)
+            | users.filter(user_permissions=permission)
+            | users.filter(is_superuser=True)
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def review_release(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
@@ -158,6 +230,11 @@ def reviews_release_stale(*, older_than_seconds: int) -> int:
         )
     return released
 
+
+# Editors assign (the permission that also lets them approve); whoever may change a review
+# item may hold one.
+ASSIGN_PERMISSION = "reviews.approve_verdict"
+REVIEW_PERMISSION = "reviews.change_reviewitem"
 
 # Roles are groups, created with their permissions by migration reviews 0005_roles.
 REVIEWER_GROUP = "Reviewer"

@@ -27,3 +27,9 @@ def evidence_archive(self, source_id: int) -> str:  # type: ignore[no-untyped-de
     if result.retryable and self.request.retries < ARCHIVE_MAX_RETRIES:
         raise self.retry(countdown=30 * 2**self.request.retries)
     return result.status
+
+
+@shared_task(acks_late=True)
+def evidence_sources_rearchive() -> int:
+    """Periodic: archive again the sources whose archiving failed or never ran."""
+    return len(evidence.evidence_sources_rearchive())

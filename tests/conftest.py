@@ -220,3 +220,17 @@ def free_port() -> int:
 @pytest.fixture
 def free_tcp_port() -> int:
     return free_port()
+
+
+@pytest.fixture
+def desk_roles(db: None) -> None:
+    """The Reviewer and Editor groups as migration reviews 0005 creates them.
+
+    A transactional test ends by flushing every table, migration data included; a later
+    transactional test that needs the roles asks for them with this fixture.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)

@@ -63,3 +63,9 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
 
     claim = factory.SubFactory(ClaimFactory)
     priority = factory.LazyAttribute(lambda item: item.claim.score)
+    # As `review_items_create` copies them from the claim.
+    speaker = factory.LazyAttribute(lambda item: item.claim.speaker)
+    claim_type = factory.LazyAttribute(lambda item: item.claim.claim_type)
+    score = factory.LazyAttribute(lambda item: item.claim.score)
+    publisher_id = factory.LazyAttribute(lambda item: item.claim.article.publisher_id)
+    feed_id = factory.LazyAttribute(lambda item: item.claim.article.feed_id)

@@ -1,0 +1,167 @@
+"""Server time of the review queue page and of "take next" on a large queue.
+
+    .venv/bin/python bench/seed.py            # once: 1,000,000 claims, 100,000 in the queue
+    .venv/bin/python bench/queue.py [--rounds 7]
+
+Runs against `BENCH_DATABASE` (default `factcheck_bench_queue`) as seeded by `bench/seed.py`.
+Each queue view is requested through Django's test Client (the whole request: middleware,
+session, admin, queries, template) as the demo `reviewer`, `--rounds` times after one warm-up;
+"take next" is timed as the service call and as the admin button's POST, each taken claim
+released again afterwards so every round sees the same queue. Prints median and max in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# This script shares its name with the standard library's `queue`, which Django imports: keep
+# its own directory off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="factcheck.settings",
+    DJANGO_SECRET_KEY="bench-only",
+    DATABASE_URL=f"{SERVER}/{BENCH_DATABASE}",
+    DJANGO_ALLOWED_HOSTS="testserver",
+    DJANGO_LOG_LEVEL="WARNING",
+)
+os.environ.pop("REDIS_URL", None)
+
+
+def views(publisher_id: int, feed_id: int) -> list[tuple[str, dict[str, str]]]:
+    return [
+        ("whole queue, priority order", {}),
+        ("pending", {"status": "pending"}),
+        ("pending, unassigned", {"status": "pending", "assigned": "nobody"}),
+        ("assigned to me", {"assigned": "me"}),
+        ("pending, high score band", {"status": "pending", "score": "high"}),
+        ("low score band", {"score": "low"}),
+        ("publisher", {"publisher__id__exact": str(publisher_id)}),
+        ("feed, pending", {"feed__id__exact": str(feed_id), "status": "pending"}),
+        ("speaker (exact)", {"speaker": "Jane Doe"}),
+        ("claim type, pending", {"claim_type__exact": "quantity", "status": "pending"}),
+        ("rejected as duplicate", {"rejection_reason__exact": "duplicate"}),
+        ("search: common word", {"q": "unemployment"}),
+        ("search: phrase, pending", {"q": '"house prices" fell', "status": "pending"}),
+        ("search: rare word", {"q": "wombat"}),
+        ("ordered by priority, lowest first", {"o": "7"}),
+        ("page 20", {"p": "20"}),
+    ]
+
+
+class SqlClock:
+    """Wall time spent in the database, summed over the queries of one action."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def timed(action: Callable[[], object], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall ms of each round, and the ms of Python CPU plus database wall time.
+
+    The second figure leaves out the time this process waited for a CPU that other processes
+    held: on a shared machine it is the closer measure of what the request itself costs.
+    """
+    from django.db import connection
+
+    action()  # warm-up: connections, template loading, plan caches
+    walls, costs = [], []
+    for _ in range(rounds):
+        clock = SqlClock()
+        with connection.execute_wrapper(clock):
+            cpu, start = time.process_time(), time.perf_counter()
+            action()
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        walls.append(wall * 1000)
+        costs.append((cpu + clock.seconds) * 1000)
+    return walls, costs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import resolve, reverse
+
+    from claims.models import Claim, Feed, Publisher
+    from reviews import services
+    from reviews.models import ReviewItem
+
+    load_before = os.getloadavg()[0]
+    claims = Claim.objects.count()
+    queued = ReviewItem.objects.count()
+    pending = ReviewItem.objects.filter(status="pending").count()
+    print(f"{BENCH_DATABASE}: {claims:,} claims, {queued:,} review items ({pending:,} pending)")
+    reviewer = get_user_model().objects.get(username="reviewer")
+    client = Client()
+    client.force_login(reviewer)
+    queue_url = reverse("admin:reviews_reviewitem_changelist")
+    results: list[tuple[str, tuple[list[float], list[float]]]] = []
+
+    publisher_id = Publisher.objects.order_by("pk").values_list("pk", flat=True)[3]
+    feed_id = Feed.objects.order_by("pk").values_list("pk", flat=True)[5]
+    for name, params in views(publisher_id, feed_id):
+
+        def get(params: dict[str, str] = params) -> None:
+            response = client.get(queue_url, params)
+            assert response.status_code == 200, (response.status_code, params)
+            assert b"result_list" in response.content or b"0 review items" in response.content
+
+        results.append((f"queue: {name}", timed(get, args.rounds)))
+
+    item = ReviewItem.objects.filter(status="pending").order_by("-priority", "id").first()
+    item_url = reverse("admin:reviews_reviewitem_change", args=[item.pk])
+    results.append(("claim page (top claim)", timed(lambda: client.get(item_url), args.rounds)))
+
+    def take_next_service() -> None:
+        taken = services.review_take_next(user=reviewer)
+        assert taken is not None
+        services.review_release(item_id=taken.pk, user=reviewer)
+
+    def take_next_button() -> None:
+        response = client.post(reverse("admin:reviews_reviewitem_take_next"))
+        assert response.status_code == 302
+        taken_id = int(resolve(response["Location"]).kwargs["object_id"])
+        services.review_release(item_id=taken_id, user=reviewer)
+
+    # Timed with the release that follows, which is one more conditional UPDATE.
+    results.append(("take next + release (services)", timed(take_next_service, args.rounds)))
+    results.append(("take next button + release", timed(take_next_button, args.rounds)))
+
+    print(f"\nload average before: {load_before:.1f}, after: ", end="")
+    print(f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+    print("\n| view | median ms | max ms | median CPU + SQL ms | max CPU + SQL ms |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, (walls, costs) in results:
+        print(
+            f"| {name} | {statistics.median(walls):.0f} | {max(walls):.0f} "
+            f"| {statistics.median(costs):.0f} | {max(costs):.0f} |"
+        )
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""Seed a separate database with a large review queue for `bench/queue.py`.
+
+    .venv/bin/python bench/seed.py [--claims 1000000] [--queue 100000]
+
+Drops and recreates `BENCH_DATABASE` (default `factcheck_bench_queue` on the local
+PostgreSQL), migrates it, then fills it with set-based SQL on the server (INSERT … SELECT over
+generate_series) and COPY: publishers, feeds, articles (5 claims each), `--claims` claims in
+`--queue` clusters (each cluster's first claim is its canonical one; the others are repeats with
+a skewed spread, so a few claims appear hundreds of times), and one review item per cluster with
+its priority from `reviews.priority.review_priority`. Secondary indexes on the big tables are
+dropped while loading and rebuilt after it, then everything is ANALYZEd.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# bench/queue.py shares its name with the standard library's `queue`: keep bench/ off the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="factcheck.settings",
+    DJANGO_SECRET_KEY="bench-only",
+    DATABASE_URL=f"{SERVER}/{BENCH_DATABASE}",
+    DJANGO_ALLOWED_HOSTS="testserver",
+    DJANGO_LOG_LEVEL="WARNING",
+)
+os.environ.pop("REDIS_URL", None)
+
+CLAIMS_PER_ARTICLE = 5
+PUBLISHERS = 40
+FEEDS = 120
+USERS = 20
+BIG_TABLES = ["claims_article", "claims_claim", "claims_cluster", "reviews_reviewitem"]
+
+# Claim wording: a subject, a topic, a movement, a number and a year; every 50th claim also
+# names a rarer topic, and one in 5,000 a very rare one, so searches have every selectivity.
+SUBJECTS = [
+    "The mayor", "The minister", "The governor", "The senator", "The opposition leader",
+    "The prime minister", "The president", "A government spokesperson", "The central bank",
+    "The health secretary", "The union leader", "The chief executive",
+]  # fmt: skip
+TOPICS = [
+    "unemployment", "inflation", "crime", "rents", "house prices", "wages", "immigration",
+    "emissions", "hospital waiting times", "school funding", "the deficit", "energy bills",
+    "tax revenue", "child poverty", "road deaths", "exports", "public debt", "bus fares",
+]  # fmt: skip
+MOVES = ["rose", "fell", "doubled", "halved", "increased", "dropped", "grew", "shrank"]
+RARE = ["broadband", "fisheries", "tourism", "vaccination", "steelworks", "libraries"]
+VERY_RARE = ["wombat", "lighthouse", "glacier"]
+SPEAKER_FIRST = ["Jane", "John", "Maria", "Ahmed", "Olga", "Pierre", "Lena", "Tom", "Ana", "Raj"]
+SPEAKER_LAST = [
+    "Doe", "Smith", "Garcia", "Khan", "Ivanova", "Martin", "Berg", "Jones", "Silva", "Patel",
+    "Novak", "Rossi", "Kim", "Nowak", "Dubois", "Meyer", "Costa", "Hansen", "Lopez", "Wright",
+]  # fmt: skip
+CLAIM_TYPES = ["quantity", "quote", "prediction", "comparison", "event", "statement"]
+
+
+def _array(values: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+
+def step(name: str, started: list[float]) -> None:
+    now = time.monotonic()
+    print(f"{name}: {now - started[0]:.1f} s", flush=True)
+    started[0] = now
+
+
+def seed(claims: int, queue: int) -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reviews.priority import review_priority
+    from reviews.services import demo_accounts_ensure
+
+    started = [time.monotonic()]
+    call_command("migrate", verbosity=0)
+    demo_accounts_ensure(password="bench")
+    user_model = get_user_model()
+    for n in range(USERS):
+        user_model.objects.get_or_create(username=f"bench{n}", defaults={"is_staff": True})
+    user_ids = list(user_model.objects.values_list("pk", flat=True))
+    step("migrate", started)
+
+    articles = -(-claims // CLAIMS_PER_ARTICLE)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [BIG_TABLES],
+        )
+        secondary = cur.fetchall()
+        for name, _ in secondary:
+            cur.execute(f'DROP INDEX "{name}"')
+        cur.execute("SET synchronous_commit = off")
+        cur.execute(
+            "INSERT INTO claims_publisher (name, domain, homepage, created_at) "
+            "SELECT 'Publisher ' || i, 'publisher' || i || '.example', '', now() "
+            "FROM generate_series(1, %s) i",
+            [PUBLISHERS],
+        )
+        cur.execute(
+            "INSERT INTO claims_feed (url, title, enabled, interval_seconds, etag, "
+            "last_modified, last_result, last_error, last_entry_count, created_at, publisher_id) "
+            "SELECT 'https://publisher' || (1 + i %% %s) || '.example/feed' || i, 'Feed ' || i, "
+            "true, 900, '', '', 'ok', '', 0, now(), "
+            "(SELECT min(id) FROM claims_publisher) + i %% %s FROM generate_series(1, %s) i",
+            [PUBLISHERS, PUBLISHERS, FEEDS],
+        )
+        # Articles spread over the last 60 days, newest last.
+        cur.execute(
+            "INSERT INTO claims_article (url, canonical_url, source, raw, raw_format, raw_hash, "
+            "raw_size, given_title, title, byline, published_at, language, site_name, "
+            "clean_text, content_hash, skip_reason, version, status, error, attempts, "
+            "pipeline_version, received_at, extracted_at, feed_id, publisher_id, raw_charset) "
+            "SELECT 'https://news.example/a/' || i, 'https://news.example/a/' || i, 'feed', "
+            "'', 'html', md5(i::text) || md5((-i)::text), 0, '', 'Article ' || i, '', "
+            "now() - make_interval(secs => (%(n)s - i) * 5184000.0 / %(n)s), 'en', '', "
+            "'The article text.', md5(i::text), '', 1, 'extracted', '', 1, 'bench', "
+            "now() - make_interval(secs => (%(n)s - i) * 5184000.0 / %(n)s), now(), "
+            "(SELECT min(id) FROM claims_feed) + i %% %(feeds)s, "
+            "(SELECT min(id) FROM claims_publisher) + i %% %(publishers)s, '' "
+            "FROM generate_series(1, %(n)s) i",
+            {"n": articles, "feeds": FEEDS, "publishers": PUBLISHERS},
+        )
+        step(f"{articles} articles", started)
+        # The claim text cycles through the word lists at coprime strides, so combinations
+        # vary; `score` is spread over the queue threshold's range 0.5-1.
+        cur.execute(
+            f"""
+            INSERT INTO claims_claim (text, start, "end", context, score, speaker, attribution,
+                claim_type, reasons, model_version, created_at, article_id)
+            SELECT
+                s.subject || ' said ' || t.topic || ' ' || m.move || ' by ' || (i %% 97)
+                    || ' percent in ' || (2000 + i %% 25)
+                    || CASE WHEN i %% 50 = 0 THEN ', mostly ' || ({_array(RARE)})[1 + (i / 50) %% {len(RARE)}] ELSE '' END
+                    || CASE WHEN i %% 5000 = 7 THEN ', like a ' || ({_array(VERY_RARE)})[1 + (i / 5000) %% {len(VERY_RARE)}] ELSE '' END
+                    || '.',
+                ((i - 1) %% {CLAIMS_PER_ARTICLE}) * 100, ((i - 1) %% {CLAIMS_PER_ARTICLE}) * 100 + 60,
+                '', 0.5 + (i::bigint * 7919 %% 1000) / 2000.0,
+                ({_array(SPEAKER_FIRST)})[1 + i %% {len(SPEAKER_FIRST)}] || ' '
+                    || ({_array(SPEAKER_LAST)})[1 + (i / 7) %% {len(SPEAKER_LAST)}],
+                'said', ({_array(CLAIM_TYPES)})[1 + (i * 13) %% {len(CLAIM_TYPES)}],
+                '[]'::jsonb, 'bench', now(),
+                (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE}
+            FROM generate_series(1, %s) i,
+                LATERAL (SELECT ({_array(SUBJECTS)})[1 + i %% {len(SUBJECTS)}] AS subject) s,
+                LATERAL (SELECT ({_array(TOPICS)})[1 + (i / 3) %% {len(TOPICS)}] AS topic) t,
+                LATERAL (SELECT ({_array(MOVES)})[1 + (i / 11) %% {len(MOVES)}] AS move) m
+            """,  # noqa: E501
+            [claims],
+        )
+        step(f"{claims} claims", started)
+        # Clusters: the first `queue` claims are canonical; every other claim repeats one of
+        # them, skewed towards the first (cubed uniform), like a few stories spreading widely.
+        cur.execute("SELECT min(id) FROM claims_claim")
+        first_claim = cur.fetchone()[0]
+        cur.execute(
+            "INSERT INTO claims_cluster (appearance_count, first_seen_at, last_seen_at, "
+            "created_at, canonical_id) "
+            "SELECT 1, a.received_at, a.received_at, now(), c.id FROM claims_claim c "
+            "JOIN claims_article a ON a.id = c.article_id WHERE c.id < %s ORDER BY c.id",
+            [first_claim + queue],
+        )
+        cur.execute("SELECT min(id) FROM claims_cluster")
+        first_cluster = cur.fetchone()[0]
+        cur.execute(
+            "UPDATE claims_claim SET cluster_id = CASE WHEN id < %(q)s "
+            "THEN %(fc)s + (id - %(c)s) "
+            "ELSE %(fc)s + floor(%(n)s * power(random(), 3))::bigint END",
+            {"q": first_claim + queue, "fc": first_cluster, "c": first_claim, "n": queue},
+        )
+        cur.execute(
+            "UPDATE claims_cluster k SET appearance_count = s.n, last_seen_at = s.last "
+            "FROM (SELECT c.cluster_id, count(*) n, max(a.received_at) last FROM claims_claim c "
+            "JOIN claims_article a ON a.id = c.article_id GROUP BY c.cluster_id) s "
+            "WHERE s.cluster_id = k.id"
+        )
+        step(f"{queue} clusters", started)
+        cur.execute(
+            "SELECT k.id, c.id, c.score, k.appearance_count, k.last_seen_at, c.speaker, "
+            "c.claim_type, a.publisher_id, a.feed_id FROM claims_cluster k "
+            "JOIN claims_claim c ON c.id = k.canonical_id "
+            "JOIN claims_article a ON a.id = c.article_id ORDER BY k.id"
+        )
+        rows = cur.fetchall()
+    now = datetime.now(UTC)
+    with (
+        connection.cursor() as cur,
+        cur.connection.cursor().copy(
+            "COPY reviews_reviewitem (status, priority, created_at, updated_at, claim_id, "
+            "assigned_at, assigned_to_id, rejection_note, rejection_reason, speaker, claim_type, "
+            "score, publisher_id, feed_id) FROM STDIN"
+        ) as copy,
+    ):
+        reasons = ["not_checkworthy", "duplicate", "out_of_scope", "opinion"]
+        for n, row in enumerate(rows):
+            _, claim_id, score, appearances, last_seen, speaker, kind, publisher, feed = row
+            priority = review_priority(score=score, appearances=appearances, last_seen=last_seen)
+            # 85 % pending, the rest spread over the other states.
+            bucket = n % 100
+            status, assignee, reason = "pending", None, ""
+            if bucket < 5:
+                status, assignee = "in_review", user_ids[n % len(user_ids)]
+            elif bucket < 8:
+                status, assignee = "awaiting_approval", user_ids[n % len(user_ids)]
+            elif bucket < 11:
+                status = "published"
+            elif bucket < 15:
+                status, reason = "rejected", reasons[n % len(reasons)]
+            # The filter fields as `review_items_create` copies them from the claim.
+            copy.write_row(
+                (status, priority, now, now, claim_id, now if assignee else None, assignee, "",
+                 reason, speaker, kind, score, publisher, feed)
+            )  # fmt: skip
+    step(f"{len(rows)} review items", started)
+    with connection.cursor() as cur:
+        for _, definition in secondary:
+            cur.execute(definition)
+        step(f"{len(secondary)} secondary indexes rebuilt", started)
+        for table in [*BIG_TABLES, "claims_publisher", "claims_feed"]:
+            cur.execute(f"VACUUM ANALYZE {table}")
+        step("vacuum analyze", started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--queue", type=int, default=100_000)
+    args = parser.parse_args()
+    if not 0 < args.queue <= args.claims:
+        parser.error("--queue must be between 1 and --claims")
+    total = time.monotonic()
+    recreate_database()
+    seed(args.claims, args.queue)
+    print(f"seeded {BENCH_DATABASE} in {time.monotonic() - total:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

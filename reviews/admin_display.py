@@ -1,0 +1,103 @@
+"""What the queue's pages show: the claim in its article, its appearances, its sources."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from claims.models import Claim
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+
+# How much of the article to show on each side of the claim.
+CONTEXT_CHARS = 700
+# A claim repeated in more articles than this lists the most recent ones.
+APPEARANCES_SHOWN = 200
+
+
+def archive_state(source: EvidenceSource) -> str:
+    if source.archived_at:
+        return f"archived {source.archived_at:%Y-%m-%d %H:%M}"
+    if source.fetch_error:
+        return f"not archived: {source.fetch_error}"
+    return "archiving…"
+
+
+def claim_in_context(item: ReviewItem) -> SafeString:
+    claim = item.claim
+    text = claim.article.clean_text
+    before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
+    after = text[claim.end : claim.end + CONTEXT_CHARS]
+    return format_html(
+        '<div style="white-space: pre-wrap; max-width: 60em">'
+        '…{}<mark id="claim">{}</mark>{}…</div>',
+        before,
+        text[claim.start : claim.end] or claim.text,
+        after,
+    )
+
+
+def appearances_table(item: ReviewItem) -> SafeString | str:
+    """Every article that makes this claim, linked, newest first."""
+    claim = item.claim
+    if claim.cluster_id is None:
+        return "only here"
+    appearances = list(
+        Claim.objects.filter(cluster_id=claim.cluster_id)
+        .select_related("article__publisher")
+        .order_by("-article__published_at", "-article__received_at", "-pk")[:APPEARANCES_SHOWN]
+    )
+    rows = format_html_join(
+        "",
+        '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
+        '<td><a href="{}" rel="noopener noreferrer">{}</a></td><td>{}</td></tr>',
+        (
+            (
+                f"{(a.article.published_at or a.article.received_at):%Y-%m-%d}",
+                a.article.publisher or "",
+                reverse("admin:claims_article_change", args=[a.article_id]),
+                a.article,
+                a.article.url or "#",
+                a.article.url or "no address",
+                a.text,
+            )
+            for a in appearances
+        ),
+    )
+    total = claim.cluster.appearance_count if claim.cluster else len(appearances)
+    note = (
+        format_html("<p>The {} most recent of {} appearances.</p>", len(appearances), total)
+        if total > len(appearances)
+        else ""
+    )
+    return format_html(
+        '<table id="appearances"><thead><tr><th>Date</th><th>Publisher</th><th>Article</th>'
+        "<th>Address</th><th>Wording</th></tr></thead><tbody>{}</tbody></table>{}",
+        rows,
+        note,
+    )
+
+
+def draft_sources(item: ReviewItem) -> SafeString | str:
+    draft: Verdict | None = item.verdicts.filter(published_at__isnull=True).first()
+    if draft is None:
+        return "no draft verdict"
+    sources = list(draft.sources.all())
+    if not sources:
+        return "none cited yet"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li>{}: <a href="{}" rel="noopener noreferrer">{}</a> ({})</li>',
+            (
+                (
+                    source.get_stance_display(),
+                    source.url,
+                    source.title or source.url,
+                    archive_state(source),
+                )
+                for source in sources
+            ),
+        ),
+    )

@@ -1,0 +1,203 @@
+"""The queue page at scale: its filters, full-text search, and a list that never counts.
+
+With a million claims a `COUNT(*)` on every page load costs more than the page itself (with a
+filter on a joined table, several times more), so the list reads one row past the page and
+estimates the count from the planner only when there is more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from reviews.models import ReviewItem
+
+# The text search configuration of the GIN index on claims_claim (migration reviews 0006).
+SEARCH_CONFIG = "english"
+
+
+def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
+    """Items whose claim text matches `term`: full text on PostgreSQL, substring elsewhere."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(claim__text__icontains=term)
+    # The same expression as the index, so the planner can use it: to_tsvector('english', ...).
+    return queryset.alias(
+        claim_text_vector=SearchVector("claim__text", config=SEARCH_CONFIG)
+    ).filter(claim_text_vector=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch"))
+
+
+def queryset_count_estimate(queryset: QuerySet[Any]) -> int:
+    """PostgreSQL's estimate of the row count, without counting; exact elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.count()
+    unordered = queryset.order_by()
+    with connection.cursor() as cursor:
+        if not unordered.query.has_filters():
+            # The whole table: the statistics autovacuum keeps.
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                [queryset.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+            if row and row[0] >= 0:
+                return int(row[0])
+        sql, params = unordered.query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator that never counts: `QueueChangeList` gives it the count it worked out."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return queryset_count_estimate(self.object_list)
+        return len(self.object_list)
+
+
+# Fields of the joined rows the list never shows; an article's raw input and text are large.
+LIST_DEFERRED = [
+    "claim__context",
+    "claim__reasons",
+    "claim__article__raw",
+    "claim__article__clean_text",
+]
+
+
+class QueueChangeList(ChangeList):
+    """The queue's list without a COUNT: one row past the page says whether there is more.
+
+    A short last page gives the exact count; otherwise the count is the planner's estimate
+    (`count_is_estimate`), which the page says.
+    """
+
+    count_is_estimate = False
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
+        return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
+
+    def get_results(self, request: HttpRequest) -> None:
+        per_page = self.list_per_page
+        paginator = self.model_admin.get_paginator(request, self.queryset, per_page)
+        offset = (self.page_num - 1) * per_page
+        if offset < 0:
+            raise IncorrectLookupParameters
+        with transaction.atomic(using=self.queryset.db):
+            if connections[self.queryset.db].vendor == "postgresql":
+                # Starting parallel workers costs more than a 50-row page in queue order.
+                with connections[self.queryset.db].cursor() as cursor:
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            rows = list(self.queryset[offset : offset + per_page + 1])
+            if not rows and offset:
+                raise IncorrectLookupParameters
+            if len(rows) <= per_page:
+                result_count, estimated = offset + len(rows), False
+            else:
+                estimate = queryset_count_estimate(self.queryset)
+                result_count, estimated = max(estimate, offset + len(rows)), True
+        paginator.__dict__["count"] = result_count
+        can_show_all = not estimated and result_count <= self.list_max_show_all
+        multi_page = result_count > per_page
+        result_list: Any = rows[:per_page]
+        if self.show_all and can_show_all and multi_page:
+            result_list = self.queryset._clone()
+        self.result_count = result_count
+        self.count_is_estimate = estimated
+        self.show_full_result_count = False
+        self.show_admin_actions = True
+        self.full_result_count = None
+        self.result_list = result_list
+        self.can_show_all = can_show_all
+        self.multi_page = multi_page
+        self.paginator = paginator
+
+
+class ScoreBandFilter(admin.SimpleListFilter):
+    title = "check-worthiness"
+    parameter_name = "score"
+    BANDS = {"high": (0.8, None), "medium": (0.65, 0.8), "low": (None, 0.65)}
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("high", "high (≥ 0.8)"), ("medium", "medium (0.65–0.8)"), ("low", "low (< 0.65)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        band = self.BANDS.get(self.value() or "")
+        if band is None:
+            return queryset
+        low, high = band
+        if low is not None:
+            queryset = queryset.filter(score__gte=low)
+        if high is not None:
+            queryset = queryset.filter(score__lt=high)
+        return queryset
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("me", "assigned to me"), ("nobody", "unassigned")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user.pk)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class TextInputFilter(admin.SimpleListFilter):
+    """A filter typed into a box: for fields with too many values to list (speakers)."""
+
+    template = "admin/reviews/input_filter.html"
+    field_path = ""
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return []
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = (self.value() or "").strip()
+        return queryset.filter(**{self.field_path: value}) if value else queryset
+
+    def choices(self, changelist: ChangeList) -> Iterator[dict[str, Any]]:
+        # The form keeps every other filter and the search as hidden fields.
+        others = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name != self.parameter_name
+            for value in values
+        ]
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "All",
+            "value": self.value() or "",
+            "others": others,
+            "parameter_name": self.parameter_name,
+        }
+
+
+class SpeakerFilter(TextInputFilter):
+    title = "speaker (exact)"
+    parameter_name = "speaker"
+    field_path = "speaker"

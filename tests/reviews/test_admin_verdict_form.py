@@ -1,0 +1,170 @@
+"""The verdict form keeps the reviewer's input when a service refuses it, "Save and submit"
+sends the draft on in one go, and editors correct published verdicts from the claim page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from reviews import services, workflow
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.services import demo_accounts_ensure
+from tests.factories import ReviewItemFactory
+from tests.reviews.test_admin_publishing import SOURCES, _verdict_form, _write_and_submit
+
+
+@pytest.fixture
+def desk(db: None) -> tuple[Client, Client]:
+    demo_accounts_ensure(password="pw")
+    reviewer, editor = Client(), Client()
+    assert reviewer.login(username="reviewer", password="pw")
+    assert editor.login(username="editor", password="pw")
+    return reviewer, editor
+
+
+def _held() -> ReviewItem:
+    item = ReviewItemFactory()
+    user = get_user_model().objects.get(username="reviewer")
+    services.review_take(item_id=item.pk, user=user)
+    return item
+
+
+def _messages(response: object) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def test_a_refused_source_shows_the_form_again_with_everything_typed(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    sources = [SOURCES[0], {**SOURCES[1], "url": "ftp://files.example.org/jobs.csv"}]
+
+    response = reviewer.post(reverse("admin:reviews_verdict_add"), _verdict_form(item, sources))
+
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.non_field_errors())
+    assert "is not a web address" in errors
+    html = response.content.decode()
+    for typed in (
+        "Unemployment rose, it did not fall.",
+        "ftp://files.example.org/jobs.csv",
+        "Labour market, March",
+        "The statistics office reports a rise of 0.2 points.",
+    ):
+        assert typed in html
+    # Verdict and the first source were rolled back together.
+    assert not Verdict.objects.exists() and not EvidenceSource.objects.exists()
+
+
+def test_save_and_submit_sends_a_complete_draft_to_an_editor(desk: tuple[Client, Client]) -> None:
+    reviewer, _ = desk
+    item = _held()
+    form = reviewer.get(reverse("admin:reviews_verdict_add") + f"?review_item={item.pk}")
+    assert b'id="save-and-submit"' in form.content
+
+    response = reviewer.post(
+        reverse("admin:reviews_verdict_add"),
+        {**_verdict_form(item, SOURCES), "_submit_for_approval": "1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:reviews_reviewitem_change", args=[item.pk])
+    assert "The verdict went to an editor for approval." in _messages(response)
+    item.refresh_from_db()
+    assert item.status == workflow.AWAITING_APPROVAL
+    assert Verdict.objects.get(review_item=item).sources.count() == 2
+
+
+def test_save_and_submit_keeps_a_draft_the_gate_refuses(desk: tuple[Client, Client]) -> None:
+    reviewer, _ = desk
+    item = _held()
+
+    response = reviewer.post(
+        reverse("admin:reviews_verdict_add"),
+        {**_verdict_form(item, SOURCES[:1]), "_submit_for_approval": "1"},
+    )
+
+    verdict = Verdict.objects.get(review_item=item)
+    assert response["Location"] == reverse("admin:reviews_verdict_change", args=[verdict.pk])
+    assert any(
+        "saved but was not submitted" in m and "at least 2" in m for m in _messages(response)
+    )
+    assert verdict.explanation == "Unemployment rose, it did not fall."
+    assert verdict.sources.count() == 1
+    item.refresh_from_db()
+    assert item.status == workflow.IN_REVIEW
+
+
+def _published(reviewer: Client, editor: Client) -> ReviewItem:
+    item = _held()
+    _write_and_submit(reviewer, item)
+    editor.post(reverse("admin:reviews_reviewitem_approve", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.status == workflow.PUBLISHED
+    return item
+
+
+def test_an_editor_corrects_a_published_verdict_with_a_public_note(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, editor = desk
+    item = _published(reviewer, editor)
+    url = reverse("admin:reviews_reviewitem_correct", args=[item.pk])
+    page = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    assert url.encode() in page.content
+
+    form = editor.get(url)
+    assert form.status_code == 200
+    assert b"Unemployment rose, it did not fall." in form.content  # prefilled
+
+    response = editor.post(
+        url,
+        {
+            "rating": "mostly_false",
+            "explanation": "Unemployment rose slightly; the fall was seasonal.",
+            "summary": "",
+            "correction_note": "We first called this false; the seasonal data say mostly false.",
+        },
+    )
+
+    assert response.status_code == 302 and "Version 2 is published." in _messages(response)
+    item.refresh_from_db()
+    assert item.status == workflow.CORRECTED
+    versions = list(item.verdicts.order_by("version").values_list("version", "rating"))
+    assert versions == [(1, "false"), (2, "mostly_false")]
+
+
+def test_a_correction_without_a_note_is_refused_and_keeps_the_input(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, editor = desk
+    item = _published(reviewer, editor)
+    url = reverse("admin:reviews_reviewitem_correct", args=[item.pk])
+
+    response = editor.post(
+        url, {"rating": "true", "explanation": "Changed my mind.", "correction_note": " "}
+    )
+
+    assert response.status_code == 200
+    assert b"Changed my mind." in response.content
+    assert response.context["form"].errors["correction_note"] == ["This field is required."]
+    assert item.verdicts.count() == 1
+
+
+def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Client]) -> None:
+    reviewer, editor = desk
+    item = _published(reviewer, editor)
+    page = reviewer.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    assert b'id="correct-verdict"' not in page.content
+
+    response = reviewer.post(
+        reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
+        {"rating": "true", "explanation": "x", "correction_note": "because"},
+    )
+
+    assert response.status_code == 200 and b"may not approve or correct" in response.content
+    assert item.verdicts.count() == 1

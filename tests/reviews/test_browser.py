@@ -1,0 +1,175 @@
+"""A real browser on the desk: a reviewer takes, checks and submits a claim; an editor publishes.
+
+Drives Debian's Chromium headless through Selenium against pytest-django's live server. Without
+Chromium the test is skipped on a workstation but fails on CI (env `CI` set), so a CI image
+that lost its browser cannot pass silently. `make browser` installs it. Screenshots of the
+queue and the claim page go to `$FACTCHECK_TEST_ARTIFACTS` (default: the test's tmp dir).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from reviews import workflow
+from reviews.models import ReviewItem, Verdict
+from reviews.services import demo_accounts_ensure
+from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = (
+    "City hall released its housing report on Monday. "
+    "The mayor said rents rose 40 percent in 2025. "
+    "Tenant groups disputed the figure and pointed to the statistics office."
+)
+CLAIM = "The mayor said rents rose 40 percent in 2025."
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run on CI: {reason} (run `make browser`)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not chromedriver:
+        _missing("Debian's chromium and chromium-driver are not installed")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        _missing("selenium is not installed (pip install -e '.[dev]')")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,1100",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(chromedriver))
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def artifacts(tmp_path: Path) -> Path:
+    directory = Path(os.environ.get("FACTCHECK_TEST_ARTIFACTS") or tmp_path / "artifacts")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _log_in(driver: Any, base: str, username: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(f"{base}{reverse('admin:login')}")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys("pw")
+    driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    assert driver.find_element(By.ID, "user-tools").text.upper().find(username.upper()) >= 0
+
+
+def _fill(driver: Any, name: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    element = driver.find_element(By.NAME, name)
+    if element.tag_name == "select":
+        Select(element).select_by_value(value)
+    else:
+        element.clear()
+        element.send_keys(value)
+
+
+def _messages(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return " ".join(m.text for m in driver.find_elements(By.CSS_SELECTOR, "ul.messagelist li"))
+
+
+def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
+    browser: Any, live_server: Any, artifacts: Path, redis_clean: None, desk_roles: None
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    article = ArticleFactory(clean_text=ARTICLE, title="Housing report")
+    start = ARTICLE.index(CLAIM)
+    best = ReviewItemFactory(
+        claim=ClaimFactory(
+            article=article, text=CLAIM, start=start, end=start + len(CLAIM), score=0.95
+        ),
+        priority=3.0,
+    )
+    ReviewItemFactory(priority=1.0)
+    base = live_server.url
+
+    # The reviewer takes the next claim from the queue.
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert len(rows) == 2 and CLAIM in rows[0].text
+    browser.save_screenshot(str(artifacts / "queue.png"))
+    browser.find_element(By.ID, "take-next").click()
+
+    # ... and sees it highlighted in its article, with the sentences around it.
+    assert browser.current_url.endswith(reverse("admin:reviews_reviewitem_change", args=[best.pk]))
+    highlighted = browser.find_element(By.CSS_SELECTOR, "mark#claim")
+    assert highlighted.text == CLAIM
+    assert highlighted.value_of_css_property("background-color") not in ("", "rgba(0, 0, 0, 0)")
+    context = browser.find_element(By.CSS_SELECTOR, ".field-claim_in_context").text
+    assert "housing report on Monday" in context and "Tenant groups disputed" in context
+    browser.save_screenshot(str(artifacts / "claim.png"))
+
+    # A verdict with two sources, saved and submitted in one go.
+    browser.find_element(By.ID, "write-verdict").click()
+    _fill(browser, "rating", "false")
+    _fill(browser, "explanation", "Rents rose 4 percent in 2025, not 40.")
+    _fill(browser, "summary", "The statistics office's rent index shows a 4 percent rise.")
+    sources = [
+        ("https://stats.example.org/rents-2025", "Rent index 2025", "refutes"),
+        ("https://news.example.org/housing", "Housing report coverage", "context"),
+    ]
+    for n, (url, title, stance) in enumerate(sources):
+        _fill(browser, f"sources-2-{n}-url", url)
+        _fill(browser, f"sources-2-{n}-title", title)
+        _fill(browser, f"sources-2-{n}-stance", stance)
+    browser.find_element(By.ID, "save-and-submit").click()
+    assert "went to an editor for approval" in _messages(browser)
+    best.refresh_from_db()
+    assert best.status == workflow.AWAITING_APPROVAL
+    browser.save_screenshot(str(artifacts / "submitted.png"))
+
+    # The editor approves and publishes.
+    _log_in(browser, base, "editor")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_change', args=[best.pk])}")
+    assert "Rents rose 4 percent in 2025, not 40." in browser.page_source
+    browser.find_element(By.ID, "approve-verdict").click()
+    assert "The verdict is published." in _messages(browser)
+
+    # The published fact-check is listed as published, with its verdict and sources.
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}?status=published")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert len(rows) == 1 and CLAIM in rows[0].text and "Published" in rows[0].text
+    verdict = Verdict.objects.get(review_item=best)
+    browser.get(f"{base}{reverse('admin:reviews_verdict_change', args=[verdict.pk])}")
+    page = browser.page_source
+    assert "Rent index 2025" in page and "Housing report coverage" in page
+    browser.save_screenshot(str(artifacts / "published.png"))
+    assert ReviewItem.objects.get(pk=best.pk).status == workflow.PUBLISHED
+    assert verdict.approved_by.username == "editor" and verdict.author.username == "reviewer"

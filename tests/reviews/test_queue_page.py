@@ -1,0 +1,231 @@
+"""The queue page: ordered by stored priority, filtered, searched, and counted without a scan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim, Cluster, Feed, Publisher
+from reviews import admin_queue, services, workflow
+from reviews.admin import ReviewItemAdmin
+from reviews.models import ReviewItem
+from reviews.priority import review_priority
+from reviews.services import demo_accounts_ensure
+from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
+
+QUEUE = reverse("admin:reviews_reviewitem_changelist")
+
+
+@pytest.fixture
+def reviewer_client(db: None) -> Client:
+    demo_accounts_ensure(password="pw")
+    client = Client()
+    assert client.login(username="reviewer", password="pw")
+    return client
+
+
+def _shown(client: Client, **params: str) -> list[int]:
+    response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    return [item.pk for item in response.context["cl"].result_list]
+
+
+def test_the_queue_is_in_stored_priority_order(reviewer_client: Client) -> None:
+    middle = ReviewItemFactory(priority=2.0)
+    top = ReviewItemFactory(priority=5.0)
+    bottom = ReviewItemFactory(priority=1.0)
+
+    assert _shown(reviewer_client) == [top.pk, middle.pk, bottom.pk]
+
+
+def test_each_filter_narrows_the_queue(reviewer_client: Client) -> None:
+    reviewer = get_user_model().objects.get(username="reviewer")
+    publisher = Publisher.objects.create(name="Daily", domain="daily.example")
+    feed = Feed.objects.create(url="https://daily.example/rss", publisher=publisher)
+    from_feed = ReviewItemFactory(
+        claim=ClaimFactory(
+            article=ArticleFactory(publisher=publisher, feed=feed),
+            speaker="Jane Doe",
+            claim_type=Claim.Type.QUANTITY,
+            score=0.9,
+        )
+    )
+    low = ReviewItemFactory(claim=ClaimFactory(score=0.55, speaker="Jane Doe Jr"))
+    mine = ReviewItemFactory(claim=ClaimFactory(score=0.7))
+    services.review_take(item_id=mine.pk, user=reviewer)
+    rejected = ReviewItemFactory(claim=ClaimFactory(score=0.75))
+    services.review_reject(item_id=rejected.pk, user=reviewer, reason="duplicate")
+
+    assert _shown(reviewer_client, status=workflow.IN_REVIEW) == [mine.pk]
+    assert _shown(reviewer_client, score="high") == [from_feed.pk]
+    assert set(_shown(reviewer_client, score="low")) == {low.pk}
+    assert _shown(reviewer_client, assigned="me") == [mine.pk]
+    assert mine.pk not in _shown(reviewer_client, assigned="nobody")
+    assert _shown(reviewer_client, publisher__id__exact=str(publisher.pk)) == [from_feed.pk]
+    assert _shown(reviewer_client, feed__id__exact=str(feed.pk)) == [from_feed.pk]
+    # Exact: "Jane Doe Jr" is someone else.
+    assert _shown(reviewer_client, speaker="Jane Doe") == [from_feed.pk]
+    assert _shown(reviewer_client, claim_type__exact="quantity") == [from_feed.pk]
+    assert _shown(reviewer_client, rejection_reason__exact="duplicate") == [rejected.pk]
+
+
+def test_the_speaker_filter_is_a_text_box_that_keeps_the_other_filters(
+    reviewer_client: Client,
+) -> None:
+    response = reviewer_client.get(QUEUE, {"status": "pending", "speaker": "Jane Doe"})
+
+    html = response.content.decode()
+    assert 'id="filter-speaker"' in html and 'value="Jane Doe"' in html
+    assert '<input type="hidden" name="status" value="pending">' in html
+
+
+def test_full_text_search_finds_claims_by_their_words_in_any_form(
+    reviewer_client: Client,
+) -> None:
+    rents = ReviewItemFactory(claim=ClaimFactory(text="The mayor said rents increased 40 percent."))
+    ReviewItemFactory(claim=ClaimFactory(text="Unemployment fell last year."))
+
+    # Stemmed: "rent increases" matches "rents increased", which no substring match would.
+    assert _shown(reviewer_client, q="rent increases") == [rents.pk]
+    assert _shown(reviewer_client, q='"rents increased" -unemployment') == [rents.pk]
+    assert _shown(reviewer_client, q="inflation") == []
+
+
+@pytest.mark.django_db
+def test_the_search_uses_the_gin_index() -> None:
+    from django.db import connection
+
+    queryset = admin_queue.claims_search(ReviewItem.objects.all(), "rents")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "claim_text_search" in plan
+
+
+def test_a_short_result_is_counted_exactly_from_the_page_itself(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReviewItemAdmin, "list_per_page", 4)
+    for _ in range(6):
+        ReviewItemFactory()
+
+    last_page = reviewer_client.get(QUEUE, {"p": "2"})
+
+    cl = last_page.context["cl"]
+    assert (cl.result_count, cl.count_is_estimate) == (6, False)
+    assert len(cl.result_list) == 2
+    assert reviewer_client.get(QUEUE, {"p": "3"}).status_code == 302  # past the end: page 1
+
+
+def test_a_long_result_shows_the_planners_estimate_and_says_so(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReviewItemAdmin, "list_per_page", 4)
+    for _ in range(6):
+        ReviewItemFactory()
+
+    response = reviewer_client.get(QUEUE, {"status": "pending"})
+
+    cl = response.context["cl"]
+    assert cl.count_is_estimate and cl.result_count >= 5
+    assert len(cl.result_list) == 4
+    assert b'id="count-estimate"' in response.content
+
+
+def test_the_queue_page_never_counts(reviewer_client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        ReviewItemFactory()
+    with CaptureQueriesContext(connection) as queries:
+        for params in ({}, {"status": "pending"}, {"q": "unemployment"}, {"speaker": "x"}):
+            assert reviewer_client.get(QUEUE, params).status_code == 200
+
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_each_row_shows_how_often_the_claim_appears(reviewer_client: Client) -> None:
+    item = ReviewItemFactory()
+    Cluster.objects.filter(pk=item.claim.cluster_id).update(appearance_count=7)
+
+    response = reviewer_client.get(QUEUE)
+
+    assert b'<td class="field-appearances">7</td>' in response.content
+
+
+def test_the_claim_page_links_every_appearance(reviewer_client: Client) -> None:
+    item = ReviewItemFactory()
+    cluster = item.claim.cluster
+    repeat = ClaimFactory(
+        text="Unemployment fell to 3 percent last year, the paper said.",
+        cluster=cluster,
+        article=ArticleFactory(url="https://other.example/jobs", title="Other paper"),
+    )
+    Cluster.objects.filter(pk=cluster.pk).update(appearance_count=2)
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+
+    html = page.content.decode()
+    assert 'id="appearances"' in html
+    for claim in (item.claim, repeat):
+        assert reverse("admin:claims_article_change", args=[claim.article_id]) in html
+    assert "https://other.example/jobs" in html and "the paper said" in html
+
+
+@pytest.mark.django_db
+def test_priority_is_refreshed_when_a_cluster_gains_appearances() -> None:
+    item = ReviewItemFactory()
+    other = ReviewItemFactory()
+    cluster = item.claim.cluster
+    cluster.appearance_count = 8
+    cluster.last_seen_at = timezone.now() + timedelta(hours=1)
+    cluster.save()
+
+    assert services.review_priorities_refresh(clusters=[cluster]) == 1
+
+    item.refresh_from_db()
+    expected = review_priority(
+        score=item.claim.score, appearances=8, last_seen=cluster.last_seen_at
+    )
+    assert item.priority == pytest.approx(expected)
+    assert ReviewItem.objects.get(pk=other.pk).priority == other.priority
+
+
+@pytest.mark.django_db
+def test_new_queue_entries_get_their_priority_from_the_priority_function() -> None:
+    claim = ClaimFactory(score=0.7)
+    cluster = claim.cluster
+    ReviewItem.objects.filter(claim=claim).delete()
+
+    (item,) = services.review_items_create(clusters=[cluster])
+
+    assert item.priority == pytest.approx(
+        review_priority(score=0.7, appearances=1, last_seen=cluster.last_seen_at)
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_queue_entry_keeps_its_claims_attributes_for_the_filters() -> None:
+    publisher = Publisher.objects.create(name="Daily", domain="daily.example")
+    feed = Feed.objects.create(url="https://daily.example/rss", publisher=publisher)
+    claim = ClaimFactory(
+        article=ArticleFactory(publisher=publisher, feed=feed),
+        speaker="Jane Doe",
+        claim_type=Claim.Type.PREDICTION,
+        score=0.66,
+    )
+
+    services.review_items_create(clusters=[claim.cluster])
+
+    item = ReviewItem.objects.get(claim=claim)
+    assert (item.speaker, item.claim_type, item.score) == ("Jane Doe", "prediction", 0.66)
+    assert (item.publisher, item.feed) == (publisher, feed)
