@@ -30,9 +30,12 @@ def create_roles(apps, schema_editor):
     # fresh database they would not exist yet.
     for label in ("claims", "reviews"):
         app_config = apps.get_app_config(label)
+        # Put back what was there: the desk_roles test fixture runs this on the live registry,
+        # where a None would stop post_migrate from ever creating these permissions again.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
