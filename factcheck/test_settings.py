@@ -22,3 +22,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The suite's web server listens on loopback, which production fetching refuses.
 FACTCHECK_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+
+# --- Publishing API (issue 5) ---
+# Retries of failed webhook deliveries come within seconds in the suite.
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = 0.5
+FACTCHECK_WEBHOOK_TIMEOUT = 5.0

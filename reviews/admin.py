@@ -291,3 +291,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     @admin.display(description="Article")
     def article(self, obj: ReviewItem) -> str:
         return str(obj.claim.article)
+
+
+# The publishing API's admin (tokens, webhooks) registers itself on import.
+from reviews import admin_api  # noqa: E402,F401

@@ -1,9 +1,23 @@
-"""Reads of the review desk that more than one caller needs."""
+"""Reads of the review desk that more than one caller needs.
+
+`fact_checks_published` is the one definition of what may leave the desk: the API, the
+ClaimReview output, the feeds, search and the webhooks all read through it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from claims.models import Claim
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.models import RATING_BEST, RATING_WORST, EvidenceSource, ReviewItem, Verdict
 
 CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
 
@@ -18,3 +32,287 @@ def reviewer_decisions() -> list[tuple[str, bool]]:
         rejection_reason=ReviewItem.RejectionReason.NOT_CHECKWORTHY,
     )
     return [(text, status in CHECKED) for text, status in rows.values_list("claim__text", "status")]
+
+
+def fact_checks_published() -> QuerySet[Verdict]:
+    """The current version of every published fact-check, newest change first.
+
+    A fact-check is a review item that is published or corrected; its current version is its
+    latest verdict with a publication time. Drafts (no publication time), the items of the
+    queue, rejected claims and superseded versions are not in it.
+    """
+    newer = Verdict.objects.filter(
+        review_item=OuterRef("review_item"),
+        published_at__isnull=False,
+        version__gt=OuterRef("version"),
+    )
+    first = Verdict.objects.filter(
+        review_item=OuterRef("review_item"), published_at__isnull=False
+    ).order_by("version")
+    return (
+        Verdict.objects.filter(published_at__isnull=False, review_item__status__in=CHECKED)
+        .filter(~Exists(newer))
+        .annotate(first_published_at=Subquery(first.values("published_at")[:1]))
+        .select_related("review_item__claim")
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Appearance:
+    url: str
+    title: str
+    publisher: str
+    publisher_url: str
+    date: datetime | None
+    claim_id: int
+    claim_text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    url: str
+    title: str
+    publisher: str
+    date: object
+    stance: str
+    quote: str
+    archived_hash: str
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Correction:
+    version: int
+    published_at: datetime
+    rating: str
+    note: str
+
+
+@dataclass
+class FactCheck:
+    """A published fact-check as it leaves the desk: nothing here is internal."""
+
+    id: int
+    claim: str
+    speaker: str
+    rating: str
+    rating_label: str
+    rating_value: int | None
+    explanation: str
+    summary: str
+    published_at: datetime
+    modified_at: datetime
+    version: int
+    appearances: list[Appearance] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    rating_best: int = RATING_BEST
+    rating_worst: int = RATING_WORST
+
+    @property
+    def first_appearance(self) -> Appearance | None:
+        return self.appearances[0] if self.appearances else None
+
+
+def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
+    """Whole records for verdicts of `fact_checks_published()`, in a fixed number of queries."""
+    if not verdicts:
+        return []
+    item_ids = [v.review_item_id for v in verdicts]
+    clusters = {v.review_item.claim.cluster_id or -v.review_item.claim_id: v for v in verdicts}
+    appearances: dict[int, list[Appearance]] = defaultdict(list)
+    claims = (
+        Claim.objects.filter(
+            Q(cluster_id__in=[c for c in clusters if c > 0])
+            | Q(pk__in=[-c for c in clusters if c < 0])
+        )
+        .select_related("article__publisher")
+        .only(
+            "pk",
+            "text",
+            "cluster_id",
+            "article__url",
+            "article__title",
+            "article__given_title",
+            "article__site_name",
+            "article__published_at",
+            "article__received_at",
+            "article__publisher__name",
+            "article__publisher__homepage",
+            "article__publisher__domain",
+        )
+    )
+    for claim in claims:
+        article = claim.article
+        publisher = article.publisher
+        key = claim.cluster_id or -claim.pk
+        appearances[key].append(
+            Appearance(
+                url=article.url,
+                title=article.title or article.given_title,
+                publisher=publisher.name if publisher else article.site_name,
+                publisher_url=(publisher.homepage or f"https://{publisher.domain}/")
+                if publisher
+                else "",
+                date=article.published_at or article.received_at,
+                claim_id=claim.pk,
+                claim_text=claim.text,
+            )
+        )
+    sources: dict[int, list[Source]] = defaultdict(list)
+    for s in EvidenceSource.objects.filter(verdict__in=verdicts).order_by("pk"):
+        sources[s.verdict_id].append(
+            Source(
+                id=s.pk,
+                url=s.url,
+                title=s.title,
+                publisher=s.publisher,
+                date=s.date,
+                stance=s.stance,
+                quote=s.quote,
+                archived_hash=s.archived_hash,
+                archived_at=s.archived_at,
+            )
+        )
+    corrections: dict[int, list[Correction]] = defaultdict(list)
+    versions = (
+        Verdict.objects.filter(
+            review_item_id__in=item_ids, published_at__isnull=False, version__gt=1
+        )
+        .order_by("version")
+        .values_list("review_item_id", "version", "published_at", "rating", "correction_note")
+    )
+    for item_id, version, published_at, rating, note in versions:
+        corrections[item_id].append(Correction(version, published_at, rating, note))
+    records = []
+    for verdict in verdicts:
+        claim = verdict.review_item.claim
+        seen = sorted(
+            appearances[claim.cluster_id or -claim.pk],
+            key=lambda a: (a.date is None, a.date, a.claim_id),
+        )
+        records.append(
+            FactCheck(
+                id=verdict.review_item_id,
+                claim=claim.text,
+                speaker=claim.speaker,
+                rating=verdict.rating,
+                rating_label=verdict.get_rating_display(),
+                rating_value=verdict.rating_value,
+                explanation=verdict.explanation,
+                summary=verdict.summary,
+                published_at=getattr(verdict, "first_published_at", None) or verdict.published_at,
+                modified_at=verdict.published_at,  # type: ignore[arg-type]
+                version=verdict.version,
+                appearances=seen,
+                sources=sources[verdict.pk],
+                corrections=[
+                    c for c in corrections[verdict.review_item_id] if c.version <= verdict.version
+                ],
+            )
+        )
+    return records
+
+
+def fact_check_get(*, item_id: int) -> FactCheck | None:
+    """One published fact-check by its number, or None if there is no such published one."""
+    verdict = fact_checks_published().filter(review_item_id=item_id).first()
+    return fact_checks_load([verdict])[0] if verdict else None
+
+
+def archived_source_get(*, item_id: int, source_id: int) -> EvidenceSource | None:
+    """An archived source of a published fact-check's current version."""
+    current = fact_checks_published().filter(review_item_id=item_id).values("pk")
+    return (
+        EvidenceSource.objects.filter(pk=source_id, verdict__in=current)
+        .exclude(archived_hash="")
+        .first()
+    )
+
+
+# --- Text search ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SEARCH_MAX_WORDS = 64
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    fact_check: FactCheck
+    score: float
+
+
+def _any_word_query(text: str) -> str:
+    """A to_tsquery() string matching any word of `text`; "" if it has none."""
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:SEARCH_MAX_WORDS]
+    return " | ".join(f"'{w}'" for w in words if "'" not in w)
+
+
+def claims_matching_text(text: str) -> QuerySet[Claim]:
+    """Claims whose words meet `text` (full-text on PostgreSQL, any word elsewhere)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
+        return Claim.objects.annotate(search=SearchVector("text", config="english")).filter(
+            search=query
+        )
+    words = _WORD.findall(text)[:SEARCH_MAX_WORDS]
+    if not words:
+        return Claim.objects.none()
+    condition = Q()
+    for word in words:
+        condition |= Q(text__icontains=word)
+    return Claim.objects.filter(condition)
+
+
+def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
+    published = Claim.objects.filter(cluster__canonical__review__status__in=CHECKED)
+    if connection.vendor != "postgresql":
+        matched = claims_matching_text(text).filter(pk__in=published.values("pk"))
+        ids = list(dict.fromkeys(matched.values_list("cluster__canonical__review", flat=True)))
+        return [(item_id, 1.0) for item_id in ids[:limit]]
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.db.models import Max
+
+    query = SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
+    rows = (
+        claims_matching_text(text)
+        .filter(cluster__canonical__review__status__in=CHECKED)
+        # Normalisation 1: longer claims do not win by length alone.
+        .annotate(rank=SearchRank(SearchVector("text", config="english"), query, normalization=1))
+        .values("cluster__canonical__review")
+        .annotate(score=Max("rank"))
+        .order_by("-score", "cluster__canonical__review")[:limit]
+    )
+    return [(row["cluster__canonical__review"], float(row["score"])) for row in rows]
+
+
+def _search_backend() -> object:
+    try:
+        # The claim-matching code, where it exists, knows better than word overlap.
+        from claims.selectors import fact_checks_similar  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return fact_checks_similar
+
+
+def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
+    """Published fact-checks that match a piece of text, best first, with a score."""
+    similar = _search_backend()
+    if similar is not None:
+        hits = [
+            (getattr(h, "item_id", None) or h[0], float(getattr(h, "score", None) or h[1]))  # type: ignore[index]
+            for h in similar(text=text, limit=limit)  # type: ignore[operator]
+        ]
+    else:
+        hits = _search_full_text(text, limit)
+    scores = dict(hits)
+    # Whatever the matcher says, only published fact-checks leave.
+    verdicts = {
+        v.review_item_id: v for v in fact_checks_published().filter(review_item_id__in=scores)
+    }
+    records = {r.id: r for r in fact_checks_load(list(verdicts.values()))}
+    return [SearchHit(records[i], scores[i]) for i, _ in hits if i in records][:limit]
