@@ -280,6 +280,8 @@ FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fa
 FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
 # Where readers see a fact-check ({id} is its number); empty: the API record's own address.
 FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
+# This site's address, for absolute links where there is no request (webhook payloads).
+FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
 # Largest JSON body POST articles/ accepts (a larger one gets 413).
 FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 # Cache whole API answers this long (0: off); publishing or correcting empties it.

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reviews.models import EvidenceSource, Verdict
 from reviews.selectors import FactCheck, Source
+
+
+def absolute_url(request: Any, path: str) -> str:
+    """`path` as an absolute URL: from the request, or FACTCHECK_SITE_URL outside one."""
+    if request is not None:
+        return request.build_absolute_uri(path)  # type: ignore[no-any-return]
+    return settings.FACTCHECK_SITE_URL.rstrip("/") + path
 
 
 class AppearanceSerializer(serializers.Serializer):
@@ -49,10 +57,10 @@ class SourceSerializer(serializers.Serializer):
     def get_archived(self, source: Source) -> dict[str, Any] | None:
         if not source.archived_hash:
             return None
-        request = self.context["request"]
         fact_check_id = self.context["fact_check_ids"][source.id]
-        text_url = request.build_absolute_uri(
-            reverse("api:fact-check-source-archive", args=[fact_check_id, source.id])
+        text_url = absolute_url(
+            self.context["request"],
+            reverse("api:fact-check-source-archive", args=[fact_check_id, source.id]),
         )
         return {
             "sha256": source.archived_hash,
@@ -86,13 +94,13 @@ class FactCheckSerializer(serializers.Serializer):
     corrections = CorrectionSerializer(many=True)
 
     def get_url(self, fact_check: FactCheck) -> str:
-        return self.context["request"].build_absolute_uri(  # type: ignore[no-any-return]
-            reverse("api:fact-check-detail", args=[fact_check.id])
+        return absolute_url(
+            self.context["request"], reverse("api:fact-check-detail", args=[fact_check.id])
         )
 
     def get_claimreview_url(self, fact_check: FactCheck) -> str:
-        return self.context["request"].build_absolute_uri(  # type: ignore[no-any-return]
-            reverse("api:fact-check-claimreview", args=[fact_check.id])
+        return absolute_url(
+            self.context["request"], reverse("api:fact-check-claimreview", args=[fact_check.id])
         )
 
 

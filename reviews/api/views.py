@@ -23,6 +23,7 @@ from reviews.api.permissions import CanRead, CanSearch
 from reviews.api.serializers import (
     FactCheckSerializer,
     SearchResultsSerializer,
+    absolute_url,
     serializer_context,
 )
 from reviews.claimreview import claim_review
@@ -40,8 +41,7 @@ def fact_check_public_url(request: Request | None, fact_check: FactCheck) -> str
     """Where readers find a fact-check: the configured page, or the API record."""
     if settings.FACTCHECK_FACT_CHECK_URL:
         return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)
-    path = reverse("api:fact-check-detail", args=[fact_check.id])
-    return request.build_absolute_uri(path) if request is not None else path
+    return absolute_url(request, reverse("api:fact-check-detail", args=[fact_check.id]))
 
 
 def claim_review_for(request: Request | None, fact_check: FactCheck) -> dict[str, Any]:
