@@ -66,15 +66,16 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        unknown = sorted(set(request.query_params) - set(self.allowed_params))
+        # `format` picks a renderer (DRF's URL_FORMAT_OVERRIDE), on every view.
+        allowed_params = [*self.allowed_params, "format"]
+        unknown = sorted(set(request.query_params) - set(allowed_params))
         if unknown:
-            allowed = ", ".join(self.allowed_params) or "none"
             raise exceptions.ValidationError(
                 {
                     "detail": f"Unknown query parameter(s): {', '.join(unknown)}. "
-                    f"Allowed: {allowed}.",
+                    f"Allowed: {', '.join(allowed_params)}.",
                     "unknown": unknown,
-                    "allowed": list(self.allowed_params),
+                    "allowed": allowed_params,
                 }
             )
 
