@@ -212,3 +212,26 @@ def test_an_unproven_rating_has_a_name_but_no_value() -> None:
     review = h.client("read").get(f"/api/v1/fact-checks/{item.pk}/claimreview/").json()
     assert review["reviewRating"]["alternateName"] == "Unproven"
     assert "ratingValue" not in review["reviewRating"]
+
+
+def test_the_fast_representation_equals_the_declared_fields() -> None:
+    from django.test import RequestFactory
+    from rest_framework import serializers
+
+    from reviews.api.serializers import FactCheckSerializer, serializer_context
+    from reviews.selectors import fact_check_get
+
+    item = h.published(
+        "Unemployment fell to 3 percent.",
+        speaker="Jane Doe",
+        url="https://news.example.com/a",
+        publisher="news.example.com",
+    )
+    h.appear_again(item, "Joblessness fell to 3 percent.", url="https://b.example.net/")
+    h.correct(item)
+    item.verdicts.order_by("-version").first().sources.update(date="2024-05-01")
+    record = fact_check_get(item_id=item.pk)
+    for request in (RequestFactory().get("/"), None):
+        serializer = FactCheckSerializer(record, context=serializer_context(request, [record]))
+        generic = serializers.Serializer.to_representation(serializer, record)
+        assert serializer.data == generic
