@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -98,13 +99,14 @@ class FactCheckSerializer(serializers.Serializer):
     def to_representation(self, instance: FactCheck) -> dict[str, Any]:
         # Written out for speed (a page is 50 records with nested lists, and DRF's field-by-
         # field path costs more than the queries); tests check it equals the declared fields'.
-        request = self.context["request"]
-        detail = reverse("api:fact-check-detail", args=[instance.id])
-        appearances = [_appearance(a) for a in instance.appearances]
+        tz = timezone.get_current_timezone()
+        base = absolute_url(self.context["request"], _fact_checks_path())
+        detail = f"{base}{instance.id}/"
+        appearances = [_appearance(a, tz) for a in instance.appearances]
         return {
             "id": instance.id,
-            "url": absolute_url(request, detail),
-            "claimreview_url": absolute_url(request, detail + "claimreview/"),
+            "url": detail,
+            "claimreview_url": f"{detail}claimreview/",
             "claim": instance.claim,
             "speaker": instance.speaker,
             "appearances": appearances,
@@ -118,14 +120,14 @@ class FactCheckSerializer(serializers.Serializer):
             },
             "explanation": instance.explanation,
             "summary": instance.summary,
-            "sources": [_source(s, instance.id, request) for s in instance.sources],
-            "published_at": _datetime(instance.published_at),
-            "modified_at": _datetime(instance.modified_at),
+            "sources": [_source(s, detail, tz) for s in instance.sources],
+            "published_at": _datetime(instance.published_at, tz),
+            "modified_at": _datetime(instance.modified_at, tz),
             "version": instance.version,
             "corrections": [
                 {
                     "version": c.version,
-                    "published_at": _datetime(c.published_at),
+                    "published_at": _datetime(c.published_at, tz),
                     "rating": c.rating,
                     "note": c.note,
                 }
@@ -144,32 +146,36 @@ class FactCheckSerializer(serializers.Serializer):
         )
 
 
-def _datetime(value: datetime.datetime | None) -> str | None:
+@functools.cache
+def _fact_checks_path() -> str:
+    return reverse("api:fact-check-list")
+
+
+def _datetime(value: datetime.datetime | None, tz: Any) -> str | None:
     """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as Z."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _appearance(appearance: Appearance) -> dict[str, Any]:
+def _appearance(appearance: Appearance, tz: Any) -> dict[str, Any]:
     return {
         "url": appearance.url,
         "title": appearance.title,
         "publisher": appearance.publisher,
-        "date": _datetime(appearance.date),
+        "date": _datetime(appearance.date, tz),
         "claim_text": appearance.claim_text,
     }
 
 
-def _source(source: Source, fact_check_id: int, request: Any) -> dict[str, Any]:
+def _source(source: Source, detail_url: str, tz: Any) -> dict[str, Any]:
     archived = None
     if source.archived_hash:
-        path = reverse("api:fact-check-source-archive", args=[fact_check_id, source.id])
         archived = {
             "sha256": source.archived_hash,
-            "fetched_at": _datetime(source.archived_at),
-            "text_url": absolute_url(request, path),
+            "fetched_at": _datetime(source.archived_at, tz),
+            "text_url": f"{detail_url}sources/{source.id}/archive/",
         }
     return {
         "url": source.url,
