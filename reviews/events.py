@@ -10,6 +10,7 @@ from django.utils import timezone
 from reviews import webhooks
 from reviews.api.common import api_cache_clear
 from reviews.models import Verdict, WebhookDelivery
+from reviews.search import fact_check_search_update
 from reviews.selectors import fact_check_get
 
 PUBLISHED = "fact_check.published"
@@ -35,6 +36,7 @@ def fact_check_payload(*, item_id: int, event: str) -> dict | None:
 def fact_check_changed(*, verdict: Verdict, event: str) -> list[WebhookDelivery]:
     """Announce a publication or correction: queue its webhooks, empty the API cache."""
     transaction.on_commit(api_cache_clear, robust=True)
+    fact_check_search_update(item_id=verdict.review_item_id)
     payload = fact_check_payload(item_id=verdict.review_item_id, event=event)
     if payload is None:
         return []

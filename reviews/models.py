@@ -192,4 +192,9 @@ class EvidenceSource(models.Model):
 
 
 # The API's models live in their own module; imported here so Django registers them.
-from reviews.models_api import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: E402,F401
+from reviews.models_api import (  # noqa: E402,F401
+    ApiToken,
+    FactCheckSearch,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

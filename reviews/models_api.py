@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -101,3 +102,24 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} ({self.status})"
+
+
+class FactCheckSearch(models.Model):
+    """The words of a published fact-check (every wording of its claim), for full-text search.
+
+    Written when a fact-check is published or corrected, so search ranks the published
+    fact-checks only instead of every claim ever extracted.
+    """
+
+    review_item = models.OneToOneField(
+        "reviews.ReviewItem", on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    document = models.TextField()
+    # PostgreSQL only (GIN-indexed by migration); the embedded SQLite default searches words.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name_plural = "fact-check search entries"
+
+    def __str__(self) -> str:
+        return self.document[:80]

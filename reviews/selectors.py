@@ -17,7 +17,14 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from claims.models import Claim
 from reviews import workflow
-from reviews.models import RATING_BEST, RATING_WORST, EvidenceSource, ReviewItem, Verdict
+from reviews.models import (
+    RATING_BEST,
+    RATING_WORST,
+    EvidenceSource,
+    FactCheckSearch,
+    ReviewItem,
+    Verdict,
+)
 
 CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
 
@@ -273,44 +280,39 @@ def _any_word_query(text: str) -> str:
     return " | ".join(f"'{w}'" for w in words if "'" not in w)
 
 
-def claims_matching_text(text: str) -> QuerySet[Claim]:
-    """Claims whose words meet `text` (full-text on PostgreSQL, any word elsewhere)."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+def _text_query(text: str) -> object:
+    from django.contrib.postgres.search import SearchQuery
 
-        query = SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
-        return Claim.objects.annotate(search=SearchVector("text", config="english")).filter(
-            search=query
-        )
+    return SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
+
+
+def fact_check_ids_matching(text: str) -> QuerySet[FactCheckSearch]:
+    """Search entries (published fact-checks) whose words meet `text`."""
+    if connection.vendor == "postgresql":
+        return FactCheckSearch.objects.filter(vector=_text_query(text))
     words = _WORD.findall(text)[:SEARCH_MAX_WORDS]
     if not words:
-        return Claim.objects.none()
+        return FactCheckSearch.objects.none()
     condition = Q()
     for word in words:
-        condition |= Q(text__icontains=word)
-    return Claim.objects.filter(condition)
+        condition |= Q(document__icontains=word)
+    return FactCheckSearch.objects.filter(condition)
 
 
 def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
-    published = Claim.objects.filter(cluster__canonical__review__status__in=CHECKED)
+    matching = fact_check_ids_matching(text).filter(review_item__status__in=CHECKED)
     if connection.vendor != "postgresql":
-        matched = claims_matching_text(text).filter(pk__in=published.values("pk"))
-        ids = list(dict.fromkeys(matched.values_list("cluster__canonical__review", flat=True)))
-        return [(item_id, 1.0) for item_id in ids[:limit]]
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-    from django.db.models import Max
+        ids = matching.order_by("pk").values_list("pk", flat=True)[:limit]
+        return [(item_id, 1.0) for item_id in ids]
+    from django.contrib.postgres.search import SearchRank
 
-    query = SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
     rows = (
-        claims_matching_text(text)
-        .filter(cluster__canonical__review__status__in=CHECKED)
-        # Normalisation 1: longer claims do not win by length alone.
-        .annotate(rank=SearchRank(SearchVector("text", config="english"), query, normalization=1))
-        .values("cluster__canonical__review")
-        .annotate(score=Max("rank"))
-        .order_by("-score", "cluster__canonical__review")[:limit]
+        # Normalisation 1: longer documents do not win by length alone.
+        matching.annotate(rank=SearchRank(F("vector"), _text_query(text), normalization=1))
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank")[:limit]
     )
-    return [(row["cluster__canonical__review"], float(row["score"])) for row in rows]
+    return [(item_id, float(rank)) for item_id, rank in rows]
 
 
 def _search_backend() -> object:

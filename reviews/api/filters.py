@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from claims.models import Claim
 from reviews.models import Verdict
-from reviews.selectors import claims_matching_text
+from reviews.selectors import fact_check_ids_matching
 
 
 class FactCheckFilter(django_filters.FilterSet):
@@ -24,7 +24,8 @@ class FactCheckFilter(django_filters.FilterSet):
         help_text="Publisher name or domain of any appearance (exact, any case).",
     )
     q = django_filters.CharFilter(
-        method="filter_text", help_text="Words of the claim (full-text, any word matches)."
+        method="filter_text",
+        help_text="Words of the claim, any wording of it (full-text, any word matches).",
     )
     published_since = django_filters.IsoDateTimeFilter(
         field_name="first_published_at",
@@ -49,5 +50,4 @@ class FactCheckFilter(django_filters.FilterSet):
         return queryset.filter(review_item__claim__cluster_id__in=clusters)
 
     def filter_text(self, queryset: QuerySet[Verdict], name: str, value: str) -> QuerySet:
-        clusters = claims_matching_text(value).values("cluster_id")
-        return queryset.filter(review_item__claim__cluster_id__in=clusters)
+        return queryset.filter(review_item_id__in=fact_check_ids_matching(value).values("pk"))

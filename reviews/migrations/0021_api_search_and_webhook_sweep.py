@@ -1,9 +1,12 @@
-"""Full-text index of claim texts for the API's search, and the webhook delivery sweep."""
+"""What the API's search reads (published fact-checks' words, GIN-indexed), and the webhook
+delivery sweep."""
 
-from django.db import migrations
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
 
 NAME = "requeue stale webhook deliveries"
-INDEX = "claim_text_english_fts"
+INDEX = "fact_check_search_vector"
 
 
 def schedule(apps, schema_editor):
@@ -25,12 +28,10 @@ def unschedule(apps, schema_editor):
 
 
 def index_create(apps, schema_editor):
-    # The expression is the one Django writes for SearchVector("text", config="english"), so
-    # the planner uses the index; PostgreSQL only (the embedded SQLite demo searches by words).
+    # PostgreSQL only: the embedded SQLite default searches by words.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON claims_claim USING gin "
-            "(to_tsvector('english'::regconfig, COALESCE(text, '')))"
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON reviews_factchecksearch USING gin (vector)"
         )
 
 
@@ -47,6 +48,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="FactCheckSearch",
+            fields=[
+                (
+                    "review_item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search",
+                        serialize=False,
+                        to="reviews.reviewitem",
+                    ),
+                ),
+                ("document", models.TextField()),
+                ("vector", django.contrib.postgres.search.SearchVectorField(null=True)),
+            ],
+            options={"verbose_name_plural": "fact-check search entries"},
+        ),
         migrations.RunPython(schedule, unschedule),
         migrations.RunPython(index_create, index_drop),
     ]
