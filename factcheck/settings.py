@@ -353,3 +353,47 @@ if FACTCHECK_ARCHIVE_RETRY_SECONDS < 60 or FACTCHECK_ARCHIVE_MAX_ATTEMPTS < 1:
         "FACTCHECK_ARCHIVE_RETRY_SECONDS must be at least 60 and "
         "FACTCHECK_ARCHIVE_MAX_ATTEMPTS at least 1."
     )
+
+# --- Publishing API (issue 5) ---------------------------------------------------------------
+INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    # Per token; the scopes name the throttles of the API's views.
+    "read": env.str("FACTCHECK_API_RATE", default="1200/min"),
+    "search": env.str("FACTCHECK_API_SEARCH_RATE", default="120/min"),
+    "submit": env.str("FACTCHECK_API_SUBMIT_RATE", default="120/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check desk API",
+    "DESCRIPTION": "Published fact-checks, ClaimReview, search, article submission, webhooks.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs are public; every endpoint they describe needs a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "reviews.models.Verdict.Rating",
+        "StanceEnum": "reviews.models.EvidenceSource.Stance",
+    },
+}
+# Who publishes the fact-checks (ClaimReview `author`).
+FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fact-check desk")
+FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
+# Where readers see a fact-check ({id} is its number); empty: the API record's own address.
+FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
+# This site's address, for absolute links where there is no request (webhook payloads).
+FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
+# Largest JSON body POST articles/ accepts (a larger one gets 413).
+FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+# Cache whole API answers this long (0: off); publishing or correcting empties it.
+FACTCHECK_API_CACHE_SECONDS = env.int("FACTCHECK_API_CACHE_SECONDS", default=0)
+FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10.0)
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env.int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", default=8)
+# Wait before retry n is this times 2**(n-1): 30 s, 1 min, 2 min, … about 1 h before giving up.
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env.float("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+if FACTCHECK_WEBHOOK_MAX_ATTEMPTS < 1 or FACTCHECK_WEBHOOK_BACKOFF_SECONDS <= 0:
+    raise ImproperlyConfigured("Webhook attempts must be at least 1 and backoff positive.")

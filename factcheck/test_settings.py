@@ -26,3 +26,8 @@ FACTCHECK_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
 # --- Production settings (issue 7) ---
 # The test client speaks plain HTTP; production redirects it to HTTPS.
 SECURE_SSL_REDIRECT = False
+
+# --- Publishing API (issue 5) ---
+# Retries of failed webhook deliveries come within seconds in the suite.
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = 0.5
+FACTCHECK_WEBHOOK_TIMEOUT = 5.0

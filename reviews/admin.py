@@ -446,3 +446,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     def appearances(self, obj: ReviewItem) -> int:
         cluster = obj.claim.cluster
         return cluster.appearance_count if cluster else 1
+
+
+# The publishing API's admin (tokens, webhooks) registers itself on import.
+from reviews import admin_api  # noqa: E402,F401

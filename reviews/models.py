@@ -155,6 +155,14 @@ class Verdict(models.Model):
 
     class Meta:
         ordering = ["review_item", "-version"]
+        indexes = [
+            # The publishing API lists the latest published versions, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="verdict_published_order",
+            ),
+        ]
         permissions = [("approve_verdict", "Can approve, send back and correct verdicts")]
         constraints = [
             models.UniqueConstraint(
@@ -238,3 +246,12 @@ class EvidenceSource(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+# The API's models live in their own module; imported here so Django registers them.
+from reviews.models_api import (  # noqa: E402,F401
+    ApiToken,
+    FactCheckSearch,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

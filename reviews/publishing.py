@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from reviews import tasks, workflow
+from reviews import events, tasks, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import _move
 from reviews.workflow import TransitionError
@@ -188,6 +188,7 @@ def verdict_approve(*, item_id: int, editor: AbstractBaseUser) -> Verdict:
         verdict.approved_at = now
         verdict.published_at = now
         verdict.save(update_fields=["approved_by", "approved_at", "published_at"])
+        events.fact_check_changed(verdict=verdict, event=events.PUBLISHED)
         return verdict
 
 
@@ -276,4 +277,5 @@ def verdict_correct(
             EvidenceSource,
             default_user=editor,
         )
+        events.fact_check_changed(verdict=corrected, event=events.CORRECTED)
         return corrected

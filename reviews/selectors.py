@@ -1,9 +1,30 @@
-"""Reads of the review desk that more than one caller needs."""
+"""Reads of the review desk that more than one caller needs.
+
+`fact_checks_published` is the one definition of what may leave the desk: the API, the
+ClaimReview output, the feeds, search and the webhooks all read through it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from claims.models import Claim
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.models import (
+    RATING_BEST,
+    RATING_WORST,
+    EvidenceSource,
+    FactCheckSearch,
+    ReviewItem,
+    Verdict,
+)
 
 CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
 
@@ -18,3 +39,305 @@ def reviewer_decisions() -> list[tuple[str, bool]]:
         rejection_reason=ReviewItem.RejectionReason.NOT_CHECKWORTHY,
     )
     return [(text, status in CHECKED) for text, status in rows.values_list("claim__text", "status")]
+
+
+def fact_checks_published() -> QuerySet[Verdict]:
+    """The current version of every published fact-check, newest change first.
+
+    A fact-check is a review item that is published or corrected; its current version is its
+    latest verdict with a publication time. Drafts (no publication time), the items of the
+    queue, rejected claims and superseded versions are not in it.
+    """
+    newer = Verdict.objects.filter(
+        review_item=OuterRef("review_item"),
+        published_at__isnull=False,
+        version__gt=OuterRef("version"),
+    )
+    first = Verdict.objects.filter(
+        review_item=OuterRef("review_item"), published_at__isnull=False
+    ).order_by("version")
+    return (
+        Verdict.objects.filter(published_at__isnull=False, review_item__status__in=CHECKED)
+        .filter(~Exists(newer))
+        .annotate(
+            first_published_at=Subquery(first.values("published_at")[:1]),
+            claim_id=F("review_item__claim_id"),
+            claim_text=F("review_item__claim__text"),
+            claim_speaker=F("review_item__claim__speaker"),
+            cluster_id=F("review_item__claim__cluster_id"),
+        )
+        .defer("editor_note", "author", "approved_by", "approved_at", "created_at")
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Appearance:
+    url: str
+    title: str
+    publisher: str
+    publisher_url: str
+    date: datetime | None
+    claim_id: int
+    claim_text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    url: str
+    title: str
+    publisher: str
+    date: object
+    stance: str
+    quote: str
+    archived_hash: str
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Correction:
+    version: int
+    published_at: datetime
+    rating: str
+    note: str
+
+
+@dataclass
+class FactCheck:
+    """A published fact-check as it leaves the desk: nothing here is internal."""
+
+    id: int
+    claim: str
+    speaker: str
+    rating: str
+    rating_label: str
+    rating_value: int | None
+    explanation: str
+    summary: str
+    published_at: datetime
+    modified_at: datetime
+    version: int
+    appearances: list[Appearance] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    rating_best: int = RATING_BEST
+    rating_worst: int = RATING_WORST
+
+    @property
+    def first_appearance(self) -> Appearance | None:
+        return self.appearances[0] if self.appearances else None
+
+
+def _cluster_key(cluster_id: int | None, claim_id: int) -> int:
+    # Every claim has a cluster but between its insert and its clustering; alone, it is its own.
+    return cluster_id if cluster_id is not None else -claim_id
+
+
+def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
+    """Whole records for verdicts of `fact_checks_published()`, in three more queries.
+
+    Reads plain rows (values_list), not model instances: a page is a few hundred rows and
+    building models for them cost more than the queries.
+    """
+    if not verdicts:
+        return []
+    keys = {_cluster_key(v.cluster_id, v.claim_id) for v in verdicts}  # type: ignore[attr-defined]
+    appearances: dict[int, list[Appearance]] = defaultdict(list)
+    rows = Claim.objects.filter(
+        Q(cluster_id__in=[k for k in keys if k > 0]) | Q(pk__in=[-k for k in keys if k < 0])
+    ).values_list(
+        "pk",
+        "text",
+        "cluster_id",
+        "article__url",
+        "article__title",
+        "article__given_title",
+        "article__site_name",
+        "article__published_at",
+        "article__received_at",
+        "article__publisher__name",
+        "article__publisher__homepage",
+        "article__publisher__domain",
+    )
+    for (
+        claim_id,
+        text,
+        cluster_id,
+        url,
+        title,
+        given_title,
+        site_name,
+        published_at,
+        received_at,
+        publisher,
+        homepage,
+        domain,
+    ) in rows:
+        appearances[_cluster_key(cluster_id, claim_id)].append(
+            Appearance(
+                url=url,
+                title=title or given_title,
+                publisher=publisher or site_name,
+                publisher_url=(homepage or f"https://{domain}/") if domain else "",
+                date=published_at or received_at,
+                claim_id=claim_id,
+                claim_text=text,
+            )
+        )
+    sources: dict[int, list[Source]] = defaultdict(list)
+    source_rows = (
+        EvidenceSource.objects.filter(verdict__in=[v.pk for v in verdicts])
+        .order_by("pk")
+        .values_list(
+            "verdict_id",
+            "pk",
+            "url",
+            "title",
+            "publisher",
+            "date",
+            "stance",
+            "quote",
+            "archived_hash",
+            "archived_at",
+        )
+    )
+    for verdict_id, *fields in source_rows:
+        sources[verdict_id].append(Source(*fields))
+    corrections: dict[int, list[Correction]] = defaultdict(list)
+    versions = (
+        Verdict.objects.filter(
+            review_item_id__in=[v.review_item_id for v in verdicts],
+            published_at__isnull=False,
+            version__gt=1,
+        )
+        .order_by("version")
+        .values_list("review_item_id", "version", "published_at", "rating", "correction_note")
+    )
+    for item_id, version, published_at, rating, note in versions:
+        corrections[item_id].append(Correction(version, published_at, rating, note))
+    labels = dict(Verdict.Rating.choices)
+    records = []
+    for verdict in verdicts:
+        seen = sorted(
+            appearances[_cluster_key(verdict.cluster_id, verdict.claim_id)],  # type: ignore[attr-defined]
+            key=lambda a: (a.date is None, a.date, a.claim_id),
+        )
+        records.append(
+            FactCheck(
+                id=verdict.review_item_id,
+                claim=verdict.claim_text,  # type: ignore[attr-defined]
+                speaker=verdict.claim_speaker,  # type: ignore[attr-defined]
+                rating=verdict.rating,
+                rating_label=labels.get(verdict.rating, verdict.rating),
+                rating_value=verdict.rating_value,
+                explanation=verdict.explanation,
+                summary=verdict.summary,
+                published_at=verdict.first_published_at or verdict.published_at,  # type: ignore[attr-defined]
+                modified_at=verdict.published_at,  # type: ignore[arg-type]
+                version=verdict.version,
+                appearances=seen,
+                sources=sources[verdict.pk],
+                corrections=[
+                    c for c in corrections[verdict.review_item_id] if c.version <= verdict.version
+                ],
+            )
+        )
+    return records
+
+
+def fact_check_get(*, item_id: int) -> FactCheck | None:
+    """One published fact-check by its number, or None if there is no such published one."""
+    verdict = fact_checks_published().filter(review_item_id=item_id).first()
+    return fact_checks_load([verdict])[0] if verdict else None
+
+
+def archived_source_get(*, item_id: int, source_id: int) -> EvidenceSource | None:
+    """An archived source of a published fact-check's current version."""
+    current = fact_checks_published().filter(review_item_id=item_id).values("pk")
+    return (
+        EvidenceSource.objects.filter(pk=source_id, verdict__in=current)
+        .exclude(archived_hash="")
+        .first()
+    )
+
+
+# --- Text search ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SEARCH_MAX_WORDS = 64
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    fact_check: FactCheck
+    score: float
+
+
+def _any_word_query(text: str) -> str:
+    """A to_tsquery() string matching any word of `text`; "" if it has none."""
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:SEARCH_MAX_WORDS]
+    return " | ".join(f"'{w}'" for w in words if "'" not in w)
+
+
+def _text_query(text: str) -> object:
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
+
+
+def fact_check_ids_matching(text: str) -> QuerySet[FactCheckSearch]:
+    """Search entries (published fact-checks) whose words meet `text`."""
+    if connection.vendor == "postgresql":
+        return FactCheckSearch.objects.filter(vector=_text_query(text))
+    words = _WORD.findall(text)[:SEARCH_MAX_WORDS]
+    if not words:
+        return FactCheckSearch.objects.none()
+    condition = Q()
+    for word in words:
+        condition |= Q(document__icontains=word)
+    return FactCheckSearch.objects.filter(condition)
+
+
+def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
+    matching = fact_check_ids_matching(text).filter(review_item__status__in=CHECKED)
+    if connection.vendor != "postgresql":
+        ids = matching.order_by("pk").values_list("pk", flat=True)[:limit]
+        return [(item_id, 1.0) for item_id in ids]
+    from django.contrib.postgres.search import SearchRank
+
+    rows = (
+        # Normalisation 1: longer documents do not win by length alone.
+        matching.annotate(rank=SearchRank(F("vector"), _text_query(text), normalization=1))
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank")[:limit]
+    )
+    return [(item_id, float(rank)) for item_id, rank in rows]
+
+
+def _search_backend() -> object:
+    try:
+        # The claim-matching code, where it exists, knows better than word overlap.
+        from claims.selectors import fact_checks_similar  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return fact_checks_similar
+
+
+def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
+    """Published fact-checks that match a piece of text, best first, with a score."""
+    similar = _search_backend()
+    if similar is not None:
+        hits = [
+            (getattr(h, "item_id", None) or h[0], float(getattr(h, "score", None) or h[1]))  # type: ignore[index]
+            for h in similar(text=text, limit=limit)  # type: ignore[operator]
+        ]
+    else:
+        hits = _search_full_text(text, limit)
+    scores = dict(hits)
+    # Whatever the matcher says, only published fact-checks leave.
+    verdicts = {
+        v.review_item_id: v for v in fact_checks_published().filter(review_item_id__in=scores)
+    }
+    records = {r.id: r for r in fact_checks_load(list(verdicts.values()))}
+    return [SearchHit(records[i], scores[i]) for i, _ in hits if i in records][:limit]

@@ -33,3 +33,30 @@ def evidence_archive(self, source_id: int) -> str:  # type: ignore[no-untyped-de
 def evidence_sources_rearchive() -> int:
     """Periodic: archive again the sources whose archiving failed or never ran."""
     return len(evidence.evidence_sources_rearchive())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from reviews import webhooks
+
+    try:
+        delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+    except Exception:
+        # The delivery stays pending and due: the sweep sends it again.
+        logger.exception("webhook delivery %s crashed", delivery_id)
+        return "error"
+    if delivery is None:
+        return "busy"
+    if delivery.status == delivery.Status.PENDING and delivery.next_attempt_at:
+        wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+        raise self.retry(countdown=max(wait, 0))
+    return str(delivery.status)
+
+
+@shared_task(acks_late=True)
+def webhook_deliveries_requeue_stale() -> int:
+    from reviews import webhooks
+
+    return webhooks.webhook_deliveries_requeue_stale()

@@ -17,7 +17,7 @@ from django.db import connection
 
 from tests.paths import REPO
 
-WORKER_QUEUES = "default,ingestion,extraction"
+WORKER_QUEUES = "default,ingestion,extraction,webhooks"
 
 
 @dataclass
@@ -234,3 +234,64 @@ def desk_roles(db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
+
+
+class WebhookReceiver:
+    """A real HTTP server that takes webhook POSTs and checks their signatures itself.
+
+    `statuses` answers the first requests (then 200); `secret` is what signatures must match.
+    """
+
+    def __init__(self) -> None:
+        import hashlib
+        import hmac
+
+        self.secret = ""
+        self.statuses: list[int] = []
+        self.received: list[dict[str, object]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                timestamp = self.headers.get("X-Factcheck-Timestamp", "")
+                expected = hmac.new(
+                    receiver.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+                ).hexdigest()
+                signature = self.headers.get("X-Factcheck-Signature", "")
+                valid = hmac.compare_digest(signature, f"sha256={expected}")
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                receiver.received.append(
+                    {
+                        "headers": dict(self.headers),
+                        "body": body,
+                        "signature_valid": valid,
+                        "answered": status,
+                    }
+                )
+                self.send_response(status if valid else 401)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()

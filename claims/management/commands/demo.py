@@ -11,12 +11,16 @@ from django.db import transaction
 
 from claims import services
 from claims.models import Article, Claim
-from claims.services.files import article_ingest_file, expand_paths
+from claims.pipeline.inputs import guess_format
+from claims.services.files import expand_paths
 from reviews import publishing
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.models import ApiToken, EvidenceSource, ReviewItem, Verdict
 from reviews.services import demo_accounts_ensure, review_take, review_take_next
+from reviews.tokens import api_token_create, api_token_rotate
 from reviews.workflow import TransitionError
 
+DEMO_TOKEN = "demo"
+DEMO_SITE = "https://news.example.org/demo/"
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo_articles"
 
 
@@ -121,10 +125,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = options["password"] or secrets.token_urlsafe(12)
         for path in expand_paths([DEMO_ARTICLES]):
-            for received in article_ingest_file(path=path):
-                # Extract here, so the demo works whether or not a worker is running;
-                # if a worker got there first this changes nothing.
-                services.article_extract(article_id=received.article.pk)
+            data = path.read_bytes()
+            # Each demo article gets an address, as a real one would have, so the published
+            # fact-checks' ClaimReview can name where the claim appeared.
+            received = services.article_receive(
+                raw=data,
+                fmt=guess_format(path.name, head=data[:1024]),
+                source=Article.Source.FILE,
+                url=f"{DEMO_SITE}{path.stem}/",
+            )
+            # Extract here, so the demo works whether or not a worker is running;
+            # if a worker got there first this changes nothing.
+            services.article_extract(article_id=received.article.pk)
         usernames = demo_accounts_ensure(password=password)
         users = get_user_model().objects
         reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
@@ -140,6 +152,19 @@ class Command(BaseCommand):
         self.stdout.write(f"{extracted} articles extracted, {queued} claims in the review queue.")
         self.stdout.write(f"{published} demo fact-check(s) published.")
         self.stdout.write(f"Demo accounts: {', '.join(usernames)}; password: {password}")
+        key = self._api_token()
+        self.stdout.write(
+            "API: /api/v1/fact-checks/ (docs at /api/v1/docs/), with the header "
+            f"'Authorization: Token {key}'"
+        )
+        self.stdout.write(f"API token (read, submit, search): {key}")
+
+    def _api_token(self) -> str:
+        """A token with every scope for the demo; a new key on every run."""
+        token = ApiToken.objects.filter(name=DEMO_TOKEN).first()
+        if token is None:
+            return api_token_create(name=DEMO_TOKEN, scopes=ApiToken.Scope.values)[1]
+        return api_token_rotate(token_id=token.pk)[1]
 
     def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> bool:
         """Take the claim through the desk as a reviewer and an editor would; once only."""

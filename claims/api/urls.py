@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from claims.api import views
+
+urlpatterns = [
+    path("articles/", views.ArticleSubmitView.as_view(), name="article-submit"),
+    path("articles/<int:pk>/", views.ArticleStatusView.as_view(), name="article-detail"),
+]

@@ -1,0 +1,109 @@
+"""What every API view shares: strict query parameters, cursor pages that fail with 400,
+conditional GET, and the API's authentication, throttling and caching."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import get_conditional_response
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reviews.api.authentication import ApiTokenAuthentication
+from reviews.api.throttling import TokenRateThrottle
+
+CACHE_GENERATION_KEY = "api:generation"
+
+
+class StrictCursorPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ("-published_at", "-id")
+    invalid_cursor_message = "Invalid cursor: use the 'next' or 'previous' link as given."
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            # A malformed cursor is the client's mistake, not a missing page.
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+
+def api_cache_clear() -> None:
+    """Forget every cached API answer (after a publication or a correction)."""
+    try:
+        cache.incr(CACHE_GENERATION_KEY)
+    except ValueError:
+        cache.set(CACHE_GENERATION_KEY, 1, None)
+
+
+class ApiView(APIView):
+    """Base of the API's views. `allowed_params` lists the query parameters a view takes."""
+
+    authentication_classes = [ApiTokenAuthentication]
+    throttle_classes = [TokenRateThrottle]
+    throttle_scope = "read"
+    allowed_params: tuple[str, ...] = ()
+    cacheable = False
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # `format` picks a renderer (DRF's URL_FORMAT_OVERRIDE), on every view.
+        allowed_params = [*self.allowed_params, "format"]
+        unknown = sorted(set(request.query_params) - set(allowed_params))
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    "detail": f"Unknown query parameter(s): {', '.join(unknown)}. "
+                    f"Allowed: {', '.join(allowed_params)}.",
+                    "unknown": unknown,
+                    "allowed": allowed_params,
+                }
+            )
+
+    def _cache_key(self, request: HttpRequest) -> str | None:
+        seconds = settings.FACTCHECK_API_CACHE_SECONDS
+        if not (self.cacheable and seconds and request.method == "GET"):
+            return None
+        generation = cache.get(CACHE_GENERATION_KEY) or 0
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        return f"api:{generation}:{path}"
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if isinstance(response, Response):
+            response.render()
+            key = self._cache_key(request)
+            if key:
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"]),
+                    settings.FACTCHECK_API_CACHE_SECONDS,
+                )
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'  # type: ignore[attr-defined]
+        response["ETag"] = etag
+        response["Vary"] = "Authorization, Accept"
+        conditional = get_conditional_response(request, etag=etag, response=response)
+        return conditional if conditional is not None else response

@@ -1,0 +1,53 @@
+"""Filters of the fact-check list (django-filter), over `fact_checks_published()`."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from claims.models import Claim
+from reviews.models import Verdict
+from reviews.selectors import fact_check_ids_matching
+
+
+class FactCheckFilter(django_filters.FilterSet):
+    rating = django_filters.MultipleChoiceFilter(
+        choices=Verdict.Rating.choices, help_text="Current rating; repeat for several."
+    )
+    speaker = django_filters.CharFilter(
+        field_name="review_item__claim__speaker",
+        lookup_expr="iexact",
+        help_text="Who made the claim (exact, any case).",
+    )
+    publisher = django_filters.CharFilter(
+        method="filter_publisher",
+        help_text="Publisher name or domain of any appearance (exact, any case).",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text",
+        help_text="Words of the claim, any wording of it (full-text, any word matches).",
+    )
+    published_since = django_filters.IsoDateTimeFilter(
+        field_name="first_published_at",
+        lookup_expr="gte",
+        help_text="First published at or after this time (ISO 8601).",
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="published_at",
+        lookup_expr="gte",
+        help_text="Published or corrected at or after this time: for incremental sync.",
+    )
+
+    class Meta:
+        model = Verdict
+        fields: list[str] = []
+
+    def filter_publisher(self, queryset: QuerySet[Verdict], name: str, value: str) -> QuerySet:
+        value = value.strip()
+        clusters = Claim.objects.filter(
+            Q(article__publisher__name__iexact=value) | Q(article__publisher__domain__iexact=value)
+        ).values("cluster_id")
+        return queryset.filter(review_item__claim__cluster_id__in=clusters)
+
+    def filter_text(self, queryset: QuerySet[Verdict], name: str, value: str) -> QuerySet:
+        return queryset.filter(review_item_id__in=fact_check_ids_matching(value).values("pk"))

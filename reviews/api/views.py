@@ -1,0 +1,192 @@
+"""Read endpoints of the publishing API: thin, everything they show comes from selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reviews.api.common import ApiView, StrictCursorPagination
+from reviews.api.filters import FactCheckFilter
+from reviews.api.permissions import CanRead, CanSearch
+from reviews.api.serializers import (
+    FactCheckSerializer,
+    SearchResultsSerializer,
+    absolute_url,
+    serializer_context,
+)
+from reviews.claimreview import claim_review
+from reviews.selectors import (
+    FactCheck,
+    archived_source_get,
+    fact_check_get,
+    fact_checks_load,
+    fact_checks_published,
+    fact_checks_search,
+)
+
+
+def fact_check_public_url(request: Request | None, fact_check: FactCheck) -> str:
+    """Where readers find a fact-check: the configured page, or the API record."""
+    if settings.FACTCHECK_FACT_CHECK_URL:
+        return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)
+    return absolute_url(request, reverse("api:fact-check-detail", args=[fact_check.id]))
+
+
+def claim_review_for(request: Request | None, fact_check: FactCheck) -> dict[str, Any]:
+    return claim_review(
+        fact_check,
+        url=fact_check_public_url(request, fact_check),
+        organization_name=settings.FACTCHECK_ORGANIZATION_NAME,
+        organization_url=settings.FACTCHECK_ORGANIZATION_URL,
+    )
+
+
+class CachedMixin:
+    cacheable = True
+
+    def cached(self, request: Request) -> HttpResponse | None:
+        key = self._cache_key(request)  # type: ignore[attr-defined]
+        hit = cache.get(key) if key else None
+        if hit is None:
+            return None
+        content, content_type = hit
+        return HttpResponse(content, content_type=content_type)
+
+
+class FactCheckList(CachedMixin, ListAPIView, ApiView):
+    """Published fact-checks, most recently published or corrected first."""
+
+    permission_classes = [CanRead]
+    serializer_class = FactCheckSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FactCheckFilter
+    pagination_class = StrictCursorPagination
+    allowed_params = (*FactCheckFilter.base_filters, "cursor", "page_size")
+
+    def get_queryset(self) -> Any:
+        return fact_checks_published()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        hit = self.cached(request)
+        if hit is not None:
+            return hit
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        records = fact_checks_load(page)  # type: ignore[arg-type]
+        data = FactCheckSerializer(
+            records, many=True, context=serializer_context(request, records)
+        ).data
+        return self.get_paginated_response(data)
+
+
+class FactCheckDetail(CachedMixin, ApiView):
+    permission_classes = [CanRead]
+
+    @extend_schema(responses={200: FactCheckSerializer, 404: OpenApiResponse(description="")})
+    def get(self, request: Request, pk: int) -> Any:
+        """One published fact-check."""
+        hit = self.cached(request)
+        if hit is not None:
+            return hit
+        fact_check = fact_check_get(item_id=pk)
+        if fact_check is None:
+            raise Http404("No published fact-check has this number.")
+        return Response(
+            FactCheckSerializer(fact_check, context=serializer_context(request, [fact_check])).data
+        )
+
+
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class ClaimReviewView(CachedMixin, ApiView):
+    permission_classes = [CanRead]
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="No published fact-check has this number."),
+        }
+    )
+    def get(self, request: Request, pk: int) -> Any:
+        """The fact-check as schema.org ClaimReview (JSON-LD)."""
+        hit = self.cached(request)
+        if hit is not None:
+            return hit
+        fact_check = fact_check_get(item_id=pk)
+        if fact_check is None:
+            raise Http404("No published fact-check has this number.")
+        return Response(claim_review_for(request, fact_check))
+
+
+class PlainTextRenderer(BaseRenderer):
+    media_type = "text/plain"
+    format = "txt"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: Any = None, context: Any = None) -> bytes:
+        if isinstance(data, str):
+            return data.encode()
+        return JSONRenderer().render(data)
+
+
+class SourceArchiveView(ApiView):
+    permission_classes = [CanRead]
+    renderer_classes = [PlainTextRenderer, JSONRenderer]
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR, 404: OpenApiResponse()})
+    def get(self, request: Request, pk: int, source_id: int) -> Any:
+        """The text of a source as it was archived when the fact-checker cited it."""
+        source = archived_source_get(item_id=pk, source_id=source_id)
+        if source is None:
+            raise Http404("No archived copy of this source in a published fact-check.")
+        response = Response(source.archived_text)
+        response["X-Archived-SHA256"] = source.archived_hash
+        return response
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=5000, help_text="The text to look for.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class SearchView(ApiView):
+    permission_classes = [CanSearch]
+    throttle_scope = "search"
+    allowed_params = ("q", "limit")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="The text to look for."),
+            OpenApiParameter("limit", int, description="At most this many results (1-50)."),
+        ],
+        responses={200: SearchResultsSerializer},
+    )
+    def get(self, request: Request) -> Any:
+        """Has this been checked? Published fact-checks matching a text, best first."""
+        query = SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        text = query.validated_data["q"]
+        if not text.strip():
+            raise serializers.ValidationError({"q": ["The text is blank."]})
+        hits = fact_checks_search(text=text, limit=query.validated_data["limit"])
+        records = [hit.fact_check for hit in hits]
+        context = serializer_context(request, records)
+        return Response(
+            SearchResultsSerializer({"query": text, "results": hits}, context=context).data
+        )

@@ -1,0 +1,45 @@
+"""What happens when a fact-check is published or corrected, besides the desk's own rows:
+webhooks are queued and cached API answers forgotten. Called inside the publishing
+transaction, so the deliveries exist exactly when the publication does."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from reviews import webhooks
+from reviews.api.common import api_cache_clear
+from reviews.models import Verdict, WebhookDelivery
+from reviews.search import fact_check_search_update
+from reviews.selectors import fact_check_get
+
+PUBLISHED = "fact_check.published"
+CORRECTED = "fact_check.corrected"
+
+
+def fact_check_payload(*, item_id: int, event: str) -> dict | None:
+    """The webhook body: the event and the fact-check as the API shows it, or None."""
+    from reviews.api.serializers import FactCheckSerializer, serializer_context
+    from reviews.api.views import claim_review_for
+
+    record = fact_check_get(item_id=item_id)
+    if record is None:
+        return None  # not published: nothing about it leaves
+    return {
+        "event": event,
+        "occurred_at": timezone.now().isoformat(),
+        "fact_check": FactCheckSerializer(record, context=serializer_context(None, [record])).data,
+        "claim_review": claim_review_for(None, record),
+    }
+
+
+def fact_check_changed(*, verdict: Verdict, event: str) -> list[WebhookDelivery]:
+    """Announce a publication or correction: queue its webhooks, empty the API cache."""
+    transaction.on_commit(api_cache_clear, robust=True)
+    fact_check_search_update(item_id=verdict.review_item_id)
+    payload = fact_check_payload(item_id=verdict.review_item_id, event=event)
+    if payload is None:
+        return []
+    deliveries = webhooks.deliveries_create(event=event, payload=payload)
+    webhooks.deliveries_enqueue([d.pk for d in deliveries])
+    return deliveries

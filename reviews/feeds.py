@@ -1,0 +1,123 @@
+"""Feeds of the latest published fact-checks, outside the API: RSS 2.0, Atom and JSON Feed 1.1.
+
+Public like the fact-checks themselves; what they list comes from `fact_checks_published()`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_GET
+
+from reviews.api.views import claim_review_for, fact_check_public_url
+from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
+
+FEED_SIZE = 50
+
+
+def latest_fact_checks(limit: int = FEED_SIZE) -> list[FactCheck]:
+    return fact_checks_load(list(fact_checks_published()[:limit]))
+
+
+def _title(fact_check: FactCheck) -> str:
+    return f"{fact_check.rating_label}: {fact_check.claim}"
+
+
+def _description(fact_check: FactCheck) -> str:
+    parts = [fact_check.explanation, fact_check.summary]
+    parts += [f"Correction (version {c.version}): {c.note}" for c in fact_check.corrections]
+    return "\n\n".join(p for p in parts if p)
+
+
+class FactChecksRss(Feed):
+    title_template = None
+    description_template = None
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self) -> str:
+        return f"{settings.FACTCHECK_ORGANIZATION_NAME}: fact-checks"
+
+    def link(self) -> str:
+        return settings.FACTCHECK_ORGANIZATION_URL  # type: ignore[no-any-return]
+
+    def description(self) -> str:
+        return "The latest published and corrected fact-checks."
+
+    def items(self) -> list[FactCheck]:
+        return latest_fact_checks()
+
+    def item_title(self, item: FactCheck) -> str:
+        return _title(item)
+
+    def item_description(self, item: FactCheck) -> str:
+        return _description(item)
+
+    def item_link(self, item: FactCheck) -> str:
+        return fact_check_public_url(self.request, item)
+
+    def item_guid(self, item: FactCheck) -> str:
+        return fact_check_public_url(self.request, item)
+
+    def item_pubdate(self, item: FactCheck) -> datetime:
+        return item.published_at
+
+    def item_updateddate(self, item: FactCheck) -> datetime:
+        return item.modified_at
+
+    def item_categories(self, item: FactCheck) -> list[str]:
+        return [item.rating_label]
+
+
+class FactChecksAtom(FactChecksRss):
+    feed_type = Atom1Feed
+
+    def subtitle(self) -> str:
+        return self.description()
+
+
+@require_GET
+def fact_checks_json_feed(request: HttpRequest) -> JsonResponse:
+    """JSON Feed 1.1, each item carrying its ClaimReview under `_claim_review`."""
+    items = []
+    for fact_check in latest_fact_checks():
+        url = fact_check_public_url(request, fact_check)
+        items.append(
+            {
+                "id": url,
+                "url": url,
+                "title": _title(fact_check),
+                "content_text": _description(fact_check),
+                "summary": fact_check.explanation,
+                "date_published": fact_check.published_at.isoformat(),
+                "date_modified": fact_check.modified_at.isoformat(),
+                "tags": [fact_check.rating_label],
+                "_claim_review": claim_review_for(request, fact_check),
+            }
+        )
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{settings.FACTCHECK_ORGANIZATION_NAME}: fact-checks",
+        "home_page_url": settings.FACTCHECK_ORGANIZATION_URL,
+        "feed_url": request.build_absolute_uri(reverse("feed-fact-checks-json")),
+        "description": "The latest published and corrected fact-checks.",
+        "authors": [
+            {
+                "name": settings.FACTCHECK_ORGANIZATION_NAME,
+                "url": settings.FACTCHECK_ORGANIZATION_URL,
+            }
+        ],
+        "language": "en",
+        "items": items,
+    }
+    return JsonResponse(
+        feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False}
+    )

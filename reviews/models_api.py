@@ -1,0 +1,125 @@
+"""What the publishing API keeps: client tokens, and the webhook endpoints it notifies."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+
+
+class ApiToken(models.Model):
+    """A newsroom system's key to the API; only its SHA-256 is stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read published fact-checks"
+        SUBMIT = "submit", "Submit articles"
+        SEARCH = "search", "Search fact-checks"
+
+    name = models.CharField(max_length=100, unique=True)
+    # The key is 256 random bits, so a plain SHA-256 is enough and keeps the lookup one index
+    # probe per request (a slow password hash would cost more than the request).
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
+    scopes = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def has_scope(self, scope: str) -> bool:
+        return self.active and scope in self.scopes
+
+
+class WebhookEndpoint(models.Model):
+    """A URL that is told, with a signed POST, when a fact-check is published or corrected."""
+
+    class Event(models.TextChoices):
+        PUBLISHED = "fact_check.published", "Fact-check published"
+        CORRECTED = "fact_check.corrected", "Fact-check corrected"
+
+    url = models.URLField(max_length=2000)
+    secret = models.CharField(max_length=100, help_text="Key of the HMAC-SHA256 signature.")
+    events = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    # The API client that registered it; endpoints added in admin have none.
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, kept with every attempt's outcome so it can be replayed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40, choices=WebhookEndpoint.Event.choices)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="webhook_delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} ({self.status})"
+
+
+class FactCheckSearch(models.Model):
+    """The words of a published fact-check (every wording of its claim), for full-text search.
+
+    Written when a fact-check is published or corrected, so search ranks the published
+    fact-checks only instead of every claim ever extracted.
+    """
+
+    review_item = models.OneToOneField(
+        "reviews.ReviewItem", on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    document = models.TextField()
+    # PostgreSQL only (GIN-indexed by migration); the embedded SQLite default searches words.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name_plural = "fact-check search entries"
+
+    def __str__(self) -> str:
+        return self.document[:80]

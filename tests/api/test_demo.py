@@ -1,0 +1,46 @@
+"""After `demo`, the API lists the demo fact-checks with complete ClaimReview."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo() -> str:
+    out = StringIO()
+    call_command("demo", "--password", "pw", stdout=out, stderr=StringIO())
+    return out.getvalue().strip().splitlines()[-1].rsplit(" ", 1)[-1]
+
+
+def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview() -> None:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {_demo()}")
+    records = api.get("/api/v1/fact-checks/").json()["results"]
+
+    assert len(records) == 2
+    assert {r["rating"]["name"] for r in records} == {"mostly_false", "misleading"}
+    for record in records:
+        assert record["appearances"] and len(record["sources"]) == 2
+        review = api.get(record["claimreview_url"]).json()
+        for key in ["url", "claimReviewed", "author", "datePublished", "reviewRating"]:
+            assert review[key], key
+        rating = review["reviewRating"]
+        assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
+        claim = review["itemReviewed"]
+        assert claim["@type"] == "Claim" and claim["author"]["name"] and claim["datePublished"]
+        assert claim["appearance"] and claim["firstAppearance"]["url"].startswith("https://")
+
+
+def test_a_second_demo_run_gives_a_new_key_and_the_old_one_stops() -> None:
+    first = _demo()
+    second = _demo()
+    old, new = APIClient(), APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    new.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert old.get("/api/v1/fact-checks/").status_code == 401
+    assert new.get("/api/v1/fact-checks/").status_code == 200

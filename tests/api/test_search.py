@@ -1,0 +1,89 @@
+"""GET search/?q=: "has this been checked?", best match first, published only."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from reviews.selectors import fact_checks_search
+from tests.api import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_closest_fact_check_comes_first_with_a_score() -> None:
+    budget = h.published("The city budget grew by 12 percent last year.")
+    h.published("Unemployment in Riverton fell to 3 percent.")
+    roads = h.published("Spending on roads doubled since 2019.")
+    h.queued("The city budget for roads grew by 12 percent, said the mayor.")
+
+    response = h.client("search").get(
+        "/api/v1/search/", {"q": "Did the city's budget really grow 12 percent?"}
+    )
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[0]["fact_check"]["id"] == budget.pk
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    assert results[0]["score"] > 0
+    assert roads.pk not in [r["fact_check"]["id"] for r in results[:1]]
+    assert "said the mayor" not in response.content.decode()
+
+
+def test_another_wording_of_a_checked_claim_finds_it() -> None:
+    item = h.published("Unemployment fell to 3 percent.")
+    h.appear_again(item, "Joblessness dropped to its lowest level in decades.")
+    assert fact_checks_search(text="joblessness lowest in decades", limit=5) == []
+    # The search entry is rewritten on correction (and publication) with every wording.
+    h.correct(item)
+    hits = fact_checks_search(text="joblessness lowest in decades", limit=5)
+    assert [hit.fact_check.id for hit in hits] == [item.pk]
+
+
+def test_nothing_matching_is_an_empty_list() -> None:
+    h.published("Unemployment fell to 3 percent.")
+    response = h.client("search").get("/api/v1/search/", {"q": "volcanoes"})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": ""},
+        {"q": "   "},
+        {"q": "x", "limit": "0"},
+        {"q": "x", "limit": "many"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_a_missing_or_bad_query_is_400(query: dict) -> None:
+    response = h.client("search").get("/api/v1/search/", query)
+    assert response.status_code == 400 and response.json()
+
+
+def test_punctuation_and_operators_are_plain_words() -> None:
+    item = h.published("Crime fell by half.")
+    for text in ["crime & | ! :* ( )", "'crime'", "crime\\", "<-> crime"]:
+        response = h.client("search").get("/api/v1/search/", {"q": text})
+        assert response.status_code == 200
+    assert response.json()["results"][0]["fact_check"]["id"] == item.pk
+
+
+def test_the_claim_matcher_is_used_when_it_exists_but_only_published_leave(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    published = h.published("Crime fell by half.")
+    pending = h.queued("Crime fell by a third.")
+    module = types.ModuleType("claims.selectors")
+
+    def fact_checks_similar(*, text: str, limit: int) -> list[tuple[int, float]]:
+        return [(pending.pk, 0.99), (published.pk, 0.8)]
+
+    module.fact_checks_similar = fact_checks_similar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "claims.selectors", module)
+
+    hits = fact_checks_search(text="anything at all", limit=5)
+    assert [(hit.fact_check.id, hit.score) for hit in hits] == [(published.pk, 0.8)]

@@ -1,0 +1,100 @@
+"""Tokens: the command, scopes, bad tokens and per-token throttling."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from reviews.models import ApiToken
+from tests.api import helpers as h
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_api_token_prints_a_working_key_on_its_last_line() -> None:
+    out = StringIO()
+    call_command("create_api_token", "cms", "--scopes", "read,search", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+
+    token = ApiToken.objects.get(name="cms")
+    assert token.scopes == ["read", "search"]
+    assert key not in token.key_hash and token.key_hash == ApiToken.hash_key(key)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/fact-checks/").status_code == 200
+    assert (
+        api.post("/api/v1/articles/", {"url": "https://x.example.com/"}, format="json").status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x", "--scopes", "read,admin"], "unknown scope"),
+        (["x", "--scopes", ""], "at least one scope"),
+        (["", "--scopes", "read"], "needs a name"),
+    ],
+)
+def test_create_api_token_refuses_bad_requests(args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("create_api_token", *args, stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Token", "Token fc_nope", "Token a b", "Basic dXNlcjpwYXNz", "Token \u00e9\u00e9"],
+)
+def test_missing_or_bad_tokens_are_401(header: str) -> None:
+    api = APIClient()
+    if header:
+        api.credentials(HTTP_AUTHORIZATION=header)
+    response = api.get("/api/v1/fact-checks/")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_a_deactivated_token_is_refused() -> None:
+    api = h.client("read")
+    ApiToken.objects.filter(pk=api.token.pk).update(active=False)
+    response = api.get("/api/v1/fact-checks/")
+    assert response.status_code == 401 and "deactivated" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "method", "path"),
+    [
+        ("search", "get", "/api/v1/fact-checks/"),
+        ("submit", "get", "/api/v1/fact-checks/1/claimreview/"),
+        ("read", "get", "/api/v1/search/?q=taxes"),
+        ("read", "post", "/api/v1/articles/"),
+        ("search", "get", "/api/v1/articles/1/"),
+    ],
+)
+def test_a_token_without_the_scope_is_403_naming_it(scope: str, method: str, path: str) -> None:
+    response = getattr(h.client(scope), method)(path)
+    assert response.status_code == 403
+    assert "scope" in response.json()["detail"]
+
+
+def test_each_token_has_its_own_throttle(settings: object) -> None:
+    cache.clear()
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])  # type: ignore[attr-defined]
+    rates["read"] = "3/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}  # type: ignore[attr-defined]
+    first, second = h.client("read"), h.client("read")
+    try:
+        assert [first.get("/api/v1/fact-checks/").status_code for _ in range(4)] == [
+            200,
+            200,
+            200,
+            429,
+        ]
+        assert second.get("/api/v1/fact-checks/").status_code == 200
+        assert "Retry-After" in first.get("/api/v1/fact-checks/")
+    finally:
+        cache.clear()

@@ -1,0 +1,177 @@
+"""Webhooks: registered by API, signed, sent by a real Celery worker with retries, replayable."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from reviews import webhooks
+from reviews.models import WebhookDelivery, WebhookEndpoint
+from tests.api import helpers as h
+from tests.conftest import CeleryWorker, WebhookReceiver, wait_until
+
+
+def _register(receiver: WebhookReceiver, events: list[str]) -> WebhookEndpoint:
+    api = h.client("read")
+    response = api.post(
+        "/api/v1/webhooks/", {"url": receiver.url(), "events": events}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    receiver.secret = response.json()["secret"]
+    assert "secret" not in api.get(f"/api/v1/webhooks/{response.json()['id']}/").json()
+    return WebhookEndpoint.objects.get(pk=response.json()["id"])
+
+
+@pytest.mark.celery_worker
+def test_publication_and_correction_are_delivered_signed(
+    celery_worker: CeleryWorker, webhook_receiver: WebhookReceiver
+) -> None:
+    _register(webhook_receiver, ["fact_check.published", "fact_check.corrected"])
+    item = h.published("Crime fell by half.", speaker="Mayor Smith")
+    h.correct(item, note="It fell by a third.")
+
+    wait_until(lambda: len(webhook_receiver.received) == 2, timeout=60)
+    first, second = webhook_receiver.received
+    assert first["signature_valid"] and second["signature_valid"]
+    events = [r["headers"]["X-Factcheck-Event"] for r in webhook_receiver.received]
+    assert sorted(events) == ["fact_check.corrected", "fact_check.published"]
+    bodies = {json.loads(r["body"])["event"]: json.loads(r["body"]) for r in (first, second)}
+    corrected = bodies["fact_check.corrected"]
+    assert corrected["fact_check"]["id"] == item.pk and corrected["fact_check"]["version"] == 2
+    assert corrected["fact_check"]["corrections"][0]["note"] == "It fell by a third."
+    assert corrected["claim_review"]["dateModified"]
+    wait_until(
+        lambda: set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+    )
+    assert set(WebhookDelivery.objects.values_list("response_code", flat=True)) == {200}
+
+
+@pytest.mark.celery_worker
+def test_failed_deliveries_are_retried_with_backoff_and_logged(
+    celery_worker: CeleryWorker, webhook_receiver: WebhookReceiver
+) -> None:
+    _register(webhook_receiver, ["fact_check.published"])
+    webhook_receiver.statuses = [500, 503]
+    h.published("Crime fell by half.")
+
+    wait_until(lambda: WebhookDelivery.objects.filter(status="delivered").exists(), timeout=60)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.attempts == 3 and delivery.response_code == 200
+    assert [r["answered"] for r in webhook_receiver.received] == [500, 503, 200]
+    # The same bytes every time, so a receiver can dedup on the delivery id.
+    assert len({r["body"] for r in webhook_receiver.received}) == 1
+
+
+@pytest.mark.celery_worker
+def test_a_replay_sends_the_logged_delivery_again(
+    celery_worker: CeleryWorker, webhook_receiver: WebhookReceiver
+) -> None:
+    _register(webhook_receiver, ["fact_check.published"])
+    h.published("Crime fell by half.")
+    wait_until(lambda: len(webhook_receiver.received) == 1)
+    original = WebhookDelivery.objects.get()
+
+    webhooks.webhook_delivery_replay(delivery_id=original.pk)
+
+    wait_until(lambda: len(webhook_receiver.received) == 2)
+    assert webhook_receiver.received[1]["signature_valid"]
+    assert webhook_receiver.received[0]["body"] == webhook_receiver.received[1]["body"]
+
+
+@pytest.mark.django_db
+def test_an_endpoint_that_keeps_failing_is_given_up_after_max_attempts(
+    webhook_receiver: WebhookReceiver, settings: object
+) -> None:
+    settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS = 2  # type: ignore[attr-defined]
+    endpoint = webhooks.webhook_endpoint_register(
+        url=webhook_receiver.url(), events=["fact_check.published"]
+    )
+    webhook_receiver.secret = endpoint.secret
+    webhook_receiver.statuses = [500, 500, 500]
+    (delivery,) = webhooks.deliveries_create(event="fact_check.published", payload={"x": 1})
+
+    webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+    early = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+    assert early.attempts == 1, "an attempt before the backoff is over is skipped"
+    time.sleep(0.6)
+    last = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    assert last.status == "failed" and last.attempts == 2
+    assert last.response_code == 500 and "HTTP 500" in last.last_error
+
+
+@pytest.mark.django_db
+def test_only_endpoints_subscribed_to_the_event_and_active_get_it(
+    webhook_receiver: WebhookReceiver,
+) -> None:
+    wants = webhooks.webhook_endpoint_register(
+        url=webhook_receiver.url("/a"), events=["fact_check.corrected"]
+    )
+    webhooks.webhook_endpoint_register(
+        url=webhook_receiver.url("/b"), events=["fact_check.published"]
+    )
+    inactive = webhooks.webhook_endpoint_register(
+        url=webhook_receiver.url("/c"), events=["fact_check.corrected"]
+    )
+    WebhookEndpoint.objects.filter(pk=inactive.pk).update(active=False)
+    deliveries = webhooks.deliveries_create(event="fact_check.corrected", payload={})
+    assert [d.endpoint_id for d in deliveries] == [wants.pk]
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_overdue_deliveries_again(webhook_receiver: WebhookReceiver) -> None:
+    endpoint = webhooks.webhook_endpoint_register(
+        url=webhook_receiver.url(), events=["fact_check.published"]
+    )
+    (delivery,) = webhooks.deliveries_create(event="fact_check.published", payload={})
+    assert webhooks.webhook_deliveries_requeue_stale(grace_seconds=60) == 0
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at="2020-01-01T00:00Z")
+    assert endpoint.pk and webhooks.webhook_deliveries_requeue_stale(grace_seconds=60) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"url": "http://169.254.169.254/latest", "events": ["fact_check.published"]}, "url"),
+        ({"url": "http://10.0.0.5/hook", "events": ["fact_check.published"]}, "url"),
+        ({"url": "ftp://example.com/", "events": ["fact_check.published"]}, "url"),
+        ({"url": "https://hooks.example.com/", "events": ["fact_check.deleted"]}, "events"),
+        ({"url": "https://hooks.example.com/", "events": []}, "events"),
+        ({"url": "https://hooks.example.com/", "events": "fact_check.published"}, "events"),
+        ({"url": 5, "events": ["fact_check.published"]}, "url"),
+    ],
+)
+def test_bad_endpoints_are_refused_with_400(body: dict, field: str) -> None:
+    response = h.client("read").post("/api/v1/webhooks/", body, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_token_sees_and_deletes_only_its_own_endpoints(
+    webhook_receiver: WebhookReceiver,
+) -> None:
+    mine, theirs = h.client("read"), h.client("read")
+    created = mine.post(
+        "/api/v1/webhooks/",
+        {"url": webhook_receiver.url(), "events": ["fact_check.published"]},
+        format="json",
+    ).json()
+    assert [e["id"] for e in mine.get("/api/v1/webhooks/").json()] == [created["id"]]
+    assert theirs.get("/api/v1/webhooks/").json() == []
+    assert theirs.delete(f"/api/v1/webhooks/{created['id']}/").status_code == 404
+    assert mine.delete(f"/api/v1/webhooks/{created['id']}/").status_code == 204
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_signature_recipe_in_the_readme_matches() -> None:
+    body = b'{"event":"fact_check.published"}'
+    signature = webhooks.webhook_signature(secret="s3cret", timestamp=1700000000, body=body)
+    import hashlib
+    import hmac
+
+    expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert signature == f"sha256={expected}"
