@@ -283,12 +283,15 @@ def _any_word_query(text: str) -> str:
 def _text_query(text: str) -> object:
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(_any_word_query(text) or "''", config="english", search_type="raw")
+    return SearchQuery(_any_word_query(text), config="english", search_type="raw")
 
 
 def fact_check_ids_matching(text: str) -> QuerySet[FactCheckSearch]:
     """Search entries (published fact-checks) whose words meet `text`."""
     if connection.vendor == "postgresql":
+        # A text with no word ("''", punctuation) would be an empty tsquery: a syntax error.
+        if not _any_word_query(text):
+            return FactCheckSearch.objects.none()
         return FactCheckSearch.objects.filter(vector=_text_query(text))
     words = _WORD.findall(text)[:SEARCH_MAX_WORDS]
     if not words:

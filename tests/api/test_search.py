@@ -72,6 +72,15 @@ def test_punctuation_and_operators_are_plain_words() -> None:
     assert response.json()["results"][0]["fact_check"]["id"] == item.pk
 
 
+def test_a_query_with_no_words_finds_nothing_instead_of_failing() -> None:
+    h.published("Crime fell by half.")
+    for text in ["''", "'", "!!", "-"]:
+        response = h.client("search").get("/api/v1/search/", {"q": text})
+        assert response.status_code == 200 and response.json()["results"] == []
+    listing = h.client("read").get("/api/v1/fact-checks/", {"q": "''"})
+    assert listing.status_code == 200 and listing.json()["results"] == []
+
+
 def test_the_claim_matcher_is_used_when_it_exists_but_only_published_leave(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
