@@ -18,6 +18,8 @@ if [ -n "$PROMETHEUS_MULTIPROC_DIR" ]; then
 fi
 case "$role" in
   web)
+    # Missing DATABASE_URL/REDIS_URL, bad secrets: stop here with the reason, not serve.
+    python manage.py check --deploy --fail-level ERROR
     if [ "${DJANGO_MIGRATE_ON_START:-true}" = "true" ]; then
       python manage.py migrate --no-input
     fi

@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
 
 
 # --- Production: metrics, logs, errors, security (issue 7) ----------------------------------
-INSTALLED_APPS += ["django_prometheus"]
+INSTALLED_APPS += ["django_prometheus", "factcheck"]
 MIDDLEWARE = [
     # Outermost, so request counts and latency include every other middleware.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",

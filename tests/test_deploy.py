@@ -68,6 +68,17 @@ def test_check_deploy_fails_when_https_is_switched_off_in_production(tmp_path: P
     assert "security.W008" in result.stderr
 
 
+def test_check_deploy_fails_naming_a_missing_database_or_broker_url(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    del env["DATABASE_URL_FILE"], env["REDIS_URL_FILE"]
+
+    result = _manage(env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "factcheck.E001" in result.stderr and "DATABASE_URL" in result.stderr
+    assert "factcheck.E002" in result.stderr and "REDIS_URL" in result.stderr
+
+
 def test_secrets_are_read_from_files(tmp_path: Path) -> None:
     code = (
         "from django.conf import settings as s; "

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class FactcheckConfig(AppConfig):
+    """The project package as an app, so its deploy checks are registered."""
+
+    name = "factcheck"
+    verbose_name = "Fact-check desk"
+
+    def ready(self) -> None:
+        from factcheck import checks  # noqa: F401 (registers the checks)
