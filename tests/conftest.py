@@ -219,4 +219,13 @@ def desk_roles(db: None) -> None:
 
     from django.apps import apps
 
-    importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
+    # The migration's function marks the app configs it passes through as model-less when it
+    # is done, which is right for the migration's frozen apps and wrong for the live ones: a
+    # later flush would then not recreate their permissions.
+    configs = [apps.get_app_config(label) for label in ("claims", "reviews")]
+    modules = [config.models_module for config in configs]
+    try:
+        importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
+    finally:
+        for config, module in zip(configs, modules, strict=True):
+            config.models_module = module
