@@ -88,7 +88,7 @@ def seed(claims: int, queue: int) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from reviews.priority import review_priority
     from reviews.services import demo_accounts_ensure
@@ -103,7 +103,8 @@ def seed(claims: int, queue: int) -> None:
     step("migrate", started)
 
     articles = -(-claims // CLAIMS_PER_ARTICLE)
-    with connection.cursor() as cur:
+    # One transaction: claims name clusters that are inserted after them.
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
@@ -148,9 +149,12 @@ def seed(claims: int, queue: int) -> None:
         # vary; `score` is spread over the queue threshold's range 0.5-1.
         cur.execute(
             f"""
-            INSERT INTO claims_claim (text, start, "end", context, score, speaker, attribution,
-                claim_type, reasons, model_version, created_at, article_id)
+            INSERT INTO claims_claim (id, cluster_id, text, start, "end", context, score,
+                speaker, attribution, claim_type, reasons, model_version, created_at, article_id)
             SELECT
+                i,
+                CASE WHEN i <= %(queue)s THEN i
+                    ELSE 1 + floor(%(queue)s * power(random(), 3))::bigint END,
                 s.subject || ' said ' || t.topic || ' ' || m.move || ' by ' || (i %% 97)
                     || ' percent in ' || (2000 + i %% 25)
                     || CASE WHEN i %% 50 = 0 THEN ', mostly ' || ({_array(RARE)})[1 + (i / 50) %% {len(RARE)}] ELSE '' END
@@ -163,39 +167,31 @@ def seed(claims: int, queue: int) -> None:
                 'said', ({_array(CLAIM_TYPES)})[1 + (i * 13) %% {len(CLAIM_TYPES)}],
                 '[]'::jsonb, 'bench', now(),
                 (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE}
-            FROM generate_series(1, %s) i,
+            FROM generate_series(1, %(claims)s) i,
                 LATERAL (SELECT ({_array(SUBJECTS)})[1 + i %% {len(SUBJECTS)}] AS subject) s,
                 LATERAL (SELECT ({_array(TOPICS)})[1 + (i / 3) %% {len(TOPICS)}] AS topic) t,
                 LATERAL (SELECT ({_array(MOVES)})[1 + (i / 11) %% {len(MOVES)}] AS move) m
             """,  # noqa: E501
-            [claims],
+            {"claims": claims, "queue": queue},
         )
         step(f"{claims} claims", started)
         # Clusters: the first `queue` claims are canonical; every other claim repeats one of
         # them, skewed towards the first (cubed uniform), like a few stories spreading widely.
-        cur.execute("SELECT min(id) FROM claims_claim")
-        first_claim = cur.fetchone()[0]
+        # Claims name their cluster on insert (the foreign key is checked at commit): an UPDATE
+        # of a million rows would leave the indexes built after it unusable to any session
+        # older than the build while another session keeps an old transaction open.
         cur.execute(
-            "INSERT INTO claims_cluster (appearance_count, first_seen_at, last_seen_at, "
+            "INSERT INTO claims_cluster (id, appearance_count, first_seen_at, last_seen_at, "
             "created_at, canonical_id) "
-            "SELECT 1, a.received_at, a.received_at, now(), c.id FROM claims_claim c "
-            "JOIN claims_article a ON a.id = c.article_id WHERE c.id < %s ORDER BY c.id",
-            [first_claim + queue],
+            "SELECT c.cluster_id, count(*), min(a.received_at), max(a.received_at), now(), "
+            "c.cluster_id FROM claims_claim c JOIN claims_article a ON a.id = c.article_id "
+            "GROUP BY c.cluster_id"
         )
-        cur.execute("SELECT min(id) FROM claims_cluster")
-        first_cluster = cur.fetchone()[0]
-        cur.execute(
-            "UPDATE claims_claim SET cluster_id = CASE WHEN id < %(q)s "
-            "THEN %(fc)s + (id - %(c)s) "
-            "ELSE %(fc)s + floor(%(n)s * power(random(), 3))::bigint END",
-            {"q": first_claim + queue, "fc": first_cluster, "c": first_claim, "n": queue},
-        )
-        cur.execute(
-            "UPDATE claims_cluster k SET appearance_count = s.n, last_seen_at = s.last "
-            "FROM (SELECT c.cluster_id, count(*) n, max(a.received_at) last FROM claims_claim c "
-            "JOIN claims_article a ON a.id = c.article_id GROUP BY c.cluster_id) s "
-            "WHERE s.cluster_id = k.id"
-        )
+        for table in ("claims_claim", "claims_cluster"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
         step(f"{queue} clusters", started)
         cur.execute(
             "SELECT k.id, c.id, c.score, k.appearance_count, k.last_seen_at, c.speaker, "

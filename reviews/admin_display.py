@@ -38,14 +38,16 @@ def claim_in_context(item: ReviewItem) -> SafeString:
 
 
 def appearances_table(item: ReviewItem) -> SafeString | str:
-    """Every article that makes this claim, linked, newest first."""
+    """Every article that makes this claim, linked, most recently extracted first."""
     claim = item.claim
     if claim.cluster_id is None:
         return "only here"
     appearances = list(
         Claim.objects.filter(cluster_id=claim.cluster_id)
         .select_related("article__publisher")
-        .order_by("-article__published_at", "-article__received_at", "-pk")[:APPEARANCES_SHOWN]
+        # Newest extracted first: one range of the (cluster, id) index however widely the
+        # claim spread (migration reviews 0009).
+        .order_by("-pk")[:APPEARANCES_SHOWN]
     )
     rows = format_html_join(
         "",

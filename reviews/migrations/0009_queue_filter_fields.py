@@ -5,6 +5,20 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# A claim's appearances, newest first, for the table on the claim page.
+CREATE_APPEARANCES_INDEX = (
+    "CREATE INDEX IF NOT EXISTS claim_cluster_recent ON claims_claim (cluster_id, id DESC)"
+)
+DROP_APPEARANCES_INDEX = "DROP INDEX IF EXISTS claim_cluster_recent"
+
+
+def _sql(sql):
+    def run(apps, schema_editor):
+        schema_editor.execute(sql)
+
+    return run
+
+
 # Plain correlated subqueries, so the backfill runs on PostgreSQL and on the SQLite demo alike.
 BACKFILL = """
 UPDATE reviews_reviewitem SET
@@ -57,6 +71,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
+        migrations.RunPython(_sql(CREATE_APPEARANCES_INDEX), _sql(DROP_APPEARANCES_INDEX)),
         migrations.AddIndex(
             model_name='reviewitem',
             index=models.Index(fields=['speaker', '-priority', 'id'], name='review_speaker_order'),

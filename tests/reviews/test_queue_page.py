@@ -96,12 +96,25 @@ def test_full_text_search_finds_claims_by_their_words_in_any_form(
     assert _shown(reviewer_client, q="inflation") == []
 
 
+def test_a_search_matching_many_claims_walks_the_queue_instead(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(admin_queue, "SEARCH_IDS_CAP", 2)
+    items = [
+        ReviewItemFactory(claim=ClaimFactory(text=f"Rents increased {n} percent."), priority=n)
+        for n in range(4)
+    ]
+    ReviewItemFactory(claim=ClaimFactory(text="Unemployment fell last year."))
+
+    assert _shown(reviewer_client, q="rents") == [item.pk for item in reversed(items)]
+
+
 @pytest.mark.django_db
 def test_the_search_uses_the_gin_index() -> None:
     from django.db import connection
 
-    queryset = admin_queue.claims_search(ReviewItem.objects.all(), "rents")
-    sql, params = queryset.query.sql_with_params()
+    queryset = admin_queue.claims_matching("rents", using="default")
+    sql, params = queryset.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
