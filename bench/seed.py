@@ -1,4 +1,4 @@
-"""Seed a separate database with a large review queue for `bench/queue.py`.
+"""Seed a separate database with a large review queue for `bench/review_queue.py`.
 
     .venv/bin/python bench/seed.py [--claims 1000000] [--queue 100000]
 
@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# bench/queue.py shares its name with the standard library's `queue`: keep bench/ off the path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")

@@ -396,7 +396,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
 
     def action_checkbox(self, obj: ReviewItem) -> str:
         # The same markup as Django's, without a form widget rendered through the template
-        # engine for every row: a third of the queue page's time (bench/queue.py).
+        # engine for every row: a third of the queue page's time (bench/review_queue.py).
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" '
             'aria-label="Select this object for an action - {}">',

@@ -44,7 +44,7 @@ class ReviewItem(models.Model):
     rejection_note = models.TextField(blank=True)
     # The queue's filters, copied from the canonical claim when the item is queued (they never
     # change after extraction): each filter is then one index range in queue order instead of a
-    # join that walks the queue until it finds a page of matches (bench/queue.py).
+    # join that walks the queue until it finds a page of matches (bench/review_queue.py).
     speaker = models.CharField(max_length=300, blank=True)
     claim_type = models.CharField(max_length=20, choices=Claim.Type.choices, blank=True)
     score = models.FloatField(default=0.0)

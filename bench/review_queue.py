@@ -1,7 +1,7 @@
 """Server time of the review queue page and of "take next" on a large queue.
 
     .venv/bin/python bench/seed.py            # once: 1,000,000 claims, 100,000 in the queue
-    .venv/bin/python bench/queue.py [--rounds 7]
+    .venv/bin/python bench/review_queue.py [--rounds 7]
 
 Runs against `BENCH_DATABASE` (default `factcheck_bench_queue`) as seeded by `bench/seed.py`.
 Each queue view is requested through Django's test Client (the whole request: middleware,
@@ -23,7 +23,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # This script shares its name with the standard library's `queue`, which Django imports: keep
 # its own directory off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
