@@ -171,5 +171,8 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     page = browser.page_source
     assert "Rent index 2025" in page and "Housing report coverage" in page
     browser.save_screenshot(str(artifacts / "published.png"))
+    # Outside the admin, the public feed of published fact-checks now carries it.
+    browser.get(f"{base}{reverse('feed-fact-checks-rss')}")
+    assert CLAIM in browser.page_source
     assert ReviewItem.objects.get(pk=best.pk).status == workflow.PUBLISHED
     assert verdict.approved_by.username == "editor" and verdict.author.username == "reviewer"
