@@ -64,3 +64,24 @@ def articles_requeue_stale() -> int:
     return services.articles_requeue_stale(
         older_than_seconds=settings.FACTCHECK_REQUEUE_AFTER_SECONDS
     )
+
+
+@shared_task(acks_late=True)
+def claims_match(claim_ids: list[int]) -> int:
+    from claims.services.matching import claims_match as match
+
+    try:
+        return match(claim_ids=claim_ids).matched
+    except SoftTimeLimitExceeded:
+        # What was placed stays placed; the claims still unplaced go round again.
+        from claims.models import Claim
+
+        left = list(
+            Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        logger.warning("matching hit the time limit; %s claims sent again", len(left))
+        if left:
+            claims_match.delay(left)
+        return 0

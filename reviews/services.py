@@ -40,6 +40,21 @@ def review_items_create(*, clusters: Sequence[Cluster]) -> list[ReviewItem]:
     )
 
 
+def review_priorities_refresh(*, clusters: Sequence[Cluster]) -> int:
+    """Re-sort the queue entries of clusters whose spread or recency changed."""
+    updated = 0
+    for cluster in clusters:
+        priority = review_priority(
+            score=cluster.canonical.score,
+            appearances=cluster.appearance_count,
+            last_seen=cluster.last_seen_at,
+        )
+        updated += ReviewItem.objects.filter(claim_id=cluster.canonical_id).update(
+            priority=priority
+        )
+    return updated
+
+
 def _move(
     item_id: int,
     target: str,

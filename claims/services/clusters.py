@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
+from django.db import transaction
+
 from claims.models import Claim, Cluster
 
 
@@ -17,3 +20,13 @@ def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Clust
         claim.cluster = cluster
     Claim.objects.bulk_update(claims, ["cluster"], batch_size=500)
     return clusters
+
+
+def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:
+    """Send new claims to matching once the transaction that stored them commits."""
+    from claims.tasks import claims_match
+
+    size = settings.FACTCHECK_MATCH_BATCH_SIZE
+    for start in range(0, len(claim_ids), size):
+        batch = list(claim_ids[start : start + size])
+        transaction.on_commit(lambda batch=batch: claims_match.delay(batch), robust=True)
