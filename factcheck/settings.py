@@ -274,3 +274,4 @@ if FACTCHECK_MATCH_BATCH_SIZE < 1:
     raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")
 # ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
 FACTCHECK_CLAIMREVIEW_URLS = env.list("FACTCHECK_CLAIMREVIEW_URLS", default=[])
+CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}

@@ -30,3 +30,19 @@ def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:
     for start in range(0, len(claim_ids), size):
         batch = list(claim_ids[start : start + size])
         transaction.on_commit(lambda batch=batch: claims_match.delay(batch), robust=True)
+
+
+def claims_match_requeue(*, older_than_seconds: int, limit: int = 10_000) -> int:
+    """Enqueue matching for claims that should have been matched by now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Claim.objects.filter(matched_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claims_match_enqueue(claim_ids=ids)
+    return len(ids)
