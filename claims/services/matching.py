@@ -12,10 +12,11 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -71,33 +72,50 @@ def vector_from_bytes(raw: bytes | memoryview | None) -> np.ndarray | None:
     return np.frombuffer(data, dtype=np.float32)
 
 
-def _matcher_new() -> Matcher:
+def _matcher_new(*, shared_number_bonus: float = 0.0) -> Matcher:
     return Matcher(
         dimensions=DIMENSIONS if semantic_enabled() else None,
-        weights=Weights(semantic=settings.FACTCHECK_MATCH_SEMANTIC_WEIGHT),
+        weights=Weights(
+            semantic=settings.FACTCHECK_MATCH_SEMANTIC_WEIGHT,
+            shared_number_bonus=shared_number_bonus,
+        ),
     )
+
+
+# Between two claims a shared figure is strong evidence of one claim ("within 24 hours");
+# a tweet and a fact-check share mostly dates, so fact-check ranking goes without it
+# (MAP@5 on CheckThat! dev fell from 0.72 to 0.62 with it).
+CLAIM_SHARED_NUMBER_BONUS = 0.1
 
 
 @dataclass
 class _ClaimIndex:
-    """Matched claims of this process, topped up by primary key."""
+    """Matched claims of this process, topped up in the order they were placed.
+
+    Placing is serialised (`_lock_placement`) and stamps `matched_at` under the lock, so
+    placement times grow in commit order: a claim placed after the last sync always has a
+    later stamp, whatever its primary key.
+    """
 
     matcher: Matcher
-    watermark: int = 0
+    watermark: datetime | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sync(self) -> None:
         with self.lock:
             while True:
+                placed = Claim.objects.filter(matched_at__isnull=False)
+                if self.watermark is not None:
+                    placed = placed.filter(matched_at__gt=self.watermark)
                 rows = list(
-                    Claim.objects.filter(pk__gt=self.watermark, matched_at__isnull=False)
-                    .order_by("pk")
-                    .values_list("pk", "text", "embedding")[:_LOAD_BATCH]
+                    placed.order_by("matched_at", "pk").values_list(
+                        "pk", "text", "embedding", "matched_at"
+                    )[:_LOAD_BATCH]
                 )
                 if not rows:
                     return
-                self._add(rows)
-                self.watermark = rows[-1][0]
+                self._add([(pk, text, raw) for pk, text, raw, _ in rows])
+                self.watermark = rows[-1][3]
 
     def _add(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
         vectors = None
@@ -119,7 +137,9 @@ def claim_index() -> _ClaimIndex:
     global _claim_index
     with _index_lock:
         if _claim_index is None:
-            _claim_index = _ClaimIndex(matcher=_matcher_new())
+            _claim_index = _ClaimIndex(
+                matcher=_matcher_new(shared_number_bonus=CLAIM_SHARED_NUMBER_BONUS)
+            )
     _claim_index.sync()
     return _claim_index
 
@@ -300,9 +320,12 @@ def _claim_place(
     grown = None
     matchable = fingerprint(claim.text).matchable
     with transaction.atomic():
+        _lock_placement()
         locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
         if locked is None or locked.matched_at is not None:
             return None  # deleted, or a duplicate delivery of the task placed it already
+        # Under the lock, so the claims other workers placed a moment ago are candidates too.
+        index.sync()
         matches = index.matcher.search(claim.text, vector=vector, k=5) if matchable else []
         candidates = dict(
             Claim.objects.filter(pk__in=[m.key for m in matches]).values_list("pk", "cluster")
@@ -332,8 +355,18 @@ def _claim_place(
             embedding=b"" if vector is None else np.asarray(vector, np.float32).tobytes(),
         )
         report.matched += 1
-    index.sync()
     return grown
+
+
+# Placing is serialised across workers (embedding, the slow part, is not): two repeats of one
+# claim matched at the same moment in two processes would otherwise not see each other.
+_PLACEMENT_LOCK = 0x6D61746368  # "match"
+
+
+def _lock_placement() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PLACEMENT_LOCK])
 
 
 def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:

@@ -19,6 +19,7 @@ from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
     numbers_conflict,
+    numbers_shared,
     polarity_conflict,
 )
 
@@ -34,12 +35,15 @@ class Weights:
     # Subtracted from the score of a pair the guards flag, so a conflict ranks below an
     # otherwise equal clean match.
     conflict_penalty: float = 0.1
+    # Added when both texts state the same figure ("within 24 hours", "3%") and the guards
+    # see no conflict: few unrelated sentences share a number as well as their words.
+    shared_number_bonus: float = 0.0
 
 
 @dataclass(frozen=True)
 class Match:
     key: int
-    score: float  # hybrid, in [0, 1] before the conflict penalty
+    score: float  # hybrid, in [0, 1] before the conflict penalty and shared-figure bonus
     lexical: float
     semantic: float | None
     numbers_differ: bool
@@ -141,6 +145,8 @@ class Matcher:
         polarity = polarity_conflict(query, other)
         if numbers or polarity:
             score -= self.weights.conflict_penalty
+        elif numbers_shared(query, other):
+            score += self.weights.shared_number_bonus
         return Match(
             key=key,
             score=round(score, 6),

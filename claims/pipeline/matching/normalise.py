@@ -20,7 +20,11 @@ _URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"@\w+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[a-z0-9]+(?:['.,][a-z0-9]+)*")
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(\s?(?:%|percent|per cent))?", re.IGNORECASE)
+# Ordinals ("45th president") name things rather than state quantities: they are left out.
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d+(?:[.,]\d+)*)(?!\d|st\b|nd\b|rd\b|th\b)(\s?(?:%|percent|per cent))?",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {
     "one": "1",
     "two": "2",
@@ -151,14 +155,20 @@ def fingerprint(text: str) -> Fingerprint:
 
 
 def numbers_conflict(a: Fingerprint, b: Fingerprint) -> bool:
-    """Both state numbers and neither's numbers contain the other's: "3%" is not "30%".
+    """Both state numbers and they disagree: "3%" is not "30%", "3% and 5%" not "3% and 6%".
 
     A claim that states no number, or only some of the other's, is not held against it: a
-    retelling often drops a figure, it rarely changes one.
+    retelling often drops a figure, it rarely changes one. Long sentences that share a figure
+    but carry another one each in side clauses are not held apart either.
     """
-    if not a.numbers or not b.numbers:
+    if not a.numbers or not b.numbers or a.numbers <= b.numbers or b.numbers <= a.numbers:
         return False
-    return not (a.numbers <= b.numbers or b.numbers <= a.numbers)
+    return a.numbers.isdisjoint(b.numbers) or len(a.numbers) == len(b.numbers)
+
+
+def numbers_shared(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both state the same figure: strong evidence of one claim told twice."""
+    return bool(a.numbers & b.numbers)
 
 
 def polarity_conflict(a: Fingerprint, b: Fingerprint) -> bool:
