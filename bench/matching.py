@@ -73,8 +73,8 @@ def main() -> None:
         texts = _texts(rng, vocabulary, n)
         vectors = None if args.lexical else _vectors(rng, n)
         matcher.add(list(range(start, start + n)), texts, vectors)
-        if len(kept) < args.queries:
-            row = int(rng.integers(n))
+        per_batch = -(-args.queries * BATCH // args.stored)
+        for row in rng.choice(n, size=min(per_batch, n), replace=False):
             kept.append((start + row, texts[row], None if vectors is None else vectors[row]))
     build = time.perf_counter() - started
     print(f"stored claims        {args.stored:,} ({'lexical' if args.lexical else 'hybrid'})")

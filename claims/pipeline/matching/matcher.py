@@ -24,7 +24,7 @@ from claims.pipeline.matching.normalise import (
 )
 
 # How many candidates each index proposes for rescoring.
-CANDIDATES = 50
+CANDIDATES = 10
 
 
 @dataclass(frozen=True)
