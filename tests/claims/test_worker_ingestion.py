@@ -31,7 +31,8 @@ def test_ingesting_the_samples_fills_the_queue_and_a_second_time_adds_nothing(
 
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.EXTRACTED}
     # Matching may still join repeated claims: one queue entry per cluster once it is done.
-    wait_until(lambda: not Claim.objects.filter(matched_at__isnull=True).exists())
+    # The first matching task in each worker process loads the embedding model (tens of s).
+    wait_until(lambda: not Claim.objects.filter(matched_at__isnull=True).exists(), timeout=180)
     queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
     assert queued >= 15
     assert queued == Cluster.objects.count()
