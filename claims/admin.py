@@ -6,7 +6,18 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
-from claims.models import Article, Claim, Feed, Publisher
+from claims.models import (
+    Article,
+    Claim,
+    Cluster,
+    ClusterEvent,
+    ClusterSuggestion,
+    FactCheck,
+    FactCheckSuggestion,
+    Feed,
+    Publisher,
+)
+from claims.services import clusters as cluster_services
 
 
 @admin.register(Publisher)
@@ -85,7 +96,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["text", "speaker", "claim_type", "score", "article"]
+    actions = ["split_out"]
+    list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
     list_filter = ["claim_type"]
     search_fields = ["text", "speaker"]
     list_select_related = ["article"]
@@ -104,3 +116,163 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "model_version",
         "created_at",
     ]
+
+    @admin.action(description="Split selected claims out of their cluster")
+    def split_out(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        try:
+            cluster = cluster_services.cluster_split(claims=list(queryset), by=request.user)
+        except cluster_services.ClusterError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Split into a new cluster: {cluster}.", messages.SUCCESS)
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Claim
+    verbose_name = "appearance"
+    fields = ["text", "speaker", "article", "publisher", "published"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    @admin.display(description="publisher")
+    def publisher(self, claim: Claim) -> str:
+        return str(claim.article.publisher or claim.article.site_name or "")
+
+    @admin.display(description="published")
+    def published(self, claim: Claim) -> object:
+        return claim.article.published_at or claim.article.received_at
+
+
+class FactCheckSuggestionInline(admin.TabularInline):
+    model = FactCheckSuggestion
+    fields = ["fact_check", "review_item", "score", "status", "decided_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+class ClusterEventInline(admin.TabularInline):
+    model = ClusterEvent
+    fields = ["at", "kind", "claim_ids", "other_cluster_ids", "score", "by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
+    ordering = ["-last_seen_at"]
+    search_fields = ["canonical__text"]
+    list_select_related = ["canonical"]
+    show_full_result_count = False
+    readonly_fields = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
+    inlines = [AppearanceInline, FactCheckSuggestionInline, ClusterEventInline]
+    actions = ["merge"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Merge selected clusters (into the one seen first)")
+    def merge(self, request: HttpRequest, queryset: QuerySet[Cluster]) -> None:
+        clusters = list(queryset.order_by("first_seen_at", "pk"))
+        if len(clusters) < 2:
+            self.message_user(request, "Choose at least two clusters.", messages.ERROR)
+            return
+        try:
+            merged = cluster_services.clusters_merge(
+                target=clusters[0], sources=clusters[1:], by=request.user
+            )
+        except cluster_services.ClusterError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Merged into {merged}.", messages.SUCCESS)
+
+
+@admin.register(ClusterSuggestion)
+class ClusterSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["cluster", "other", "kind", "score", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["cluster__canonical", "other__canonical"]
+    readonly_fields = ["cluster", "other", "kind", "score", "status", "created_at"]
+    actions = ["merge", "dismiss"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Same claim: merge each pair")
+    def merge(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
+        done = 0
+        for suggestion in queryset.filter(status=ClusterSuggestion.Status.OPEN):
+            try:
+                cluster_services.clusters_merge(
+                    target=suggestion.other, sources=[suggestion.cluster], by=request.user
+                )
+                done += 1
+            except cluster_services.ClusterError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+        self.message_user(request, f"Merged {done} pair(s).", messages.SUCCESS)
+
+    @admin.action(description="Different claims: dismiss")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
+        count = cluster_services.cluster_suggestions_dismiss(
+            suggestion_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(request, f"Dismissed {count} suggestion(s).", messages.SUCCESS)
+
+
+@admin.register(FactCheckSuggestion)
+class FactCheckSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["cluster", "fact_check", "review_item", "score", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
+    readonly_fields = ["cluster", "fact_check", "review_item", "score", "status", "decided_by"]
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Confirm: this fact-check answers the claim")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
+        count = cluster_services.fact_check_suggestions_decide(
+            suggestion_ids=list(queryset.values_list("pk", flat=True)),
+            confirm=True,
+            by=request.user,
+        )
+        self.message_user(request, f"Confirmed {count} suggestion(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject: never suggest this pair again")
+    def reject(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
+        count = cluster_services.fact_check_suggestions_decide(
+            suggestion_ids=list(queryset.values_list("pk", flat=True)),
+            confirm=False,
+            by=request.user,
+        )
+        self.message_user(request, f"Rejected {count} suggestion(s).", messages.SUCCESS)
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(admin.ModelAdmin):
+    list_display = ["claim_reviewed", "rating", "publisher", "date_published"]
+    list_filter = ["publisher"]
+    search_fields = ["claim_reviewed", "headline", "url"]
+    show_full_result_count = False
+    exclude = ["embedding"]
+    readonly_fields = [
+        "claim_reviewed",
+        "headline",
+        "rating",
+        "url",
+        "publisher",
+        "claimant",
+        "date_published",
+        "source_key",
+        "imported_from",
+        "imported_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

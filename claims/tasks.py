@@ -64,3 +64,50 @@ def articles_requeue_stale() -> int:
     return services.articles_requeue_stale(
         older_than_seconds=settings.FACTCHECK_REQUEUE_AFTER_SECONDS
     )
+
+
+@shared_task(acks_late=True)
+def claims_match(claim_ids: list[int]) -> int:
+    from claims.services.matching import claims_match as match
+
+    try:
+        return match(claim_ids=claim_ids).matched
+    except SoftTimeLimitExceeded:
+        # What was placed stays placed; the claims still unplaced go round again.
+        from claims.models import Claim
+
+        left = list(
+            Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        logger.warning("matching hit the time limit; %s claims sent again", len(left))
+        if left:
+            claims_match.delay(left)
+        return 0
+
+
+@shared_task(acks_late=True)
+def claimreviews_import(url: str | None = None) -> int:
+    """Re-import one ClaimReview feed, or every one in FACTCHECK_CLAIMREVIEW_URLS."""
+    from claims.services.claimreviews import ClaimReviewImportError, claimreviews_import_url
+
+    imported = 0
+    for source in [url] if url else settings.FACTCHECK_CLAIMREVIEW_URLS:
+        try:
+            report = claimreviews_import_url(url=source)
+        except ClaimReviewImportError as exc:
+            logger.warning("ClaimReview import failed: %s", exc)
+            continue
+        for error in report.errors:
+            logger.warning("ClaimReview import %s: %s", source, error)
+        imported += report.created + report.updated
+    return imported
+
+
+@shared_task(acks_late=True)
+def claims_match_pending() -> int:
+    """Re-send claims left unmatched for five minutes (a lost message, a dead worker)."""
+    from claims.services.clusters import claims_match_requeue
+
+    return claims_match_requeue(older_than_seconds=300)

@@ -397,3 +397,30 @@ FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env.int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", defau
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env.float("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", default=30.0)
 if FACTCHECK_WEBHOOK_MAX_ATTEMPTS < 1 or FACTCHECK_WEBHOOK_BACKOFF_SECONDS <= 0:
     raise ImproperlyConfigured("Webhook attempts must be at least 1 and backoff positive.")
+
+# --- Claim matching (issue 6) ---------------------------------------------------------------
+CELERY_TASK_ROUTES["claims.tasks.claims_match"] = {"queue": "matching"}
+CELERY_TASK_ROUTES["claims.tasks.claimreviews_import"] = {"queue": "ingestion"}
+# A hybrid score at or above MERGE joins a new claim to a stored claim's cluster; at or above
+# SUGGEST the pair (or an existing fact-check) is shown to reviewers instead.
+FACTCHECK_MATCH_MERGE_THRESHOLD = env.float("FACTCHECK_MATCH_MERGE_THRESHOLD", default=0.6)
+FACTCHECK_MATCH_SUGGEST_THRESHOLD = env.float("FACTCHECK_MATCH_SUGGEST_THRESHOLD", default=0.45)
+if not 0.0 < FACTCHECK_MATCH_SUGGEST_THRESHOLD <= FACTCHECK_MATCH_MERGE_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured(
+        "FACTCHECK_MATCH_SUGGEST_THRESHOLD must be positive and at most "
+        "FACTCHECK_MATCH_MERGE_THRESHOLD, which must be at most 1."
+    )
+# The share of the embedding cosine in the hybrid score (the rest is character n-grams).
+FACTCHECK_MATCH_SEMANTIC_WEIGHT = env.float("FACTCHECK_MATCH_SEMANTIC_WEIGHT", default=0.4)
+if not 0.0 <= FACTCHECK_MATCH_SEMANTIC_WEIGHT <= 1.0:
+    raise ImproperlyConfigured("FACTCHECK_MATCH_SEMANTIC_WEIGHT must lie between 0 and 1.")
+# "auto" uses the embedding model when the 'semantic' extra is installed; "off" never does.
+FACTCHECK_MATCH_SEMANTIC = env.str("FACTCHECK_MATCH_SEMANTIC", default="auto")
+if FACTCHECK_MATCH_SEMANTIC not in ("auto", "off"):
+    raise ImproperlyConfigured("FACTCHECK_MATCH_SEMANTIC must be 'auto' or 'off'.")
+FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
+if FACTCHECK_MATCH_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")
+# ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
+FACTCHECK_CLAIMREVIEW_URLS = env.list("FACTCHECK_CLAIMREVIEW_URLS", default=[])
+CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}

@@ -318,25 +318,24 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
     return [(item_id, float(rank)) for item_id, rank in rows]
 
 
-def _search_backend() -> object:
-    try:
-        # The claim-matching code, where it exists, knows better than word overlap.
-        from claims.selectors import fact_checks_similar  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return fact_checks_similar
+def _search_matched(text: str, limit: int) -> list[tuple[int, float]]:
+    """This desk's fact-checks that the claim matcher finds for `text` (imported ones left out)."""
+    from claims.selectors import fact_checks_similar
+
+    return [
+        (hit.id, hit.score)
+        for hit in fact_checks_similar(text=text, limit=limit)
+        if not hit.external
+    ]
 
 
 def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
-    """Published fact-checks that match a piece of text, best first, with a score."""
-    similar = _search_backend()
-    if similar is not None:
-        hits = [
-            (getattr(h, "item_id", None) or h[0], float(getattr(h, "score", None) or h[1]))  # type: ignore[index]
-            for h in similar(text=text, limit=limit)  # type: ignore[operator]
-        ]
-    else:
-        hits = _search_full_text(text, limit)
+    """Published fact-checks that match a piece of text, best first, with a score.
+
+    The claim matcher (the code that joins repeated claims) ranks first; a text it cannot
+    match (one or two words, or nothing close) falls back to full-text rank.
+    """
+    hits = _search_matched(text, limit) or _search_full_text(text, limit)
     scores = dict(hits)
     # Whatever the matcher says, only published fact-checks leave.
     verdicts = {

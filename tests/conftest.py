@@ -17,7 +17,7 @@ from django.db import connection
 
 from tests.paths import REPO
 
-WORKER_QUEUES = "default,ingestion,extraction,webhooks"
+WORKER_QUEUES = "default,ingestion,extraction,webhooks,matching"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
-from claims.services.clusters import clusters_assign
+from claims.services.clusters import claims_match_enqueue, clusters_assign
 from factcheck import metrics
 from reviews.services import review_items_create
 
@@ -208,3 +208,4 @@ def _store(article: Article, extraction: Extraction) -> None:
     seen_at = article.published_at or article.received_at
     clusters = clusters_assign(claims=claims, seen_at=seen_at)
     review_items_create(clusters=clusters)
+    claims_match_enqueue(claim_ids=[claim.pk for claim in claims])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
+from claims.selectors import fact_checks_similar
 from reviews.selectors import fact_checks_search
 from tests.api import helpers as h
 
@@ -81,18 +79,14 @@ def test_a_query_with_no_words_finds_nothing_instead_of_failing() -> None:
     assert listing.status_code == 200 and listing.json()["results"] == []
 
 
-def test_the_claim_matcher_is_used_when_it_exists_but_only_published_leave(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    published = h.published("Crime fell by half.")
-    pending = h.queued("Crime fell by a third.")
-    module = types.ModuleType("claims.selectors")
-
-    def fact_checks_similar(*, text: str, limit: int) -> list[tuple[int, float]]:
-        return [(pending.pk, 0.99), (published.pk, 0.8)]
-
-    module.fact_checks_similar = fact_checks_similar  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "claims.selectors", module)
-
-    hits = fact_checks_search(text="anything at all", limit=5)
-    assert [(hit.fact_check.id, hit.score) for hit in hits] == [(published.pk, 0.8)]
+def test_the_claim_matcher_finds_a_rewording_but_only_published_leave() -> None:
+    published = h.published("The city's unemployment rate fell to 3 percent last year.")
+    h.queued("The city's unemployment rate fell to 3 percent in the last year.")
+    hits = fact_checks_search(text="Unemployment in the city fell to 3 percent last year", limit=5)
+    assert [hit.fact_check.id for hit in hits] == [published.pk]
+    assert 0 < hits[0].score <= 1
+    # The ranking came from the matcher, not from the full-text fallback.
+    similar = fact_checks_similar(text="Unemployment in the city fell to 3 percent last year")
+    assert [(s.id, s.score) for s in similar if not s.external][:1] == [
+        (published.pk, hits[0].score)
+    ]

@@ -1,0 +1,157 @@
+"""Find the stored claims (or fact-checks) a new claim repeats, with a hybrid score.
+
+Candidates come from two indexes (BM25 over words; embeddings when the model is there), are
+rescored on character n-grams plus embedding cosine, and carry the guards' verdicts so the
+caller can refuse to merge a claim with its denial or with the same sentence about another
+number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from claims.pipeline.matching.dense import DenseIndex
+from claims.pipeline.matching.lexical import BM25Index, char_similarity
+from claims.pipeline.matching.normalise import (
+    Fingerprint,
+    fingerprint,
+    numbers_conflict,
+    numbers_shared,
+    polarity_conflict,
+)
+
+# How many candidates each index proposes for rescoring.
+CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the hybrid score mixes its parts; `semantic` is ignored without embeddings."""
+
+    semantic: float = 0.4
+    # Subtracted from the score of a pair the guards flag, so a conflict ranks below an
+    # otherwise equal clean match.
+    conflict_penalty: float = 0.1
+    # Added when both texts state the same figure ("within 24 hours", "3%") and the guards
+    # see no conflict: few unrelated sentences share a number as well as their words.
+    shared_number_bonus: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    key: int
+    score: float  # hybrid, in [0, 1] before the conflict penalty and shared-figure bonus
+    lexical: float
+    semantic: float | None
+    numbers_differ: bool
+    polarity_differs: bool
+
+    @property
+    def conflicting(self) -> bool:
+        """The guards say these are different claims, however alike they read."""
+        return self.numbers_differ or self.polarity_differs
+
+
+class Matcher:
+    """An in-memory index of matchable texts; `texts_get` reads a key's text for rescoring."""
+
+    def __init__(
+        self,
+        *,
+        dimensions: int | None,
+        weights: Weights | None = None,
+        texts_get: Callable[[Sequence[int]], dict[int, str]] | None = None,
+    ) -> None:
+        self.weights = weights or Weights()
+        self.lexical = BM25Index()
+        self.dense = DenseIndex(dimensions) if dimensions else None
+        self._texts: dict[int, str] = {}
+        self._texts_get = texts_get
+
+    def __len__(self) -> int:
+        return len(self.lexical)
+
+    def add(
+        self, keys: Sequence[int], texts: Sequence[str], vectors: np.ndarray | None = None
+    ) -> None:
+        """Index texts (raw; they are normalised here) and, if given, their embeddings."""
+        normalised = [fingerprint(text).text for text in texts]
+        self.lexical.add(keys, normalised)
+        if self._texts_get is None:
+            self._texts.update(zip(keys, normalised, strict=True))
+        if self.dense is not None and vectors is not None:
+            present = [row for row in range(len(keys)) if np.any(vectors[row])]
+            self.dense.add([keys[row] for row in present], vectors[present])
+
+    def search(
+        self,
+        text: str,
+        *,
+        vector: np.ndarray | None = None,
+        k: int = 5,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[Match]:
+        """The `k` best matches for a raw text, best first; none for an unmatchable text."""
+        query = fingerprint(text)
+        if not query.matchable or not len(self):
+            return []
+        want = CANDIDATES + len(exclude)
+        keys, _ = self.lexical.search(query.text, want)
+        candidates = dict.fromkeys(int(key) for key in keys)
+        semantic: dict[int, float] = {}
+        dense = self.dense if vector is not None and np.any(vector) else None
+        if dense is not None and vector is not None:
+            dense_keys, dense_scores = dense.search(vector, want)
+            for key, score in zip(dense_keys, dense_scores, strict=True):
+                candidates.setdefault(int(key))
+                semantic[int(key)] = float(score)
+        for key in exclude:
+            candidates.pop(key, None)
+        if not candidates:
+            return []
+        ordered = list(candidates)
+        texts = self._candidate_texts(ordered)
+        ordered = [key for key in ordered if key in texts]
+        lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        if dense is not None and vector is not None:
+            missing = [key for key in ordered if key not in semantic]
+            if missing:
+                found = dense.vectors_get(missing) @ vector
+                semantic.update(zip(missing, (float(s) for s in found), strict=True))
+        matches = [
+            self._match(query, key, texts[key], float(lexical[row]), semantic.get(key))
+            for row, key in enumerate(ordered)
+        ]
+        matches.sort(key=lambda match: (-match.score, match.key))
+        return matches[:k]
+
+    def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
+        if self._texts_get is None:
+            return {key: self._texts[key] for key in keys if key in self._texts}
+        return {key: fingerprint(text).text for key, text in self._texts_get(keys).items()}
+
+    def _match(
+        self, query: Fingerprint, key: int, text: str, lexical: float, semantic: float | None
+    ) -> Match:
+        other = fingerprint(text)
+        score = lexical
+        if semantic is not None:
+            weight = self.weights.semantic
+            score = weight * max(semantic, 0.0) + (1 - weight) * lexical
+        numbers = numbers_conflict(query, other)
+        polarity = polarity_conflict(query, other)
+        if numbers or polarity:
+            score -= self.weights.conflict_penalty
+        elif numbers_shared(query, other):
+            score += self.weights.shared_number_bonus
+        return Match(
+            key=key,
+            score=round(score, 6),
+            lexical=round(lexical, 6),
+            semantic=None if semantic is None else round(semantic, 6),
+            numbers_differ=numbers,
+            polarity_differs=polarity,
+        )

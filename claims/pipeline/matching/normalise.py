@@ -1,0 +1,176 @@
+"""Text normalisation and the guards that keep different claims apart.
+
+Two claims that differ in a number ("3%" against "30%") or in polarity ("denied" against
+"confirmed") are different claims however alike their words are; these helpers extract what
+the guards compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Claims shorter than this (in words) carry too little to match: "Yes.", "Absolutely false."
+MIN_WORDS = 3
+# Only the start of a huge text is compared; a claim is a sentence, not an article.
+MAX_CHARS = 2000
+
+_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"@\w+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_WORD = re.compile(r"[a-z0-9]+(?:['.,][a-z0-9]+)*")
+# Ordinals ("45th president") name things rather than state quantities: they are left out.
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d+(?:[.,]\d+)*)(?!\d|st\b|nd\b|rd\b|th\b)(\s?(?:%|percent|per cent))?",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "billion": "1000000000",
+    "half": "0.5",
+}
+# Words that turn a statement into its denial. Reported denials count too: "the Kremlin denied
+# that..." says the opposite of "the Kremlin confirmed that...".
+_NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "refuse",
+        "refuses",
+        "refused",
+        "reject",
+        "rejects",
+        "rejected",
+        "dismissed",
+        "false",
+        "fake",
+        "untrue",
+        "cannot",
+        "can't",
+        "won't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "wouldn't",
+        "shouldn't",
+        "couldn't",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Lower case, NFKC, straight quotes, no URLs or @handles, single spaces."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+    text = _HANDLE.sub(" ", _URL.sub(" ", text))
+    text = text.replace("#", " ")
+    return " ".join(text.lower().split())
+
+
+def words(text: str) -> list[str]:
+    """The words of an already normalised text."""
+    return _WORD.findall(text)
+
+
+def numbers_of(text: str) -> frozenset[str]:
+    """The numbers a normalised text states, written out ("1,000" and "1000" are one number)."""
+    found: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        value = match.group(1).replace(",", "")
+        value = value.rstrip(".")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if match.group(2):
+            value += "%"
+        found.add(value)
+    for word in words(text):
+        if word in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[word])
+    return frozenset(found)
+
+
+def negated(text: str) -> bool:
+    """Whether the claim is a denial: an odd number of negations (a double one cancels)."""
+    return sum(token in _NEGATIONS for token in words(text)) % 2 == 1
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the guards compare between two claims."""
+
+    text: str  # normalised
+    numbers: frozenset[str]
+    negated: bool
+    word_count: int
+
+    @property
+    def matchable(self) -> bool:
+        return self.word_count >= MIN_WORDS
+
+
+def fingerprint(text: str) -> Fingerprint:
+    normalised = normalise(text)
+    return Fingerprint(
+        text=normalised,
+        numbers=numbers_of(normalised),
+        negated=negated(normalised),
+        word_count=len(words(normalised)),
+    )
+
+
+def numbers_conflict(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both state numbers and they disagree: "3%" is not "30%", "3% and 5%" not "3% and 6%".
+
+    A claim that states no number, or only some of the other's, is not held against it: a
+    retelling often drops a figure, it rarely changes one. Long sentences that share a figure
+    but carry another one each in side clauses are not held apart either.
+    """
+    if not a.numbers or not b.numbers or a.numbers <= b.numbers or b.numbers <= a.numbers:
+        return False
+    return a.numbers.isdisjoint(b.numbers) or len(a.numbers) == len(b.numbers)
+
+
+def numbers_shared(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both state the same figure: strong evidence of one claim told twice."""
+    return bool(a.numbers & b.numbers)
+
+
+def polarity_conflict(a: Fingerprint, b: Fingerprint) -> bool:
+    """One claim asserts what the other denies."""
+    return a.negated != b.negated

@@ -1,0 +1,77 @@
+"""Store fact-checks published elsewhere so new claims can be matched against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from claims.models import FactCheck
+from claims.pipeline.claimreview import ClaimReviewFormatError, claimreviews_parse
+from claims.services.fetch import FetchError, http_fetch
+from claims.services.matching import fact_check_source_key, texts_embed
+
+BATCH_SIZE = 500
+
+
+class ClaimReviewImportError(Exception):
+    """The input as a whole could not be read (not JSON, unreachable URL)."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def claimreviews_import(*, data: bytes | str, source: str = "") -> ImportReport:
+    """Import every good ClaimReview record in `data`; bad ones are reported, not fatal."""
+    try:
+        parsed = claimreviews_parse(data)
+    except ClaimReviewFormatError as exc:
+        raise ClaimReviewImportError(f"{source or 'input'}: {exc}") from exc
+    report = ImportReport(errors=parsed.errors)
+    records = {
+        fact_check_source_key(url=r.url, claim_reviewed=r.claim_reviewed): r for r in parsed.records
+    }
+    keys = list(records)
+    for start in range(0, len(keys), BATCH_SIZE):
+        batch = keys[start : start + BATCH_SIZE]
+        vectors = texts_embed(
+            [f"{records[k].claim_reviewed} {records[k].headline}".strip() for k in batch]
+        )
+        with transaction.atomic():
+            existing = set(
+                FactCheck.objects.filter(source_key__in=batch).values_list("source_key", flat=True)
+            )
+            for row, key in enumerate(batch):
+                record = records[key]
+                FactCheck.objects.update_or_create(
+                    source_key=key,
+                    defaults={
+                        "claim_reviewed": record.claim_reviewed,
+                        "headline": record.headline,
+                        "rating": record.rating,
+                        "url": record.url,
+                        "publisher": record.publisher,
+                        "claimant": record.claimant,
+                        "date_published": record.date_published,
+                        "imported_from": source[:2000],
+                        "embedding": b"" if vectors is None else vectors[row].tobytes(),
+                    },
+                )
+            report.updated += len(existing)
+            report.created += len(batch) - len(existing)
+    return report
+
+
+def claimreviews_import_url(*, url: str) -> ImportReport:
+    """Fetch a ClaimReview feed (through the same guarded fetcher as articles) and import it."""
+    try:
+        fetched = http_fetch(url)
+    except FetchError as exc:
+        raise ClaimReviewImportError(f"{url}: {exc}") from exc
+    if fetched.status >= 400:
+        raise ClaimReviewImportError(f"{url}: the server answered {fetched.status}")
+    return claimreviews_import(data=fetched.content, source=url)

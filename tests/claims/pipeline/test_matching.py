@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
+from claims.pipeline.matching.dense import DenseIndex
+from claims.pipeline.matching.matcher import Matcher
+from claims.pipeline.matching.normalise import (
+    fingerprint,
+    normalise,
+    numbers_conflict,
+    polarity_conflict,
+)
+
+STORED = [
+    "The mayor promised to end the strike within 24 hours of taking office.",
+    "Unemployment in the region fell to 3 percent last year.",
+    "The minister said the new bridge will cost 40 million euros.",
+    "The spokesman confirmed ongoing contacts between the two governments.",
+    "The council approved a budget of 2 billion for schools.",
+]
+
+
+def _lexical() -> Matcher:
+    matcher = Matcher(dimensions=None)
+    matcher.add(list(range(len(STORED))), STORED)
+    return matcher
+
+
+def test_normalise_drops_urls_handles_and_case() -> None:
+    text = "BREAKING: @someone says Taxes ROSE https://t.co/xyz  #budget"
+    assert normalise(text) == "breaking: says taxes rose budget"
+
+
+def test_numbers_are_read_the_same_however_written() -> None:
+    assert fingerprint("It cost 1,000 dollars").numbers == fingerprint("it cost 1000").numbers
+    assert "3%" in fingerprint("rose by 3 per cent").numbers
+
+
+def test_different_numbers_conflict_and_dropped_numbers_do_not() -> None:
+    a = fingerprint("Inflation rose to 3% in May")
+    assert numbers_conflict(a, fingerprint("Inflation rose to 30% in May"))
+    assert not numbers_conflict(a, fingerprint("Inflation rose in May"))
+    assert not numbers_conflict(a, fingerprint("In 2024 inflation rose to 3% in May"))
+
+
+def test_a_denial_conflicts_with_a_confirmation() -> None:
+    assert polarity_conflict(
+        fingerprint("The Kremlin denied contacts with Washington"),
+        fingerprint("The Kremlin confirmed contacts with Washington"),
+    )
+    assert not polarity_conflict(
+        fingerprint("It is not true that he never paid"), fingerprint("He paid his taxes")
+    )
+
+
+def test_one_word_and_empty_claims_are_not_matched() -> None:
+    matcher = _lexical()
+    assert matcher.search("") == []
+    assert matcher.search("Unemployment") == []
+    assert not fingerprint("Absolutely false.").matchable
+
+
+def test_a_lexical_paraphrase_ranks_its_claim_first() -> None:
+    found = _lexical().search("Mayor promises he will end the strike within 24 hours in office")
+    assert found[0].key == 0
+    assert not found[0].conflicting
+    assert all(other.score < found[0].score - 0.1 for other in found[1:])
+
+
+def test_the_same_sentence_with_another_number_is_flagged() -> None:
+    found = _lexical().search("Unemployment in the region fell to 5 percent last year.")
+    assert found[0].key == 1
+    assert found[0].numbers_differ
+
+
+def test_huge_texts_are_matched_on_their_start() -> None:
+    found = _lexical().search(STORED[2] + " word" * 100_000)
+    assert found[0].key == 2
+
+
+def test_excluded_keys_are_not_returned() -> None:
+    found = _lexical().search(STORED[0], exclude=frozenset({0}))
+    assert all(match.key != 0 for match in found)
+
+
+def test_dense_index_graph_and_exact_scan_agree() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = DenseIndex(32, exact_below=10**9)
+    graph = DenseIndex(32, exact_below=100)
+    for index in (exact, graph):
+        index.add(list(range(1000, 4000)), vectors)
+    query = vectors[17] + 0.01
+    exact_keys, exact_scores = exact.search(query, 5)
+    graph_keys, _ = graph.search(query, 5)
+    assert exact_keys[0] == 1017
+    assert list(graph_keys) == list(exact_keys)
+    assert np.allclose(graph.vectors_get([1017])[0], vectors[17], atol=1e-2)
+    assert exact_scores[0] >= exact_scores[-1]
+
+
+@pytest.fixture(scope="module")
+def embedder():  # type: ignore[no-untyped-def]
+    try:
+        return embedder_get()
+    except EmbeddingUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_hybrid_matches_a_paraphrase_with_few_shared_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    matcher = Matcher(dimensions=embedder.dimensions)
+    matcher.add(list(range(len(STORED))), STORED, embedder.encode(STORED))
+    query = "Jobless rate in the area dropped to 3% in the past year"
+    found = matcher.search(query, vector=embedder.encode([query])[0])
+    assert found[0].key == 1
+    assert found[0].semantic is not None and found[0].semantic > 0.6
+
+
+def test_hybrid_flags_a_denial_of_a_stored_confirmation(embedder) -> None:  # type: ignore[no-untyped-def]
+    matcher = Matcher(dimensions=embedder.dimensions)
+    matcher.add(list(range(len(STORED))), STORED, embedder.encode(STORED))
+    query = "The spokesman denied any contacts between the two governments."
+    found = matcher.search(query, vector=embedder.encode([query])[0])
+    assert found[0].key == 3
+    assert found[0].polarity_differs and found[0].conflicting

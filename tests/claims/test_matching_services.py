@@ -1,0 +1,166 @@
+"""Matching joins repeated claims into one cluster, once, and suggests existing fact-checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Claim, Cluster, ClusterEvent, ClusterSuggestion, FactCheck
+from claims.selectors import fact_checks_similar
+from claims.services.matching import claims_match, indexes_reset
+from reviews import workflow
+from reviews.models import ReviewItem
+from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
+
+PLEDGE = "The mayor pledged to end the transit strike within 24 hours of taking office."
+PLEDGE_AGAIN = "The mayor has promised he would end the transit strike within 24 hours in office."
+
+
+@pytest.fixture(autouse=True, params=["auto", "off"], ids=["hybrid", "lexical"])
+def mode(request: pytest.FixtureRequest, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    settings.FACTCHECK_MATCH_SEMANTIC = request.param
+    indexes_reset()
+    yield request.param
+    indexes_reset()
+
+
+def _queued(text: str, *, days_ago: int = 0) -> Claim:
+    published = timezone.now() - timedelta(days=days_ago)
+    item = ReviewItemFactory(
+        claim=ClaimFactory(text=text, article=ArticleFactory(published_at=published))
+    )
+    Cluster.objects.filter(pk=item.claim.cluster_id).update(
+        first_seen_at=published, last_seen_at=published
+    )
+    return Claim.objects.get(pk=item.claim.pk)
+
+
+@pytest.mark.django_db
+def test_a_repeated_claim_joins_the_first_ones_cluster_and_queue_entry() -> None:
+    first = _queued(PLEDGE, days_ago=30)
+    claims_match(claim_ids=[first.pk])
+    before = ReviewItem.objects.get(claim=first).priority
+    again = _queued(PLEDGE_AGAIN)
+
+    report = claims_match(claim_ids=[again.pk])
+
+    again.refresh_from_db()
+    cluster = Cluster.objects.get(pk=first.cluster_id)
+    assert report.joined == 1 and again.cluster_id == cluster.pk
+    assert cluster.appearance_count == 2
+    assert cluster.last_seen_at > cluster.first_seen_at + timedelta(days=29)
+    assert list(ReviewItem.objects.values_list("claim", flat=True)) == [first.pk]
+    assert ReviewItem.objects.get(claim=first).priority > before
+    assert ClusterEvent.objects.get(kind=ClusterEvent.Kind.JOIN).claim_ids == [again.pk]
+
+
+@pytest.mark.django_db
+def test_matching_twice_changes_nothing() -> None:
+    first = _queued(PLEDGE)
+    again = _queued(PLEDGE_AGAIN)
+    claims_match(claim_ids=[first.pk, again.pk])
+    clusters = list(Claim.objects.order_by("pk").values_list("cluster", flat=True))
+
+    report = claims_match(claim_ids=[first.pk, again.pk])
+
+    assert report.matched == 0
+    assert list(Claim.objects.order_by("pk").values_list("cluster", flat=True)) == clusters
+    assert Cluster.objects.get().appearance_count == 2
+    assert ClusterEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_claim_with_another_number_stays_apart() -> None:
+    first = _queued("Unemployment in the county fell to 3 percent last year, the report says.")
+    other = _queued("Unemployment in the county fell to 7 percent last year, the report says.")
+
+    claims_match(claim_ids=[first.pk, other.pk])
+
+    assert Cluster.objects.count() == 2
+    assert ReviewItem.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_denial_stays_apart_and_is_shown_as_possibly_contradictory() -> None:
+    first = _queued("The spokesman confirmed ongoing contacts between the two governments.")
+    denial = _queued("The spokesman denied any contacts between the two governments.")
+
+    claims_match(claim_ids=[first.pk, denial.pk])
+
+    assert Cluster.objects.count() == 2
+    suggestion = ClusterSuggestion.objects.get()
+    assert suggestion.kind == ClusterSuggestion.Kind.CONTRADICTION
+    assert {suggestion.cluster_id, suggestion.other_id} == {first.cluster_id, denial.cluster_id}
+
+
+@pytest.mark.django_db
+def test_a_claim_a_reviewer_already_holds_is_not_pulled_into_another_cluster() -> None:
+    first = _queued(PLEDGE)
+    claims_match(claim_ids=[first.pk])
+    again = _queued(PLEDGE_AGAIN)
+    ReviewItem.objects.filter(claim=again).update(
+        status=workflow.IN_REVIEW, assigned_to=first.review.assigned_to or _user()
+    )
+
+    claims_match(claim_ids=[again.pk])
+
+    again.refresh_from_db()
+    assert again.cluster_id != first.cluster_id and again.matched_at is not None
+    assert ClusterSuggestion.objects.filter(cluster=again.cluster_id).exists()
+
+
+def _user():  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.mark.django_db
+def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> None:
+    fact = FactCheck.objects.create(
+        claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
+        rating="False",
+        publisher="Example Checks",
+        source_key="k1",
+    )
+    claim = _queued("Sharks were seen swimming on the flooded highway after the hurricane")
+
+    claims_match(claim_ids=[claim.pk])
+
+    suggestion = Cluster.objects.get(pk=claim.cluster_id).fact_check_suggestions.get()
+    assert suggestion.fact_check == fact and suggestion.status == "suggested"
+    found = fact_checks_similar(text="sharks swimming on a highway after a hurricane", limit=3)
+    assert found[0].external and found[0].id == fact.pk and found[0].rating == "False"
+
+
+@pytest.mark.django_db
+def test_a_rejected_suggestion_is_never_made_again() -> None:
+    FactCheck.objects.create(
+        claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
+        source_key="k1",
+    )
+    claim = _queued("Sharks were seen swimming on the flooded highway after the hurricane")
+    claims_match(claim_ids=[claim.pk])
+    cluster = Cluster.objects.get(pk=claim.cluster_id)
+    cluster.fact_check_suggestions.update(status="rejected")
+    again = _queued("Sharks were seen swimming on a flooded highway after that hurricane")
+
+    claims_match(claim_ids=[again.pk])
+
+    again.refresh_from_db()
+    assert again.cluster_id == cluster.pk
+    assert list(cluster.fact_check_suggestions.values_list("status", flat=True)) == ["rejected"]
+
+
+@pytest.mark.django_db
+def test_one_word_claims_are_not_matched() -> None:
+    first = _queued("Unemployment.")
+    again = _queued("Unemployment.")
+
+    report = claims_match(claim_ids=[first.pk, again.pk])
+
+    assert report.matched == 2 and report.joined == 0
+    assert Cluster.objects.count() == 2
