@@ -85,6 +85,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         "article_link",
         "claim_details",
         "appearances_table",
+        "fact_check_suggestions",
         "status",
         "priority",
         "assigned_to",
@@ -412,6 +413,10 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     @admin.display(description="Every appearance")
     def appearances_table(self, obj: ReviewItem) -> str:
         return admin_display.appearances_table(obj)
+
+    @admin.display(description="Already checked? (suggested by claim matching)")
+    def fact_check_suggestions(self, obj: ReviewItem) -> str:
+        return admin_display.fact_check_suggestions(obj)
 
     @admin.display(description="Sources of the draft verdict")
     def draft_sources(self, obj: ReviewItem) -> str:

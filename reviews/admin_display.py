@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from claims.models import Claim
+from claims.models import Claim, FactCheckSuggestion
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 
 # How much of the article to show on each side of the claim.
@@ -102,4 +102,54 @@ def draft_sources(item: ReviewItem) -> SafeString | str:
                 for source in sources
             ),
         ),
+    )
+
+
+def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
+    """Fact-checks (published here or imported) the matcher thinks may already answer the claim."""
+    cluster_id = item.claim.cluster_id
+    if cluster_id is None:
+        return "none"
+    suggestions = list(
+        FactCheckSuggestion.objects.filter(
+            cluster_id=cluster_id, status=FactCheckSuggestion.Status.SUGGESTED
+        ).select_related("fact_check", "review_item__claim")[:10]
+    )
+    if not suggestions:
+        return "none"
+    rows = []
+    for suggestion in suggestions:
+        if suggestion.fact_check is not None:
+            fact = suggestion.fact_check
+            rows.append(
+                (
+                    f"{suggestion.score:.2f}",
+                    fact.claim_reviewed,
+                    fact.rating or "",
+                    fact.url or "#",
+                    fact.publisher or fact.url or "imported",
+                )
+            )
+        else:
+            checked = suggestion.review_item
+            assert checked is not None  # the database allows one or the other
+            rows.append(
+                (
+                    f"{suggestion.score:.2f}",
+                    checked.claim.text,
+                    checked.get_status_display(),
+                    reverse("admin:reviews_reviewitem_change", args=[checked.pk]),
+                    "this desk",
+                )
+            )
+    review_url = reverse("admin:claims_cluster_change", args=[cluster_id])
+    return format_html(
+        "<table><tr><th>match</th><th>claim checked</th><th>rating</th><th>by</th></tr>{}"
+        '</table><p><a href="{}">Confirm or reject these on the claim\'s cluster</a></p>',
+        format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
+            rows,
+        ),
+        review_url,
     )

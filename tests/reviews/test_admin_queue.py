@@ -80,3 +80,31 @@ def test_the_claim_page_shows_the_claim_highlighted_in_its_article(
         b'Before it. <mark id="claim">The mayor said rents rose 40 percent in 2025.</mark>'
         b" After it." in page.content
     )
+
+
+def test_the_claim_page_shows_fact_checks_that_may_already_answer_it(
+    reviewer_client: Client,
+) -> None:
+    from claims.models import FactCheck
+    from claims.services.matching import claims_match
+
+    FactCheck.objects.create(
+        claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
+        rating="False",
+        publisher="Example Checks",
+        url="https://checks.example/sharks",
+        source_key="sharks",
+    )
+    item = ReviewItemFactory(
+        claim=ClaimFactory(
+            text="Sharks were seen swimming on the flooded highway after the hurricane"
+        )
+    )
+    claims_match(claim_ids=[item.claim_id])
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+
+    assert page.status_code == 200
+    assert b"Already checked?" in page.content
+    assert b"A photo shows sharks swimming on a flooded highway" in page.content
+    assert b"https://checks.example/sharks" in page.content and b"Example Checks" in page.content
