@@ -418,6 +418,11 @@ if not 0.0 <= FACTCHECK_MATCH_SEMANTIC_WEIGHT <= 1.0:
 FACTCHECK_MATCH_SEMANTIC = env.str("FACTCHECK_MATCH_SEMANTIC", default="auto")
 if FACTCHECK_MATCH_SEMANTIC not in ("auto", "off"):
     raise ImproperlyConfigured("FACTCHECK_MATCH_SEMANTIC must be 'auto' or 'off'.")
+# GET /api/v1/search/: a matcher score under this is noise, not an answer. Lower than the
+# suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the claim.
+FACTCHECK_SEARCH_MIN_SCORE = env.float("FACTCHECK_SEARCH_MIN_SCORE", default=0.25)
+if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
+    raise ImproperlyConfigured("FACTCHECK_SEARCH_MIN_SCORE must lie between 0 and 1.")
 FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
 if FACTCHECK_MATCH_BATCH_SIZE < 1:
     raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
@@ -318,24 +319,29 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
     return [(item_id, float(rank)) for item_id, rank in rows]
 
 
-def _search_matched(text: str, limit: int) -> list[tuple[int, float]]:
-    """This desk's fact-checks that the claim matcher finds for `text` (imported ones left out)."""
+def _search_matched(text: str, limit: int) -> list[tuple[int, float]] | None:
+    """This desk's fact-checks the claim matcher finds for `text`; None if it cannot judge it.
+
+    The index always has a nearest neighbour: candidates under FACTCHECK_SEARCH_MIN_SCORE
+    are noise and left out.
+    """
     from claims.selectors import fact_checks_similar
 
-    return [
-        (hit.id, hit.score)
-        for hit in fact_checks_similar(text=text, limit=limit)
-        if not hit.external
-    ]
+    similar = [hit for hit in fact_checks_similar(text=text, limit=limit) if not hit.external]
+    if not similar:
+        return None
+    floor = settings.FACTCHECK_SEARCH_MIN_SCORE
+    return [(hit.id, hit.score) for hit in similar if hit.score >= floor]
 
 
 def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
     """Published fact-checks that match a piece of text, best first, with a score.
 
-    The claim matcher (the code that joins repeated claims) ranks first; a text it cannot
-    match (one or two words, or nothing close) falls back to full-text rank.
+    The claim matcher (the code that joins repeated claims) ranks; a text it cannot judge (one
+    or two words) falls back to full-text rank.
     """
-    hits = _search_matched(text, limit) or _search_full_text(text, limit)
+    matched = _search_matched(text, limit)
+    hits = _search_full_text(text, limit) if matched is None else matched
     scores = dict(hits)
     # Whatever the matcher says, only published fact-checks leave.
     verdicts = {

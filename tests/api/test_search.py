@@ -90,3 +90,11 @@ def test_the_claim_matcher_finds_a_rewording_but_only_published_leave() -> None:
     assert [(s.id, s.score) for s in similar if not s.external][:1] == [
         (published.pk, hits[0].score)
     ]
+
+
+def test_a_text_unlike_every_fact_check_finds_nothing() -> None:
+    h.published("The city's unemployment rate fell to 3 percent last year.")
+    response = h.client("search").get(
+        "/api/v1/search/", {"q": "Rents in the city rose sharply over the winter"}
+    )
+    assert response.status_code == 200 and response.json()["results"] == []
