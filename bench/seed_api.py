@@ -122,14 +122,16 @@ def seed(claims: int, published: int) -> None:
             "claims",
             f"""
             INSERT INTO claims_claim (id, article_id, text, start, "end", context, score,
-                speaker, attribution, claim_type, reasons, model_version, cluster_id, created_at)
+                speaker, attribution, claim_type, reasons, model_version, cluster_id, embedding,
+                matched_at, created_at)
             SELECT i, (i - 1) / 5 + 1,
                 initcap(({_array(SUBJECTS)})[1 + i % 20]) || ' in '
                     || ({_array(PLACES)})[1 + (i / 20) % 10] || ' '
                     || ({_array(VERBS)})[1 + (i / 200) % 8] || ' by ' || (i % 97 + 2)
                     || ' percent since ' || (1990 + i % 33) || '.',
                 ((i - 1) % 5) * 200, ((i - 1) % 5) * 200 + 80, '', 0.5 + (i % 50) / 100.0,
-                ({_array(SPEAKERS)})[1 + i % 7], '', 'quantity', '[]', 'bench', NULL, now()
+                ({_array(SPEAKERS)})[1 + i % 7], '', 'quantity', '[]', 'bench', NULL, '\\x'::bytea,
+                now(), now()
             FROM generate_series(1, {claims}) i""",
         ),
         (
@@ -144,12 +146,12 @@ def seed(claims: int, published: int) -> None:
             "review items",
             f"""
             INSERT INTO reviews_reviewitem (id, claim_id, status, priority, rejection_reason,
-                rejection_note, created_at, updated_at)
+                rejection_note, speaker, claim_type, score, created_at, updated_at)
             SELECT c, 2 * c - 1,
                 CASE WHEN c % {every} <> 0 THEN 'pending'
                      WHEN c % ({every} * 10) = 0 THEN 'corrected' ELSE 'published' END,
-                (c % 100) / 100.0, '', '', now(), now()
-            FROM generate_series(1, {clusters}) c""",
+                (c % 100) / 100.0, '', '', claim.speaker, claim.claim_type, claim.score, now(), now()
+            FROM generate_series(1, {clusters}) c JOIN claims_claim claim ON claim.id = 2 * c - 1""",
         ),
         (
             "verdicts",
