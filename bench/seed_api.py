@@ -150,8 +150,10 @@ def seed(claims: int, published: int) -> None:
             SELECT c, 2 * c - 1,
                 CASE WHEN c % {every} <> 0 THEN 'pending'
                      WHEN c % ({every} * 10) = 0 THEN 'corrected' ELSE 'published' END,
-                (c % 100) / 100.0, '', '', claim.speaker, claim.claim_type, claim.score, now(), now()
-            FROM generate_series(1, {clusters}) c JOIN claims_claim claim ON claim.id = 2 * c - 1""",
+                (c % 100) / 100.0, '', '', claim.speaker, claim.claim_type, claim.score, now(),
+                now()
+            FROM generate_series(1, {clusters}) c
+            JOIN claims_claim claim ON claim.id = 2 * c - 1""",
         ),
         (
             "verdicts",
@@ -184,11 +186,12 @@ def seed(claims: int, published: int) -> None:
             "sources",
             """
             INSERT INTO reviews_evidencesource (verdict_id, url, title, publisher, stance, quote,
-                archived_text, archived_hash, archived_at, fetch_error)
+                archived_text, archived_hash, archived_at, fetch_error, archive_attempts,
+                archive_tried_at, created_at)
             SELECT v.id, 'https://stats.example.org/report/' || v.id || '/' || n,
                 'Statistical report ' || n, 'Statistics Office',
                 CASE n WHEN 1 THEN 'refutes' ELSE 'context' END, 'The figure changed by less.',
-                'Archived text of the report.', md5(v.id || '-' || n), now(), ''
+                'Archived text of the report.', md5(v.id || '-' || n), now(), '', 1, now(), now()
             FROM reviews_verdict v, generate_series(1, 2) n""",
         ),
         (
