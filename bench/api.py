@@ -52,6 +52,8 @@ def start_server(cache_seconds: int, workers: int, threads: int) -> subprocess.P
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         REDIS_URL="redis://127.0.0.1:6379/12",
         DJANGO_LOG_LEVEL="WARNING",
+        # Plain HTTP on loopback: production's redirect to HTTPS would answer every request 301.
+        DJANGO_SECURE_SSL_REDIRECT="false",
         FACTCHECK_API_CACHE_SECONDS=str(cache_seconds),
         # The benchmark measures serving, not the throttle refusing it.
         FACTCHECK_API_RATE="100000000/min",
