@@ -4,8 +4,9 @@
 
 Stored claims: the first `--real` verified claims of the CheckThat! 2020 pool (plus those the
 dev queries' qrels name), with their texts embedded by the real model, then synthetic claims up
-to N: texts of 20-30 words drawn from a Zipf-distributed 30,000-word vocabulary plus a figure
-(so posting lists look like real text), and vectors that are normalised noisy mixes of two real
+to N: texts of 20-30 words drawn Zipf-wise from the words of the real claims and tweets, most
+frequent first, plus a figure (so a real query's words meet posting lists as long as real text
+gives them), and vectors that are normalised noisy mixes of two real
 claims' vectors (the graph's cost depends on how the vectors cluster, not on what they mean).
 Queries are real tweets (CheckThat! dev, then train) embedded by the real model one at a time,
 and each is timed through everything the matching task does for a claim without the database:
@@ -23,6 +24,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,8 +35,8 @@ sys.path.insert(0, str(REPO))
 
 from claims.pipeline.embeddings import DIMENSIONS, Embedder, embedder_get  # noqa: E402
 from claims.pipeline.matching.matcher import Match, Matcher, Weights  # noqa: E402
+from claims.pipeline.matching.normalise import normalise, words  # noqa: E402
 
-VOCABULARY = 30_000
 BATCH = 10_000
 MATCH_BATCH = 100  # FACTCHECK_MATCH_BATCH_SIZE's default
 MERGE_AT = 0.6  # FACTCHECK_MATCH_MERGE_THRESHOLD's default
@@ -58,13 +60,15 @@ def _qrels(path: Path) -> dict[str, set[str]]:
     return relevant
 
 
-def _words(rng: np.random.Generator) -> list[str]:
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    return ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(VOCABULARY)]
+def _vocabulary(texts: list[str]) -> list[str]:
+    """The words of real claims and tweets, most frequent first, so that the synthetic claims'
+    posting lists are as long as a real query's words meet them."""
+    counts = Counter(word for text in texts for word in words(normalise(text)))
+    return [word for word, _ in counts.most_common()]
 
 
 def _texts(rng: np.random.Generator, vocabulary: list[str], n: int) -> list[str]:
-    ranks = np.minimum(rng.zipf(1.2, size=(n, 30)), VOCABULARY) - 1
+    ranks = np.minimum(rng.zipf(1.2, size=(n, 30)), len(vocabulary)) - 1
     lengths = rng.integers(20, 31, size=n)
     numbers = rng.integers(1, 1000, size=n)
     return [
@@ -124,13 +128,13 @@ def main() -> None:
     parser.add_argument("--lexical", action="store_true", help="no embeddings")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    vocabulary = _words(rng)
     pool = _tsv(CORPUS / "verified_claims.docs.tsv")
     dev = _tsv(CORPUS / "dev" / "tweets.queries.tsv")
     tweets = (dev + _tsv(CORPUS / "train" / "tweets.queries.tsv"))[: args.queries]
     relevant = _qrels(CORPUS / "dev" / "tweet-vclaim-pairs.qrels")
     wanted = {vclaim for ids in relevant.values() for vclaim in ids}
     real = [row for n, row in enumerate(pool) if n < args.real or row[0] in wanted]
+    vocabulary = _vocabulary([text for _, text in pool] + [text for _, text in tweets])
     print(f"cpus {os.cpu_count()}, load average at start {_load()}")
 
     embedder: Embedder | None = None
