@@ -1,22 +1,31 @@
 """Claim matching speed: top-5 matches among N stored claims, and the cost per new claim.
 
-    .venv/bin/python bench/matching.py [--stored 1000000] [--queries 300] [--lexical]
+    .venv/bin/python bench/matching.py [--stored 1000000] [--queries 300] [--real 3000] [--lexical]
 
-Stored claims are synthetic (20-30 words drawn from a Zipf-distributed 30,000-word vocabulary,
-so posting lists look like real text) with random unit vectors standing in for embeddings: the
-index cost does not depend on what the vectors mean. Queries are stored claims with words
-swapped and dropped. The embedding model's own cost per claim is measured separately on real
-sentences, in batches as the matching task sends them.
+Stored claims: the first `--real` verified claims of the CheckThat! 2020 pool (plus those the
+dev queries' qrels name), with their texts embedded by the real model, then synthetic claims up
+to N: texts of 20-30 words drawn Zipf-wise from the words of the real claims and tweets, most
+frequent first, plus a figure (so a real query's words meet posting lists as long as real text
+gives them), and vectors that are normalised noisy mixes of two real
+claims' vectors (the graph's cost depends on how the vectors cluster, not on what they mean).
+Queries are real tweets (CheckThat! dev, then train) embedded by the real model one at a time,
+and each is timed through everything the matching task does for a claim without the database:
+embedding, both indexes' candidates, rescoring and guards for the stored claims, the same for
+the fact-check index (the real verified claims), and the merge decision. Then the same queries
+in batches of FACTCHECK_MATCH_BATCH_SIZE, as `claims_match` runs them (one batched embedding
+call, then each claim's searches).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
-import resource
 import statistics
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +33,42 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get  # noqa: E402
-from claims.pipeline.matching.matcher import Matcher  # noqa: E402
+from claims.pipeline.embeddings import DIMENSIONS, Embedder, embedder_get  # noqa: E402
+from claims.pipeline.matching.matcher import Match, Matcher, Weights  # noqa: E402
+from claims.pipeline.matching.normalise import normalise, words  # noqa: E402
 
-VOCABULARY = 30_000
 BATCH = 10_000
+MATCH_BATCH = 100  # FACTCHECK_MATCH_BATCH_SIZE's default
+MERGE_AT = 0.6  # FACTCHECK_MATCH_MERGE_THRESHOLD's default
+SHARED = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus" / "claim-matching"
 
 
-def _words(rng: np.random.Generator) -> list[str]:
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    return ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(VOCABULARY)]
+def _tsv(path: Path) -> list[tuple[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        next(reader)
+        return [(row[0], row[1]) for row in reader if len(row) >= 2]
+
+
+def _qrels(path: Path) -> dict[str, set[str]]:
+    relevant: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        parts = line.split()
+        if len(parts) == 4 and parts[3] != "0":
+            relevant.setdefault(parts[0], set()).add(parts[2])
+    return relevant
+
+
+def _vocabulary(texts: list[str]) -> list[str]:
+    """The words of real claims and tweets, most frequent first, so that the synthetic claims'
+    posting lists are as long as a real query's words meet them."""
+    counts = Counter(word for text in texts for word in words(normalise(text)))
+    return [word for word, _ in counts.most_common()]
 
 
 def _texts(rng: np.random.Generator, vocabulary: list[str], n: int) -> list[str]:
-    ranks = np.minimum(rng.zipf(1.2, size=(n, 30)), VOCABULARY) - 1
+    ranks = np.minimum(rng.zipf(1.2, size=(n, 30)), len(vocabulary)) - 1
     lengths = rng.integers(20, 31, size=n)
     numbers = rng.integers(1, 1000, size=n)
     return [
@@ -46,75 +77,137 @@ def _texts(rng: np.random.Generator, vocabulary: list[str], n: int) -> list[str]
     ]
 
 
-def _vectors(rng: np.random.Generator, n: int) -> np.ndarray:
-    vectors = rng.standard_normal((n, DIMENSIONS), dtype=np.float32)
+def _mixed(rng: np.random.Generator, base: np.ndarray, n: int) -> np.ndarray:
+    """Unit vectors near real ones: w*a + (1-w)*b + noise, w in [0.5, 1], noise norm ~0.5."""
+    a = base[rng.integers(len(base), size=n)]
+    b = base[rng.integers(len(base), size=n)]
+    w = rng.uniform(0.5, 1.0, size=(n, 1)).astype(np.float32)
+    noise = rng.standard_normal((n, DIMENSIONS), dtype=np.float32) * (0.5 / DIMENSIONS**0.5)
+    vectors = w * a + (1 - w) * b + noise
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors
 
 
 def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for line in Path("/proc/self/status").read_text().split("\n"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(int(len(ordered) * q + 0.5) - 1, 0)]
+
+
+def _place(
+    claims: Matcher, facts: Matcher, text: str, vector: np.ndarray | None
+) -> tuple[list[Match], Match | None]:
+    """What `_claim_place` computes outside the database: matches, the merge target, checks."""
+    matches = claims.search(text, vector=vector, k=5)
+    target = next((m for m in matches if m.score >= MERGE_AT and not m.conflicting), None)
+    facts.search(text, vector=vector, k=3)
+    return matches, target
+
+
+def _timed(call: Callable[[], object]) -> tuple[object, float]:
+    started = time.perf_counter()
+    result = call()
+    return result, (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--real", type=int, default=3000, help="real verified claims stored")
     parser.add_argument("--lexical", action="store_true", help="no embeddings")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    vocabulary = _words(rng)
-    matcher = Matcher(dimensions=None if args.lexical else DIMENSIONS)
+    pool = _tsv(CORPUS / "verified_claims.docs.tsv")
+    dev = _tsv(CORPUS / "dev" / "tweets.queries.tsv")
+    tweets = (dev + _tsv(CORPUS / "train" / "tweets.queries.tsv"))[: args.queries]
+    relevant = _qrels(CORPUS / "dev" / "tweet-vclaim-pairs.qrels")
+    wanted = {vclaim for ids in relevant.values() for vclaim in ids}
+    real = [row for n, row in enumerate(pool) if n < args.real or row[0] in wanted]
+    vocabulary = _vocabulary([text for _, text in pool] + [text for _, text in tweets])
+    print(f"cpus {os.cpu_count()}, load average at start {_load()}")
+
+    embedder: Embedder | None = None
+    if not args.lexical:
+        embedder = embedder_get()
+        embedder.encode(["warm up the model"])
+    dims = None if embedder is None else DIMENSIONS
+    claims = Matcher(dimensions=dims, weights=Weights(shared_number_bonus=0.1))
+    facts = Matcher(dimensions=dims)
+
+    started = time.perf_counter()
+    real_texts = [text for _, text in real]
+    base = None if embedder is None else embedder.encode(real_texts)
+    embed_real = time.perf_counter() - started
+    facts.add(list(range(len(real))), real_texts, base)
     before = _rss_mib()
     started = time.perf_counter()
-    kept: list[tuple[int, str, np.ndarray | None]] = []
-    for start in range(0, args.stored, BATCH):
+    claims.add(list(range(len(real))), real_texts, base)
+    for start in range(len(real), args.stored, BATCH):
         n = min(BATCH, args.stored - start)
-        texts = _texts(rng, vocabulary, n)
-        vectors = None if args.lexical else _vectors(rng, n)
-        matcher.add(list(range(start, start + n)), texts, vectors)
-        per_batch = -(-args.queries * BATCH // args.stored)
-        for row in rng.choice(n, size=min(per_batch, n), replace=False):
-            kept.append((start + row, texts[row], None if vectors is None else vectors[row]))
+        vectors = None if base is None else _mixed(rng, base, n)
+        claims.add(list(range(start, start + n)), _texts(rng, vocabulary, n), vectors)
     build = time.perf_counter() - started
-    print(f"stored claims        {args.stored:,} ({'lexical' if args.lexical else 'hybrid'})")
-    print(f"index build          {build:.0f} s, max RSS +{_rss_mib() - before:,.0f} MiB")
+    print(f"stored claims        {args.stored:,} ({'lexical' if embedder is None else 'hybrid'})")
+    print(f"real claims embedded {len(real):,} in {embed_real:.0f} s")
+    rss = _rss_mib()
+    print(f"index build          {build:.0f} s, RSS {rss:,.0f} MiB (+{rss - before:,.0f})")
+    print(f"load average         {_load()}")
 
-    timings = []
-    hits = 0
-    for key, text, vector in kept[: args.queries]:
-        words = text.split()
-        for _ in range(3):  # a paraphrase: three words replaced, one dropped
-            words[int(rng.integers(len(words) - 2))] = vocabulary[int(rng.integers(VOCABULARY))]
-        del words[int(rng.integers(len(words) - 2))]
-        query_vector = None
-        if vector is not None:
-            query_vector = vector + rng.standard_normal(DIMENSIONS, dtype=np.float32) * 0.02
-            query_vector /= np.linalg.norm(query_vector)
-        t0 = time.perf_counter()
-        found = matcher.search(" ".join(words), vector=query_vector, k=5)
-        timings.append((time.perf_counter() - t0) * 1000)
-        hits += bool(found) and found[0].key == key
-    timings.sort()
-    p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"top-5 search         p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(timings)} queries")
-    print(f"paraphrase found 1st {hits / len(timings):.1%}")
+    keys = {vclaim: n for n, (vclaim, _) in enumerate(real)}
+    embed_ms: list[float] = []
+    search_ms: list[float] = []
+    total_ms: list[float] = []
+    found = judged = 0
+    for tweet_id, text in tweets:
+        vector = None
+        if embedder is not None:
+            encoded, ms = _timed(lambda text=text: embedder.encode([text]))  # type: ignore[union-attr]
+            vector = encoded[0]  # type: ignore[index]
+            embed_ms.append(ms)
+        result, ms = _timed(lambda text=text, vector=vector: _place(claims, facts, text, vector))
+        search_ms.append(ms)
+        total_ms.append(ms + (embed_ms[-1] if embed_ms else 0.0))
+        if tweet_id in relevant:
+            judged += 1
+            top = {m.key for m in result[0]}  # type: ignore[index]
+            found += any(keys.get(v) in top for v in relevant[tweet_id])
+    print(f"one claim at a time  {len(total_ms)} real tweets, load {_load()}")
+    parts = (("embedding", embed_ms), ("search+rescore", search_ms), ("total", total_ms))
+    for name, values in parts:
+        if values:
+            p50, p95 = statistics.median(values), _pct(values, 0.95)
+            print(f"  {name:18} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+    if judged:
+        print(f"  dev tweets with a relevant verified claim in the top 5: {found}/{judged}")
 
-    if not args.lexical:
-        try:
-            embedder = embedder_get()
-        except EmbeddingUnavailable as exc:
-            print(f"embedding            unavailable: {exc}")
-            return
-        sentences = [text for _, text, _ in kept[:100]]
-        embedder.encode(sentences[:8])
+    batch_ms: list[float] = []
+    batch_embed: list[float] = []
+    for start in range(0, len(tweets), MATCH_BATCH):
+        texts = [text for _, text in tweets[start : start + MATCH_BATCH]]
         t0 = time.perf_counter()
-        embedder.encode(sentences)
-        per_claim = (time.perf_counter() - t0) * 1000 / len(sentences)
-        print(f"embedding            {per_claim:.1f} ms per claim (batch of 100)")
-        print(f"matching per claim   {per_claim + p50:.1f} ms (embedding + median search)")
-    print(f"cpus {os.cpu_count()}")
+        vectors = None if embedder is None else embedder.encode(texts)
+        t1 = time.perf_counter()
+        for row, text in enumerate(texts):
+            _place(claims, facts, text, None if vectors is None else vectors[row])
+        t2 = time.perf_counter()
+        batch_embed.append((t1 - t0) * 1000 / len(texts))
+        batch_ms.append((t2 - t0) * 1000 / len(texts))
+    print(f"in batches of {MATCH_BATCH}    load {_load()}")
+    for n, (per, emb) in enumerate(zip(batch_ms, batch_embed, strict=True)):
+        print(f"  batch {n}: {per:.1f} ms per claim ({emb:.1f} embedding, {per - emb:.1f} search)")
+    print(f"  mean {statistics.mean(batch_ms):.1f} ms per claim added to ingestion")
+    print(f"max RSS {_rss_mib():,.0f} MiB, load average at end {_load()}")
 
 
 if __name__ == "__main__":
