@@ -15,18 +15,19 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db import NotSupportedError, connections, transaction
+from django.db.models import Expression, F, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
 
 from claims.models import Claim
 from reviews.models import ReviewItem
 
-# The text search configuration of the GIN index on claims_claim (migration reviews 0006).
+# The text search configuration of claims_claim.search_vector (migration reviews 0012).
 SEARCH_CONFIG = "english"
 
 
@@ -34,12 +35,42 @@ SEARCH_CONFIG = "english"
 SEARCH_IDS_CAP = 10_000
 
 
+class ClaimSearchVector(Expression):
+    """The stored words of the claim whose text `text_path` names (PostgreSQL only).
+
+    `claims_claim.search_vector` is a generated column the Claim model does not declare
+    (migration reviews 0012): reading it, a phrase's recheck needs no parse of the text.
+    Resolving `text_path` gives the join and the table alias the column is read through.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, text_path: str) -> None:
+        super().__init__()
+        self.text: Any = F(text_path)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.text]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.text,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor != "postgresql":
+            raise NotSupportedError("claims_claim.search_vector exists on PostgreSQL only.")
+        alias = compiler.quote_name_unless_alias(self.text.alias)
+        return f"{alias}.{connection.ops.quote_name('search_vector')}", []
+
+
 def claims_matching(term: str, *, using: str) -> QuerySet[Claim]:
     """Claims whose text matches `term` (websearch syntax), through the GIN index."""
     query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
-    # The same expression as the index, so the planner can use it: to_tsvector('english', ...).
-    vector = SearchVector("text", config=SEARCH_CONFIG)
-    return Claim.objects.using(using).alias(text_vector=vector).filter(text_vector=query)
+    return Claim.objects.using(using).alias(words=ClaimSearchVector("text")).filter(words=query)
+
+
+def _ids_array(ids: list[int]) -> RawSQL:
+    # One array parameter, not thousands of placeholders for Django to compile.
+    return RawSQL("SELECT unnest(%s::bigint[])", [ids])
 
 
 def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
@@ -51,13 +82,21 @@ def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewI
     # rare word means the whole queue; asking the index first is bounded either way.
     ids = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_IDS_CAP + 1])
     if len(ids) <= SEARCH_IDS_CAP:
-        # One array parameter, not thousands of placeholders for Django to compile.
-        return queryset.filter(claim_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+        # Most matching claims are repeats of a queued one, not in the queue themselves (one
+        # item per cluster): keep the queued ones first, so the page's query, which joins each
+        # candidate to its claim before sorting, joins hundreds rather than thousands.
+        queued = list(
+            ReviewItem.objects.using(queryset.db)
+            .filter(claim_id__in=_ids_array(ids))
+            .order_by()
+            .values_list("claim_id", flat=True)
+        )
+        return queryset.filter(claim_id__in=_ids_array(queued))
     # A common word: walking the queue in order and testing each claim finds a page of
     # matches soonest (an IN over the matches would build all of them first).
-    return queryset.alias(
-        claim_text_vector=SearchVector("claim__text", config=SEARCH_CONFIG)
-    ).filter(claim_text_vector=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch"))
+    return queryset.alias(claim_words=ClaimSearchVector("claim__text")).filter(
+        claim_words=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+    )
 
 
 def queryset_count_estimate(queryset: QuerySet[Any]) -> int:
