@@ -73,24 +73,32 @@ def _ids_array(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT unnest(%s::bigint[])", [ids])
 
 
+def _claims_matching_queued(term: str, *, using: str) -> tuple[int, list[int]]:
+    """How many claims match `term` (up to SEARCH_IDS_CAP + 1), and those of them queued."""
+    # Left to itself the planner walks the queue in order and tests each claim, which for a
+    # rare word means the whole queue; asking the index first is bounded either way. Most
+    # matching claims are repeats of a queued one, not queued themselves (one item per
+    # cluster): keeping the queued ones, in the same round trip, means the page's query (which
+    # joins each candidate to its claim before sorting) joins hundreds rather than thousands.
+    matching = claims_matching(term, using=using).order_by().values("pk")
+    sql, params = matching[: SEARCH_IDS_CAP + 1].query.sql_with_params()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"WITH found AS ({sql}) SELECT (SELECT count(*) FROM found), "
+            f"ARRAY(SELECT claim_id FROM {ReviewItem._meta.db_table} "
+            "WHERE claim_id IN (SELECT * FROM found))",
+            params,
+        )
+        found, queued = cursor.fetchone()
+    return int(found), list(queued)
+
+
 def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
     """Items whose claim text matches `term`: full text on PostgreSQL, substring elsewhere."""
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(claim__text__icontains=term)
-    matching = claims_matching(term, using=queryset.db)
-    # Left to itself the planner walks the queue in order and tests each claim, which for a
-    # rare word means the whole queue; asking the index first is bounded either way.
-    ids = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_IDS_CAP + 1])
-    if len(ids) <= SEARCH_IDS_CAP:
-        # Most matching claims are repeats of a queued one, not in the queue themselves (one
-        # item per cluster): keep the queued ones first, so the page's query, which joins each
-        # candidate to its claim before sorting, joins hundreds rather than thousands.
-        queued = list(
-            ReviewItem.objects.using(queryset.db)
-            .filter(claim_id__in=_ids_array(ids))
-            .order_by()
-            .values_list("claim_id", flat=True)
-        )
+    found, queued = _claims_matching_queued(term, using=queryset.db)
+    if found <= SEARCH_IDS_CAP:
         return queryset.filter(claim_id__in=_ids_array(queued))
     # A common word: walking the queue in order and testing each claim finds a page of
     # matches soonest (an IN over the matches would build all of them first).
