@@ -73,8 +73,8 @@ def _ids_array(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT unnest(%s::bigint[])", [ids])
 
 
-def _claims_matching_queued(term: str, *, using: str) -> tuple[int, list[int]]:
-    """How many claims match `term` (up to SEARCH_IDS_CAP + 1), and those of them queued."""
+def _claims_matching_queued(term: str, *, using: str) -> tuple[bool, list[int]]:
+    """Whether more than SEARCH_IDS_CAP claims match `term`, and the queued ones if not."""
     # Left to itself the planner walks the queue in order and tests each claim, which for a
     # rare word means the whole queue; asking the index first is bounded either way. Most
     # matching claims are repeats of a queued one, not queued themselves (one item per
@@ -84,21 +84,25 @@ def _claims_matching_queued(term: str, *, using: str) -> tuple[int, list[int]]:
     sql, params = matching[: SEARCH_IDS_CAP + 1].query.sql_with_params()
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"WITH found AS ({sql}) SELECT (SELECT count(*) FROM found), "
+            # The queued ones are looked up only when they will be used (a CASE branch's
+            # subquery runs only if taken).
+            f"WITH found AS ({sql}), "
+            "over AS (SELECT EXISTS (SELECT FROM found OFFSET %s) AS too_many) "
+            "SELECT too_many, CASE WHEN too_many THEN '{}'::bigint[] ELSE "
             f"ARRAY(SELECT claim_id FROM {ReviewItem._meta.db_table} "
-            "WHERE claim_id IN (SELECT * FROM found))",
-            params,
+            "WHERE claim_id IN (SELECT * FROM found)) END FROM over",
+            (*params, SEARCH_IDS_CAP),
         )
-        found, queued = cursor.fetchone()
-    return int(found), list(queued)
+        too_many, queued = cursor.fetchone()
+    return bool(too_many), list(queued)
 
 
 def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
     """Items whose claim text matches `term`: full text on PostgreSQL, substring elsewhere."""
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(claim__text__icontains=term)
-    found, queued = _claims_matching_queued(term, using=queryset.db)
-    if found <= SEARCH_IDS_CAP:
+    too_many, queued = _claims_matching_queued(term, using=queryset.db)
+    if not too_many:
         return queryset.filter(claim_id__in=_ids_array(queued))
     # A common word: walking the queue in order and testing each claim finds a page of
     # matches soonest (an IN over the matches would build all of them first).
