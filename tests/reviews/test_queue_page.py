@@ -126,6 +126,15 @@ def test_a_phrase_search_finds_the_words_in_that_order_only(
     assert _shown(reviewer_client, q='"prices house"') == []
 
 
+@pytest.mark.parametrize("q", ['"the"', "-", '"', "100%", "o'brien's"])
+def test_a_search_without_words_or_with_odd_characters_answers(
+    reviewer_client: Client, q: str
+) -> None:
+    ReviewItemFactory(claim=ClaimFactory(text="The house prices fell."))
+
+    assert reviewer_client.get(QUEUE, {"q": q}).status_code == 200
+
+
 def test_the_search_reads_a_claims_text_as_it_was_last_saved(reviewer_client: Client) -> None:
     item = ReviewItemFactory(claim=ClaimFactory(text="Rents increased 40 percent."))
     Claim.objects.filter(pk=item.claim_id).update(text="House prices fell.")
