@@ -32,6 +32,8 @@ os.environ.update(
     DATABASE_URL=f"{SERVER}/{BENCH_DATABASE}",
     DJANGO_ALLOWED_HOSTS="testserver",
     DJANGO_LOG_LEVEL="WARNING",
+    # The test client speaks plain HTTP: without this every request is a redirect to HTTPS.
+    DJANGO_SECURE_SSL_REDIRECT="false",
 )
 os.environ.pop("REDIS_URL", None)
 

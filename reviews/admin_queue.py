@@ -15,18 +15,19 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db import NotSupportedError, connections, transaction
+from django.db.models import Expression, F, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
 
 from claims.models import Claim
 from reviews.models import ReviewItem
 
-# The text search configuration of the GIN index on claims_claim (migration reviews 0006).
+# The text search configuration of claims_claim.search_vector (migration reviews 0012).
 SEARCH_CONFIG = "english"
 
 
@@ -34,30 +35,80 @@ SEARCH_CONFIG = "english"
 SEARCH_IDS_CAP = 10_000
 
 
+class ClaimSearchVector(Expression):
+    """The stored words of the claim whose text `text_path` names (PostgreSQL only).
+
+    `claims_claim.search_vector` is a generated column the Claim model does not declare
+    (migration reviews 0012): reading it, a phrase's recheck needs no parse of the text.
+    Resolving `text_path` gives the join and the table alias the column is read through.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, text_path: str) -> None:
+        super().__init__()
+        self.text: Any = F(text_path)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.text]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.text,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor != "postgresql":
+            raise NotSupportedError("claims_claim.search_vector exists on PostgreSQL only.")
+        alias = compiler.quote_name_unless_alias(self.text.alias)
+        return f"{alias}.{connection.ops.quote_name('search_vector')}", []
+
+
 def claims_matching(term: str, *, using: str) -> QuerySet[Claim]:
     """Claims whose text matches `term` (websearch syntax), through the GIN index."""
     query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
-    # The same expression as the index, so the planner can use it: to_tsvector('english', ...).
-    vector = SearchVector("text", config=SEARCH_CONFIG)
-    return Claim.objects.using(using).alias(text_vector=vector).filter(text_vector=query)
+    return Claim.objects.using(using).alias(words=ClaimSearchVector("text")).filter(words=query)
+
+
+def _ids_array(ids: list[int]) -> RawSQL:
+    # One array parameter, not thousands of placeholders for Django to compile.
+    return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+
+
+def _claims_matching_queued(term: str, *, using: str) -> tuple[bool, list[int]]:
+    """Whether more than SEARCH_IDS_CAP claims match `term`, and the queued ones if not."""
+    # Left to itself the planner walks the queue in order and tests each claim, which for a
+    # rare word means the whole queue; asking the index first is bounded either way. Most
+    # matching claims are repeats of a queued one, not queued themselves (one item per
+    # cluster): keeping the queued ones, in the same round trip, means the page's query (which
+    # joins each candidate to its claim before sorting) joins hundreds rather than thousands.
+    matching = claims_matching(term, using=using).order_by().values("pk")
+    sql, params = matching[: SEARCH_IDS_CAP + 1].query.sql_with_params()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            # The queued ones are looked up only when they will be used (a CASE branch's
+            # subquery runs only if taken).
+            f"WITH found AS ({sql}), "
+            "over AS (SELECT EXISTS (SELECT FROM found OFFSET %s) AS too_many) "
+            "SELECT too_many, CASE WHEN too_many THEN '{}'::bigint[] ELSE "
+            f"ARRAY(SELECT claim_id FROM {ReviewItem._meta.db_table} "
+            "WHERE claim_id IN (SELECT * FROM found)) END FROM over",
+            (*params, SEARCH_IDS_CAP),
+        )
+        too_many, queued = cursor.fetchone()
+    return bool(too_many), list(queued)
 
 
 def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
     """Items whose claim text matches `term`: full text on PostgreSQL, substring elsewhere."""
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(claim__text__icontains=term)
-    matching = claims_matching(term, using=queryset.db)
-    # Left to itself the planner walks the queue in order and tests each claim, which for a
-    # rare word means the whole queue; asking the index first is bounded either way.
-    ids = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_IDS_CAP + 1])
-    if len(ids) <= SEARCH_IDS_CAP:
-        # One array parameter, not thousands of placeholders for Django to compile.
-        return queryset.filter(claim_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    too_many, queued = _claims_matching_queued(term, using=queryset.db)
+    if not too_many:
+        return queryset.filter(claim_id__in=_ids_array(queued))
     # A common word: walking the queue in order and testing each claim finds a page of
     # matches soonest (an IN over the matches would build all of them first).
-    return queryset.alias(
-        claim_text_vector=SearchVector("claim__text", config=SEARCH_CONFIG)
-    ).filter(claim_text_vector=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch"))
+    return queryset.alias(claim_words=ClaimSearchVector("claim__text")).filter(
+        claim_words=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+    )
 
 
 def queryset_count_estimate(queryset: QuerySet[Any]) -> int:
