@@ -21,8 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# This script shares its name with the standard library's `queue`, which Django imports: keep
-# its own directory off the import path.
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
