@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from claims.models import (
@@ -112,10 +112,24 @@ class _ClaimIndex:
                         "pk", "text", "embedding", "matched_at"
                     )[:_LOAD_BATCH]
                 )
-                if not rows:
+                if rows:
+                    self._add([(pk, text, raw) for pk, text, raw, _ in rows])
+                    self.watermark = rows[-1][3]
+                if len(rows) < _LOAD_BATCH:
                     return
-                self._add([(pk, text, raw) for pk, text, raw, _ in rows])
-                self.watermark = rows[-1][3]
+
+    def placed(self, claim: Claim, text: str, vector: np.ndarray | None, at: datetime) -> None:
+        """Index a claim this process has just placed, under the placement lock.
+
+        Everything placed before was read by the `sync` made under the same lock, so the
+        watermark can move to this claim's stamp without skipping anyone else's claim.
+        """
+        with self.lock:
+            vectors = None
+            if self.matcher.dense is not None and vector is not None:
+                vectors = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+            self.matcher.add([claim.pk], [text], vectors)
+            self.watermark = at
 
     def _add(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
         vectors = None
@@ -129,7 +143,7 @@ class _ClaimIndex:
 
 
 _claim_index: _ClaimIndex | None = None
-_fact_index: tuple[tuple[object, ...], Matcher] | None = None
+_fact_index: _FactCheckIndex | None = None
 _index_lock = threading.Lock()
 
 
@@ -161,45 +175,98 @@ def _review_key(pk: int) -> int:
     return pk * 2 + 1
 
 
-def fact_check_index() -> Matcher:
-    """Imported and published fact-checks; rebuilt when either set changes."""
-    from reviews.models import ReviewItem
-    from reviews.selectors import CHECKED
+# Rows stamped this long before the newest one seen are read again on each top-up: a
+# transaction that commits late may carry an earlier stamp than one already read.
+_STAMP_OVERLAP = timedelta(minutes=2)
 
-    global _fact_index
-    imported = FactCheck.objects.aggregate(n=Max("pk"), t=Max("imported_at"))
-    published = ReviewItem.objects.filter(status__in=CHECKED).aggregate(
-        n=Max("pk"), t=Max("updated_at")
-    )
-    signature = (
-        FactCheck.objects.count(),
-        imported["n"],
-        imported["t"],
-        ReviewItem.objects.filter(status__in=CHECKED).count(),
-        published["n"],
-        published["t"],
-    )
-    with _index_lock:
-        if _fact_index is not None and _fact_index[0] == signature:
-            return _fact_index[1]
-        matcher = _matcher_new()
-        rows = [
+
+@dataclass
+class _Tally:
+    """How many rows of one kind the index holds, and the newest stamp among them."""
+
+    count: int = 0
+    stamp: datetime | None = None
+
+
+@dataclass
+class _FactCheckIndex:
+    """Imported and published fact-checks of this process, topped up as they arrive.
+
+    New rows are added; a row that changed its text, or any row gone (unpublished, deleted),
+    makes `top_up` answer False and the index is built again from scratch.
+    """
+
+    matcher: Matcher
+    imported: _Tally = field(default_factory=_Tally)
+    published: _Tally = field(default_factory=_Tally)
+
+    def top_up(self) -> bool:
+        from reviews.models import ReviewItem
+        from reviews.selectors import CHECKED
+
+        facts = FactCheck.objects.all()
+        reviews = ReviewItem.objects.filter(status__in=CHECKED)
+        imported = facts.aggregate(n=Count("pk"), t=Max("imported_at"))
+        published = reviews.aggregate(n=Count("pk"), t=Max("updated_at"))
+        if (imported["n"], imported["t"]) == (self.imported.count, self.imported.stamp) and (
+            published["n"],
+            published["t"],
+        ) == (self.published.count, self.published.stamp):
+            return True
+        if self.imported.stamp is not None:
+            facts = facts.filter(imported_at__gte=self.imported.stamp - _STAMP_OVERLAP)
+        if self.published.stamp is not None:
+            reviews = reviews.filter(updated_at__gte=self.published.stamp - _STAMP_OVERLAP)
+        fresh_facts = self._fresh(
             (_fact_key(pk), f"{claim} {headline}".strip(), raw)
-            for pk, claim, headline, raw in FactCheck.objects.values_list(
+            for pk, claim, headline, raw in facts.values_list(
                 "pk", "claim_reviewed", "headline", "embedding"
             ).iterator(chunk_size=_LOAD_BATCH)
-        ]
-        rows += [
+        )
+        fresh_reviews = self._fresh(
             (_review_key(pk), text, raw)
-            for pk, text, raw in ReviewItem.objects.filter(status__in=CHECKED).values_list(
+            for pk, text, raw in reviews.values_list(
                 "pk", "claim__text", "claim__embedding"
-            )
-        ]
+            ).iterator(chunk_size=_LOAD_BATCH)
+        )
+        if fresh_facts is None or fresh_reviews is None:
+            return False
+        if (
+            self.imported.count + len(fresh_facts) != imported["n"]
+            or self.published.count + len(fresh_reviews) != published["n"]
+        ):
+            return False  # something went away, or changed between the two reads
+        rows = fresh_facts + fresh_reviews
         for start in range(0, len(rows), _LOAD_BATCH):
-            batch = rows[start : start + _LOAD_BATCH]
-            _ClaimIndex(matcher=matcher)._add(batch)
-        _fact_index = (signature, matcher)
-        return matcher
+            _ClaimIndex(matcher=self.matcher)._add(rows[start : start + _LOAD_BATCH])
+        self.imported = _Tally(imported["n"], imported["t"])
+        self.published = _Tally(published["n"], published["t"])
+        return True
+
+    def _fresh(self, rows: Iterable[tuple[int, str, bytes]]) -> list[tuple[int, str, bytes]] | None:
+        """The rows not indexed yet; None if an indexed one now reads differently."""
+        fresh = []
+        for key, text, raw in rows:
+            known = self.matcher.text_of(key)
+            if known is None:
+                fresh.append((key, text, raw))
+            elif known != fingerprint(text).text:
+                return None
+        return fresh
+
+
+def fact_check_index() -> Matcher:
+    """Imported and published fact-checks; topped up when rows arrive, rebuilt when they go."""
+    global _fact_index
+    with _index_lock:
+        if _fact_index is not None and _fact_index.top_up():
+            return _fact_index.matcher
+        for _ in range(3):
+            _fact_index = _FactCheckIndex(matcher=_matcher_new())
+            if _fact_index.top_up():
+                break
+            # Rows went or changed between the index's two reads; the next call tries again.
+        return _fact_index.matcher
 
 
 @dataclass(frozen=True)
@@ -218,18 +285,31 @@ class SimilarFactCheck:
 
 
 def fact_checks_search(
-    *, text: str, vector: np.ndarray | None, limit: int
+    *,
+    text: str,
+    vector: np.ndarray | None,
+    limit: int,
+    min_score: float | None = None,
+    index: Matcher | None = None,
 ) -> list[tuple[Match, SimilarFactCheck]]:
     """Fact-checks ranked for a text; the same code serves matching, search and evaluation."""
     from reviews.models import ReviewItem
+    from reviews.selectors import CHECKED
 
-    matches = fact_check_index().search(text, vector=vector, k=limit)
+    index = index if index is not None else fact_check_index()
+    matches = index.search(text, vector=vector, k=limit)
+    if min_score is not None:
+        matches = [match for match in matches if match.score >= min_score]
+    if not matches:
+        return []
     fact_ids = [match.key // 2 for match in matches if match.key % 2 == 0]
     review_ids = [match.key // 2 for match in matches if match.key % 2 == 1]
     facts = FactCheck.objects.in_bulk(fact_ids)
     reviews = {
         item.pk: item
-        for item in ReviewItem.objects.filter(pk__in=review_ids).select_related("claim")
+        for item in ReviewItem.objects.filter(pk__in=review_ids, status__in=CHECKED).select_related(
+            "claim"
+        )
     }
     found = []
     for match in matches:
@@ -288,7 +368,11 @@ def _seen_at(claim: Claim) -> object:
 
 
 def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
-    """Place each unmatched claim: join a stored claim's cluster, or stay and get suggestions."""
+    """Place each unmatched claim: join a stored claim's cluster, or stay and get suggestions.
+
+    The batch is placed in one transaction under the placement lock; each claim placed is
+    added to the index at once, so the next claim of the same batch can join it.
+    """
     from reviews.services import review_priorities_refresh
 
     report = MatchReport()
@@ -301,60 +385,80 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
         return report
     # Encoding is the slow part; it happens once per batch, outside any transaction.
     vectors = texts_embed([claim.text for claim in pending])
+    # Catching up with what other workers placed is done before taking the lock too, so
+    # the sync under it only reads the last few.
     index = claim_index()
-    for row, claim in enumerate(pending):
-        vector = None if vectors is None else vectors[row]
-        grown = _claim_place(claim, vector, index, report)
-        if grown is not None:
-            report.grown.append(grown)
+    facts = fact_check_index()
+    watermark = index.watermark
+    try:
+        with transaction.atomic():
+            _lock_placement()
+            # Under the lock, so the claims other workers placed a moment ago are candidates.
+            index.sync()
+            unplaced = dict(
+                Claim.objects.select_for_update()
+                .filter(pk__in=[claim.pk for claim in pending], matched_at__isnull=True)
+                .values_list("pk", "cluster_id")
+            )
+            for row, claim in enumerate(pending):
+                if claim.pk not in unplaced:
+                    continue  # deleted, or a duplicate delivery of the task placed it already
+                claim.cluster_id = unplaced[claim.pk]  # as it stands under the lock
+                vector = None if vectors is None else vectors[row]
+                grown = _claim_place(claim, vector, index, facts, report)
+                if grown is not None:
+                    report.grown.append(grown)
+    except BaseException:
+        # The placements were rolled back: read them again from the database next time.
+        index.watermark = watermark
+        raise
     if report.grown:
         review_priorities_refresh(clusters=list(Cluster.objects.filter(pk__in=report.grown)))
     return report
 
 
 def _claim_place(
-    claim: Claim, vector: np.ndarray | None, index: _ClaimIndex, report: MatchReport
+    claim: Claim,
+    vector: np.ndarray | None,
+    index: _ClaimIndex,
+    facts: Matcher,
+    report: MatchReport,
 ) -> int | None:
     merge_at = settings.FACTCHECK_MATCH_MERGE_THRESHOLD
     suggest_at = settings.FACTCHECK_MATCH_SUGGEST_THRESHOLD
     grown = None
     matchable = fingerprint(claim.text).matchable
-    with transaction.atomic():
-        _lock_placement()
-        locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        if locked is None or locked.matched_at is not None:
-            return None  # deleted, or a duplicate delivery of the task placed it already
-        # Under the lock, so the claims other workers placed a moment ago are candidates too.
-        index.sync()
-        matches = index.matcher.search(claim.text, vector=vector, k=5) if matchable else []
-        candidates = dict(
-            Claim.objects.filter(pk__in=[m.key for m in matches]).values_list("pk", "cluster")
-        )
-        target = next(
-            (
-                m
-                for m in matches
-                if m.score >= merge_at
-                and not m.conflicting
-                and candidates.get(m.key) not in (None, locked.cluster_id)
-            ),
-            None,
-        )
-        if target is not None and _cluster_join(locked, candidates[target.key], target.score):
-            grown = candidates[target.key]
-            report.joined += 1
-        cluster_id = grown or locked.cluster_id
-        if cluster_id is not None:
-            report.suggestions += _cluster_suggest(cluster_id, matches, candidates, suggest_at)
-            if matchable:
-                report.fact_check_suggestions += _fact_checks_suggest(
-                    cluster_id, claim.text, vector, suggest_at
-                )
-        Claim.objects.filter(pk=claim.pk).update(
-            matched_at=timezone.now(),
-            embedding=b"" if vector is None else np.asarray(vector, np.float32).tobytes(),
-        )
-        report.matched += 1
+    matches = index.matcher.search(claim.text, vector=vector, k=5) if matchable else []
+    candidates = dict(
+        Claim.objects.filter(pk__in=[m.key for m in matches]).values_list("pk", "cluster")
+    )
+    target = next(
+        (
+            m
+            for m in matches
+            if m.score >= merge_at
+            and not m.conflicting
+            and candidates.get(m.key) not in (None, claim.cluster_id)
+        ),
+        None,
+    )
+    if target is not None and _cluster_join(claim, candidates[target.key], target.score):
+        grown = candidates[target.key]
+        report.joined += 1
+    cluster_id = grown or claim.cluster_id
+    if cluster_id is not None:
+        report.suggestions += _cluster_suggest(cluster_id, matches, candidates, suggest_at)
+        if matchable:
+            report.fact_check_suggestions += _fact_checks_suggest(
+                cluster_id, claim.text, vector, suggest_at, facts
+            )
+    placed_at = timezone.now()
+    Claim.objects.filter(pk=claim.pk).update(
+        matched_at=placed_at,
+        embedding=b"" if vector is None else np.asarray(vector, np.float32).tobytes(),
+    )
+    index.placed(claim, claim.text, vector, placed_at)
+    report.matched += 1
     return grown
 
 
@@ -435,10 +539,13 @@ def _cluster_suggest(
     return made
 
 
-def _fact_checks_suggest(cluster_id: int, text: str, vector: np.ndarray | None, at: float) -> int:
+def _fact_checks_suggest(
+    cluster_id: int, text: str, vector: np.ndarray | None, at: float, index: Matcher
+) -> int:
     made = 0
-    for match, fact in fact_checks_search(text=text, vector=vector, limit=3):
-        if match.score < at or match.conflicting:
+    found = fact_checks_search(text=text, vector=vector, limit=3, min_score=at, index=index)
+    for match, fact in found:
+        if match.conflicting:
             continue
         key = {"fact_check_id": fact.id} if fact.external else {"review_item_id": fact.id}
         # An existing row, rejected or not, is never suggested again.

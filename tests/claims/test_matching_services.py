@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Cluster, ClusterEvent, ClusterSuggestion, FactCheck
 from claims.selectors import fact_checks_similar
-from claims.services.matching import claims_match, indexes_reset
+from claims.services.matching import claims_match, fact_check_index, indexes_reset
 from reviews import workflow
 from reviews.models import ReviewItem
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
@@ -164,3 +164,42 @@ def test_one_word_claims_are_not_matched() -> None:
 
     assert report.matched == 2 and report.joined == 0
     assert Cluster.objects.count() == 2
+
+
+SHARKS = "A photo shows sharks swimming on a flooded highway after the hurricane."
+BRIDGE = "The new bridge over the river cost 40 million euros more than planned."
+
+
+def _fact_check(text: str, key: str) -> FactCheck:
+    return FactCheck.objects.create(claim_reviewed=text, rating="False", source_key=key)
+
+
+@pytest.mark.django_db
+def test_the_fact_check_index_takes_new_fact_checks_without_being_built_again() -> None:
+    _fact_check(SHARKS, "k1")
+    index = fact_check_index()
+    assert fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
+
+    bridge = _fact_check(BRIDGE, "k2")
+    found = fact_checks_similar(text="the bridge over the river cost 40 million euros", limit=3)
+
+    assert found[0].id == bridge.pk
+    assert fact_check_index() is index and len(index) == 2
+
+
+@pytest.mark.django_db
+def test_the_fact_check_index_is_built_again_when_one_goes_or_changes() -> None:
+    sharks = _fact_check(SHARKS, "k1")
+    bridge = _fact_check(BRIDGE, "k2")
+    first = fact_check_index()
+
+    sharks.delete()
+    second = fact_check_index()
+    bridge.claim_reviewed = "Tax revenue from tobacco doubled in the last five years."
+    bridge.save()
+    third = fact_check_index()
+
+    assert second is not first and len(second) == 1
+    assert third is not second and len(third) == 1
+    assert not fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
+    assert fact_checks_similar(text="tobacco tax revenue doubled in five years", limit=3)

@@ -22,13 +22,18 @@ class DenseIndex:
     def __init__(self, dimensions: int, *, exact_below: int = EXACT_BELOW) -> None:
         self.dimensions = dimensions
         self.exact_below = exact_below
+        # Below the graph's threshold: rows [0, _count) of buffers that double when full, so
+        # adding one claim at a time never copies everything stored.
+        self._count = 0
         self._keys = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, dimensions), dtype=np.float32)
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._rows: dict[int, int] = {}
         self._graph: object | None = None
 
     def __len__(self) -> int:
-        return len(self._keys) + sum(len(keys) for keys, _ in self._pending)
+        if self._graph is not None:
+            return len(self._graph)  # type: ignore[arg-type]
+        return self._count
 
     def add(self, keys: Sequence[int], vectors: np.ndarray) -> None:
         if not len(keys):
@@ -38,16 +43,19 @@ class DenseIndex:
         if self._graph is not None:
             self._graph.add(keys_array, vectors)  # type: ignore[attr-defined]
             return
-        self._pending.append((keys_array, vectors))
-        if len(self) >= self.exact_below:
-            self._flush()
+        needed = self._count + len(keys_array)
+        if needed > len(self._keys):
+            capacity = max(needed, 2 * len(self._keys), 1024)
+            self._keys = np.resize(self._keys, capacity)
+            grown = np.zeros((capacity, self.dimensions), dtype=np.float32)
+            grown[: self._count] = self._vectors[: self._count]
+            self._vectors = grown
+        self._keys[self._count : needed] = keys_array
+        self._vectors[self._count : needed] = vectors
+        self._rows.update((int(key), row) for row, key in enumerate(keys_array, self._count))
+        self._count = needed
+        if self._count >= self.exact_below:
             self._build_graph()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._keys = np.concatenate([self._keys, *(k for k, _ in self._pending)])
-            self._vectors = np.concatenate([self._vectors, *(v for _, v in self._pending)])
-            self._pending = []
 
     def _build_graph(self) -> None:
         try:
@@ -55,11 +63,13 @@ class DenseIndex:
         except ImportError:
             return  # the exact scan still answers, only slower at scale
         graph = Index(ndim=self.dimensions, metric="cos", dtype="f16")
-        graph.add(self._keys, self._vectors)
+        graph.add(self._keys[: self._count], self._vectors[: self._count])
         self._graph = graph
         # The graph keeps its own half-float copy; the full-precision one is not needed.
+        self._count = 0
         self._keys = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, self.dimensions), dtype=np.float32)
+        self._rows = {}
 
     def vectors_get(self, keys: Sequence[int]) -> np.ndarray:
         """The stored vectors of `keys` (zero rows for unknown keys)."""
@@ -72,11 +82,10 @@ class DenseIndex:
                 if vector is not None:
                     out[row] = np.asarray(vector, dtype=np.float32).reshape(-1)
             return out
-        self._flush()
-        position = {int(key): row for row, key in enumerate(self._keys)}
         for row, key in enumerate(keys):
-            if int(key) in position:
-                out[row] = self._vectors[position[int(key)]]
+            stored = self._rows.get(int(key))
+            if stored is not None:
+                out[row] = self._vectors[stored]
         return out
 
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,17 +96,17 @@ class DenseIndex:
             return np.asarray(found.keys, dtype=np.int64), 1.0 - np.asarray(
                 found.distances, dtype=np.float32
             )
-        self._flush()
         best_keys: list[np.ndarray] = []
         best_scores: list[np.ndarray] = []
-        for start in range(0, len(self._keys), _SCAN_BATCH):
-            scores = self._vectors[start : start + _SCAN_BATCH] @ query
+        for start in range(0, self._count, _SCAN_BATCH):
+            stop = min(start + _SCAN_BATCH, self._count)
+            scores = self._vectors[start:stop] @ query
             top = (
                 np.argsort(-scores, kind="stable")[:k]
                 if len(scores) <= k
                 else (np.argpartition(-scores, k - 1)[:k])
             )
-            best_keys.append(self._keys[start : start + _SCAN_BATCH][top])
+            best_keys.append(self._keys[start:stop][top])
             best_scores.append(scores[top])
         if not best_keys:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)

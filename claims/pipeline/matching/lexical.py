@@ -48,7 +48,19 @@ def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
     if not texts:
         return np.zeros(0, dtype=np.float32)
     vectors = char_vectors([query, *texts])
-    return np.asarray((vectors[1:] @ vectors[0].T).toarray()).ravel()
+    # The dot products read the query's few hundred features by binary search; a sparse
+    # product would first transpose the query into a matrix as tall as the hash space.
+    start, stop = vectors.indptr[0], vectors.indptr[1]
+    order = np.argsort(vectors.indices[start:stop])
+    features = vectors.indices[start:stop][order]
+    weights = vectors.data[start:stop][order]
+    others = vectors[1:]
+    if not len(features):
+        return np.zeros(others.shape[0], dtype=np.float32)
+    at = np.minimum(np.searchsorted(features, others.indices), len(features) - 1)
+    shared = np.where(features[at] == others.indices, others.data * weights[at], 0.0)
+    rows = np.repeat(np.arange(others.shape[0]), np.diff(others.indptr))
+    return np.bincount(rows, weights=shared, minlength=others.shape[0]).astype(np.float32)
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
@@ -57,25 +69,38 @@ def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
 
 
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = matrix.astype(np.float32)
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).dot(matrix).tocsr().astype(np.float32)
+    # Scaled row by row in place: a product with a diagonal matrix would allocate per column,
+    # and there are 2**20 columns.
+    matrix.data /= np.repeat(norms, lengths).astype(np.float32)
+    return matrix
 
 
 class BM25Index:
     """An inverted index over word features, in segments so adding never rewrites it all.
 
     Each segment is a feature-major sparse matrix of BM25 term weights (without the IDF,
-    which is applied at query time from the document frequencies of the whole index).
+    which is applied at query time from the document frequencies of the whole index). New
+    documents wait in a small row-major tail (cheap to append one claim to); a full tail
+    becomes a segment, and segments merge like a binary counter, a new one joining the one
+    before it while that one is at most twice its size: O(log n) segments, and each document
+    copied O(log n) times in all, whether claims arrive one by one or a million at once.
     """
 
     K1 = 1.2
     B = 0.75
-    MAX_SEGMENTS = 8
+    MERGE_RATIO = 2
+    TAIL_ROWS = 2048
 
     def __init__(self) -> None:
         self._segments: list[sparse.csc_matrix] = []
         self._keys: list[np.ndarray] = []
+        self._tail: list[sparse.csr_matrix] = []
+        self._tail_keys: list[np.ndarray] = []
         self._df = np.zeros(N_FEATURES, dtype=np.int32)
         self._size = 0
         self._total_length = 0
@@ -97,11 +122,27 @@ class BM25Index:
             tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * lengths[rows] / average))
         ).astype(np.float32)
         np.add.at(self._df, counts.indices, 1)
-        self._segments.append(counts.tocsc())
-        self._keys.append(np.asarray(keys, dtype=np.int64))
-        if len(self._segments) > self.MAX_SEGMENTS:
-            self._segments = [sparse.vstack(self._segments, format="csc")]
-            self._keys = [np.concatenate(self._keys)]
+        self._tail.append(counts)
+        self._tail_keys.append(np.asarray(keys, dtype=np.int64))
+        if sum(part.shape[0] for part in self._tail) >= self.TAIL_ROWS:
+            self._segment_add()
+        elif len(self._tail) > 1:
+            # One row-major matrix, so a search reads the tail in one step.
+            self._tail = [sparse.vstack(self._tail, format="csr")]
+            self._tail_keys = [np.concatenate(self._tail_keys)]
+
+    def _segment_add(self) -> None:
+        self._segments.append(sparse.vstack(self._tail, format="csr").tocsc())
+        self._keys.append(np.concatenate(self._tail_keys))
+        self._tail, self._tail_keys = [], []
+        while (
+            len(self._segments) > 1
+            and self._segments[-2].shape[0] <= self.MERGE_RATIO * self._segments[-1].shape[0]
+        ):
+            last, before = self._segments.pop(), self._segments.pop()
+            self._segments.append(sparse.vstack([before, last], format="csc"))
+            last_keys, before_keys = self._keys.pop(), self._keys.pop()
+            self._keys.append(np.concatenate([before_keys, last_keys]))
 
     def search(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Keys and BM25 scores of the `k` best documents for a normalised text, best first."""
@@ -113,16 +154,36 @@ class BM25Index:
         idf = np.log1p((self._size - df + 0.5) / (df + 0.5)).astype(np.float32)
         best_keys: list[np.ndarray] = []
         best_scores: list[np.ndarray] = []
-        for segment, keys in zip(self._segments, self._keys, strict=True):
-            scores = np.asarray(segment[:, features] @ idf).ravel()
+        parts = [*zip(self._segments, self._keys, strict=True)]
+        parts += zip(self._tail, self._tail_keys, strict=True)
+        for segment, keys in parts:
+            rows, scores = _segment_scores(segment, features, idf)
             top = _top(scores, k)
             top = top[scores[top] > 0]
-            best_keys.append(keys[top])
+            best_keys.append(keys[rows[top]])
             best_scores.append(scores[top])
         all_keys = np.concatenate(best_keys)
         all_scores = np.concatenate(best_scores)
         order = np.argsort(-all_scores, kind="stable")[:k]
         return all_keys[order], all_scores[order]
+
+
+def _segment_scores(
+    segment: sparse.csc_matrix | sparse.csr_matrix, features: np.ndarray, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a segment (or of the tail) holding any of the features, and their scores.
+
+    Only the postings of the query's features are read: when they touch few of the segment's
+    rows the scores are summed over those rows alone, instead of over a dense vector as long as
+    the segment (4 MB to clear and partition per query at a million claims).
+    """
+    postings = segment[:, features]
+    if not isinstance(postings, sparse.csc_matrix) or postings.nnz * 8 >= segment.shape[0]:
+        scores = np.asarray(postings @ idf).ravel()
+        return np.arange(segment.shape[0]), scores
+    weights = postings.data * np.repeat(idf, np.diff(postings.indptr))
+    rows, slot = np.unique(postings.indices, return_inverse=True)
+    return rows, np.bincount(slot, weights=weights, minlength=len(rows)).astype(np.float32)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

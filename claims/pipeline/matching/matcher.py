@@ -8,7 +8,7 @@ number.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,32 +56,36 @@ class Match:
 
 
 class Matcher:
-    """An in-memory index of matchable texts; `texts_get` reads a key's text for rescoring."""
+    """An in-memory index of matchable texts, keyed by int."""
 
-    def __init__(
-        self,
-        *,
-        dimensions: int | None,
-        weights: Weights | None = None,
-        texts_get: Callable[[Sequence[int]], dict[int, str]] | None = None,
-    ) -> None:
+    def __init__(self, *, dimensions: int | None, weights: Weights | None = None) -> None:
         self.weights = weights or Weights()
         self.lexical = BM25Index()
         self.dense = DenseIndex(dimensions) if dimensions else None
         self._texts: dict[int, str] = {}
-        self._texts_get = texts_get
 
     def __len__(self) -> int:
         return len(self.lexical)
 
+    def text_of(self, key: int) -> str | None:
+        """The normalised text indexed under `key`, if any."""
+        return self._texts.get(key)
+
     def add(
         self, keys: Sequence[int], texts: Sequence[str], vectors: np.ndarray | None = None
     ) -> None:
-        """Index texts (raw; they are normalised here) and, if given, their embeddings."""
+        """Index texts (raw; they are normalised here) and, if given, their embeddings.
+
+        A key already indexed is left as it is, so adding the same rows twice is harmless.
+        """
+        fresh = [row for row, key in enumerate(keys) if key not in self._texts]
+        if len(fresh) < len(keys):
+            keys = [keys[row] for row in fresh]
+            texts = [texts[row] for row in fresh]
+            vectors = None if vectors is None else vectors[fresh]
         normalised = [fingerprint(text).text for text in texts]
         self.lexical.add(keys, normalised)
-        if self._texts_get is None:
-            self._texts.update(zip(keys, normalised, strict=True))
+        self._texts.update(zip(keys, normalised, strict=True))
         if self.dense is not None and vectors is not None:
             present = [row for row in range(len(keys)) if np.any(vectors[row])]
             self.dense.add([keys[row] for row in present], vectors[present])
@@ -129,9 +133,7 @@ class Matcher:
         return matches[:k]
 
     def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
-        if self._texts_get is None:
-            return {key: self._texts[key] for key in keys if key in self._texts}
-        return {key: fingerprint(text).text for key, text in self._texts_get(keys).items()}
+        return {key: self._texts[key] for key in keys if key in self._texts}
 
     def _match(
         self, query: Fingerprint, key: int, text: str, lexical: float, semantic: float | None

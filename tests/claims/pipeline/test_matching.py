@@ -5,6 +5,7 @@ import pytest
 
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
+from claims.pipeline.matching.lexical import BM25Index
 from claims.pipeline.matching.matcher import Matcher
 from claims.pipeline.matching.normalise import (
     fingerprint,
@@ -126,3 +127,51 @@ def test_hybrid_flags_a_denial_of_a_stored_confirmation(embedder) -> None:  # ty
     found = matcher.search(query, vector=embedder.encode([query])[0])
     assert found[0].key == 3
     assert found[0].polarity_differs and found[0].conflicting
+
+
+def test_bm25_added_one_by_one_keeps_every_claim_findable_in_a_few_segments() -> None:
+    texts = [f"{STORED[n % len(STORED)]} tag{n}x" for n in range(300)]
+    one_by_one, at_once = BM25Index(), BM25Index()
+    for key, text in enumerate(texts):
+        one_by_one.add([key], [text])
+    at_once.add(list(range(len(texts))), texts)
+    # Segments merge like a binary counter: a few of them, not one per claim.
+    assert len(one_by_one._segments) + len(one_by_one._tail) <= 9
+    for key in (0, 1, 150, 255, 256, 299):
+        query = f"{STORED[key % len(STORED)]} tag{key}x"
+        assert one_by_one.search(query, 3)[0][0] == key
+        assert at_once.search(query, 3)[0][0] == key
+    assert set(one_by_one.search("bridge cost euros", 100)[0]) == set(range(2, 300, 5))
+
+
+def test_bm25_scores_the_same_on_a_few_postings_as_on_many() -> None:
+    index = BM25Index()
+    filler = [f"council budget schools {n}" for n in range(2000)]
+    index.add(list(range(len(filler))), filler)
+    index.add([5000], ["the spokesman confirmed contacts between governments"])
+    # A rare word touches one row of 2,001 (sparse path); common ones touch them all (dense).
+    keys, scores = index.search("spokesman confirmed", 3)
+    assert list(keys) == [5000] and scores[0] > 0
+    keys, _ = index.search("council budget", 3)
+    assert len(keys) == 3 and 5000 not in keys
+
+
+def test_adding_a_key_twice_keeps_the_first_text_and_one_entry() -> None:
+    matcher = _lexical()
+    matcher.add([0], ["Something else entirely about fishing quotas in the north sea."])
+    assert len(matcher) == len(STORED)
+    assert matcher.text_of(0) == fingerprint(STORED[0]).text
+
+
+def test_dense_index_grows_one_vector_at_a_time_and_finds_each() -> None:
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(1500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = DenseIndex(16, exact_below=10**9)
+    for key in range(len(vectors)):
+        index.add([key + 10], vectors[key : key + 1])
+    assert len(index) == 1500
+    keys, scores = index.search(vectors[1234], 3)
+    assert keys[0] == 1244 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert np.allclose(index.vectors_get([10, 99999])[0], vectors[0])
+    assert not index.vectors_get([99999]).any()
