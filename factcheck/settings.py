@@ -423,6 +423,9 @@ if FACTCHECK_MATCH_SEMANTIC not in ("auto", "off"):
 FACTCHECK_SEARCH_MIN_SCORE = env.float("FACTCHECK_SEARCH_MIN_SCORE", default=0.25)
 if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
     raise ImproperlyConfigured("FACTCHECK_SEARCH_MIN_SCORE must lie between 0 and 1.")
+# Each web process builds the fact-check index (and loads the embedding model) in the
+# background as it starts, so the first search does not wait seconds for both.
+FACTCHECK_SEARCH_WARM_UP = env.bool("FACTCHECK_SEARCH_WARM_UP", default=True)
 FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
 if FACTCHECK_MATCH_BATCH_SIZE < 1:
     raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import (
@@ -269,6 +270,25 @@ def fact_check_index() -> Matcher:
         return _fact_index.matcher
 
 
+def search_warm_up_start() -> threading.Thread | None:
+    """Build the fact-check index and load the model in the background (web processes)."""
+    if not settings.FACTCHECK_SEARCH_WARM_UP:
+        return None
+    thread = threading.Thread(target=_search_warm_up, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _search_warm_up() -> None:
+    try:
+        semantic_enabled()
+        fact_check_index()
+    except Exception:  # a database down at start: the first search builds it instead
+        logger.exception("warming up the fact-check index failed")
+    finally:
+        connection.close()
+
+
 @dataclass(frozen=True)
 class SimilarFactCheck:
     """A published or imported fact-check close to a text."""
@@ -361,10 +381,6 @@ class MatchReport:
     suggestions: int = 0
     fact_check_suggestions: int = 0
     grown: list[int] = field(default_factory=list)
-
-
-def _seen_at(claim: Claim) -> object:
-    return claim.article.published_at or claim.article.received_at
 
 
 def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
@@ -503,12 +519,16 @@ def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
 
 def cluster_recount(*, cluster: Cluster) -> Cluster:
     """Recompute a cluster's appearance count and first/last seen from its claims."""
-    claims = Claim.objects.filter(cluster=cluster).select_related("article")
-    seen = [_seen_at(claim) for claim in claims]
-    if seen:
-        cluster.appearance_count = len(seen)
-        cluster.first_seen_at = min(seen)  # type: ignore[type-var]
-        cluster.last_seen_at = max(seen)  # type: ignore[type-var]
+    # Counted in the database: a claim repeated by hundreds of outlets would otherwise be
+    # read back whole, with its articles, each time one more joins.
+    seen = Coalesce("article__published_at", "article__received_at")
+    found = Claim.objects.filter(cluster=cluster).aggregate(
+        n=Count("pk"), first=Min(seen), last=Max(seen)
+    )
+    if found["n"]:
+        cluster.appearance_count = found["n"]
+        cluster.first_seen_at = found["first"]
+        cluster.last_seen_at = found["last"]
         cluster.save(update_fields=["appearance_count", "first_seen_at", "last_seen_at"])
     return cluster
 

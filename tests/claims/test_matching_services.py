@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from claims.models import Claim, Cluster, ClusterEvent, ClusterSuggestion, FactCheck
 from claims.selectors import fact_checks_similar
-from claims.services.matching import claims_match, fact_check_index, indexes_reset
+from claims.services import matching
+from claims.services.matching import (
+    claims_match,
+    fact_check_index,
+    indexes_reset,
+    search_warm_up_start,
+)
 from reviews import workflow
 from reviews.models import ReviewItem
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
@@ -203,3 +209,19 @@ def test_the_fact_check_index_is_built_again_when_one_goes_or_changes() -> None:
     assert third is not second and len(third) == 1
     assert not fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
     assert fact_checks_similar(text="tobacco tax revenue doubled in five years", limit=3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_process_builds_the_fact_check_index_in_the_background_as_it_starts(
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    _fact_check(SHARKS, "k1")
+    indexes_reset()
+
+    thread = search_warm_up_start()
+    assert thread is not None
+    thread.join(timeout=120)
+
+    assert matching._fact_index is not None and len(matching._fact_index.matcher) == 1
+    settings.FACTCHECK_SEARCH_WARM_UP = False
+    assert search_warm_up_start() is None
