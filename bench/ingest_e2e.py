@@ -86,7 +86,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def queue_costs(metrics_port: int, articles: int) -> list[str]:
+def queue_costs(metrics_port: int, articles: int, claims: int) -> list[str]:
     """Pool-process seconds per queue, from the worker's factcheck_celery_task_seconds."""
     from django.conf import settings
     from prometheus_client.parser import text_string_to_metric_families
@@ -111,6 +111,11 @@ def queue_costs(metrics_port: int, articles: int) -> list[str]:
             f"queue {queue:<10} {task}: {int(counts[task])} tasks, "
             f"{sums[task] / counts[task] * 1000:.1f} ms each, "
             f"{sums[task] / articles * 1000:.1f} ms of a pool process per article"
+            + (
+                f", {sums[task] / claims * 1000:.1f} ms per claim ({claims} claims)"
+                if task == "claims.tasks.claims_match" and claims
+                else ""
+            )
         )
     return lines
 
@@ -123,6 +128,7 @@ def main() -> None:
         "--samples", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
     parser.add_argument("--via", choices=["push", "url"], default="push")
+    parser.add_argument("--match-timeout", type=float, default=1800.0)
     args = parser.parse_args()
 
     recreate_database()
@@ -208,10 +214,17 @@ def main() -> None:
         # Matching (queue `matching`) is part of the path: a claim is done once it is placed.
         pending = Claim.objects.filter(article__in=batch, matched_at__isnull=True)
         while pending.exists():
+            if time.monotonic() - extracted_at > args.match_timeout:
+                raise SystemExit(
+                    f"{pending.count()} claims still unmatched {args.match_timeout} s after the "
+                    "last extraction: see the worker's log"
+                )
             time.sleep(0.1)
         matching_tail = time.monotonic() - extracted_at
         time.sleep(1)  # the last task's postrun signal records its duration
-        costs = queue_costs(metrics_port, args.articles)
+        # The probe and warm-up articles' claims are matched by the workers too.
+        claims = Claim.objects.filter(matched_at__isnull=False).count()
+        costs = queue_costs(metrics_port, args.articles, claims)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
