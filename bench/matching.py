@@ -105,12 +105,14 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _place(
-    claims: Matcher, facts: Matcher, text: str, vector: np.ndarray | None
+    claims: Matcher, facts: Matcher, key: int, text: str, vector: np.ndarray | None
 ) -> tuple[list[Match], Match | None]:
-    """What `_claim_place` computes outside the database: matches, the merge target, checks."""
+    """What `_claim_place` computes outside the database: matches, the merge target, checks,
+    and adding the placed claim to the index (under a new key, as production does)."""
     matches = claims.search(text, vector=vector, k=5)
     target = next((m for m in matches if m.score >= MERGE_AT and not m.conflicting), None)
     facts.search(text, vector=vector, k=3)
+    claims.add([key], [text], None if vector is None else vector.reshape(1, -1))
     return matches, target
 
 
@@ -169,13 +171,17 @@ def main() -> None:
     search_ms: list[float] = []
     total_ms: list[float] = []
     found = judged = 0
+    next_key = args.stored
     for tweet_id, text in tweets:
+        next_key += 1
         vector = None
         if embedder is not None:
             encoded, ms = _timed(lambda text=text: embedder.encode([text]))  # type: ignore[union-attr]
             vector = encoded[0]  # type: ignore[index]
             embed_ms.append(ms)
-        result, ms = _timed(lambda text=text, vector=vector: _place(claims, facts, text, vector))
+        result, ms = _timed(
+            lambda key=next_key, text=text, vector=vector: _place(claims, facts, key, text, vector)
+        )
         search_ms.append(ms)
         total_ms.append(ms + (embed_ms[-1] if embed_ms else 0.0))
         if tweet_id in relevant:
@@ -199,7 +205,8 @@ def main() -> None:
         vectors = None if embedder is None else embedder.encode(texts)
         t1 = time.perf_counter()
         for row, text in enumerate(texts):
-            _place(claims, facts, text, None if vectors is None else vectors[row])
+            next_key += 1
+            _place(claims, facts, next_key, text, None if vectors is None else vectors[row])
         t2 = time.perf_counter()
         batch_embed.append((t1 - t0) * 1000 / len(texts))
         batch_ms.append((t2 - t0) * 1000 / len(texts))
