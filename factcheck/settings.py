@@ -423,6 +423,11 @@ if FACTCHECK_MATCH_SEMANTIC not in ("auto", "off"):
 FACTCHECK_SEARCH_MIN_SCORE = env.float("FACTCHECK_SEARCH_MIN_SCORE", default=0.25)
 if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
     raise ImproperlyConfigured("FACTCHECK_SEARCH_MIN_SCORE must lie between 0 and 1.")
+# Arithmetic of the embedding model: `auto` is bfloat16 on CPUs that have it (AVX-512 BF16,
+# AMX), about twice as fast with cosines within 0.002 of float32's; float32 elsewhere.
+FACTCHECK_EMBEDDING_PRECISION = env.str("FACTCHECK_EMBEDDING_PRECISION", default="auto")
+if FACTCHECK_EMBEDDING_PRECISION not in ("auto", "float32", "bfloat16"):
+    raise ImproperlyConfigured("FACTCHECK_EMBEDDING_PRECISION must be auto, float32 or bfloat16.")
 # Each web process builds the fact-check index (and loads the embedding model) in the
 # background as it starts, so the first search does not wait seconds for both.
 FACTCHECK_SEARCH_WARM_UP = env.bool("FACTCHECK_SEARCH_WARM_UP", default=True)

@@ -23,6 +23,9 @@ DIMENSIONS = 384
 MAX_CHARS = 2000
 
 
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
 class EmbeddingUnavailable(RuntimeError):
     """The optional embedding model is not installed or could not be loaded."""
 
@@ -32,6 +35,7 @@ class Embedder:
     name: str
     dimensions: int
     model: Any
+    precision: str = "float32"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         """Unit-length float32 vectors, one row per text (empty texts give zero rows)."""
@@ -46,6 +50,10 @@ class Embedder:
             show_progress_bar=False,
         )
         vectors = np.asarray(vectors, dtype=np.float32)
+        if self.precision != "float32":
+            # Normalised again at full precision: half-precision norms are off by ~1e-3.
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors /= np.where(norms == 0, 1.0, norms)
         vectors[[not text.strip() for text in texts]] = 0.0
         return vectors
 
@@ -54,8 +62,29 @@ _lock = threading.Lock()
 _loaded: Embedder | None = None
 
 
-def embedder_load() -> Embedder:
+def cpu_has_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX); Linux only."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def precision_resolve(precision: str) -> str:
+    """`auto` is bfloat16 where the CPU has it (half the time, cosines within 0.002 of
+    float32's), float32 elsewhere, where bfloat16 would be emulated and slower."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown embedding precision {precision!r}; use one of {PRECISIONS}")
+    if precision == "auto":
+        return "bfloat16" if cpu_has_bfloat16() else "float32"
+    return precision
+
+
+def embedder_load(precision: str = "auto") -> Embedder:
     """Load the packaged model from site-packages; never reaches for a model hub."""
+    precision = precision_resolve(precision)
     # The package carries its weights; a hub lookup would only fail on a closed network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -74,16 +103,21 @@ def embedder_load() -> Embedder:
             f"the sentence-embedding model {MODEL_NAME} could not be loaded: {exc}; reinstall "
             f"the '{EXTRA}' extra"
         ) from exc
-    return Embedder(name=MODEL_NAME, dimensions=DIMENSIONS, model=model)
+    if precision == "bfloat16":
+        import torch
+
+        model = model.to(torch.bfloat16)
+    return Embedder(name=MODEL_NAME, dimensions=DIMENSIONS, model=model, precision=precision)
 
 
-def embedder_get() -> Embedder:
-    """The process's embedder, loaded once (it takes seconds and ~100 MB)."""
+def embedder_get(precision: str = "auto") -> Embedder:
+    """The process's embedder, loaded once (it takes seconds and ~100 MB); the precision of
+    the first call holds for the process."""
     global _loaded
     if _loaded is None:
         with _lock:
             if _loaded is None:
-                _loaded = embedder_load()
+                _loaded = embedder_load(precision)
     return _loaded
 
 

@@ -43,7 +43,7 @@ def semantic_enabled() -> bool:
     if settings.FACTCHECK_MATCH_SEMANTIC == "off":
         return False
     try:
-        embedder_get()
+        embedder_get(settings.FACTCHECK_EMBEDDING_PRECISION)
     except EmbeddingUnavailable as exc:
         _warn_once(str(exc))
         return False
@@ -63,7 +63,7 @@ def texts_embed(texts: Sequence[str]) -> np.ndarray | None:
     """Embeddings of `texts`, or None when matching is lexical only."""
     if not semantic_enabled():
         return None
-    return embedder_get().encode(list(texts))
+    return embedder_get(settings.FACTCHECK_EMBEDDING_PRECISION).encode(list(texts))
 
 
 def vector_from_bytes(raw: bytes | memoryview | None) -> np.ndarray | None:

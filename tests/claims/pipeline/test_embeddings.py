@@ -3,7 +3,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get
+from claims.pipeline.embeddings import (
+    DIMENSIONS,
+    EmbeddingUnavailable,
+    embedder_get,
+    embedder_load,
+    precision_resolve,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +41,22 @@ def test_empty_and_huge_texts_get_defined_vectors(embedder) -> None:  # type: ig
     vectors = embedder.encode(["", "word " * 20_000])
     assert not vectors[0].any()
     assert np.isclose(np.linalg.norm(vectors[1]), 1.0, atol=1e-4)
+
+
+def test_bfloat16_gives_unit_vectors_that_agree_with_float32(embedder) -> None:  # type: ignore[no-untyped-def]
+    texts = [
+        "Inflation rose to 9 percent last year, the highest in four decades.",
+        "He pledged he would stop the war in a day once he was in office.",
+        "",
+    ]
+    full = embedder_load("float32").encode(texts)
+    half = embedder_load("bfloat16").encode(texts)
+    assert np.allclose(np.linalg.norm(half[:2], axis=1), 1.0, atol=1e-5)
+    assert (full[:2] * half[:2]).sum(axis=1).min() > 0.99
+    assert not half[2].any()
+
+
+def test_an_unknown_precision_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="float16"):
+        precision_resolve("float16")
+    assert precision_resolve("auto") in ("float32", "bfloat16")
