@@ -192,3 +192,13 @@ def numbers_shared(a: Fingerprint, b: Fingerprint) -> bool:
 def polarity_conflict(a: Fingerprint, b: Fingerprint) -> bool:
     """One claim asserts what the other denies."""
     return a.negated != b.negated
+
+
+def fact_check_embedding_text(claim_reviewed: str, headline: str) -> str:
+    """What a fact-check is embedded from: the claim it reviews, its headline only without one.
+
+    The headline is the fact-checker's question or verdict ("Did X Say Y?"); in one vector with
+    the claim it pulls the claim away from the posts that repeat it (CheckThat! 2020 MAP@5 rose
+    by 0.02 on train and on dev with the claim alone). Lexical matching still reads both.
+    """
+    return claim_reviewed.strip() or headline.strip()

@@ -7,6 +7,7 @@ from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
 from claims.pipeline.matching.matcher import Matcher
 from claims.pipeline.matching.normalise import (
+    fact_check_embedding_text,
     fingerprint,
     normalise,
     numbers_conflict,
@@ -46,6 +47,12 @@ def test_a_copied_tweet_loses_its_links_emoji_and_posting_date() -> None:
 
 def test_a_date_a_claim_states_is_kept() -> None:
     assert fingerprint("The law took effect on January 1, 2020").numbers == {"1", "2020"}
+
+
+def test_a_fact_check_is_embedded_from_its_claim_and_from_its_headline_without_one() -> None:
+    headline = "Did Joe Biden Say That?"
+    assert fact_check_embedding_text("Joe Biden said that.", headline) == "Joe Biden said that."
+    assert fact_check_embedding_text("  ", headline) == headline
 
 
 def test_numbers_are_read_the_same_however_written() -> None:
