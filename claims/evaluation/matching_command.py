@@ -18,6 +18,7 @@ from claims.evaluation.matching import (
     render_matching,
 )
 from claims.models import FactCheck
+from claims.pipeline.matching.normalise import fact_check_embedding_text
 from claims.services import matching
 
 BATCH_SIZE = 1000
@@ -60,7 +61,10 @@ def _rank(pool: list[tuple[str, str, str]], queries: list[tuple[str, str]]) -> d
             pool_ids: dict[int, str] = {}
             for start in range(0, len(pool), BATCH_SIZE):
                 batch = pool[start : start + BATCH_SIZE]
-                vectors = matching.texts_embed([f"{claim} {title}" for _, claim, title in batch])
+                # Embedded as the import embeds a ClaimReview record.
+                vectors = matching.texts_embed(
+                    [fact_check_embedding_text(claim, title) for _, claim, title in batch]
+                )
                 created = FactCheck.objects.bulk_create(
                     FactCheck(
                         claim_reviewed=claim,

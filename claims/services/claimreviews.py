@@ -8,6 +8,7 @@ from django.db import transaction
 
 from claims.models import FactCheck
 from claims.pipeline.claimreview import ClaimReviewFormatError, claimreviews_parse
+from claims.pipeline.matching.normalise import fact_check_embedding_text
 from claims.services.fetch import FetchError, http_fetch
 from claims.services.matching import fact_check_source_key, texts_embed
 
@@ -39,7 +40,10 @@ def claimreviews_import(*, data: bytes | str, source: str = "") -> ImportReport:
     for start in range(0, len(keys), BATCH_SIZE):
         batch = keys[start : start + BATCH_SIZE]
         vectors = texts_embed(
-            [f"{records[k].claim_reviewed} {records[k].headline}".strip() for k in batch]
+            [
+                fact_check_embedding_text(records[key].claim_reviewed, records[key].headline)
+                for key in batch
+            ]
         )
         with transaction.atomic():
             existing = set(

@@ -7,6 +7,7 @@ the guards compare.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,8 +17,18 @@ MIN_WORDS = 3
 # Only the start of a huge text is compared; a claim is a sentence, not an article.
 MAX_CHARS = 2000
 
-_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
-_HANDLE = re.compile(r"@\w+")
+# A link ends at a space or at the dash that starts a tweet's signature ("…com/x— Name").
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)[^\s\u2013\u2014]+", re.IGNORECASE)
+_RETWEET = re.compile(r"^\s*RT\s+@\w+:?", re.IGNORECASE)
+# A copied tweet ends "— Name (@handle) January 6, 2020": the day it was posted, not a figure
+# it states, so the number guards must not see it.
+_TWEET_DATE = re.compile(r"(\(@\w+\))\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*$")
+# Hashtags and handles name things: "#AustralianFires" is "australian fires", "@BarackObama"
+# "barack obama". Split on case changes and underscores, not before digits: "#COVID19" stays
+# one word rather than stating the number 19 (nor does "@jane_99").
+_TAG = re.compile(r"[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_UNDERSCORE = re.compile(r"_(?=[A-Za-z])")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[a-z0-9]+(?:['.,][a-z0-9]+)*")
 # Ordinals ("45th president") name things rather than state quantities: they are left out.
@@ -96,11 +107,18 @@ _NEGATIONS = frozenset(
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFKC, straight quotes, no URLs or @handles, single spaces."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
-    text = _HANDLE.sub(" ", _URL.sub(" ", text))
-    text = text.replace("#", " ")
+    """Lower case, NFKC, straight quotes, single spaces; tweets lose links, "RT", emoji and
+    their posting date, and their hashtags and @handles become words."""
+    text = unicodedata.normalize("NFKC", html.unescape(text[:MAX_CHARS])).translate(_QUOTES)
+    text = _RETWEET.sub(" ", text)
+    text = _TWEET_DATE.sub(r"\1", text)
+    text = _TAG.sub(_tag_words, _URL.sub(" ", text))
+    text = "".join(" " if unicodedata.category(char) == "So" else char for char in text)
     return " ".join(text.lower().split())
+
+
+def _tag_words(match: re.Match[str]) -> str:
+    return f" {_CAMEL.sub(' ', _UNDERSCORE.sub(' ', match.group(1)))} "
 
 
 def words(text: str) -> list[str]:
@@ -174,3 +192,13 @@ def numbers_shared(a: Fingerprint, b: Fingerprint) -> bool:
 def polarity_conflict(a: Fingerprint, b: Fingerprint) -> bool:
     """One claim asserts what the other denies."""
     return a.negated != b.negated
+
+
+def fact_check_embedding_text(claim_reviewed: str, headline: str) -> str:
+    """What a fact-check is embedded from: the claim it reviews, its headline only without one.
+
+    The headline is the fact-checker's question or verdict ("Did X Say Y?"); in one vector with
+    the claim it pulls the claim away from the posts that repeat it (CheckThat! 2020 MAP@5 rose
+    by 0.02 on train and on dev with the claim alone). Lexical matching still reads both.
+    """
+    return claim_reviewed.strip() or headline.strip()

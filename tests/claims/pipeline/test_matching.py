@@ -8,6 +8,7 @@ from claims.pipeline.matching.dense import DenseIndex
 from claims.pipeline.matching.lexical import BM25Index
 from claims.pipeline.matching.matcher import Matcher
 from claims.pipeline.matching.normalise import (
+    fact_check_embedding_text,
     fingerprint,
     normalise,
     numbers_conflict,
@@ -29,9 +30,30 @@ def _lexical() -> Matcher:
     return matcher
 
 
-def test_normalise_drops_urls_handles_and_case() -> None:
+def test_normalise_drops_urls_and_case_and_keeps_handles_as_words() -> None:
     text = "BREAKING: @someone says Taxes ROSE https://t.co/xyz  #budget"
-    assert normalise(text) == "breaking: says taxes rose budget"
+    assert normalise(text) == "breaking: someone says taxes rose budget"
+
+
+def test_a_copied_tweet_loses_its_links_emoji_and_posting_date() -> None:
+    text = (
+        "RT @desk: Fires near Sydney 🔥 &amp; more #AustralianFires #COVID19 "
+        "pic.twitter.com/AbC12— Jane Doe (@JaneDoe_99) January 6, 2020"
+    )
+    assert normalise(text) == (
+        "fires near sydney & more australian fires covid19 — jane doe ( jane doe_99 )"
+    )
+    assert not fingerprint(text).numbers
+
+
+def test_a_date_a_claim_states_is_kept() -> None:
+    assert fingerprint("The law took effect on January 1, 2020").numbers == {"1", "2020"}
+
+
+def test_a_fact_check_is_embedded_from_its_claim_and_from_its_headline_without_one() -> None:
+    headline = "Did Joe Biden Say That?"
+    assert fact_check_embedding_text("Joe Biden said that.", headline) == "Joe Biden said that."
+    assert fact_check_embedding_text("  ", headline) == headline
 
 
 def test_numbers_are_read_the_same_however_written() -> None:
