@@ -57,12 +57,12 @@ def record_for(text: str, *, base: str) -> str:
 
 
 def with_stored_records(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
-    """`verdicts` of `fact_checks_published()` annotated with `api_record`: the stored
-    record of exactly that version and layout, or None."""
+    """`verdicts` of `fact_checks_published()` annotated with `record`: the stored record
+    of exactly that version and layout, or None."""
     stored = FactCheckRecord.objects.filter(
         review_item=OuterRef("review_item"), verdict=OuterRef("pk"), layout=layout()
     )
-    return verdicts.annotate(api_record=Subquery(stored.values("record")[:1]))
+    return verdicts.annotate(record=Subquery(stored.values("record")[:1]))
 
 
 def _store(verdicts: Sequence[Verdict]) -> int:

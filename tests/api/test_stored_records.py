@@ -146,7 +146,7 @@ def test_the_base_address_is_put_in_as_json() -> None:
     item = h.published(PLEDGE)
     verdict = with_stored_records(fact_checks_published()).get(review_item=item)
 
-    text = record_for(verdict.api_record, base='https://x.example/"quoted"/')  # type: ignore[attr-defined]
+    text = record_for(verdict.record, base='https://x.example/"quoted"/')  # type: ignore[attr-defined]
 
     assert '"url":"https://x.example/\\"quoted\\"/' in text
-    assert "\x01" not in text and "\x01" in verdict.api_record  # type: ignore[attr-defined]
+    assert "\x01" not in text and "\x01" in verdict.record  # type: ignore[attr-defined]
