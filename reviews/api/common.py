@@ -86,7 +86,9 @@ class ApiView(APIView):
         # Asked twice per request (look-up, then store): one Redis read is enough.
         if not hasattr(self, "_cache_key_memo"):
             generation = cache.get(CACHE_GENERATION_KEY) or 0
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+            # The Accept header picks the renderer: the browsable API's HTML is not JSON.
+            asked = f"{request.get_full_path()}\n{request.META.get('HTTP_ACCEPT', '')}"
+            path = hashlib.sha256(asked.encode()).hexdigest()
             self._cache_key_memo = f"api:{generation}:{path}"
         return self._cache_key_memo
 
