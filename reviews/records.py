@@ -102,12 +102,15 @@ def fact_check_records_refresh(
     return _store(verdicts) if verdicts else 0
 
 
-def fact_check_records_rebuild(*, batch_size: int = REBUILD_BATCH) -> int:
-    """Render and store the record of every published fact-check (after a layout change)."""
+def fact_check_records_rebuild(*, everything: bool = False, batch_size: int = REBUILD_BATCH) -> int:
+    """Render and store the records the API cannot serve as stored (none yet, an earlier
+    version, another layout), or with `everything` every published fact-check's."""
     written = 0
     last = None
     while True:
         batch = fact_checks_published().order_by("pk")
+        if not everything:
+            batch = with_stored_records(batch).filter(record__isnull=True)
         if last is not None:
             batch = batch.filter(pk__gt=last)
         verdicts = list(batch[:batch_size])

@@ -140,6 +140,13 @@ def test_missing_records_are_rendered_and_the_rebuild_stores_them() -> None:
     assert all(record == _serialized(ReviewItem.objects.get(pk=record["id"])) for record in listed)
     assert fact_check_records_rebuild(batch_size=2) == 3
     assert all(_stored(item) == _fresh(item) for item in items)
+    assert fact_check_records_rebuild() == 0
+    h.correct(items[0])
+    FactCheckRecord.objects.filter(pk=items[1].pk).update(layout="0:UTC")
+    FactCheckRecord.objects.filter(pk=items[0].pk).delete()
+    assert fact_check_records_rebuild() == 2
+    assert fact_check_records_rebuild(everything=True) == 3
+    assert all(_stored(item) == _fresh(item) for item in items)
 
 
 def test_the_base_address_is_put_in_as_json() -> None:
