@@ -22,6 +22,8 @@ case "$role" in
     python manage.py check --deploy --fail-level ERROR
     if [ "${DJANGO_MIGRATE_ON_START:-true}" = "true" ]; then
       python manage.py migrate --no-input
+      # The API's stored records a migration or a new record layout left missing or stale.
+      python manage.py fact_check_records_rebuild
     fi
     exec gunicorn --config deploy/gunicorn.conf.py factcheck.wsgi:application "$@" ;;
   worker)
@@ -33,7 +35,8 @@ case "$role" in
   beat)
     exec celery -A factcheck beat --loglevel "${DJANGO_LOG_LEVEL:-INFO}" "$@" ;;
   migrate)
-    exec python manage.py migrate --no-input "$@" ;;
+    python manage.py migrate --no-input "$@"
+    exec python manage.py fact_check_records_rebuild ;;
   *)
     exec "$role" "$@" ;;
 esac

@@ -1,6 +1,7 @@
 """What happens when a fact-check is published or corrected, besides the desk's own rows:
-webhooks are queued and cached API answers forgotten. Called inside the publishing
-transaction, so the deliveries exist exactly when the publication does."""
+webhooks are queued, the stored API record rewritten and cached API answers forgotten.
+Called inside the publishing transaction, so the deliveries exist exactly when the
+publication does."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from reviews import webhooks
 from reviews.api.common import api_cache_clear
 from reviews.models import Verdict, WebhookDelivery
+from reviews.records import fact_check_records_refresh
 from reviews.search import fact_check_search_update
 from reviews.selectors import fact_check_get
 
@@ -37,6 +39,7 @@ def fact_check_changed(*, verdict: Verdict, event: str) -> list[WebhookDelivery]
     """Announce a publication or correction: queue its webhooks, empty the API cache."""
     transaction.on_commit(api_cache_clear, robust=True)
     fact_check_search_update(item_id=verdict.review_item_id)
+    fact_check_records_refresh(item_ids=[verdict.review_item_id])
     payload = fact_check_payload(item_id=verdict.review_item_id, event=event)
     if payload is None:
         return []

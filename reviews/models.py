@@ -251,6 +251,7 @@ class EvidenceSource(models.Model):
 # The API's models live in their own module; imported here so Django registers them.
 from reviews.models_api import (  # noqa: E402,F401
     ApiToken,
+    FactCheckRecord,
     FactCheckSearch,
     WebhookDelivery,
     WebhookEndpoint,

@@ -67,6 +67,7 @@ def clusters_merge(
     from claims.models import ClusterEvent, ClusterSuggestion, FactCheckSuggestion
     from claims.services.matching import cluster_recount
     from reviews.models import ReviewItem
+    from reviews.records import fact_check_records_refresh
     from reviews.services import review_priorities_refresh
 
     with transaction.atomic():
@@ -102,6 +103,7 @@ def clusters_merge(
         ).update(status=ClusterSuggestion.Status.MERGED)
         Cluster.objects.filter(pk__in=ids).delete()
         merged = cluster_recount(cluster=locked[target.pk])
+        fact_check_records_refresh(cluster_ids=[merged.pk])
         ClusterEvent.objects.create(
             kind=ClusterEvent.Kind.MERGE,
             cluster=merged,
@@ -118,6 +120,7 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
     entry; matching never moves them back (they stay placed)."""
     from claims.models import ClusterEvent
     from claims.services.matching import cluster_recount
+    from reviews.records import fact_check_records_refresh
     from reviews.services import review_items_create, review_priorities_refresh
 
     with transaction.atomic():
@@ -141,6 +144,7 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
         Claim.objects.filter(pk__in=[row.pk for row in rows]).update(cluster=new)
         new = cluster_recount(cluster=new)
         old = cluster_recount(cluster=old)
+        fact_check_records_refresh(cluster_ids=[old.pk, new.pk])
         review_items_create(clusters=[new])
         review_priorities_refresh(clusters=[old])
         ClusterEvent.objects.create(

@@ -493,6 +493,7 @@ def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
     """Move a claim from its own fresh cluster into another; False if it cannot move."""
     from reviews import workflow
     from reviews.models import ReviewItem
+    from reviews.records import fact_check_records_refresh as records_refresh
 
     own = Cluster.objects.select_for_update().filter(pk=claim.cluster_id).first()
     if own is not None and (own.canonical_id != claim.pk or own.appearance_count > 1):
@@ -511,6 +512,7 @@ def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
     if own is not None:
         own.delete()
     cluster_recount(cluster=target)
+    records_refresh(cluster_ids=[target.pk])  # a fact-check's API record lists appearances
     ClusterEvent.objects.create(
         kind=ClusterEvent.Kind.JOIN, cluster=target, claim_ids=[claim.pk], score=score
     )

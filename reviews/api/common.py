@@ -83,9 +83,14 @@ class ApiView(APIView):
         seconds = settings.FACTCHECK_API_CACHE_SECONDS
         if not (self.cacheable and seconds and request.method == "GET"):
             return None
-        generation = cache.get(CACHE_GENERATION_KEY) or 0
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"api:{generation}:{path}"
+        # Asked twice per request (look-up, then store): one Redis read is enough.
+        if not hasattr(self, "_cache_key_memo"):
+            generation = cache.get(CACHE_GENERATION_KEY) or 0
+            # The Accept header picks the renderer: the browsable API's HTML is not JSON.
+            asked = f"{request.get_full_path()}\n{request.META.get('HTTP_ACCEPT', '')}"
+            path = hashlib.sha256(asked.encode()).hexdigest()
+            self._cache_key_memo = f"api:{generation}:{path}"
+        return self._cache_key_memo
 
     def finalize_response(
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
@@ -95,11 +100,12 @@ class ApiView(APIView):
             return response
         if isinstance(response, Response):
             response.render()
+        if not getattr(response, "from_cache", False):
             key = self._cache_key(request)
             if key:
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"]),
+                    (response.content, response["Content-Type"]),  # type: ignore[attr-defined]
                     settings.FACTCHECK_API_CACHE_SECONDS,
                 )
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'  # type: ignore[attr-defined]

@@ -99,41 +99,9 @@ class FactCheckSerializer(serializers.Serializer):
     def to_representation(self, instance: FactCheck) -> dict[str, Any]:
         # Written out for speed (a page is 50 records with nested lists, and DRF's field-by-
         # field path costs more than the queries); tests check it equals the declared fields'.
-        tz = timezone.get_current_timezone()
-        base = absolute_url(self.context["request"], _fact_checks_path())
-        detail = f"{base}{instance.id}/"
-        appearances = [_appearance(a, tz) for a in instance.appearances]
-        return {
-            "id": instance.id,
-            "url": detail,
-            "claimreview_url": f"{detail}claimreview/",
-            "claim": instance.claim,
-            "speaker": instance.speaker,
-            "appearances": appearances,
-            "first_appearance": appearances[0] if appearances else None,
-            "rating": {
-                "name": instance.rating,
-                "label": instance.rating_label,
-                "value": instance.rating_value,
-                "best": instance.rating_best,
-                "worst": instance.rating_worst,
-            },
-            "explanation": instance.explanation,
-            "summary": instance.summary,
-            "sources": [_source(s, detail, tz) for s in instance.sources],
-            "published_at": _datetime(instance.published_at, tz),
-            "modified_at": _datetime(instance.modified_at, tz),
-            "version": instance.version,
-            "corrections": [
-                {
-                    "version": c.version,
-                    "published_at": _datetime(c.published_at, tz),
-                    "rating": c.rating,
-                    "note": c.note,
-                }
-                for c in instance.corrections
-            ],
-        }
+        return fact_check_representation(
+            instance, base=absolute_url(self.context["request"], fact_checks_path())
+        )
 
     def get_url(self, fact_check: FactCheck) -> str:
         return absolute_url(
@@ -146,8 +114,46 @@ class FactCheckSerializer(serializers.Serializer):
         )
 
 
+def fact_check_representation(instance: FactCheck, *, base: str) -> dict[str, Any]:
+    """A fact-check's API record; `base` is the absolute address of the fact-check list."""
+    tz = timezone.get_current_timezone()
+    detail = f"{base}{instance.id}/"
+    appearances = [_appearance(a, tz) for a in instance.appearances]
+    return {
+        "id": instance.id,
+        "url": detail,
+        "claimreview_url": f"{detail}claimreview/",
+        "claim": instance.claim,
+        "speaker": instance.speaker,
+        "appearances": appearances,
+        "first_appearance": appearances[0] if appearances else None,
+        "rating": {
+            "name": instance.rating,
+            "label": instance.rating_label,
+            "value": instance.rating_value,
+            "best": instance.rating_best,
+            "worst": instance.rating_worst,
+        },
+        "explanation": instance.explanation,
+        "summary": instance.summary,
+        "sources": [_source(s, detail, tz) for s in instance.sources],
+        "published_at": _datetime(instance.published_at, tz),
+        "modified_at": _datetime(instance.modified_at, tz),
+        "version": instance.version,
+        "corrections": [
+            {
+                "version": c.version,
+                "published_at": _datetime(c.published_at, tz),
+                "rating": c.rating,
+                "note": c.note,
+            }
+            for c in instance.corrections
+        ],
+    }
+
+
 @functools.cache
-def _fact_checks_path() -> str:
+def fact_checks_path() -> str:
     return reverse("api:fact-check-list")
 
 

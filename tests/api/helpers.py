@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from claims.models import Claim, Cluster, Publisher
 from reviews import publishing, services
 from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.records import fact_check_records_refresh
 from reviews.tokens import api_token_create
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory
 
@@ -57,6 +58,8 @@ def appear_again(item: ReviewItem, text: str, **article_kwargs: Any) -> Claim:
     claim.cluster = item.claim.cluster
     claim.save(update_fields=["cluster"])
     Cluster.objects.filter(pk=item.claim.cluster_id).update(appearance_count=2)
+    # As the matcher's join does: a published fact-check's stored record lists its appearances.
+    fact_check_records_refresh(cluster_ids=[item.claim.cluster_id])
     return claim
 
 

@@ -98,3 +98,39 @@ def test_each_token_has_its_own_throttle(settings: object) -> None:
         assert "Retry-After" in first.get("/api/v1/fact-checks/")
     finally:
         cache.clear()
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_throttle_window_slides_and_refusals_use_no_budget(settings: object) -> None:
+    from types import SimpleNamespace
+
+    from reviews.api.throttling import TokenRateThrottle
+
+    cache.clear()
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])  # type: ignore[attr-defined]
+    rates["read"] = "3/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}  # type: ignore[attr-defined]
+    clock = _Clock(6_000_000 * 60 + 50.0)  # ten seconds before a window ends
+    request = SimpleNamespace(auth=h.client("read").token)
+    view = SimpleNamespace(throttle_scope="read")
+
+    def allowed() -> bool:
+        throttle = TokenRateThrottle()
+        throttle.timer = clock  # type: ignore[assignment,method-assign]
+        return throttle.allow_request(request, view)  # type: ignore[arg-type]
+
+    try:
+        assert [allowed() for _ in range(4)] == [True, True, True, False]
+        clock.now += 15  # the next window: the last one's three still count almost whole
+        assert [allowed() for _ in range(5)] == [False] * 5
+        clock.now += 30  # half of the last window's share has slid out
+        assert [allowed() for _ in range(3)] == [True, False, False]
+    finally:
+        cache.clear()
