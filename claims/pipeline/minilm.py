@@ -53,6 +53,10 @@ LEARNING_RATE = 1e-4
 HEAD_LEARNING_RATE = 1e-3
 WARMUP = 0.1
 DROPOUT = 0.1
+# How the shipped model combines and cuts, chosen on a held-out 20% of the training set by
+# bench/checkworthiness_finetune.py (never on dev): see bench/README.md.
+LINEAR_WEIGHT = 0.0
+THRESHOLD = 0.5
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -151,10 +155,23 @@ class MiniLMCheckworthinessModel:
                 out[indices] = logits.double().numpy()
         return out
 
+    @property
+    def linear_weight(self) -> float:
+        """The linear model's share of the logit (0: the transformer alone)."""
+        return float(self.metadata.get("linear_weight", 0.0))
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """The model's logit of each text, shifted so that 0.5 is its chosen threshold."""
+        logits = self.transformer_logits(texts)
+        if self.linear_weight:
+            linear = self.explainer.logits(texts)
+            logits = (1 - self.linear_weight) * logits + self.linear_weight * linear
+        return logits - float(self.metadata.get("logit_offset", 0.0))
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """P(check-worthy) of each text; blank texts get 0."""
         with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-self.transformer_logits(texts)))
+            return 1.0 / (1.0 + np.exp(-self.logits(texts)))
 
     def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]:
         """Probability per text; reasons (the linear model's) only from `explain_from` up."""
@@ -181,6 +198,15 @@ class MiniLMCheckworthinessModel:
         return scores
 
 
+def is_minilm_file(path: Path) -> bool:
+    """Whether the JSON beside `path` describes a model of this kind."""
+    try:
+        metadata = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and metadata.get("format") == FORMAT
+
+
 def read_model(
     path: Path, explainer: LinearCheckworthinessModel, *, base: tuple[Any, Any] | None = None
 ) -> MiniLMCheckworthinessModel:
@@ -198,6 +224,22 @@ def read_model(
         raise ModelLoadError(f"{meta_file} is not a {FORMAT} model description")
     if metadata.get("trained_layers") != TRAINED_LAYERS or metadata.get("base") != BASE_MODEL:
         raise ModelLoadError(f"model at {path} was fine-tuned from another base; retrain it")
+    if metadata.get("linear_weight") and metadata.get("linear_version") != explainer.version:
+        raise ModelLoadError(
+            f"model at {path} averages with linear model {metadata.get('linear_version')}, "
+            f"not {explainer.version}; retrain it"
+        )
+    return _assemble(arrays, explainer, metadata, base=base, source=str(path))
+
+
+def _assemble(
+    arrays: Mapping[str, np.ndarray],
+    explainer: LinearCheckworthinessModel,
+    metadata: Mapping[str, Any],
+    *,
+    base: tuple[Any, Any] | None = None,
+    source: str = "memory",
+) -> MiniLMCheckworthinessModel:
     torch = _modules()[0]
     tokenizer, encoder = base if base is not None else base_load()
     try:
@@ -217,9 +259,9 @@ def read_model(
         head_weight = torch.from_numpy(arrays["head_weight"].astype(np.float32))
         head_bias = float(arrays["head_bias"].reshape(()))
     except (KeyError, ValueError, RuntimeError, TypeError) as exc:
-        raise ModelLoadError(f"MiniLM model at {path} is incomplete: {exc}") from exc
+        raise ModelLoadError(f"MiniLM model at {source} is incomplete: {exc}") from exc
     if head_weight.shape != (encoder.config.hidden_size,):
-        raise ModelLoadError(f"MiniLM model at {path} has a head of the wrong size")
+        raise ModelLoadError(f"MiniLM model at {source} has a head of the wrong size")
     encoder.eval()
     return MiniLMCheckworthinessModel(
         tokenizer=tokenizer,
@@ -227,7 +269,7 @@ def read_model(
         head_weight=head_weight,
         head_bias=head_bias,
         explainer=explainer,
-        metadata=metadata,
+        metadata=dict(metadata),
     )
 
 
@@ -255,8 +297,27 @@ def fine_tune(
     epochs: int = EPOCHS,
     log: Callable[[str], None] | None = None,
 ) -> FineTuned:
-    """Fine-tune the top layers and a head on `texts`; deterministic for a seed on one thread."""
+    """Fine-tune the top layers and a head on `texts`; the same bytes for the same seed."""
     torch = _seed(seed)
+    # One thread: sums are then added in one order, so a rerun gives the same weights (and a
+    # shared machine is not swamped).
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _fine_tune(texts, labels, seed=seed, epochs=epochs, log=log)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _fine_tune(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    *,
+    seed: int,
+    epochs: int,
+    log: Callable[[str], None] | None,
+) -> FineTuned:
+    import torch
     from transformers.masking_utils import create_bidirectional_mask
 
     tokenizer, encoder = base_load()
@@ -348,7 +409,7 @@ def fine_tune(
             torch.nn.utils.clip_grad_norm_(top_parameters, 1.0)
             optimiser.step()
             schedule.step()
-            total += float(loss) * len(indices)
+            total += loss.item() * len(indices)
         if log:
             log(
                 f"epoch {epoch + 1}/{epochs}: loss {total / len(texts):.4f}, "
@@ -373,36 +434,40 @@ def fine_tune(
     return FineTuned(arrays=arrays, params=params)
 
 
+def train(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    explainer: LinearCheckworthinessModel,
+    *,
+    seed: int = 0,
+    epochs: int = EPOCHS,
+    description: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> tuple[FineTuned, MiniLMCheckworthinessModel]:
+    """Fine-tune on `texts` and describe the result; `explainer` gives reasons (and its share)."""
+    tuned = fine_tune(texts, labels, seed=seed, epochs=epochs, log=log)
+    metadata: dict[str, Any] = {
+        "linear_weight": LINEAR_WEIGHT,
+        "linear_version": explainer.version,
+        "threshold": 0.5,
+        # Shifts the logit so that the threshold chosen on held-out training data sits at 0.5,
+        # where the linear model's is: FACTCHECK_CLAIM_THRESHOLD means the same for both.
+        "logit_offset": float(np.log(THRESHOLD / (1 - THRESHOLD))),
+        "training_data": {
+            "n": len(texts),
+            "n_check_worthy": int(labels.sum()),
+            **(description or {}),
+        },
+        "metrics": {},
+    }
+    return tuned, model_from(tuned, explainer, metadata)
+
+
 def model_from(
     tuned: FineTuned, explainer: LinearCheckworthinessModel, metadata: Mapping[str, Any]
 ) -> MiniLMCheckworthinessModel:
-    """An in-memory model from `fine_tune`'s arrays (as `read_model` would load them)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **tuned.arrays)
-    buffer.seek(0)
-    torch = _modules()[0]
-    tokenizer, encoder = base_load()
-    with np.load(buffer, allow_pickle=False) as stored:
-        for i, layer in enumerate(_top_layers(encoder)):
-            prefix = f"top.layer.{i}."
-            layer.load_state_dict(
-                {
-                    k.removeprefix(prefix): torch.from_numpy(stored[k].astype(np.float32))
-                    for k in stored.files
-                    if k.startswith(prefix)
-                }
-            )
-        head_weight = torch.from_numpy(stored["head_weight"].astype(np.float32))
-        head_bias = float(stored["head_bias"])
-    encoder.eval()
-    return MiniLMCheckworthinessModel(
-        tokenizer=tokenizer,
-        encoder=encoder,
-        head_weight=head_weight,
-        head_bias=head_bias,
-        explainer=explainer,
-        metadata=dict(metadata),
-    )
+    """An in-memory model from `fine_tune`'s arrays, as `read_model` would load them."""
+    return _assemble(tuned.arrays, explainer, metadata)
 
 
 def save_model(tuned: FineTuned, metadata: Mapping[str, Any], path: Path) -> Path:
