@@ -3,10 +3,15 @@
 Retrained models are written as candidates under FACTCHECK_MODEL_DIR and never used until
 promoted; promotion swaps the active files atomically, and every process picks the new model
 up on its next extraction (the file's modification time is checked, not cached forever).
+
+FACTCHECK_CHECKWORTHINESS_MODEL=minilm swaps in the optional fine-tuned MiniLM model
+(`claims.pipeline.minilm`); when it cannot load (extra missing, file corrupt) workers keep
+scoring with the linear model and log why, rather than failing every article.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -14,15 +19,22 @@ from pathlib import Path
 
 from django.conf import settings
 
+from claims.pipeline import minilm
 from claims.pipeline.scoring import (
     DEFAULT_MODEL_PATH,
     LinearCheckworthinessModel,
+    ModelLoadError,
+    Scorer,
+    load_scorer,
     metadata_path,
     read_model,
 )
 
+logger = logging.getLogger(__name__)
+
 MODEL_FILE = "checkworthiness.npz"
 _loaded: dict[tuple[Path, int], LinearCheckworthinessModel] = {}
+_minilm: dict[tuple[Path, int], minilm.MiniLMCheckworthinessModel | ModelLoadError] = {}
 
 
 def model_dir() -> Path:
@@ -37,8 +49,54 @@ def candidate_path(version: str) -> Path:
     return model_dir() / "candidates" / version / MODEL_FILE
 
 
-def scorer_get() -> LinearCheckworthinessModel:
-    """The promoted model if there is one, else the model the package ships."""
+def scorer_get() -> Scorer:
+    """The model FACTCHECK_CHECKWORTHINESS_MODEL names; linear if MiniLM cannot load."""
+    if settings.FACTCHECK_CHECKWORTHINESS_MODEL == "minilm":
+        try:
+            return minilm_get()
+        except ModelLoadError:
+            pass  # minilm_get logged why, once
+    return linear_get()
+
+
+def minilm_get(path: Path | None = None) -> minilm.MiniLMCheckworthinessModel:
+    """The MiniLM model at `path` (default: the setting), loaded once per file version."""
+    configured = settings.FACTCHECK_CHECKWORTHINESS_MINILM_PATH
+    path = Path(path or configured or minilm.DEFAULT_MODEL_PATH).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    key = (path, stamp)
+    if key not in _minilm:
+        _minilm.clear()
+        try:
+            # Its reasons come from the shipped linear model, whatever a newsroom promoted:
+            # the MiniLM model was calibrated beside that one.
+            _minilm[key] = minilm.read_model(path, load_scorer())
+        except ModelLoadError as exc:
+            logger.warning("check-worthiness: scoring with the linear model instead: %s", exc)
+            _minilm[key] = exc
+    loaded = _minilm[key]
+    if isinstance(loaded, ModelLoadError):
+        raise loaded
+    return loaded
+
+
+def scorer_read(name_or_path: str) -> Scorer:
+    """ "linear", "minilm" or a model file of either kind; ModelLoadError when it cannot load."""
+    if name_or_path == "linear":
+        return linear_get()
+    if name_or_path == "minilm":
+        return minilm_get()
+    path = Path(name_or_path)
+    if minilm.is_minilm_file(path):
+        return minilm_get(path)
+    return read_model(path)
+
+
+def linear_get() -> LinearCheckworthinessModel:
+    """The promoted linear model if there is one, else the one the package ships."""
     path = active_path()
     try:
         stamp = path.stat().st_mtime_ns

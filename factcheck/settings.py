@@ -437,3 +437,13 @@ if FACTCHECK_MATCH_BATCH_SIZE < 1:
 # ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
 FACTCHECK_CLAIMREVIEW_URLS = env.list("FACTCHECK_CLAIMREVIEW_URLS", default=[])
 CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}
+
+# --- Check-worthiness model choice (issue 3, the optional MiniLM model) ---------------------
+# "linear" (default): the fast model. "minilm": the fine-tuned MiniLM model, which needs the
+# 'semantic' extra and scores ~100x slower; workers fall back to linear if it cannot load.
+FACTCHECK_CHECKWORTHINESS_MODEL = env.str("FACTCHECK_CHECKWORTHINESS_MODEL", default="linear")
+if FACTCHECK_CHECKWORTHINESS_MODEL not in ("linear", "minilm"):
+    raise ImproperlyConfigured("FACTCHECK_CHECKWORTHINESS_MODEL must be 'linear' or 'minilm'.")
+# Another MiniLM artefact (.npz beside its .json, from `train_checkworthiness --model minilm`);
+# empty: the one the package ships.
+FACTCHECK_CHECKWORTHINESS_MINILM_PATH = env.str("FACTCHECK_CHECKWORTHINESS_MINILM_PATH", default="")

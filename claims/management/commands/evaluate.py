@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.pipeline.extract import extract_claims
-from claims.pipeline.scoring import ModelLoadError, read_model
-from claims.scorers import scorer_get
+from claims.pipeline.scoring import ModelLoadError
+from claims.scorers import scorer_get, scorer_read
 
 
 class Command(BaseCommand):
@@ -29,7 +29,9 @@ class Command(BaseCommand):
         checkworthiness.add_argument("--tsv", required=True, type=Path)
         checkworthiness.add_argument("--threshold", type=float, default=None)
         checkworthiness.add_argument(
-            "--model", type=Path, help="a model file to evaluate instead of the active one"
+            "--model",
+            help="linear, minilm, or a model file of either kind, instead of the one the "
+            "pipeline scores with (FACTCHECK_CHECKWORTHINESS_MODEL)",
         )
         checkworthiness.add_argument(
             "--jsonl", action="store_true", help="also print every sentence's score"
@@ -59,7 +61,7 @@ class Command(BaseCommand):
             return
         try:
             model = options.get("model")
-            scorer = read_model(model) if model else scorer_get()
+            scorer = scorer_read(model) if model else scorer_get()
         except ModelLoadError as exc:
             raise CommandError(str(exc)) from exc
         threshold = options["threshold"]

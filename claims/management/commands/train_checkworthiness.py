@@ -4,10 +4,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import scorers
-from claims.evaluation.checkworthiness import evaluate_checkworthiness, read_checkthat_tsv
+from claims.evaluation.checkworthiness import (
+    CheckworthyRow,
+    evaluate_checkworthiness,
+    read_checkthat_tsv,
+)
+from claims.pipeline.scoring import ModelLoadError
 from claims.pipeline.training import DEFAULT_C, train_checkworthiness
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "checkworthiness"
@@ -36,6 +42,17 @@ class Command(BaseCommand):
             "--with-reviews",
             action="store_true",
             help="add reviewers' decisions (rejected as not check-worthy, published) as examples",
+        )
+        parser.add_argument(
+            "--model",
+            choices=["linear", "minilm"],
+            default="linear",
+            help="minilm: fine-tune the optional MiniLM model ('semantic' extra; ~40 min, 1 core)",
+        )
+        parser.add_argument(
+            "--out",
+            type=Path,
+            help="minilm only: the .npz to write (default: in FACTCHECK_MODEL_DIR)",
         )
         parser.add_argument("--promote", metavar="VERSION", help="promote a trained candidate")
         parser.add_argument("--reset", action="store_true", help="use the shipped model again")
@@ -67,6 +84,9 @@ class Command(BaseCommand):
                 examples += decisions
                 description["reviewer_decisions"] = len(decisions)
                 self.stdout.write(f"adding {len(decisions)} reviewer decisions")
+            if options["model"] == "minilm":
+                self._minilm(examples, dev, description, options)
+                return
             model = train_checkworthiness(
                 examples,
                 seed=options["seed"],
@@ -88,4 +108,43 @@ class Command(BaseCommand):
             f"candidate {version} saved in {path.parent}; the pipeline still scores with "
             f"{scorers.scorer_get().version}. Promote it with:\n"
             f"  python manage.py train_checkworthiness --promote {version}"
+        )
+
+    def _minilm(
+        self,
+        examples: list[tuple[str, bool]],
+        dev: list[CheckworthyRow],
+        description: dict[str, object],
+        options: dict[str, Any],
+    ) -> None:
+        from claims.pipeline import minilm
+        from claims.pipeline.scoring import load_scorer
+
+        out = options["out"] or scorers.model_dir() / "minilm" / minilm.DEFAULT_MODEL_PATH.name
+        labels = np.array([label for _, label in examples], dtype=bool)
+        try:
+            tuned, model = minilm.train(
+                [text for text, _ in examples],
+                labels,
+                load_scorer(),
+                seed=options["seed"],
+                description=description,
+                log=self.stdout.write,
+            )
+        except ModelLoadError as exc:
+            raise CommandError(str(exc)) from exc
+        result = evaluate_checkworthiness(dev, model, 0.5)
+        metadata = dict(model.metadata)
+        metadata["metrics"] = {
+            "dev": {
+                "file": options["dev"].name,
+                **{k: result[k] for k in ("precision", "recall", "f1", "n")},
+            }
+        }
+        path = minilm.save_model(tuned, metadata, out)
+        version = minilm.read_model(path, load_scorer()).version
+        self.stdout.write(json.dumps({"version": version, **metadata["metrics"]}))
+        self.stdout.write(
+            f"MiniLM model {version} saved in {path}. Score with it by setting:\n"
+            f"  FACTCHECK_CHECKWORTHINESS_MODEL=minilm FACTCHECK_CHECKWORTHINESS_MINILM_PATH={path}"
         )
