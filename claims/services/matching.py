@@ -389,6 +389,7 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     The batch is placed in one transaction under the placement lock; each claim placed is
     added to the index at once, so the next claim of the same batch can join it.
     """
+    from reviews.records import fact_check_records_refresh
     from reviews.services import review_priorities_refresh
 
     report = MatchReport()
@@ -424,6 +425,8 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
                 grown = _claim_place(claim, vector, index, facts, report)
                 if grown is not None:
                     report.grown.append(grown)
+            # A published fact-check's stored API record lists its cluster's appearances.
+            fact_check_records_refresh(cluster_ids=set(report.grown))
     except BaseException:
         # The placements were rolled back: read them again from the database next time.
         index.watermark = watermark
@@ -493,7 +496,6 @@ def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
     """Move a claim from its own fresh cluster into another; False if it cannot move."""
     from reviews import workflow
     from reviews.models import ReviewItem
-    from reviews.records import fact_check_records_refresh as records_refresh
 
     own = Cluster.objects.select_for_update().filter(pk=claim.cluster_id).first()
     if own is not None and (own.canonical_id != claim.pk or own.appearance_count > 1):
@@ -512,7 +514,6 @@ def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
     if own is not None:
         own.delete()
     cluster_recount(cluster=target)
-    records_refresh(cluster_ids=[target.pk])  # a fact-check's API record lists appearances
     ClusterEvent.objects.create(
         kind=ClusterEvent.Kind.JOIN, cluster=target, claim_ids=[claim.pk], score=score
     )
