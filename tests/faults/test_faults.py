@@ -56,15 +56,16 @@ def test_an_article_whose_worker_is_killed_mid_extraction_is_extracted_once_by_a
     stack: Stack,
 ) -> None:
     first = stack.worker(concurrency=1)
-    # About 600 claims: seconds of work, so the kill lands in the middle of it.
-    (article_id,) = stack.submit(tag="killed", count=1, sentences=600)
+    # About 2,000 claims: seconds of work even on a fast idle machine, so the kill lands in
+    # the middle of it (600 were done within the half second below when nothing else ran).
+    (article_id,) = stack.submit(tag="killed", count=1, sentences=2000)
 
     def extracting() -> bool:
         rows = stack.sql("SELECT status, attempts FROM claims_article WHERE id = %s", article_id)
         return rows == [("received", 1)]
 
     wait_for(extracting, 60, "the extraction to start", first)
-    time.sleep(0.5)
+    time.sleep(0.2)
     first.kill()
     assert stack.statuses([article_id]) == {article_id: "received"}
     assert stack.claims_per_article([article_id]) == {}  # the killed transaction left nothing
@@ -75,7 +76,7 @@ def test_an_article_whose_worker_is_killed_mid_extraction_is_extracted_once_by_a
     ((attempts,),) = stack.sql("SELECT attempts FROM claims_article WHERE id = %s", article_id)
     assert attempts == 2
     ((total, distinct),) = stack.claims_per_article([article_id]).values()
-    assert total == distinct == 600
+    assert total == distinct == 2000
     ((queued,),) = stack.sql(
         "SELECT count(*) FROM reviews_reviewitem r JOIN claims_claim c ON c.id = r.claim_id "
         "WHERE c.article_id = %s",
