@@ -55,8 +55,8 @@ WARMUP = 0.1
 DROPOUT = 0.1
 # How the shipped model combines and cuts, chosen on a held-out 20% of the training set by
 # bench/checkworthiness_finetune.py (never on dev): see bench/README.md.
-LINEAR_WEIGHT = 0.0
-THRESHOLD = 0.5
+LINEAR_WEIGHT = 0.5
+THRESHOLD = 0.65
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
