@@ -440,7 +440,7 @@ CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}
 
 # --- Check-worthiness model choice (issue 3, the optional MiniLM model) ---------------------
 # "linear" (default): the fast model. "minilm": the fine-tuned MiniLM model, which needs the
-# 'semantic' extra and scores ~100x slower; workers fall back to linear if it cannot load.
+# 'semantic' extra and scores ~270x slower; workers fall back to linear if it cannot load.
 FACTCHECK_CHECKWORTHINESS_MODEL = env.str("FACTCHECK_CHECKWORTHINESS_MODEL", default="linear")
 if FACTCHECK_CHECKWORTHINESS_MODEL not in ("linear", "minilm"):
     raise ImproperlyConfigured("FACTCHECK_CHECKWORTHINESS_MODEL must be 'linear' or 'minilm'.")

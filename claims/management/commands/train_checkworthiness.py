@@ -117,13 +117,13 @@ class Command(BaseCommand):
         description: dict[str, object],
         options: dict[str, Any],
     ) -> None:
-        from claims.pipeline import minilm
+        from claims.pipeline import minilm, minilm_training
         from claims.pipeline.scoring import load_scorer
 
         out = options["out"] or scorers.model_dir() / "minilm" / minilm.DEFAULT_MODEL_PATH.name
         labels = np.array([label for _, label in examples], dtype=bool)
         try:
-            tuned, model = minilm.train(
+            tuned, model = minilm_training.train(
                 [text for text, _ in examples],
                 labels,
                 load_scorer(),
@@ -141,7 +141,7 @@ class Command(BaseCommand):
                 **{k: result[k] for k in ("precision", "recall", "f1", "n")},
             }
         }
-        path = minilm.save_model(tuned, metadata, out)
+        path = minilm_training.save_model(tuned, metadata, out)
         version = minilm.read_model(path, load_scorer()).version
         self.stdout.write(json.dumps({"version": version, **metadata["metrics"]}))
         self.stdout.write(
