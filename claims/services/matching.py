@@ -396,7 +396,8 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     """Place each unmatched claim: join a stored claim's cluster, or stay and get suggestions.
 
     The batch is placed in one transaction under the placement lock; each claim placed is
-    added to the index at once, so the next claim of the same batch can join it.
+    added to the index at once, so the next claim of the same batch can join it. Joins are
+    decided claim by claim and written for the whole batch at its end (`_Joins`).
     """
     from reviews.records import fact_check_records_refresh
     from reviews.services import review_priorities_refresh
@@ -426,14 +427,16 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
                 .filter(pk__in=[claim.pk for claim in pending], matched_at__isnull=True)
                 .values_list("pk", "cluster_id")
             )
+            joins = _Joins.locked(unplaced)
+            placed_at: dict[int, datetime] = {}
             for row, claim in enumerate(pending):
                 if claim.pk not in unplaced:
                     continue  # deleted, or a duplicate delivery of the task placed it already
                 claim.cluster_id = unplaced[claim.pk]  # as it stands under the lock
                 vector = None if vectors is None else vectors[row]
-                grown = _claim_place(claim, vector, index, facts, report)
-                if grown is not None:
-                    report.grown.append(grown)
+                placed_at[claim.pk] = _claim_place(claim, vector, index, facts, joins, report)
+            report.grown = joins.write()
+            _placed_stamp(placed_at, pending, vectors)
             # A published fact-check's stored API record lists its cluster's appearances.
             fact_check_records_refresh(cluster_ids=set(report.grown))
     except BaseException:
@@ -445,21 +448,122 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     return report
 
 
+def _placed_stamp(
+    placed_at: dict[int, datetime], pending: Sequence[Claim], vectors: np.ndarray | None
+) -> None:
+    """Stamp the placed claims with their placing time and store their embeddings."""
+    rows = []
+    for row, claim in enumerate(pending):
+        if claim.pk in placed_at:
+            claim.matched_at = placed_at[claim.pk]
+            claim.embedding = (
+                b"" if vectors is None else np.asarray(vectors[row], np.float32).tobytes()
+            )
+            rows.append(claim)
+    Claim.objects.bulk_update(rows, ["matched_at", "embedding"], batch_size=500)
+
+
+@dataclass
+class _Joins:
+    """The joins of one batch: decided claim by claim, written together at the end.
+
+    A claim may join another cluster only while it is alone in its own fresh cluster and its
+    queue entry is untouched (pending, nobody holds it); both are locked for the batch, so a
+    reviewer cannot take the entry meanwhile. `moved` tells later claims of the batch where
+    an earlier one went.
+    """
+
+    movable: dict[int, tuple[int | None, int | None]]  # claim -> (own cluster, queue entry)
+    moved: dict[int, int] = field(default_factory=dict)  # claim -> cluster it joined
+    scores: dict[int, float] = field(default_factory=dict)
+
+    @classmethod
+    def locked(cls, clusters_of: dict[int, int | None]) -> _Joins:
+        from reviews import workflow
+        from reviews.models import ReviewItem
+
+        fresh = {
+            pk: canonical
+            for pk, canonical, count in Cluster.objects.select_for_update()
+            .filter(pk__in=[pk for pk in clusters_of.values() if pk is not None])
+            .values_list("pk", "canonical_id", "appearance_count")
+            if count <= 1
+        }
+        items = {
+            claim: (pk, status, holder)
+            for claim, pk, status, holder in ReviewItem.objects.select_for_update()
+            .filter(claim_id__in=list(clusters_of))
+            .values_list("claim_id", "pk", "status", "assigned_to_id")
+        }
+        movable: dict[int, tuple[int | None, int | None]] = {}
+        for claim, cluster in clusters_of.items():
+            if cluster is not None and fresh.get(cluster) != claim:
+                continue  # the claim already stands for others: leave that to a reviewer
+            item, status, holder = items.get(claim, (None, workflow.PENDING, None))
+            if status != workflow.PENDING or holder is not None:
+                continue  # a reviewer works on its queue entry: it stays put
+            movable[claim] = (cluster, item)
+        return cls(movable=movable)
+
+    def cluster_of(self, claim: int, stored: int | None) -> int | None:
+        return self.moved.get(claim, stored)
+
+    def join(self, claim: Claim, cluster_id: int, score: float) -> bool:
+        if claim.pk not in self.movable:
+            return False
+        self.moved[claim.pk] = cluster_id
+        self.scores[claim.pk] = score
+        claim.cluster_id = cluster_id
+        return True
+
+    def write(self) -> list[int]:
+        """Move the claims, drop their fresh clusters and queue entries, recount the grown
+        clusters and record each join; the grown clusters' ids, one per join."""
+        from reviews.models import ReviewItem
+
+        if not self.moved:
+            return []
+        by_target: dict[int, list[int]] = {}
+        for claim, target in self.moved.items():
+            by_target.setdefault(target, []).append(claim)
+        for target, claims in by_target.items():
+            Claim.objects.filter(pk__in=claims).update(cluster_id=target)
+        items = [self.movable[claim][1] for claim in self.moved]
+        ReviewItem.objects.filter(pk__in=[pk for pk in items if pk is not None]).delete()
+        own = [self.movable[claim][0] for claim in self.moved]
+        Cluster.objects.filter(pk__in=[pk for pk in own if pk is not None]).delete()
+        for cluster in Cluster.objects.filter(pk__in=list(by_target)):
+            cluster_recount(cluster=cluster)
+        ClusterEvent.objects.bulk_create(
+            ClusterEvent(
+                kind=ClusterEvent.Kind.JOIN,
+                cluster_id=target,
+                claim_ids=[claim],
+                score=self.scores[claim],
+            )
+            for claim, target in self.moved.items()
+        )
+        return list(self.moved.values())
+
+
 def _claim_place(
     claim: Claim,
     vector: np.ndarray | None,
     index: _ClaimIndex,
     facts: Matcher,
+    joins: _Joins,
     report: MatchReport,
-) -> int | None:
+) -> datetime:
     merge_at = settings.FACTCHECK_MATCH_MERGE_THRESHOLD
     suggest_at = settings.FACTCHECK_MATCH_SUGGEST_THRESHOLD
-    grown = None
     matchable = fingerprint(claim.text).matchable
     matches = index.matcher.search(claim.text, vector=vector, k=5) if matchable else []
-    candidates = dict(
-        Claim.objects.filter(pk__in=[m.key for m in matches]).values_list("pk", "cluster")
-    )
+    candidates = {
+        pk: joins.cluster_of(pk, cluster)
+        for pk, cluster in Claim.objects.filter(pk__in=[m.key for m in matches]).values_list(
+            "pk", "cluster"
+        )
+    }
     target = next(
         (
             m
@@ -470,24 +574,19 @@ def _claim_place(
         ),
         None,
     )
-    if target is not None and _cluster_join(claim, candidates[target.key], target.score):
-        grown = candidates[target.key]
+    joined = None if target is None else candidates[target.key]
+    if target is not None and joined is not None and joins.join(claim, joined, target.score):
         report.joined += 1
-    cluster_id = grown or claim.cluster_id
-    if cluster_id is not None:
-        report.suggestions += _cluster_suggest(cluster_id, matches, candidates, suggest_at)
+    if claim.cluster_id is not None:
+        report.suggestions += _cluster_suggest(claim.cluster_id, matches, candidates, suggest_at)
         if matchable:
             report.fact_check_suggestions += _fact_checks_suggest(
-                cluster_id, claim.text, vector, suggest_at, facts
+                claim.cluster_id, claim.text, vector, suggest_at, facts
             )
     placed_at = timezone.now()
-    Claim.objects.filter(pk=claim.pk).update(
-        matched_at=placed_at,
-        embedding=b"" if vector is None else np.asarray(vector, np.float32).tobytes(),
-    )
     index.placed(claim, claim.text, vector, placed_at)
     report.matched += 1
-    return grown
+    return placed_at
 
 
 # Placing is serialised across workers (embedding, the slow part, is not): two repeats of one
@@ -499,34 +598,6 @@ def _lock_placement() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PLACEMENT_LOCK])
-
-
-def _cluster_join(claim: Claim, cluster_id: int, score: float) -> bool:
-    """Move a claim from its own fresh cluster into another; False if it cannot move."""
-    from reviews import workflow
-    from reviews.models import ReviewItem
-
-    own = Cluster.objects.select_for_update().filter(pk=claim.cluster_id).first()
-    if own is not None and (own.canonical_id != claim.pk or own.appearance_count > 1):
-        return False  # the claim already stands for others: leave that to a reviewer
-    item = ReviewItem.objects.filter(claim=claim).first()
-    if item is not None:
-        # Its queue entry goes; unless a reviewer already works on it, then it stays put.
-        deleted, _ = ReviewItem.objects.filter(
-            pk=item.pk, status=workflow.PENDING, assigned_to__isnull=True
-        ).delete()
-        if not deleted:
-            return False
-    target = Cluster.objects.select_for_update().get(pk=cluster_id)
-    claim.cluster = target
-    Claim.objects.filter(pk=claim.pk).update(cluster=target)
-    if own is not None:
-        own.delete()
-    cluster_recount(cluster=target)
-    ClusterEvent.objects.create(
-        kind=ClusterEvent.Kind.JOIN, cluster=target, claim_ids=[claim.pk], score=score
-    )
-    return True
 
 
 def cluster_recount(*, cluster: Cluster) -> Cluster:

@@ -225,3 +225,21 @@ def test_a_web_process_builds_the_fact_check_index_in_the_background_as_it_start
     assert matching._fact_index is not None and len(matching._fact_index.matcher) == 1
     settings.FACTCHECK_SEARCH_WARM_UP = False
     assert search_warm_up_start() is None
+
+
+@pytest.mark.django_db
+def test_repeats_within_one_batch_all_end_in_the_first_ones_cluster() -> None:
+    first = _queued(PLEDGE, days_ago=3)
+    again = _queued(PLEDGE_AGAIN, days_ago=2)
+    third = _queued("The mayor pledged he would end the transit strike within 24 hours.")
+
+    report = claims_match(claim_ids=[first.pk, again.pk, third.pk])
+
+    cluster = Cluster.objects.get()
+    assert report.joined == 2 and cluster.pk == first.cluster_id
+    assert cluster.appearance_count == 3
+    assert set(Claim.objects.values_list("cluster", flat=True)) == {cluster.pk}
+    assert list(ReviewItem.objects.values_list("claim", flat=True)) == [first.pk]
+    events = ClusterEvent.objects.filter(kind=ClusterEvent.Kind.JOIN, cluster=cluster)
+    assert sorted(pk for event in events for pk in event.claim_ids) == [again.pk, third.pk]
+    assert Claim.objects.filter(matched_at__isnull=True).count() == 0
