@@ -23,8 +23,11 @@ from claims.pipeline.matching.normalise import (
     polarity_conflict,
 )
 
-# How many candidates each index proposes for rescoring.
-CANDIDATES = 10
+# How many candidates each index proposes for rescoring. Five rather than ten halves the
+# rescoring (9.6 against 18.7 ms p50 per claim among 300,000 stored), finds as many relevant
+# claims (181 of 197 dev tweets found, as with ten) and ranks fact-checks a little better
+# (MAP@5 train 0.889 against 0.887, dev 0.888 against 0.886).
+CANDIDATES = 5
 
 
 @dataclass(frozen=True)
