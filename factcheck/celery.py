@@ -78,6 +78,17 @@ def _worker_metrics_serve(**kwargs: Any) -> None:
     logger.info("worker metrics on port %d", port)
 
 
+@signals.worker_init.connect
+def _worker_threads_share(sender: Any = None, **kwargs: Any) -> None:
+    # Each pool process that embeds would start one math thread per core: with N processes on
+    # N cores that is N² threads fighting for the cores (300 near-copies through matching on
+    # two cores: 112 s with two threads per process, 70 s with one). An explicit
+    # OMP_NUM_THREADS wins; pool processes inherit it and torch reads it when first imported.
+    concurrency = getattr(sender, "concurrency", None)
+    if concurrency and "OMP_NUM_THREADS" not in os.environ:
+        os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // int(concurrency)))
+
+
 @signals.worker_process_shutdown.connect
 def _worker_process_gone(pid: int | None = None, **kwargs: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
