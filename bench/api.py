@@ -197,6 +197,26 @@ def run_target(
     }
 
 
+def search_ready(token: str, limit: float = 300.0) -> float:
+    """Seconds until searches answer fast: each server process builds its fact-check index
+    and loads the model in the background as it starts (FACTCHECK_SEARCH_WARM_UP)."""
+    started = time.monotonic()
+    fast = 0
+    while fast < 8:
+        if time.monotonic() - started > limit:
+            raise RuntimeError(f"search not ready within {limit:.0f} s")
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=limit)
+        asked = time.monotonic()
+        connection.request(
+            "GET", "/api/v1/search/?q=vaccine", headers={"Authorization": f"Token {token}"}
+        )
+        response = connection.getresponse()
+        response.read()
+        fast = fast + 1 if response.status == 200 and time.monotonic() - asked < 1.0 else 0
+        connection.close()
+    return time.monotonic() - started
+
+
 def published_ids(count: int = 5000) -> list[int]:
     import psycopg
 
@@ -225,6 +245,7 @@ def main() -> None:
     ids = published_ids()
     server = start_server(args.cache_seconds, args.workers, args.threads)
     try:
+        print(f"search ready after {search_ready(token):.1f} s", flush=True)
         rows = []
         for target in args.targets.split(","):
             row = run_target(

@@ -431,6 +431,9 @@ if FACTCHECK_EMBEDDING_PRECISION not in ("auto", "float32", "bfloat16"):
 # Each web process builds the fact-check index (and loads the embedding model) in the
 # background as it starts, so the first search does not wait seconds for both.
 FACTCHECK_SEARCH_WARM_UP = env.bool("FACTCHECK_SEARCH_WARM_UP", default=True)
+# GET /api/v1/search/ may answer from a fact-check index this many seconds behind the database
+# (checking for new fact-checks costs two aggregate queries; matching always checks).
+FACTCHECK_SEARCH_INDEX_MAX_AGE = env.float("FACTCHECK_SEARCH_INDEX_MAX_AGE", default=1.0)
 FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
 if FACTCHECK_MATCH_BATCH_SIZE < 1:
     raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")

@@ -334,7 +334,10 @@ def _search_matched(text: str, limit: int) -> list[tuple[int, float]] | None:
     """
     from claims.selectors import fact_checks_similar
 
-    similar = [hit for hit in fact_checks_similar(text=text, limit=limit) if not hit.external]
+    found = fact_checks_similar(
+        text=text, limit=limit, max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE
+    )
+    similar = [hit for hit in found if not hit.external]
     if not similar:
         return None
     floor = settings.FACTCHECK_SEARCH_MIN_SCORE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -207,6 +208,7 @@ class _FactCheckIndex:
     matcher: Matcher
     imported: _Tally = field(default_factory=_Tally)
     published: _Tally = field(default_factory=_Tally)
+    checked: float = float("-inf")  # time.monotonic() of the last top-up
 
     def top_up(self) -> bool:
         from reviews.models import ReviewItem
@@ -263,17 +265,25 @@ class _FactCheckIndex:
         return fresh
 
 
-def fact_check_index() -> Matcher:
-    """Imported and published fact-checks; topped up when rows arrive, rebuilt when they go."""
+def fact_check_index(*, max_age: float = 0.0) -> Matcher:
+    """Imported and published fact-checks; topped up when rows arrive, rebuilt when they go.
+
+    Whether anything arrived costs two aggregate queries; a caller that can live with an index
+    `max_age` seconds behind (API search, many requests a second) skips them meanwhile.
+    """
     global _fact_index
     with _index_lock:
+        if _fact_index is not None and time.monotonic() - _fact_index.checked < max_age:
+            return _fact_index.matcher
         if _fact_index is not None and _fact_index.top_up():
+            _fact_index.checked = time.monotonic()
             return _fact_index.matcher
         for _ in range(3):
             _fact_index = _FactCheckIndex(
                 matcher=_matcher_new(conflict_penalty=FACT_CHECK_CONFLICT_PENALTY)
             )
             if _fact_index.top_up():
+                _fact_index.checked = time.monotonic()
                 break
             # Rows went or changed between the index's two reads; the next call tries again.
         return _fact_index.matcher

@@ -243,3 +243,13 @@ def test_repeats_within_one_batch_all_end_in_the_first_ones_cluster() -> None:
     events = ClusterEvent.objects.filter(kind=ClusterEvent.Kind.JOIN, cluster=cluster)
     assert sorted(pk for event in events for pk in event.claim_ids) == [again.pk, third.pk]
     assert Claim.objects.filter(matched_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_search_may_answer_from_an_index_a_moment_behind_but_matching_never_does() -> None:
+    _fact_check(SHARKS, "k1")
+    index = fact_check_index()
+    _fact_check(BRIDGE, "k2")
+
+    assert len(fact_check_index(max_age=60.0)) == 1  # checked a moment ago: no queries
+    assert len(fact_check_index()) == 2 and fact_check_index() is index
