@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from claims.pipeline.scoring import (
     LinearCheckworthinessModel,
     ModelLoadError,
     metadata_path,
+    model_files_read,
     prepare,
 )
 from claims.pipeline.types import Score
@@ -194,17 +194,9 @@ def read_model(
     path: Path, explainer: LinearCheckworthinessModel, *, base: tuple[Any, Any] | None = None
 ) -> MiniLMCheckworthinessModel:
     """Load the fine-tuned layers at `path` on top of the packaged base model."""
-    meta_file = metadata_path(path)
-    try:
-        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {key: stored[key] for key in stored.files}
-    except FileNotFoundError as exc:
-        raise ModelLoadError(f"MiniLM check-worthiness model file missing: {exc.filename}") from exc
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelLoadError(f"MiniLM model at {path} is unreadable: {exc}") from exc
-    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise ModelLoadError(f"{meta_file} is not a {FORMAT} model description")
+    metadata, arrays = model_files_read(
+        path, what="MiniLM check-worthiness model", model_format=FORMAT
+    )
     if metadata.get("trained_layers") != TRAINED_LAYERS or metadata.get("base") != BASE_MODEL:
         raise ModelLoadError(f"model at {path} was fine-tuned from another base; retrain it")
     if metadata.get("linear_weight") and metadata.get("linear_version") != explainer.version:

@@ -599,19 +599,28 @@ def _dense(arrays: Mapping[str, np.ndarray], prefix: str, fill: float) -> tuple[
     return idf, weight
 
 
-def read_model(path: Path) -> LinearCheckworthinessModel:
-    """Load a saved model from its `.npz` (and the `.json` beside it); no caching."""
+def model_files_read(
+    path: Path, *, what: str, model_format: str
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """A saved model's description (the `.json` beside it) and arrays (the `.npz`), checked
+    to be of `model_format`; a ModelLoadError that names `what` otherwise."""
     meta_file = metadata_path(path)
     try:
         metadata = json.loads(meta_file.read_text(encoding="utf-8"))
         with np.load(path, allow_pickle=False) as stored:
             arrays = {key: stored[key] for key in stored.files}
     except FileNotFoundError as exc:
-        raise ModelLoadError(f"check-worthiness model file missing: {exc.filename}") from exc
+        raise ModelLoadError(f"{what} file missing: {exc.filename}") from exc
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelLoadError(f"check-worthiness model at {path} is unreadable: {exc}") from exc
-    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise ModelLoadError(f"{meta_file} is not a {FORMAT} model description")
+        raise ModelLoadError(f"{what} at {path} is unreadable: {exc}") from exc
+    if not isinstance(metadata, dict) or metadata.get("format") != model_format:
+        raise ModelLoadError(f"{meta_file} is not a {model_format} model description")
+    return metadata, arrays
+
+
+def read_model(path: Path) -> LinearCheckworthinessModel:
+    """Load a saved model from its `.npz` (and the `.json` beside it); no caching."""
+    metadata, arrays = model_files_read(path, what="check-worthiness model", model_format=FORMAT)
     if metadata.get("cues") != list(CUE_NAMES) or metadata.get("n_features") != N_FEATURES:
         raise ModelLoadError(f"model at {path} was trained with other features; retrain it")
     try:
