@@ -95,6 +95,9 @@ class BM25Index:
     B = 0.75
     MERGE_RATIO = 2
     TAIL_ROWS = 2048
+    # Common query words are dropped from candidate search from this index size on.
+    PRUNE_FROM = 50_000
+    COMMON_SHARE = 20
 
     def __init__(self) -> None:
         self._segments: list[sparse.csc_matrix] = []
@@ -151,6 +154,12 @@ class BM25Index:
         if not len(features) or not self._size:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         df = self._df[features]
+        if self._size >= self.PRUNE_FROM:
+            # Words in more than one text in twenty weigh little in the score (IDF under 3)
+            # but their postings are most of the work: left out while rarer ones remain.
+            rare = df * self.COMMON_SHARE <= self._size
+            if rare.any():
+                features, df = features[rare], df[rare]
         idf = np.log1p((self._size - df + 0.5) / (df + 0.5)).astype(np.float32)
         best_keys: list[np.ndarray] = []
         best_scores: list[np.ndarray] = []

@@ -197,3 +197,17 @@ def test_dense_index_grows_one_vector_at_a_time_and_finds_each() -> None:
     assert keys[0] == 1244 and scores[0] == pytest.approx(1.0, abs=1e-5)
     assert np.allclose(index.vectors_get([10, 99999])[0], vectors[0])
     assert not index.vectors_get([99999]).any()
+
+
+def test_a_large_bm25_index_leaves_common_query_words_out_of_candidate_search() -> None:
+    index = BM25Index()
+    index.PRUNE_FROM = 100  # type: ignore[misc]
+    texts = [f"the council budget report number {n}" for n in range(400)]
+    texts += ["the spokesman confirmed contacts between governments"]
+    index.add(list(range(len(texts))), texts)
+    # "council" and "budget" are in nearly every text: only the rare words find candidates.
+    keys, _ = index.search("council budget spokesman contacts", 5)
+    assert list(keys) == [400]
+    # A query of common words only still finds something.
+    keys, _ = index.search("council budget", 5)
+    assert len(keys) == 5
