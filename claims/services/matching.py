@@ -122,12 +122,12 @@ class _ClaimIndex:
                     )[:_LOAD_BATCH]
                 )
                 if rows:
-                    self._add([(pk, text, raw) for pk, text, raw, _ in rows])
+                    _rows_index(self.matcher, [(pk, text, raw) for pk, text, raw, _ in rows])
                     self.watermark = rows[-1][3]
                 if len(rows) < _LOAD_BATCH:
                     return
 
-    def placed(self, claim: Claim, text: str, vector: np.ndarray | None, at: datetime) -> None:
+    def placed(self, claim: Claim, vector: np.ndarray | None, at: datetime) -> None:
         """Index a claim this process has just placed, under the placement lock.
 
         Everything placed before was read by the `sync` made under the same lock, so the
@@ -137,18 +137,22 @@ class _ClaimIndex:
             vectors = None
             if self.matcher.dense is not None and vector is not None:
                 vectors = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-            self.matcher.add([claim.pk], [text], vectors)
+            self.matcher.add([claim.pk], [claim.text], vectors)
             self.watermark = at
 
-    def _add(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+
+def _rows_index(matcher: Matcher, rows: Sequence[tuple[int, str, bytes]]) -> None:
+    """Add (key, text, stored embedding) rows to a matcher, in batches of _LOAD_BATCH."""
+    for start in range(0, len(rows), _LOAD_BATCH):
+        batch = rows[start : start + _LOAD_BATCH]
         vectors = None
-        if self.matcher.dense is not None:
-            vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
-            for row, (_, _, raw) in enumerate(rows):
+        if matcher.dense is not None:
+            vectors = np.zeros((len(batch), DIMENSIONS), dtype=np.float32)
+            for row, (_, _, raw) in enumerate(batch):
                 vector = vector_from_bytes(raw)
                 if vector is not None:
                     vectors[row] = vector
-        self.matcher.add([pk for pk, _, _ in rows], [text for _, text, _ in rows], vectors)
+        matcher.add([pk for pk, _, _ in batch], [text for _, text, _ in batch], vectors)
 
 
 _claim_index: _ClaimIndex | None = None
@@ -222,6 +226,7 @@ class _FactCheckIndex:
             published["n"],
             published["t"],
         ) == (self.published.count, self.published.stamp):
+            self.checked = time.monotonic()
             return True
         if self.imported.stamp is not None:
             facts = facts.filter(imported_at__gte=self.imported.stamp - _STAMP_OVERLAP)
@@ -246,11 +251,10 @@ class _FactCheckIndex:
             or self.published.count + len(fresh_reviews) != published["n"]
         ):
             return False  # something went away, or changed between the two reads
-        rows = fresh_facts + fresh_reviews
-        for start in range(0, len(rows), _LOAD_BATCH):
-            _ClaimIndex(matcher=self.matcher)._add(rows[start : start + _LOAD_BATCH])
+        _rows_index(self.matcher, fresh_facts + fresh_reviews)
         self.imported = _Tally(imported["n"], imported["t"])
         self.published = _Tally(published["n"], published["t"])
+        self.checked = time.monotonic()
         return True
 
     def _fresh(self, rows: Iterable[tuple[int, str, bytes]]) -> list[tuple[int, str, bytes]] | None:
@@ -276,14 +280,12 @@ def fact_check_index(*, max_age: float = 0.0) -> Matcher:
         if _fact_index is not None and time.monotonic() - _fact_index.checked < max_age:
             return _fact_index.matcher
         if _fact_index is not None and _fact_index.top_up():
-            _fact_index.checked = time.monotonic()
             return _fact_index.matcher
         for _ in range(3):
             _fact_index = _FactCheckIndex(
                 matcher=_matcher_new(conflict_penalty=FACT_CHECK_CONFLICT_PENALTY)
             )
             if _fact_index.top_up():
-                _fact_index.checked = time.monotonic()
                 break
             # Rows went or changed between the index's two reads; the next call tries again.
         return _fact_index.matcher
@@ -413,11 +415,7 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     from reviews.services import review_priorities_refresh
 
     report = MatchReport()
-    pending = list(
-        Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True)
-        .select_related("article")
-        .order_by("pk")
-    )
+    pending = list(Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).order_by("pk"))
     if not pending:
         return report
     # Encoding is the slow part; it happens once per batch, outside any transaction.
@@ -594,7 +592,7 @@ def _claim_place(
                 claim.cluster_id, claim.text, vector, suggest_at, facts
             )
     placed_at = timezone.now()
-    index.placed(claim, claim.text, vector, placed_at)
+    index.placed(claim, vector, placed_at)
     report.matched += 1
     return placed_at
 
