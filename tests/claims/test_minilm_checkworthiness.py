@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -18,33 +17,11 @@ from claims import scorers, services
 from claims.models import Article
 from claims.pipeline import minilm
 from claims.pipeline.scoring import EMPTY_REASON, ModelLoadError, load_scorer, metadata_path
-
-WORTHY = [
-    "Unemployment fell to {n} percent last year, the lowest since 1969.",
-    "The city spent {n} million dollars on roads in 2024.",
-    "Crime rose by {n} percent after the new law passed.",
-    "We cut taxes for {n} million families.",
-]
-OTHER = [
-    "Thank you all for being here tonight, number {n}.",
-    "I want to talk to you about hope and question {n}.",
-    "Good evening and welcome, everyone at table {n}.",
-    "Let me say this about that, my friend {n}.",
-]
-
-
-def _tsv(path: Path, rows: int) -> Path:
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["Sentence_id", "Text", "class_label"])
-        for n in range(rows):
-            writer.writerow([f"w{n}", WORTHY[n % 4].format(n=n), "Yes"])
-            writer.writerow([f"o{n}", OTHER[n % 4].format(n=n), "No"])
-    return path
+from tests.claims.checkworthiness_data import labelled_tsv
 
 
 def _train(tmp_path: Path, out: Path) -> str:
-    train, dev = _tsv(tmp_path / "train.tsv", 24), _tsv(tmp_path / "dev.tsv", 4)
+    train, dev = labelled_tsv(tmp_path / "train.tsv", 24), labelled_tsv(tmp_path / "dev.tsv", 4)
     output = StringIO()
     call_command(
         "train_checkworthiness",
@@ -233,7 +210,7 @@ def _evaluate(*args: str) -> list[str]:
 
 def test_evaluate_measures_a_minilm_model_file(trained: Path, tmp_path: Path) -> None:
     version = json.loads(metadata_path(trained).read_text())["version"]
-    dev = _tsv(tmp_path / "dev.tsv", 4)
+    dev = labelled_tsv(tmp_path / "dev.tsv", 4)
 
     lines = _evaluate("--tsv", str(dev), "--model", str(trained))
 
@@ -244,7 +221,7 @@ def test_evaluate_measures_a_minilm_model_file(trained: Path, tmp_path: Path) ->
 
 
 def test_evaluate_scores_with_the_model_the_setting_names(trained: Path, tmp_path: Path) -> None:
-    dev = _tsv(tmp_path / "dev.tsv", 4)
+    dev = labelled_tsv(tmp_path / "dev.tsv", 4)
     with override_settings(
         FACTCHECK_CHECKWORTHINESS_MODEL="minilm",
         FACTCHECK_CHECKWORTHINESS_MINILM_PATH=str(trained),
@@ -260,7 +237,7 @@ def test_evaluate_refuses_a_corrupt_minilm_model_clearly(trained: Path, tmp_path
     metadata_path(corrupt).write_bytes(metadata_path(trained).read_bytes())
 
     with pytest.raises(CommandError, match="unreadable"):
-        _evaluate("--tsv", str(_tsv(tmp_path / "dev.tsv", 2)), "--model", str(corrupt))
+        _evaluate("--tsv", str(labelled_tsv(tmp_path / "dev.tsv", 2)), "--model", str(corrupt))
 
 
 def test_without_the_extra_the_error_names_it(
@@ -279,4 +256,4 @@ def test_without_the_extra_the_error_names_it(
         override_settings(FACTCHECK_CHECKWORTHINESS_MINILM_PATH=str(copy)),
         pytest.raises(CommandError, match=r"factcheck-desk\[semantic\]"),
     ):
-        _evaluate("--tsv", str(_tsv(tmp_path / "dev.tsv", 2)), "--model", "minilm")
+        _evaluate("--tsv", str(labelled_tsv(tmp_path / "dev.tsv", 2)), "--model", "minilm")

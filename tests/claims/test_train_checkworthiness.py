@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from io import StringIO
 from pathlib import Path
@@ -14,29 +13,7 @@ from django.test import override_settings
 from claims import scorers, services
 from claims.models import Article
 from claims.pipeline.scoring import DEFAULT_MODEL_PATH, read_model
-
-WORTHY = [
-    "Unemployment fell to {n} percent last year, the lowest since 1969.",
-    "The city spent {n} million dollars on roads in 2024.",
-    "Crime rose by {n} percent after the new law passed.",
-    "We cut taxes for {n} million families.",
-]
-OTHER = [
-    "Thank you all for being here tonight, number {n}.",
-    "I want to talk to you about hope and question {n}.",
-    "Good evening and welcome, everyone at table {n}.",
-    "Let me say this about that, my friend {n}.",
-]
-
-
-def _tsv(path: Path, rows: int) -> Path:
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["Sentence_id", "Text", "class_label"])
-        for n in range(rows):
-            writer.writerow([f"w{n}", WORTHY[n % 4].format(n=n), "Yes"])
-            writer.writerow([f"o{n}", OTHER[n % 4].format(n=n), "No"])
-    return path
+from tests.claims.checkworthiness_data import labelled_tsv
 
 
 def _run(*args: str) -> str:
@@ -47,7 +24,7 @@ def _run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_a_retrained_model_scores_claims_only_after_it_is_promoted(tmp_path: Path) -> None:
-    train, dev = _tsv(tmp_path / "train.tsv", 30), _tsv(tmp_path / "dev.tsv", 6)
+    train, dev = labelled_tsv(tmp_path / "train.tsv", 30), labelled_tsv(tmp_path / "dev.tsv", 6)
     shipped = read_model(DEFAULT_MODEL_PATH).version
     with override_settings(FACTCHECK_MODEL_DIR=tmp_path / "models"):
         output = _run("--train", str(train), "--dev", str(dev), "--folds", "0")
@@ -97,7 +74,7 @@ def test_reviewer_decisions_are_added_as_training_examples(tmp_path: Path) -> No
     ReviewItemFactory(status=workflow.PUBLISHED)
     ReviewItemFactory(status=workflow.REJECTED, rejection_reason="opinion")
     ReviewItemFactory()  # still pending: not a decision
-    train, dev = _tsv(tmp_path / "train.tsv", 30), _tsv(tmp_path / "dev.tsv", 6)
+    train, dev = labelled_tsv(tmp_path / "train.tsv", 30), labelled_tsv(tmp_path / "dev.tsv", 6)
 
     with override_settings(FACTCHECK_MODEL_DIR=tmp_path / "models"):
         output = _run("--train", str(train), "--dev", str(dev), "--folds", "0", "--with-reviews")
