@@ -14,7 +14,7 @@ from django.urls import reverse
 from claims import scorers
 from reviews.selectors import reviewer_decisions
 from reviews.services import demo_accounts_ensure
-from tests.claims.test_train_checkworthiness import _tsv
+from tests.claims.checkworthiness_data import labelled_tsv
 from tests.factories import ClaimFactory, ReviewItemFactory
 
 
@@ -47,8 +47,8 @@ def test_a_claim_rejected_as_not_check_worthy_in_the_admin_is_a_negative_example
     with override_settings(FACTCHECK_MODEL_DIR=tmp_path / "models"):
         call_command(
             "train_checkworthiness",
-            "--train", str(_tsv(tmp_path / "train.tsv", 30)),
-            "--dev", str(_tsv(tmp_path / "dev.tsv", 6)),
+            "--train", str(labelled_tsv(tmp_path / "train.tsv", 30)),
+            "--dev", str(labelled_tsv(tmp_path / "dev.tsv", 6)),
             "--folds", "0",
             "--with-reviews",
             stdout=out,
