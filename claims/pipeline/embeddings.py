@@ -37,8 +37,13 @@ class Embedder:
     model: Any
     precision: str = "float32"
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text (empty texts give zero rows)."""
+    def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text (empty texts give zero rows).
+
+        The model sorts the texts by length and pads each batch to its longest text: batches
+        of 16 waste less on padding than 64 (100 CheckThat! tweets at a time on one core,
+        bfloat16: 6.6 against 8.6 ms per text, mean of four batches).
+        """
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         clipped = [text[:MAX_CHARS] for text in texts]

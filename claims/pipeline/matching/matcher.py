@@ -18,6 +18,7 @@ from claims.pipeline.matching.lexical import BM25Index, char_similarity
 from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
+    fingerprint_normalised,
     numbers_conflict,
     numbers_shared,
     polarity_conflict,
@@ -142,7 +143,7 @@ class Matcher:
     def _match(
         self, query: Fingerprint, key: int, text: str, lexical: float, semantic: float | None
     ) -> Match:
-        other = fingerprint(text)
+        other = fingerprint_normalised(text)  # indexed texts are stored normalised
         score = lexical
         if semantic is not None:
             weight = self.weights.semantic

@@ -113,7 +113,8 @@ def normalise(text: str) -> str:
     text = _RETWEET.sub(" ", text)
     text = _TWEET_DATE.sub(r"\1", text)
     text = _TAG.sub(_tag_words, _URL.sub(" ", text))
-    text = "".join(" " if unicodedata.category(char) == "So" else char for char in text)
+    if not text.isascii():  # ASCII has no symbols to drop; most texts are ASCII
+        text = "".join(" " if unicodedata.category(char) == "So" else char for char in text)
     return " ".join(text.lower().split())
 
 
@@ -163,7 +164,11 @@ class Fingerprint:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    normalised = normalise(text)
+    return fingerprint_normalised(normalise(text))
+
+
+def fingerprint_normalised(normalised: str) -> Fingerprint:
+    """The fingerprint of a text `normalise` has already read (an indexed one)."""
     return Fingerprint(
         text=normalised,
         numbers=numbers_of(normalised),

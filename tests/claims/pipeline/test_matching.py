@@ -5,7 +5,7 @@ import pytest
 
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index
+from claims.pipeline.matching.lexical import BM25Index, _CharRows, char_similarity, char_vectors
 from claims.pipeline.matching.matcher import Matcher
 from claims.pipeline.matching.normalise import (
     fact_check_embedding_text,
@@ -211,3 +211,35 @@ def test_a_large_bm25_index_leaves_common_query_words_out_of_candidate_search() 
     # A query of common words only still finds something.
     keys, _ = index.search("council budget", 5)
     assert len(keys) == 5
+
+
+def test_bm25_scores_rows_in_the_tail_as_it_scores_them_in_a_segment() -> None:
+    texts = [f"{STORED[n % len(STORED)]} item{n} {n % 7} council" for n in range(300)]
+    tail, segmented = BM25Index(), BM25Index()
+    tail.add(list(range(len(texts))), texts)
+    segmented.TAIL_ROWS = 1  # type: ignore[misc]
+    segmented.add(list(range(len(texts))), texts)
+    assert tail._tail and not tail._segments
+    assert segmented._segments and not segmented._tail
+    for query in ("bridge cost million item17", "council approved budget 3", "item299 strike"):
+        tail_keys, tail_scores = tail.search(normalise(query), 300)
+        segment_keys, segment_scores = segmented.search(normalise(query), 300)
+        by_key = dict(zip(segment_keys.tolist(), segment_scores.tolist(), strict=True))
+        assert set(tail_keys.tolist()) == set(by_key)
+        for key, score in zip(tail_keys.tolist(), tail_scores.tolist(), strict=True):
+            assert score == pytest.approx(by_key[key], rel=1e-5)
+
+
+def test_character_cosines_are_the_same_from_the_cache_and_it_stays_bounded() -> None:
+    query = normalise(STORED[0])
+    texts = [normalise(text) for text in STORED]
+    vectors = char_vectors([query, *texts])
+    expected = (vectors[1:] @ vectors[0].T).toarray().ravel()
+    first = char_similarity(query, texts)
+    again = char_similarity(query, texts)  # every row from the cache now
+    assert np.allclose(first, expected, atol=1e-6) and np.array_equal(first, again)
+    assert first[0] == pytest.approx(1.0, abs=1e-5) and first[1:].max() < 0.5
+    rows = _CharRows(size=3)
+    got = rows.get([*texts, texts[0]])
+    assert len(rows._rows) == 3 and np.array_equal(got[0][0], got[-1][0])
+    assert all(np.all(np.diff(features) > 0) for features, _ in got)
