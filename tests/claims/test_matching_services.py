@@ -143,6 +143,32 @@ def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> Non
 
 
 @pytest.mark.django_db
+def test_a_claim_that_denies_a_checked_one_gets_the_check_flagged_as_a_possible_contradiction() -> (
+    None
+):
+    checked = FactCheck.objects.create(
+        claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
+        rating="False",
+        source_key="k1",
+    )
+    denial = _queued("No sharks were swimming on the flooded highway after the hurricane")
+    other_figure = _queued("A photo shows 40 sharks swimming on a flooded highway in 2017")
+    figures = FactCheck.objects.create(
+        claim_reviewed="A photo shows 12 sharks swimming on a flooded highway in 2011.",
+        source_key="k2",
+    )
+
+    claims_match(claim_ids=[denial.pk, other_figure.pk])
+
+    def conflicts(claim: Claim) -> dict[int | None, str]:
+        suggestions = Cluster.objects.get(pk=claim.cluster_id).fact_check_suggestions
+        return {s.fact_check_id: s.conflict for s in suggestions.filter(status="suggested")}
+
+    assert conflicts(denial)[checked.pk] == "polarity"
+    assert conflicts(other_figure)[figures.pk] == "numbers"
+
+
+@pytest.mark.django_db
 def test_a_rejected_suggestion_is_never_made_again() -> None:
     FactCheck.objects.create(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
