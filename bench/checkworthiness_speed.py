@@ -39,7 +39,8 @@ linear_seconds = time.perf_counter() - started
 if {kind!r} == "minilm":
     import torch
     torch.set_num_threads(1)
-    minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear)
+    from claims.pipeline.embeddings import precision_resolve
+    minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear, precision=precision_resolve("auto"))
 print(json.dumps(time.perf_counter() - started if {kind!r} == "minilm" else linear_seconds))
 """
 
@@ -61,6 +62,7 @@ def main() -> None:
 
     from claims.evaluation.checkworthiness import read_checkthat_tsv
     from claims.pipeline import minilm, scoring
+    from claims.pipeline.embeddings import precision_resolve
 
     torch.set_num_threads(1)
     dev = read_checkthat_tsv(
@@ -68,9 +70,14 @@ def main() -> None:
     )
     texts = [row.text for row in dev]
     linear = scoring.read_model(scoring.DEFAULT_MODEL_PATH)
+    # As workers load it: bfloat16 where the CPU has it (FACTCHECK_EMBEDDING_PRECISION=auto).
+    precision = precision_resolve("auto")
     models = {
         "linear": (linear, texts * 20),
-        "minilm": (minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear), texts),
+        "minilm": (
+            minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear, precision=precision),
+            texts,
+        ),
     }
     results: dict[str, dict[str, object]] = {}
     for name, (model, batch) in models.items():
@@ -83,6 +90,7 @@ def main() -> None:
         loads = [_load_seconds(name) for _ in range(args.rounds)]
         results[name] = {
             "version": model.version,
+            "precision": precision if name == "minilm" else "float32",
             "sentences_per_second_one_core": round(statistics.median(rates), 1),
             "load_seconds_median": round(statistics.median(loads), 2),
             "load_seconds_all": [round(x, 2) for x in loads],

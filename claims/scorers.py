@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 
 from claims.pipeline import minilm
+from claims.pipeline.embeddings import precision_resolve
 from claims.pipeline.scoring import (
     DEFAULT_MODEL_PATH,
     LinearCheckworthinessModel,
@@ -73,7 +74,11 @@ def minilm_get(path: Path | None = None) -> minilm.MiniLMCheckworthinessModel:
         try:
             # Its reasons come from the shipped linear model, whatever a newsroom promoted:
             # the MiniLM model was calibrated beside that one.
-            _minilm[key] = minilm.read_model(path, load_scorer())
+            _minilm[key] = minilm.read_model(
+                path,
+                load_scorer(),
+                precision=precision_resolve(settings.FACTCHECK_EMBEDDING_PRECISION),
+            )
         except ModelLoadError as exc:
             logger.warning("check-worthiness: scoring with the linear model instead: %s", exc)
             _minilm[key] = exc

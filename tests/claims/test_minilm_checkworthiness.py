@@ -104,6 +104,22 @@ def test_the_shipped_model_ranks_a_claim_above_chatter() -> None:
     assert claim > 0.5 > chatter
 
 
+def test_bfloat16_scores_as_float32_does() -> None:
+    texts = [
+        "The deficit has tripled since 2010, to 1.4 trillion dollars.",
+        "Well, I appreciate the question, and good evening to everybody.",
+        "Crime fell by 12 percent in the cities that hired more police officers.",
+        "",
+    ]
+    full = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="float32")
+    half = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="bfloat16")
+
+    assert str(next(half.encoder.parameters()).dtype) == "torch.bfloat16"
+    expected, got = full.probabilities(texts), half.probabilities(texts)
+    assert np.allclose(got, expected, atol=0.03) and got[-1] == 0.0
+    assert list(got >= half.threshold) == list(expected >= full.threshold)
+
+
 def test_blank_long_and_foreign_sentences_get_defined_scores() -> None:
     model = scorers.minilm_get(minilm.DEFAULT_MODEL_PATH)
 
