@@ -47,7 +47,10 @@ def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine of the query's character n-grams with each text's."""
     if not texts:
         return np.zeros(0, dtype=np.float32)
-    vectors = char_vectors([query, *texts])
+    return _first_row_cosines(char_vectors([query, *texts]))
+
+
+def _first_row_cosines(vectors: sparse.csr_matrix) -> np.ndarray:
     # The dot products read the query's few hundred features by binary search; a sparse
     # product would first transpose the query into a matrix as tall as the hash space.
     start, stop = vectors.indptr[0], vectors.indptr[1]
@@ -61,6 +64,22 @@ def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
     shared = np.where(features[at] == others.indices, others.data * weights[at], 0.0)
     rows = np.repeat(np.arange(others.shape[0]), np.diff(others.indptr))
     return np.bincount(rows, weights=shared, minlength=others.shape[0]).astype(np.float32)
+
+
+def char_similarities(query: str, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The query's character n-gram cosine with each text, and the texts' with each other,
+    from one vectorisation (most of the cost)."""
+    if not texts:
+        return np.zeros(0, dtype=np.float32), np.zeros((0, 0), dtype=np.float32)
+    vectors = char_vectors([query, *texts])
+    # Renumbered onto the features these texts use: a product over the whole hash space
+    # would transpose a matrix 2**20 rows tall.
+    features, column = np.unique(vectors.indices, return_inverse=True)
+    compact = sparse.csr_matrix(
+        (vectors.data, column, vectors.indptr), shape=(vectors.shape[0], len(features))
+    )
+    among = (compact[1:] @ compact[1:].T).toarray().astype(np.float32)
+    return _first_row_cosines(vectors), among
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index, char_similarity
+from claims.pipeline.matching.lexical import BM25Index, char_similarities, char_similarity
 from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
@@ -60,10 +60,22 @@ class Match:
 
 
 class Matcher:
-    """An in-memory index of matchable texts, keyed by int."""
+    """An in-memory index of matchable texts, keyed by int.
 
-    def __init__(self, *, dimensions: int | None, weights: Weights | None = None) -> None:
+    With `duplicates_at`, results whose texts are at least that alike (character n-gram
+    cosine) are one text stored twice: they are listed together, lowest key first, where the
+    best of them ranks (`duplicates_together`).
+    """
+
+    def __init__(
+        self,
+        *,
+        dimensions: int | None,
+        weights: Weights | None = None,
+        duplicates_at: float | None = None,
+    ) -> None:
         self.weights = weights or Weights()
+        self.duplicates_at = duplicates_at
         self.lexical = BM25Index()
         self.dense = DenseIndex(dimensions) if dimensions else None
         self._texts: dict[int, str] = {}
@@ -123,7 +135,15 @@ class Matcher:
         ordered = list(candidates)
         texts = self._candidate_texts(ordered)
         ordered = [key for key in ordered if key in texts]
-        lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        alike = None
+        if self.duplicates_at is None:
+            lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        else:
+            lexical, among = char_similarities(query.text, [texts[key] for key in ordered])
+            alike = {
+                key: {ordered[col] for col in np.flatnonzero(among[row] >= self.duplicates_at)}
+                for row, key in enumerate(ordered)
+            }
         if dense is not None and vector is not None:
             missing = [key for key in ordered if key not in semantic]
             if missing:
@@ -134,6 +154,8 @@ class Matcher:
             for row, key in enumerate(ordered)
         ]
         matches.sort(key=lambda match: (-match.score, match.key))
+        if alike is not None:
+            matches = duplicates_together(matches, alike)
         return matches[:k]
 
     def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
@@ -161,3 +183,23 @@ class Matcher:
             numbers_differ=numbers,
             polarity_differs=polarity,
         )
+
+
+def duplicates_together(matches: list[Match], alike: dict[int, set[int]]) -> list[Match]:
+    """Matches in their order, except that copies of one text (`alike`: key -> the keys whose
+    texts are that text) follow the best of them, all in key order.
+
+    Which copy of a record stored twice scores a hair higher depends on its quotes and
+    spacing; a stable order (the lowest key, the first stored) says more than that hair.
+    """
+    placed: set[int] = set()
+    ordered: list[Match] = []
+    by_key = {match.key: match for match in matches}
+    for match in matches:
+        if match.key in placed:
+            continue
+        group = sorted(key for key in alike.get(match.key, set()) | {match.key} if key in by_key)
+        group = [key for key in group if key not in placed]
+        placed.update(group)
+        ordered.extend(by_key[key] for key in group)
+    return ordered

@@ -6,7 +6,7 @@ import pytest
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
 from claims.pipeline.matching.lexical import BM25Index
-from claims.pipeline.matching.matcher import Matcher
+from claims.pipeline.matching.matcher import Match, Matcher, duplicates_together
 from claims.pipeline.matching.normalise import (
     fact_check_embedding_text,
     fingerprint,
@@ -101,6 +101,42 @@ def test_the_same_sentence_with_another_number_is_flagged() -> None:
 def test_huge_texts_are_matched_on_their_start() -> None:
     found = _lexical().search(STORED[2] + " word" * 100_000)
     assert found[0].key == 2
+
+
+# One fact-check stored twice, with other quotes (as 379 of the CheckThat! 2020 pool's are).
+CHECKED = (
+    'A photograph shows the senator saying "we will never surrender" to the governor at a rally '
+    'in Ohio in May 2019. Did the senator say "we will never surrender" at an Ohio rally?'
+)
+CHECKED_AGAIN = CHECKED.replace('"', "'")
+CHECKED_OTHER = "The senator told the governor at a rally in Ohio that the city will surrender."
+
+
+def test_copies_of_one_text_are_listed_together_the_first_stored_first() -> None:
+    plain = Matcher(dimensions=None)
+    grouped = Matcher(dimensions=None, duplicates_at=0.9)
+    for matcher in (plain, grouped):
+        matcher.add([1, 2, 3], [CHECKED, CHECKED_OTHER, CHECKED_AGAIN])
+
+    by_score = plain.search(CHECKED_AGAIN)
+    found = grouped.search(CHECKED_AGAIN)
+
+    assert [match.key for match in by_score] == [3, 1, 2]
+    assert [match.key for match in found] == [1, 3, 2]
+    # Only the order changes: each keeps its own score.
+    assert sorted(found, key=lambda match: match.key) == sorted(by_score, key=lambda m: m.key)
+
+
+def _scored(key: int, score: float) -> Match:
+    return Match(key, score, score, None, numbers_differ=False, polarity_differs=False)
+
+
+def test_copies_rank_where_the_best_of_them_does_and_others_keep_their_order() -> None:
+    matches = [_scored(9, 0.8), _scored(4, 0.7), _scored(2, 0.6), _scored(5, 0.5)]
+    alike = {9: {2}, 2: {9}, 4: set(), 5: set()}
+
+    assert [match.key for match in duplicates_together(matches, alike)] == [2, 9, 4, 5]
+    assert [match.key for match in duplicates_together(matches, {})] == [9, 4, 2, 5]
 
 
 def test_excluded_keys_are_not_returned() -> None:
