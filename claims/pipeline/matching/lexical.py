@@ -8,6 +8,7 @@ BM25 make an inverted index whose posting lists stay short enough to search a mi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -36,11 +37,16 @@ _words = HashingVectorizer(
 )
 
 
-def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
+def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Log-scaled character 3-5-gram counts of normalised texts."""
     matrix = _chars.transform(texts).tocsr()
     np.log1p(matrix.data, out=matrix.data)
-    return _unit_rows(matrix)
+    return matrix
+
+
+def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
+    return _unit_rows(char_counts(texts))
 
 
 def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
@@ -66,12 +72,24 @@ def _first_row_cosines(vectors: sparse.csr_matrix) -> np.ndarray:
     return np.bincount(rows, weights=shared, minlength=others.shape[0]).astype(np.float32)
 
 
-def char_similarities(query: str, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The query's character n-gram cosine with each text, and the texts' with each other,
-    from one vectorisation (most of the cost)."""
+@dataclass(frozen=True)
+class CharCosines:
+    query: np.ndarray  # the query's cosine with each text
+    among: np.ndarray  # the texts' with each other, a square matrix
+    weighted: np.ndarray | None  # the query's with each text, n-grams weighted by rarity
+
+
+def char_similarities(
+    query: str, texts: Sequence[str], rarity: CharRarity | None = None
+) -> CharCosines:
+    """The query's character n-gram cosine with each text, the texts' with each other and,
+    given `rarity`, the query's on n-grams weighted by their IDF, from one vectorisation
+    (most of the cost)."""
     if not texts:
-        return np.zeros(0, dtype=np.float32), np.zeros((0, 0), dtype=np.float32)
-    vectors = char_vectors([query, *texts])
+        empty = np.zeros(0, dtype=np.float32)
+        return CharCosines(empty, np.zeros((0, 0), dtype=np.float32), None if rarity else empty)
+    counts = char_counts([query, *texts])
+    vectors = _unit_rows(counts)
     # Renumbered onto the features these texts use: a product over the whole hash space
     # would transpose a matrix 2**20 rows tall.
     features, column = np.unique(vectors.indices, return_inverse=True)
@@ -79,7 +97,37 @@ def char_similarities(query: str, texts: Sequence[str]) -> tuple[np.ndarray, np.
         (vectors.data, column, vectors.indptr), shape=(vectors.shape[0], len(features))
     )
     among = (compact[1:] @ compact[1:].T).toarray().astype(np.float32)
-    return _first_row_cosines(vectors), among
+    weighted = None
+    if rarity is not None:
+        counts.data *= rarity.idf(counts.indices)
+        weighted = _first_row_cosines(_unit_rows(counts))
+    return CharCosines(_first_row_cosines(vectors), among, weighted)
+
+
+class CharRarity:
+    """How many texts hold each hashed character n-gram, for IDF weights.
+
+    The weights follow the index's size and content, so a score built on them would move
+    under fixed thresholds; the matcher uses them only to order its results.
+    """
+
+    def __init__(self) -> None:
+        self._df = np.zeros(N_FEATURES, dtype=np.int32)
+        self._size = 0
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Count the n-grams of normalised texts, once per text."""
+        if not texts:
+            return
+        counts = _chars.transform(texts).tocsr()
+        counts.sum_duplicates()
+        np.add.at(self._df, counts.indices, 1)
+        self._size += len(texts)
+
+    def idf(self, features: np.ndarray) -> np.ndarray:
+        """Smoothed IDF of each feature: 1 for an n-gram every text holds, more the rarer."""
+        df = self._df[features]
+        return (np.log((self._size + 1) / (df + 1)) + 1).astype(np.float32)
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:

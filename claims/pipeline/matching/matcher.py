@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index, char_similarities, char_similarity
+from claims.pipeline.matching.lexical import (
+    BM25Index,
+    CharRarity,
+    char_similarities,
+    char_similarity,
+)
 from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
@@ -62,7 +67,10 @@ class Match:
 class Matcher:
     """An in-memory index of matchable texts, keyed by int.
 
-    With `duplicates_at`, results whose texts are at least that alike (character n-gram
+    Results come best score first, unless the matcher ranks by rarity (`rank_by_rarity`):
+    then they are ordered by the hybrid computed on IDF-weighted character n-grams, which
+    follows the index's content, while each keeps its plain score for the thresholds. With
+    `duplicates_at`, results whose texts are at least that alike (plain character n-gram
     cosine) are one text stored twice: they are listed together, lowest key first, where the
     best of them ranks (`duplicates_together`).
     """
@@ -73,9 +81,11 @@ class Matcher:
         dimensions: int | None,
         weights: Weights | None = None,
         duplicates_at: float | None = None,
+        rank_by_rarity: bool = False,
     ) -> None:
         self.weights = weights or Weights()
         self.duplicates_at = duplicates_at
+        self.rarity = CharRarity() if rank_by_rarity else None
         self.lexical = BM25Index()
         self.dense = DenseIndex(dimensions) if dimensions else None
         self._texts: dict[int, str] = {}
@@ -101,6 +111,8 @@ class Matcher:
             vectors = None if vectors is None else vectors[fresh]
         normalised = [fingerprint(text).text for text in texts]
         self.lexical.add(keys, normalised)
+        if self.rarity is not None:
+            self.rarity.add(normalised)
         self._texts.update(zip(keys, normalised, strict=True))
         if self.dense is not None and vectors is not None:
             present = [row for row in range(len(keys)) if np.any(vectors[row])]
@@ -135,15 +147,20 @@ class Matcher:
         ordered = list(candidates)
         texts = self._candidate_texts(ordered)
         ordered = [key for key in ordered if key in texts]
-        alike = None
-        if self.duplicates_at is None:
+        alike = weighted = None
+        if self.duplicates_at is None and self.rarity is None:
             lexical = char_similarity(query.text, [texts[key] for key in ordered])
         else:
-            lexical, among = char_similarities(query.text, [texts[key] for key in ordered])
-            alike = {
-                key: {ordered[col] for col in np.flatnonzero(among[row] >= self.duplicates_at)}
-                for row, key in enumerate(ordered)
-            }
+            cosines = char_similarities(query.text, [texts[key] for key in ordered], self.rarity)
+            lexical, weighted = cosines.query, cosines.weighted
+            if self.duplicates_at is not None:
+                alike = {
+                    key: {
+                        ordered[col]
+                        for col in np.flatnonzero(cosines.among[row] >= self.duplicates_at)
+                    }
+                    for row, key in enumerate(ordered)
+                }
         if dense is not None and vector is not None:
             missing = [key for key in ordered if key not in semantic]
             if missing:
@@ -153,7 +170,19 @@ class Matcher:
             self._match(query, key, texts[key], float(lexical[row]), semantic.get(key))
             for row, key in enumerate(ordered)
         ]
-        matches.sort(key=lambda match: (-match.score, match.key))
+        if weighted is None:
+            matches.sort(key=lambda match: (-match.score, match.key))
+        else:
+            # The same hybrid with the weighted cosine in place of the plain one.
+            lexical_share = {
+                key: 1.0 if semantic.get(key) is None else 1 - self.weights.semantic
+                for key in ordered
+            }
+            rank = {
+                key: lexical_share[key] * (float(weighted[row]) - float(lexical[row]))
+                for row, key in enumerate(ordered)
+            }
+            matches.sort(key=lambda match: (-(match.score + rank[match.key]), match.key))
         if alike is not None:
             matches = duplicates_together(matches, alike)
         return matches[:k]

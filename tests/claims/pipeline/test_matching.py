@@ -5,7 +5,7 @@ import pytest
 
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index
+from claims.pipeline.matching.lexical import BM25Index, CharRarity, char_counts
 from claims.pipeline.matching.matcher import Match, Matcher, duplicates_together
 from claims.pipeline.matching.normalise import (
     fact_check_embedding_text,
@@ -137,6 +137,40 @@ def test_copies_rank_where_the_best_of_them_does_and_others_keep_their_order() -
 
     assert [match.key for match in duplicates_together(matches, alike)] == [2, 9, 4, 5]
     assert [match.key for match in duplicates_together(matches, {})] == [9, 4, 2, 5]
+
+
+SPEECHES = [
+    f"The president said in a speech on day {n} that the economy is strong." for n in range(30)
+]
+VOTING_MACHINES = "Ivanka got a Chinese trademark for voting machines."
+
+
+def test_ranking_by_rarity_puts_shared_rare_words_above_shared_common_ones() -> None:
+    query = "The president said in a speech that Ivanka sells voting machines."
+    found = {}
+    for by_rarity in (False, True):
+        matcher = Matcher(dimensions=None, rank_by_rarity=by_rarity)
+        matcher.add(list(range(100, 130)), SPEECHES)
+        matcher.add([1], [VOTING_MACHINES])
+        found[by_rarity] = matcher.search(query, k=3)
+
+    assert found[False][0].key != 1
+    assert found[True][0].key == 1
+    # The order changes, not the scores the thresholds read.
+    assert found[True][0].score < found[True][1].score
+    plain = {match.key: match.score for match in Matcher(dimensions=None).search(query)}
+    assert all(match.score == plain.get(match.key, match.score) for match in found[True])
+
+
+def test_rarity_weighs_an_ngram_most_texts_hold_least_and_an_unseen_one_most() -> None:
+    rarity = CharRarity()
+    rarity.add([normalise(text) for text in SPEECHES] + [normalise(VOTING_MACHINES)])
+    counts = char_counts(["president", "ivanka", "zygote"])
+
+    weights = [rarity.idf(counts[row].indices).mean() for row in range(3)]
+
+    assert weights[0] < weights[1] < weights[2]
+    assert rarity.idf(counts[0].indices).min() == pytest.approx(np.log(32 / 31) + 1)
 
 
 def test_excluded_keys_are_not_returned() -> None:
