@@ -155,11 +155,8 @@ class Matcher:
             lexical, weighted = cosines.query, cosines.weighted
             if self.duplicates_at is not None:
                 alike = {
-                    key: {
-                        ordered[col]
-                        for col in np.flatnonzero(cosines.among[row] >= self.duplicates_at)
-                    }
-                    for row, key in enumerate(ordered)
+                    key: {ordered[col] for col in np.flatnonzero(among >= self.duplicates_at)}
+                    for key, among in zip(ordered, cosines.among, strict=True)
                 }
         if dense is not None and vector is not None:
             missing = [key for key in ordered if key not in semantic]
@@ -174,18 +171,18 @@ class Matcher:
             matches.sort(key=lambda match: (-match.score, match.key))
         else:
             # The same hybrid with the weighted cosine in place of the plain one.
-            lexical_share = {
-                key: 1.0 if semantic.get(key) is None else 1 - self.weights.semantic
-                for key in ordered
-            }
             rank = {
-                key: lexical_share[key] * (float(weighted[row]) - float(lexical[row]))
-                for row, key in enumerate(ordered)
+                match.key: match.score
+                + self._lexical_share(match) * (float(weighted[row]) - float(lexical[row]))
+                for row, match in enumerate(matches)
             }
-            matches.sort(key=lambda match: (-(match.score + rank[match.key]), match.key))
+            matches.sort(key=lambda match: (-rank[match.key], match.key))
         if alike is not None:
             matches = duplicates_together(matches, alike)
         return matches[:k]
+
+    def _lexical_share(self, match: Match) -> float:
+        return 1.0 if match.semantic is None else 1 - self.weights.semantic
 
     def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
         return {key: self._texts[key] for key in keys if key in self._texts}
