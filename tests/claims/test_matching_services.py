@@ -199,6 +199,10 @@ def test_one_word_claims_are_not_matched() -> None:
 
 
 SHARKS = "A photo shows sharks swimming on a flooded highway after the hurricane."
+CHECKED = (
+    'A photograph shows the senator saying "we will never surrender" to the governor at a rally '
+    'in Ohio in May 2019. Did the senator say "we will never surrender" at an Ohio rally?'
+)
 BRIDGE = "The new bridge over the river cost 40 million euros more than planned."
 
 
@@ -217,6 +221,17 @@ def test_the_fact_check_index_takes_new_fact_checks_without_being_built_again() 
 
     assert found[0].id == bridge.pk
     assert fact_check_index() is index and len(index) == 2
+
+
+@pytest.mark.django_db
+def test_a_fact_check_imported_twice_is_listed_first_as_first_stored() -> None:
+    first = _fact_check(CHECKED, "k1")
+    again = _fact_check(CHECKED.replace('"', "'"), "k2")
+    _fact_check(BRIDGE, "k3")
+
+    found = fact_checks_similar(text="The senator: 'we will never surrender' at an Ohio rally")
+
+    assert [fact.id for fact in found[:2]] == [first.pk, again.pk]
 
 
 @pytest.mark.django_db

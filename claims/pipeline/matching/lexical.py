@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -38,11 +39,16 @@ _words = HashingVectorizer(
 )
 
 
-def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
+def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Log-scaled character 3-5-gram counts of normalised texts."""
     matrix = _chars.transform(texts).tocsr()
     np.log1p(matrix.data, out=matrix.data)
-    return _unit_rows(matrix)
+    return matrix
+
+
+def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
+    return _unit_rows(char_counts(texts))
 
 
 def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
@@ -51,16 +57,48 @@ def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.float32)
     rows = _char_rows.get([query, *texts])
     features, weights = rows[0]
+    others = rows[1:]
+    return _cosines(
+        features,
+        weights,
+        np.concatenate([row[0] for row in others]),
+        np.concatenate([row[1] for row in others]),
+        np.array([len(row[0]) for row in others]),
+    )
+
+
+def _first_row_cosines(vectors: sparse.csr_matrix) -> np.ndarray:
+    """The first row's dot product with each of the others (unit rows: cosines)."""
+    start, stop = vectors.indptr[0], vectors.indptr[1]
+    order = np.argsort(vectors.indices[start:stop])
+    others = vectors[1:]
+    return _cosines(
+        vectors.indices[start:stop][order],
+        vectors.data[start:stop][order],
+        others.indices,
+        others.data,
+        np.diff(others.indptr),
+    )
+
+
+def _cosines(
+    features: np.ndarray,
+    weights: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    lengths: np.ndarray,
+) -> np.ndarray:
+    """Dot products of one sparse row (`features` sorted) with rows laid end to end.
+
+    The other rows' entries look up the query's few hundred features by binary search; a
+    sparse product would first transpose the query into a matrix as tall as the hash space.
+    """
     if not len(features):
-        return np.zeros(len(texts), dtype=np.float32)
-    indices = np.concatenate([row[0] for row in rows[1:]])
-    data = np.concatenate([row[1] for row in rows[1:]])
-    # The dot products read the query's few hundred features by binary search; a sparse
-    # product would first transpose the query into a matrix as tall as the hash space.
+        return np.zeros(len(lengths), dtype=np.float32)
     at = np.minimum(np.searchsorted(features, indices), len(features) - 1)
     shared = np.where(features[at] == indices, data * weights[at], 0.0)
-    owners = np.repeat(np.arange(len(texts)), [len(row[0]) for row in rows[1:]])
-    return np.bincount(owners, weights=shared, minlength=len(texts)).astype(np.float32)
+    owners = np.repeat(np.arange(len(lengths)), lengths)
+    return np.bincount(owners, weights=shared, minlength=len(lengths)).astype(np.float32)
 
 
 class _CharRows:
@@ -102,6 +140,64 @@ class _CharRows:
 
 
 _char_rows = _CharRows(size=10_000)
+
+
+@dataclass(frozen=True)
+class CharCosines:
+    query: np.ndarray  # the query's cosine with each text
+    among: np.ndarray  # the texts' with each other, a square matrix
+    weighted: np.ndarray | None  # the query's with each text, n-grams weighted by rarity
+
+
+def char_similarities(
+    query: str, texts: Sequence[str], rarity: CharRarity | None = None
+) -> CharCosines:
+    """The query's character n-gram cosine with each text, the texts' with each other and,
+    given `rarity`, the query's on n-grams weighted by their IDF, from one vectorisation
+    (most of the cost)."""
+    if not texts:
+        empty = np.zeros(0, dtype=np.float32)
+        return CharCosines(empty, np.zeros((0, 0), dtype=np.float32), None if rarity else empty)
+    counts = char_counts([query, *texts])
+    vectors = _unit_rows(counts)
+    # Renumbered onto the features these texts use: a product over the whole hash space
+    # would transpose a matrix 2**20 rows tall.
+    features, column = np.unique(vectors.indices, return_inverse=True)
+    compact = sparse.csr_matrix(
+        (vectors.data, column, vectors.indptr), shape=(vectors.shape[0], len(features))
+    )
+    among = (compact[1:] @ compact[1:].T).toarray().astype(np.float32)
+    weighted = None
+    if rarity is not None:
+        counts.data *= rarity.idf(counts.indices)
+        weighted = _first_row_cosines(_unit_rows(counts))
+    return CharCosines(_first_row_cosines(vectors), among, weighted)
+
+
+class CharRarity:
+    """How many texts hold each hashed character n-gram, for IDF weights.
+
+    The weights follow the index's size and content, so a score built on them would move
+    under fixed thresholds; the matcher uses them only to order its results.
+    """
+
+    def __init__(self) -> None:
+        self._df = np.zeros(N_FEATURES, dtype=np.int32)
+        self._size = 0
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Count the n-grams of normalised texts, once per text."""
+        if not texts:
+            return
+        counts = _chars.transform(texts).tocsr()
+        counts.sum_duplicates()
+        np.add.at(self._df, counts.indices, 1)
+        self._size += len(texts)
+
+    def idf(self, features: np.ndarray) -> np.ndarray:
+        """Smoothed IDF of each feature: 1 for an n-gram every text holds, more the rarer."""
+        df = self._df[features]
+        return (np.log((self._size + 1) / (df + 1)) + 1).astype(np.float32)
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:

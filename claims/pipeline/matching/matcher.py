@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index, char_similarity
+from claims.pipeline.matching.lexical import (
+    BM25Index,
+    CharRarity,
+    char_similarities,
+    char_similarity,
+)
 from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
@@ -61,10 +66,27 @@ class Match:
 
 
 class Matcher:
-    """An in-memory index of matchable texts, keyed by int."""
+    """An in-memory index of matchable texts, keyed by int.
 
-    def __init__(self, *, dimensions: int | None, weights: Weights | None = None) -> None:
+    Results come best score first, unless the matcher ranks by rarity (`rank_by_rarity`):
+    then they are ordered by the hybrid computed on IDF-weighted character n-grams, which
+    follows the index's content, while each keeps its plain score for the thresholds. With
+    `duplicates_at`, results whose texts are at least that alike (plain character n-gram
+    cosine) are one text stored twice: they are listed together, lowest key first, where the
+    best of them ranks (`duplicates_together`).
+    """
+
+    def __init__(
+        self,
+        *,
+        dimensions: int | None,
+        weights: Weights | None = None,
+        duplicates_at: float | None = None,
+        rank_by_rarity: bool = False,
+    ) -> None:
         self.weights = weights or Weights()
+        self.duplicates_at = duplicates_at
+        self.rarity = CharRarity() if rank_by_rarity else None
         self.lexical = BM25Index()
         self.dense = DenseIndex(dimensions) if dimensions else None
         self._texts: dict[int, str] = {}
@@ -90,6 +112,8 @@ class Matcher:
             vectors = None if vectors is None else vectors[fresh]
         normalised = [fingerprint(text).text for text in texts]
         self.lexical.add(keys, normalised)
+        if self.rarity is not None:
+            self.rarity.add(normalised)
         self._texts.update(zip(keys, normalised, strict=True))
         if self.dense is not None and vectors is not None:
             present = [row for row in range(len(keys)) if np.any(vectors[row])]
@@ -124,7 +148,17 @@ class Matcher:
         ordered = list(candidates)
         texts = self._candidate_texts(ordered)
         ordered = [key for key in ordered if key in texts]
-        lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        alike = weighted = None
+        if self.duplicates_at is None and self.rarity is None:
+            lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        else:
+            cosines = char_similarities(query.text, [texts[key] for key in ordered], self.rarity)
+            lexical, weighted = cosines.query, cosines.weighted
+            if self.duplicates_at is not None:
+                alike = {
+                    key: {ordered[col] for col in np.flatnonzero(among >= self.duplicates_at)}
+                    for key, among in zip(ordered, cosines.among, strict=True)
+                }
         if dense is not None and vector is not None:
             missing = [key for key in ordered if key not in semantic]
             if missing:
@@ -134,8 +168,22 @@ class Matcher:
             self._match(query, key, texts[key], float(lexical[row]), semantic.get(key))
             for row, key in enumerate(ordered)
         ]
-        matches.sort(key=lambda match: (-match.score, match.key))
+        if weighted is None:
+            matches.sort(key=lambda match: (-match.score, match.key))
+        else:
+            # The same hybrid with the weighted cosine in place of the plain one.
+            rank = {
+                match.key: match.score
+                + self._lexical_share(match) * (float(weighted[row]) - float(lexical[row]))
+                for row, match in enumerate(matches)
+            }
+            matches.sort(key=lambda match: (-rank[match.key], match.key))
+        if alike is not None:
+            matches = duplicates_together(matches, alike)
         return matches[:k]
+
+    def _lexical_share(self, match: Match) -> float:
+        return 1.0 if match.semantic is None else 1 - self.weights.semantic
 
     def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
         return {key: self._texts[key] for key in keys if key in self._texts}
@@ -162,3 +210,23 @@ class Matcher:
             numbers_differ=numbers,
             polarity_differs=polarity,
         )
+
+
+def duplicates_together(matches: list[Match], alike: dict[int, set[int]]) -> list[Match]:
+    """Matches in their order, except that copies of one text (`alike`: key -> the keys whose
+    texts are that text) follow the best of them, all in key order.
+
+    Which copy of a record stored twice scores a hair higher depends on its quotes and
+    spacing; a stable order (the lowest key, the first stored) says more than that hair.
+    """
+    placed: set[int] = set()
+    ordered: list[Match] = []
+    by_key = {match.key: match for match in matches}
+    for match in matches:
+        if match.key in placed:
+            continue
+        group = sorted(key for key in alike.get(match.key, set()) | {match.key} if key in by_key)
+        group = [key for key in group if key not in placed]
+        placed.update(group)
+        ordered.extend(by_key[key] for key in group)
+    return ordered

@@ -5,8 +5,15 @@ import pytest
 
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index, _CharRows, char_similarity, char_vectors
-from claims.pipeline.matching.matcher import Matcher
+from claims.pipeline.matching.lexical import (
+    BM25Index,
+    CharRarity,
+    _CharRows,
+    char_counts,
+    char_similarity,
+    char_vectors,
+)
+from claims.pipeline.matching.matcher import Match, Matcher, duplicates_together
 from claims.pipeline.matching.normalise import (
     fact_check_embedding_text,
     fingerprint,
@@ -101,6 +108,76 @@ def test_the_same_sentence_with_another_number_is_flagged() -> None:
 def test_huge_texts_are_matched_on_their_start() -> None:
     found = _lexical().search(STORED[2] + " word" * 100_000)
     assert found[0].key == 2
+
+
+# One fact-check stored twice, with other quotes (as 379 of the CheckThat! 2020 pool's are).
+CHECKED = (
+    'A photograph shows the senator saying "we will never surrender" to the governor at a rally '
+    'in Ohio in May 2019. Did the senator say "we will never surrender" at an Ohio rally?'
+)
+CHECKED_AGAIN = CHECKED.replace('"', "'")
+CHECKED_OTHER = "The senator told the governor at a rally in Ohio that the city will surrender."
+
+
+def test_copies_of_one_text_are_listed_together_the_first_stored_first() -> None:
+    plain = Matcher(dimensions=None)
+    grouped = Matcher(dimensions=None, duplicates_at=0.9)
+    for matcher in (plain, grouped):
+        matcher.add([1, 2, 3], [CHECKED, CHECKED_OTHER, CHECKED_AGAIN])
+
+    by_score = plain.search(CHECKED_AGAIN)
+    found = grouped.search(CHECKED_AGAIN)
+
+    assert [match.key for match in by_score] == [3, 1, 2]
+    assert [match.key for match in found] == [1, 3, 2]
+    # Only the order changes: each keeps its own score.
+    assert sorted(found, key=lambda match: match.key) == sorted(by_score, key=lambda m: m.key)
+
+
+def _scored(key: int, score: float) -> Match:
+    return Match(key, score, score, None, numbers_differ=False, polarity_differs=False)
+
+
+def test_copies_rank_where_the_best_of_them_does_and_others_keep_their_order() -> None:
+    matches = [_scored(9, 0.8), _scored(4, 0.7), _scored(2, 0.6), _scored(5, 0.5)]
+    alike = {9: {2}, 2: {9}, 4: set(), 5: set()}
+
+    assert [match.key for match in duplicates_together(matches, alike)] == [2, 9, 4, 5]
+    assert [match.key for match in duplicates_together(matches, {})] == [9, 4, 2, 5]
+
+
+SPEECHES = [
+    f"The president said in a speech on day {n} that the economy is strong." for n in range(30)
+]
+VOTING_MACHINES = "Ivanka got a Chinese trademark for voting machines."
+
+
+def test_ranking_by_rarity_puts_shared_rare_words_above_shared_common_ones() -> None:
+    query = "The president said in a speech that Ivanka sells voting machines."
+    found = {}
+    for by_rarity in (False, True):
+        matcher = Matcher(dimensions=None, rank_by_rarity=by_rarity)
+        matcher.add(list(range(100, 130)), SPEECHES)
+        matcher.add([1], [VOTING_MACHINES])
+        found[by_rarity] = matcher.search(query, k=3)
+
+    assert found[False][0].key != 1
+    assert found[True][0].key == 1
+    # The order changes, not the scores the thresholds read.
+    assert found[True][0].score < found[True][1].score
+    plain = {match.key: match.score for match in Matcher(dimensions=None).search(query)}
+    assert all(match.score == plain.get(match.key, match.score) for match in found[True])
+
+
+def test_rarity_weighs_an_ngram_most_texts_hold_least_and_an_unseen_one_most() -> None:
+    rarity = CharRarity()
+    rarity.add([normalise(text) for text in SPEECHES] + [normalise(VOTING_MACHINES)])
+    counts = char_counts(["president", "ivanka", "zygote"])
+
+    weights = [rarity.idf(counts[row].indices).mean() for row in range(3)]
+
+    assert weights[0] < weights[1] < weights[2]
+    assert rarity.idf(counts[0].indices).min() == pytest.approx(np.log(32 / 31) + 1)
 
 
 def test_excluded_keys_are_not_returned() -> None:
