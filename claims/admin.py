@@ -237,7 +237,15 @@ class FactCheckSuggestionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
-    readonly_fields = [*list_display[:6], "decided_by"]
+    readonly_fields = [
+        "cluster",
+        "fact_check",
+        "review_item",
+        "score",
+        "conflict",
+        "status",
+        "decided_by",
+    ]
     actions = ["confirm", "reject"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -424,8 +424,8 @@ FACTCHECK_SEARCH_MIN_SCORE = env.float("FACTCHECK_SEARCH_MIN_SCORE", default=0.2
 if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
     raise ImproperlyConfigured("FACTCHECK_SEARCH_MIN_SCORE must lie between 0 and 1.")
 # Arithmetic of the transformer models (matching embeddings, the MiniLM check-worthiness
-# model): `auto` is bfloat16 on CPUs that have it (AVX-512 BF16,
-# AMX), about twice as fast with cosines within 0.002 of float32's; float32 elsewhere.
+# model): `auto` is bfloat16 on CPUs that have it (AVX-512 BF16, AMX), 2-5x faster with
+# cosines within 0.002 and probabilities within 0.006 of float32's; float32 elsewhere.
 FACTCHECK_EMBEDDING_PRECISION = env.str("FACTCHECK_EMBEDDING_PRECISION", default="auto")
 if FACTCHECK_EMBEDDING_PRECISION not in ("auto", "float32", "bfloat16"):
     raise ImproperlyConfigured("FACTCHECK_EMBEDDING_PRECISION must be auto, float32 or bfloat16.")

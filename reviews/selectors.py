@@ -332,10 +332,14 @@ def _search_matched(text: str, limit: int) -> list[tuple[int, float]] | None:
     The index always has a nearest neighbour: candidates under FACTCHECK_SEARCH_MIN_SCORE
     are noise and left out.
     """
+    from claims.pipeline.matching.matcher import CANDIDATES
     from claims.selectors import fact_checks_similar
 
+    # Every candidate, so imported fact-checks and ones under the floor take no place.
     found = fact_checks_similar(
-        text=text, limit=limit, max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE
+        text=text,
+        limit=max(limit, 2 * CANDIDATES),
+        max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE,
     )
     similar = [hit for hit in found if not hit.external]
     if not similar:

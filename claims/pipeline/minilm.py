@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from claims.pipeline.embeddings import precision_resolve
 from claims.pipeline.scoring import (
     EMPTY_REASON,
     TRUNCATED_REASON,
@@ -199,10 +200,12 @@ def read_model(
 ) -> MiniLMCheckworthinessModel:
     """Load the fine-tuned layers at `path` on top of the packaged base model.
 
-    `precision` "bfloat16" runs the encoder in bfloat16 (on CPUs with AVX-512 BF16: 96 -> 273
-    sentences a second on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision
-    changed among its 1,031 sentences, probabilities within 0.006); the head stays float32.
+    `precision` (see `embeddings.precision_resolve`) "bfloat16" runs the encoder in bfloat16
+    (on CPUs with AVX-512 BF16 about 100 -> 473 sentences a second on one core, CheckThat!
+    2024 dev F1 0.9311 either way, no decision changed among its 1,031 sentences,
+    probabilities within 0.006); the head stays float32.
     """
+    precision = precision_resolve(precision)
     metadata, arrays = model_files_read(
         path, what="MiniLM check-worthiness model", model_format=FORMAT
     )

@@ -31,7 +31,7 @@ from claims.models import (
     FactCheckSuggestion,
 )
 from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get
-from claims.pipeline.matching.matcher import Match, Matcher, Weights
+from claims.pipeline.matching.matcher import CANDIDATES, Match, Matcher, Weights
 from claims.pipeline.matching.normalise import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -365,9 +365,12 @@ def fact_checks_search(
     from reviews.selectors import CHECKED
 
     index = index if index is not None else fact_check_index()
-    matches = index.search(text, vector=vector, k=limit)
+    # Ranked by rarity, a result may come before one that scores higher: the threshold is
+    # applied to every candidate before the cut, so one under it takes no place in the list.
+    matches = index.search(text, vector=vector, k=max(limit, 2 * CANDIDATES))
     if min_score is not None:
         matches = [match for match in matches if match.score >= min_score]
+    matches = matches[:limit]
     if not matches:
         return []
     fact_ids = [match.key // 2 for match in matches if match.key % 2 == 0]

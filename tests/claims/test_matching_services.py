@@ -14,6 +14,7 @@ from claims.services import matching
 from claims.services.matching import (
     claims_match,
     fact_check_index,
+    fact_checks_search,
     indexes_reset,
     search_warm_up_start,
 )
@@ -143,9 +144,7 @@ def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> Non
 
 
 @pytest.mark.django_db
-def test_a_claim_that_denies_a_checked_one_gets_the_check_flagged_as_a_possible_contradiction() -> (
-    None
-):
+def test_a_denial_of_a_checked_claim_gets_the_check_flagged_as_contradicting() -> None:
     checked = FactCheck.objects.create(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
         rating="False",
@@ -294,3 +293,23 @@ def test_search_may_answer_from_an_index_a_moment_behind_but_matching_never_does
 
     assert len(fact_check_index(max_age=60.0)) == 1  # checked a moment ago: no queries
     assert len(fact_check_index()) == 2 and fact_check_index() is index
+
+
+@pytest.mark.django_db
+def test_a_result_under_the_threshold_takes_no_place_in_a_short_list() -> None:
+    for n in range(30):
+        FactCheck.objects.create(
+            claim_reviewed=f"The president said in a speech on day {n} that the economy is strong.",
+            source_key=f"speech{n}",
+        )
+    FactCheck.objects.create(
+        claim_reviewed="Ivanka got a Chinese trademark for voting machines.", source_key="ivanka"
+    )
+    query = "The president said in a speech that Ivanka sells voting machines."
+    ranked = [match for match, _ in fact_checks_search(text=query, vector=None, limit=10)]
+    floor = max(match.score for match in ranked)  # only the best-scoring one clears it
+    best = next(match for match in ranked if match.score >= floor)
+
+    found = fact_checks_search(text=query, vector=None, limit=1, min_score=floor)
+
+    assert [match.key for match, _ in found] == [best.key]

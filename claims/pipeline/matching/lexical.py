@@ -1,32 +1,21 @@
-"""Lexical similarity: character n-grams for the score, BM25 over words to find candidates.
+"""BM25 over words: the inverted index that finds a claim's candidates among a million.
 
-Both hash their features, so nothing is fitted and a worker can start from an empty index.
-Character n-grams forgive spelling, inflection and tweet noise ("#AustralianFires"); words with
-BM25 make an inverted index whose posting lists stay short enough to search a million claims.
+Words are hashed, so nothing is fitted and a worker can start from an empty index; posting
+lists of words stay short enough to search a million claims, which character n-grams (the
+score's lexical half, `chars.py`) would not.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-N_FEATURES = 2**20
+from claims.pipeline.matching.chars import N_FEATURES
 
-_chars = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(3, 5),
-    n_features=N_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    dtype=np.float32,
-)
 _words = HashingVectorizer(
     analyzer="word",
     ngram_range=(1, 2),
@@ -39,182 +28,9 @@ _words = HashingVectorizer(
 )
 
 
-def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Log-scaled character 3-5-gram counts of normalised texts."""
-    matrix = _chars.transform(texts).tocsr()
-    np.log1p(matrix.data, out=matrix.data)
-    return matrix
-
-
-def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
-    return _unit_rows(char_counts(texts))
-
-
-def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
-    """Cosine of the query's character n-grams with each text's."""
-    if not texts:
-        return np.zeros(0, dtype=np.float32)
-    rows = _char_rows.get([query, *texts])
-    features, weights = rows[0]
-    others = rows[1:]
-    return _cosines(
-        features,
-        weights,
-        np.concatenate([row[0] for row in others]),
-        np.concatenate([row[1] for row in others]),
-        np.array([len(row[0]) for row in others]),
-    )
-
-
-def _first_row_cosines(vectors: sparse.csr_matrix) -> np.ndarray:
-    """The first row's dot product with each of the others (unit rows: cosines)."""
-    start, stop = vectors.indptr[0], vectors.indptr[1]
-    order = np.argsort(vectors.indices[start:stop])
-    others = vectors[1:]
-    return _cosines(
-        vectors.indices[start:stop][order],
-        vectors.data[start:stop][order],
-        others.indices,
-        others.data,
-        np.diff(others.indptr),
-    )
-
-
-def _cosines(
-    features: np.ndarray,
-    weights: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    lengths: np.ndarray,
-) -> np.ndarray:
-    """Dot products of one sparse row (`features` sorted) with rows laid end to end.
-
-    The other rows' entries look up the query's few hundred features by binary search; a
-    sparse product would first transpose the query into a matrix as tall as the hash space.
-    """
-    if not len(features):
-        return np.zeros(len(lengths), dtype=np.float32)
-    at = np.minimum(np.searchsorted(features, indices), len(features) - 1)
-    shared = np.where(features[at] == indices, data * weights[at], 0.0)
-    owners = np.repeat(np.arange(len(lengths)), lengths)
-    return np.bincount(owners, weights=shared, minlength=len(lengths)).astype(np.float32)
-
-
-class _CharRows:
-    """The character vectors (sorted features, weights) of the texts compared last.
-
-    A claim is compared with its candidates in the claim index and again in the fact-check
-    index, and the same fact-checks come up as candidates again and again: vectorising
-    costs ~0.1 ms a text, a hit a dictionary lookup. Bounded (least recently used go first);
-    ~2.5 KB a text.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._rows: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        with self._lock:
-            found = {text: self._rows.get(text) for text in texts}
-            for text, row in found.items():
-                if row is not None:
-                    self._rows.move_to_end(text)
-        missing = [text for text, row in found.items() if row is None]
-        if missing:
-            vectors = char_vectors(missing)
-            for n, text in enumerate(missing):
-                start, stop = vectors.indptr[n], vectors.indptr[n + 1]
-                order = np.argsort(vectors.indices[start:stop])
-                found[text] = (
-                    vectors.indices[start:stop][order],
-                    vectors.data[start:stop][order],
-                )
-            with self._lock:
-                for text in missing:
-                    self._rows[text] = found[text]  # type: ignore[assignment]
-                while len(self._rows) > self._size:
-                    self._rows.popitem(last=False)
-        return [found[text] for text in texts]  # type: ignore[misc]
-
-
-_char_rows = _CharRows(size=10_000)
-
-
-@dataclass(frozen=True)
-class CharCosines:
-    query: np.ndarray  # the query's cosine with each text
-    among: np.ndarray  # the texts' with each other, a square matrix
-    weighted: np.ndarray | None  # the query's with each text, n-grams weighted by rarity
-
-
-def char_similarities(
-    query: str, texts: Sequence[str], rarity: CharRarity | None = None
-) -> CharCosines:
-    """The query's character n-gram cosine with each text, the texts' with each other and,
-    given `rarity`, the query's on n-grams weighted by their IDF, from one vectorisation
-    (most of the cost)."""
-    if not texts:
-        empty = np.zeros(0, dtype=np.float32)
-        return CharCosines(empty, np.zeros((0, 0), dtype=np.float32), None if rarity else empty)
-    counts = char_counts([query, *texts])
-    vectors = _unit_rows(counts)
-    # Renumbered onto the features these texts use: a product over the whole hash space
-    # would transpose a matrix 2**20 rows tall.
-    features, column = np.unique(vectors.indices, return_inverse=True)
-    compact = sparse.csr_matrix(
-        (vectors.data, column, vectors.indptr), shape=(vectors.shape[0], len(features))
-    )
-    among = (compact[1:] @ compact[1:].T).toarray().astype(np.float32)
-    weighted = None
-    if rarity is not None:
-        counts.data *= rarity.idf(counts.indices)
-        weighted = _first_row_cosines(_unit_rows(counts))
-    return CharCosines(_first_row_cosines(vectors), among, weighted)
-
-
-class CharRarity:
-    """How many texts hold each hashed character n-gram, for IDF weights.
-
-    The weights follow the index's size and content, so a score built on them would move
-    under fixed thresholds; the matcher uses them only to order its results.
-    """
-
-    def __init__(self) -> None:
-        self._df = np.zeros(N_FEATURES, dtype=np.int32)
-        self._size = 0
-
-    def add(self, texts: Sequence[str]) -> None:
-        """Count the n-grams of normalised texts, once per text."""
-        if not texts:
-            return
-        counts = _chars.transform(texts).tocsr()
-        counts.sum_duplicates()
-        np.add.at(self._df, counts.indices, 1)
-        self._size += len(texts)
-
-    def idf(self, features: np.ndarray) -> np.ndarray:
-        """Smoothed IDF of each feature: 1 for an n-gram every text holds, more the rarer."""
-        df = self._df[features]
-        return (np.log((self._size + 1) / (df + 1)) + 1).astype(np.float32)
-
-
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """Hashed counts of content words and word pairs of normalised texts."""
     return _words.transform(texts).tocsr()
-
-
-def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    matrix = matrix.astype(np.float32)
-    lengths = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
-    norms[norms == 0] = 1.0
-    # Scaled row by row in place: a product with a diagonal matrix would allocate per column,
-    # and there are 2**20 columns.
-    matrix.data /= np.repeat(norms, lengths).astype(np.float32)
-    return matrix
 
 
 class BM25Index:
@@ -237,10 +53,10 @@ class BM25Index:
     COMMON_SHARE = 20
 
     def __init__(self) -> None:
-        self._segments: list[sparse.csc_matrix] = []
-        self._keys: list[np.ndarray] = []
-        self._tail: list[sparse.csr_matrix] = []
-        self._tail_keys: list[np.ndarray] = []
+        # (matrix, keys) pairs: the column-major segments, then at most one row-major tail.
+        # Replaced whole, never changed in place, so a search in another thread (API searches
+        # run in threads while one of them tops the index up) reads a consistent set.
+        self._parts: tuple[tuple[sparse.csc_matrix | sparse.csr_matrix, np.ndarray], ...] = ()
         self._df = np.zeros(N_FEATURES, dtype=np.int32)
         self._size = 0
         self._total_length = 0
@@ -248,41 +64,41 @@ class BM25Index:
     def __len__(self) -> int:
         return self._size
 
+    @property
+    def segments(self) -> int:
+        """How many column-major segments the index is in (besides its tail)."""
+        return sum(isinstance(matrix, sparse.csc_matrix) for matrix, _ in self._parts)
+
+    @property
+    def tail_rows(self) -> int:
+        """How many documents wait in the row-major tail."""
+        return sum(m.shape[0] for m, _ in self._parts if isinstance(m, sparse.csr_matrix))
+
     def add(self, keys: Sequence[int], texts: Sequence[str]) -> None:
         if not keys:
             return
         counts = word_counts(texts)
         lengths = np.asarray(counts.sum(axis=1)).ravel()
-        self._size += len(keys)
-        self._total_length += int(lengths.sum())
-        average = max(self._total_length / self._size, 1.0)
+        total_length = self._total_length + int(lengths.sum())
+        average = max(total_length / (self._size + len(keys)), 1.0)
         rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
         tf = counts.data
         counts.data = (
             tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * lengths[rows] / average))
         ).astype(np.float32)
+        segments = [part for part in self._parts if isinstance(part[0], sparse.csc_matrix)]
+        tail = [part for part in self._parts if isinstance(part[0], sparse.csr_matrix)]
+        tail.append((counts, np.asarray(keys, dtype=np.int64)))
+        # One row-major matrix, so a search reads the tail in one step.
+        matrix = sparse.vstack([part[0] for part in tail], format="csr")
+        tail_keys = np.concatenate([part[1] for part in tail])
+        if matrix.shape[0] >= self.TAIL_ROWS:
+            self._parts = tuple(_segments_merged([*segments, (matrix.tocsc(), tail_keys)]))
+        else:
+            self._parts = (*segments, (matrix, tail_keys))
         np.add.at(self._df, counts.indices, 1)
-        self._tail.append(counts)
-        self._tail_keys.append(np.asarray(keys, dtype=np.int64))
-        if sum(part.shape[0] for part in self._tail) >= self.TAIL_ROWS:
-            self._segment_add()
-        elif len(self._tail) > 1:
-            # One row-major matrix, so a search reads the tail in one step.
-            self._tail = [sparse.vstack(self._tail, format="csr")]
-            self._tail_keys = [np.concatenate(self._tail_keys)]
-
-    def _segment_add(self) -> None:
-        self._segments.append(sparse.vstack(self._tail, format="csr").tocsc())
-        self._keys.append(np.concatenate(self._tail_keys))
-        self._tail, self._tail_keys = [], []
-        while (
-            len(self._segments) > 1
-            and self._segments[-2].shape[0] <= self.MERGE_RATIO * self._segments[-1].shape[0]
-        ):
-            last, before = self._segments.pop(), self._segments.pop()
-            self._segments.append(sparse.vstack([before, last], format="csc"))
-            last_keys, before_keys = self._keys.pop(), self._keys.pop()
-            self._keys.append(np.concatenate([before_keys, last_keys]))
+        self._size += len(keys)
+        self._total_length = total_length
 
     def search(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Keys and BM25 scores of the `k` best documents for a normalised text, best first."""
@@ -300,9 +116,7 @@ class BM25Index:
         idf = np.log1p((self._size - df + 0.5) / (df + 0.5)).astype(np.float32)
         best_keys: list[np.ndarray] = []
         best_scores: list[np.ndarray] = []
-        parts = [*zip(self._segments, self._keys, strict=True)]
-        parts += zip(self._tail, self._tail_keys, strict=True)
-        for segment, keys in parts:
+        for segment, keys in self._parts:
             rows, scores = _segment_scores(segment, features, idf)
             top = _top(scores, k)
             top = top[scores[top] > 0]
@@ -312,6 +126,24 @@ class BM25Index:
         all_scores = np.concatenate(best_scores)
         order = np.argsort(-all_scores, kind="stable")[:k]
         return all_keys[order], all_scores[order]
+
+
+def _segments_merged(
+    segments: list[tuple[sparse.csc_matrix, np.ndarray]],
+) -> list[tuple[sparse.csc_matrix, np.ndarray]]:
+    """The last segment merged into the one before while that one is at most twice its size."""
+    while (
+        len(segments) > 1
+        and segments[-2][0].shape[0] <= BM25Index.MERGE_RATIO * segments[-1][0].shape[0]
+    ):
+        (last, last_keys), (before, before_keys) = segments.pop(), segments.pop()
+        segments.append(
+            (
+                sparse.vstack([before, last], format="csc"),
+                np.concatenate([before_keys, last_keys]),
+            )
+        )
+    return segments
 
 
 def _segment_scores(

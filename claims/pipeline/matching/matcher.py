@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from claims.pipeline.matching.chars import CharRarity, char_similarities, char_similarity
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import (
-    BM25Index,
-    CharRarity,
-    char_similarities,
-    char_similarity,
-)
+from claims.pipeline.matching.lexical import BM25Index
 from claims.pipeline.matching.normalise import (
     Fingerprint,
     fingerprint,
@@ -148,6 +144,8 @@ class Matcher:
         ordered = list(candidates)
         texts = self._candidate_texts(ordered)
         ordered = [key for key in ordered if key in texts]
+        # Indexed texts are stored normalised.
+        prints = {key: fingerprint_normalised(texts[key]) for key in ordered}
         alike = weighted = None
         if self.duplicates_at is None and self.rarity is None:
             lexical = char_similarity(query.text, [texts[key] for key in ordered])
@@ -155,8 +153,13 @@ class Matcher:
             cosines = char_similarities(query.text, [texts[key] for key in ordered], self.rarity)
             lexical, weighted = cosines.query, cosines.weighted
             if self.duplicates_at is not None:
+                # Two texts a figure or a "not" sets apart are two claims, however alike.
                 alike = {
-                    key: {ordered[col] for col in np.flatnonzero(among >= self.duplicates_at)}
+                    key: {
+                        ordered[col]
+                        for col in np.flatnonzero(among >= self.duplicates_at)
+                        if not _guards_object(prints[key], prints[ordered[col]])
+                    }
                     for key, among in zip(ordered, cosines.among, strict=True)
                 }
         if dense is not None and vector is not None:
@@ -165,7 +168,7 @@ class Matcher:
                 found = dense.vectors_get(missing) @ vector
                 semantic.update(zip(missing, (float(s) for s in found), strict=True))
         matches = [
-            self._match(query, key, texts[key], float(lexical[row]), semantic.get(key))
+            self._match(query, key, prints[key], float(lexical[row]), semantic.get(key))
             for row, key in enumerate(ordered)
         ]
         if weighted is None:
@@ -189,9 +192,13 @@ class Matcher:
         return {key: self._texts[key] for key in keys if key in self._texts}
 
     def _match(
-        self, query: Fingerprint, key: int, text: str, lexical: float, semantic: float | None
+        self,
+        query: Fingerprint,
+        key: int,
+        other: Fingerprint,
+        lexical: float,
+        semantic: float | None,
     ) -> Match:
-        other = fingerprint_normalised(text)  # indexed texts are stored normalised
         score = lexical
         if semantic is not None:
             weight = self.weights.semantic
@@ -210,6 +217,10 @@ class Matcher:
             numbers_differ=numbers,
             polarity_differs=polarity,
         )
+
+
+def _guards_object(a: Fingerprint, b: Fingerprint) -> bool:
+    return numbers_conflict(a, b) or polarity_conflict(a, b)
 
 
 def duplicates_together(matches: list[Match], alike: dict[int, set[int]]) -> list[Match]:
