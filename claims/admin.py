@@ -224,28 +224,16 @@ class ClusterSuggestionAdmin(admin.ModelAdmin):
         self.message_user(request, f"Dismissed {count} suggestion(s).", messages.SUCCESS)
 
 
+# What a fact-check suggestion shows, in its list and, read-only, on its page.
+_SUGGESTION_COLUMNS = ["cluster", "fact_check", "review_item", "score", "conflict", "status"]
+
+
 @admin.register(FactCheckSuggestion)
 class FactCheckSuggestionAdmin(admin.ModelAdmin):
-    list_display = [
-        "cluster",
-        "fact_check",
-        "review_item",
-        "score",
-        "conflict",
-        "status",
-        "created_at",
-    ]
+    list_display = [*_SUGGESTION_COLUMNS, "created_at"]
     list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
-    readonly_fields = [
-        "cluster",
-        "fact_check",
-        "review_item",
-        "score",
-        "conflict",
-        "status",
-        "decided_by",
-    ]
+    readonly_fields = [*_SUGGESTION_COLUMNS, "decided_by"]
     actions = ["confirm", "reject"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -7,6 +7,7 @@ the guards compare.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -163,10 +164,14 @@ class Fingerprint:
         return self.word_count >= MIN_WORDS
 
 
+# A claim is fingerprinted for each index it is matched against, and the same fact-checks
+# come up as candidates again and again; fingerprints are immutable, so they are kept.
+@functools.lru_cache(maxsize=256)
 def fingerprint(text: str) -> Fingerprint:
     return fingerprint_normalised(normalise(text))
 
 
+@functools.lru_cache(maxsize=16384)
 def fingerprint_normalised(normalised: str) -> Fingerprint:
     """The fingerprint of a text `normalise` has already read (an indexed one)."""
     return Fingerprint(
