@@ -482,7 +482,9 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
         index.watermark = watermark
         raise
     if report.grown:
-        review_priorities_refresh(clusters=list(Cluster.objects.filter(pk__in=report.grown)))
+        review_priorities_refresh(
+            clusters=list(Cluster.objects.filter(pk__in=report.grown).select_related("canonical"))
+        )
     return report
 
 

@@ -313,3 +313,24 @@ def test_a_result_under_the_threshold_takes_no_place_in_a_short_list() -> None:
     found = fact_checks_search(text=query, vector=None, limit=1, min_score=floor)
 
     assert [match.key for match, _ in found] == [best.key]
+
+
+@pytest.mark.django_db
+def test_a_batch_of_joins_reads_no_claim_one_query_at_a_time() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = [_queued(f"{PLEDGE} Said at rally number {n}.") for n in range(6)]
+    claims_match(claim_ids=[claim.pk for claim in first])
+    again = [_queued(f"{PLEDGE_AGAIN} Said at rally number {n}.") for n in range(6)]
+
+    with CaptureQueriesContext(connection) as queries:
+        report = claims_match(claim_ids=[claim.pk for claim in again])
+
+    assert report.joined >= 3
+    one_by_one = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and 'WHERE "claims_claim"."id" = ' in q["sql"]
+    ]
+    assert one_by_one == []
