@@ -34,7 +34,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from claims.pipeline.embeddings import DIMENSIONS, Embedder, embedder_get  # noqa: E402
-from claims.pipeline.matching.matcher import Match, Matcher, Weights  # noqa: E402
+from claims.pipeline.matching.matcher import (  # noqa: E402
+    Match,
+    Matcher,
+    claim_matcher,
+    fact_check_matcher,
+)
 from claims.pipeline.matching.normalise import normalise, words  # noqa: E402
 
 BATCH = 10_000
@@ -148,15 +153,9 @@ def main() -> None:
         embedder = embedder_get()
         embedder.encode(["warm up the model"])
     dims = None if embedder is None else DIMENSIONS
-    claims = Matcher(dimensions=dims, weights=Weights(shared_number_bonus=0.1))
-    # As `fact_check_index()` builds it: no conflict penalty, copies of a record together,
-    # ordered on IDF-weighted character n-grams.
-    facts = Matcher(
-        dimensions=dims,
-        weights=Weights(conflict_penalty=0.0),
-        duplicates_at=0.9,
-        rank_by_rarity=True,
-    )
+    # The two indexes as the matching service builds them.
+    claims = claim_matcher(dimensions=dims)
+    facts = fact_check_matcher(dimensions=dims)
 
     started = time.perf_counter()
     real_texts = [text for _, text in real]

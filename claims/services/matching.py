@@ -11,7 +11,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,7 +31,13 @@ from claims.models import (
     FactCheckSuggestion,
 )
 from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get
-from claims.pipeline.matching.matcher import CANDIDATES, Match, Matcher, Weights
+from claims.pipeline.matching.matcher import (
+    CANDIDATES,
+    Match,
+    Matcher,
+    claim_matcher,
+    fact_check_matcher,
+)
 from claims.pipeline.matching.normalise import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -74,50 +80,12 @@ def vector_from_bytes(raw: bytes | memoryview | None) -> np.ndarray | None:
     return np.frombuffer(data, dtype=np.float32)
 
 
-def _matcher_new(
-    *,
-    shared_number_bonus: float = 0.0,
-    conflict_penalty: float = 0.1,
-    duplicates_at: float | None = None,
-    rank_by_rarity: bool = False,
-) -> Matcher:
-    return Matcher(
+def _matcher_new(make: Callable[..., Matcher]) -> Matcher:
+    """`claim_matcher` or `fact_check_matcher`, with this deployment's settings."""
+    return make(
         dimensions=DIMENSIONS if semantic_enabled() else None,
-        weights=Weights(
-            semantic=settings.FACTCHECK_MATCH_SEMANTIC_WEIGHT,
-            conflict_penalty=conflict_penalty,
-            shared_number_bonus=shared_number_bonus,
-        ),
-        duplicates_at=duplicates_at,
-        rank_by_rarity=rank_by_rarity,
+        semantic=settings.FACTCHECK_MATCH_SEMANTIC_WEIGHT,
     )
-
-
-# A fact-check answers a claim and its denial alike ("fake", "not true" are in a third of the
-# right CheckThat! pairs), so ranking fact-checks takes no conflict penalty (MAP@5 on train
-# 0.859 -> 0.886, dev 0.878 -> 0.883); suggesting one to a reviewer still skips conflicts.
-FACT_CHECK_CONFLICT_PENALTY = 0.0
-
-
-# Fact-checkers' records come more than once (a re-post, another URL, the same words with other
-# quotes: 379 of the 10,375 in the CheckThat! 2020 pool have a copy at this character cosine).
-# Copies are listed together, the first stored first, rather than in the order a hair of score
-# puts them: a fifth of the train tweets whose fact-check was not ranked first had it second,
-# behind its own copy (MAP@5 train 0.890 -> 0.903, dev 0.888 -> 0.908).
-FACT_CHECK_DUPLICATE_SIMILARITY = 0.9
-
-# Fact-checks are ranked on the hybrid computed with IDF-weighted character n-grams: shared
-# rare words ("ivanka", "voting machines") then count for more than a shared "trump" or
-# "president" (MAP@5 with the copies together: train 0.903 -> 0.913, dev 0.908 -> 0.912; 19
-# train tweets gain their fact-check at rank 1, 11 lose it). Each keeps its plain score: IDF
-# follows the index's size and content, and the thresholds were set on the plain score.
-FACT_CHECK_RANK_BY_RARITY = True
-
-
-# Between two claims a shared figure is strong evidence of one claim ("within 24 hours");
-# a tweet and a fact-check share mostly dates, so fact-check ranking goes without it
-# (MAP@5 on CheckThat! dev fell from 0.72 to 0.62 with it).
-CLAIM_SHARED_NUMBER_BONUS = 0.1
 
 
 @dataclass
@@ -187,9 +155,7 @@ def claim_index() -> _ClaimIndex:
     global _claim_index
     with _index_lock:
         if _claim_index is None:
-            _claim_index = _ClaimIndex(
-                matcher=_matcher_new(shared_number_bonus=CLAIM_SHARED_NUMBER_BONUS)
-            )
+            _claim_index = _ClaimIndex(matcher=_matcher_new(claim_matcher))
     _claim_index.sync()
     return _claim_index
 
@@ -305,13 +271,7 @@ def fact_check_index(*, max_age: float = 0.0) -> Matcher:
         if _fact_index is not None and _fact_index.top_up():
             return _fact_index.matcher
         for _ in range(3):
-            _fact_index = _FactCheckIndex(
-                matcher=_matcher_new(
-                    conflict_penalty=FACT_CHECK_CONFLICT_PENALTY,
-                    duplicates_at=FACT_CHECK_DUPLICATE_SIMILARITY,
-                    rank_by_rarity=FACT_CHECK_RANK_BY_RARITY,
-                )
-            )
+            _fact_index = _FactCheckIndex(matcher=_matcher_new(fact_check_matcher))
             if _fact_index.top_up():
                 break
             # Rows went or changed between the index's two reads; the next call tries again.
