@@ -14,10 +14,11 @@ MAX_QUERY_CHARS = 2000
 
 
 def fact_checks_similar(
-    *, text: str, limit: int = 10, max_age: float = 0.0
+    *, text: str, limit: int | None = 10, max_age: float = 0.0
 ) -> list[SimilarFactCheck]:
-    """Published and imported fact-checks closest to `text`, best first (none for 1-2 words);
-    the index may be `max_age` seconds behind the database."""
+    """Published and imported fact-checks closest to `text`, best first (none for 1-2 words;
+    every candidate with `limit` None); the index may be `max_age` seconds behind the
+    database."""
     text = text[:MAX_QUERY_CHARS]
     vectors = texts_embed([text])
     vector = None if vectors is None else vectors[0]

@@ -326,20 +326,17 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
     return [(item_id, float(rank)) for item_id, rank in rows]
 
 
-def _search_matched(text: str, limit: int) -> list[tuple[int, float]] | None:
+def _search_matched(text: str) -> list[tuple[int, float]] | None:
     """This desk's fact-checks the claim matcher finds for `text`; None if it cannot judge it.
 
     The index always has a nearest neighbour: candidates under FACTCHECK_SEARCH_MIN_SCORE
     are noise and left out.
     """
-    from claims.pipeline.matching.matcher import CANDIDATES
     from claims.selectors import fact_checks_similar
 
     # Every candidate, so imported fact-checks and ones under the floor take no place.
     found = fact_checks_similar(
-        text=text,
-        limit=max(limit, 2 * CANDIDATES),
-        max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE,
+        text=text, limit=None, max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE
     )
     similar = [hit for hit in found if not hit.external]
     if not similar:
@@ -354,7 +351,7 @@ def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
     The claim matcher (the code that joins repeated claims) ranks; a text it cannot judge (one
     or two words) falls back to full-text rank.
     """
-    matched = _search_matched(text, limit)
+    matched = _search_matched(text)
     hits = _search_full_text(text, limit) if matched is None else matched
     scores = dict(hits)
     # Whatever the matcher says, only published fact-checks leave.

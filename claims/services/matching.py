@@ -32,7 +32,6 @@ from claims.models import (
 )
 from claims.pipeline.embeddings import DIMENSIONS, EmbeddingUnavailable, embedder_get
 from claims.pipeline.matching.matcher import (
-    CANDIDATES,
     Match,
     Matcher,
     claim_matcher,
@@ -316,7 +315,7 @@ def fact_checks_search(
     *,
     text: str,
     vector: np.ndarray | None,
-    limit: int,
+    limit: int | None,
     min_score: float | None = None,
     index: Matcher | None = None,
 ) -> list[tuple[Match, SimilarFactCheck]]:
@@ -327,7 +326,7 @@ def fact_checks_search(
     index = index if index is not None else fact_check_index()
     # Ranked by rarity, a result may come before one that scores higher: the threshold is
     # applied to every candidate before the cut, so one under it takes no place in the list.
-    matches = index.search(text, vector=vector, k=max(limit, 2 * CANDIDATES))
+    matches = index.search(text, vector=vector, k=None)
     if min_score is not None:
         matches = [match for match in matches if match.score >= min_score]
     matches = matches[:limit]

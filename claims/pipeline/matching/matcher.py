@@ -120,10 +120,11 @@ class Matcher:
         text: str,
         *,
         vector: np.ndarray | None = None,
-        k: int = 5,
+        k: int | None = 5,
         exclude: frozenset[int] = frozenset(),
     ) -> list[Match]:
-        """The `k` best matches for a raw text, best first; none for an unmatchable text."""
+        """The `k` best matches for a raw text (every candidate's with `k` None), best first;
+        none for an unmatchable text."""
         query = fingerprint(text)
         if not query.matchable or not len(self):
             return []
