@@ -35,11 +35,6 @@ def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     return matrix
 
 
-def char_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Unit-length, log-scaled character 3-5-gram counts of normalised texts."""
-    return unit_rows(char_counts(texts))
-
-
 def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine of the query's character n-grams with each text's."""
     if not texts:

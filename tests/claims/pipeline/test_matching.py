@@ -9,7 +9,7 @@ from claims.pipeline.matching.chars import (
     _RecentCounts,
     char_counts,
     char_similarity,
-    char_vectors,
+    unit_rows,
 )
 from claims.pipeline.matching.dense import DenseIndex
 from claims.pipeline.matching.lexical import BM25Index
@@ -323,7 +323,7 @@ def test_bm25_scores_rows_in_the_tail_as_it_scores_them_in_a_segment() -> None:
 def test_character_cosines_are_the_same_from_the_cache_and_it_stays_bounded() -> None:
     query = normalise(STORED[0])
     texts = [normalise(text) for text in STORED]
-    vectors = char_vectors([query, *texts])
+    vectors = unit_rows(char_counts([query, *texts]))
     expected = (vectors[1:] @ vectors[0].T).toarray().ravel()
     first = char_similarity(query, texts)
     again = char_similarity(query, texts)  # every row from the cache now
