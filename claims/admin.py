@@ -117,7 +117,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "created_at",
     ]
 
-    @admin.action(description="Split selected claims out of their cluster")
+    @admin.action(description="Split selected claims out of their cluster", permissions=["change"])
     def split_out(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         try:
             cluster = cluster_services.cluster_split(claims=list(queryset), by=request.user)
@@ -176,7 +176,9 @@ class ClusterAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Merge selected clusters (into the one seen first)")
+    @admin.action(
+        description="Merge selected clusters (into the one seen first)", permissions=["change"]
+    )
     def merge(self, request: HttpRequest, queryset: QuerySet[Cluster]) -> None:
         clusters = list(queryset.order_by("first_seen_at", "pk"))
         if len(clusters) < 2:
@@ -203,7 +205,7 @@ class ClusterSuggestionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Same claim: merge each pair")
+    @admin.action(description="Same claim: merge each pair", permissions=["change"])
     def merge(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
         done = 0
         for suggestion in queryset.filter(status=ClusterSuggestion.Status.OPEN):
@@ -216,7 +218,7 @@ class ClusterSuggestionAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
         self.message_user(request, f"Merged {done} pair(s).", messages.SUCCESS)
 
-    @admin.action(description="Different claims: dismiss")
+    @admin.action(description="Different claims: dismiss", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
         count = cluster_services.cluster_suggestions_dismiss(
             suggestion_ids=list(queryset.values_list("pk", flat=True))
@@ -239,7 +241,7 @@ class FactCheckSuggestionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Confirm: this fact-check answers the claim")
+    @admin.action(description="Confirm: this fact-check answers the claim", permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
         count = cluster_services.fact_check_suggestions_decide(
             suggestion_ids=list(queryset.values_list("pk", flat=True)),
@@ -248,7 +250,7 @@ class FactCheckSuggestionAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"Confirmed {count} suggestion(s).", messages.SUCCESS)
 
-    @admin.action(description="Reject: never suggest this pair again")
+    @admin.action(description="Reject: never suggest this pair again", permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
         count = cluster_services.fact_check_suggestions_decide(
             suggestion_ids=list(queryset.values_list("pk", flat=True)),

@@ -150,14 +150,17 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
                     "this desk",
                 )
             )
-    review_url = reverse("admin:claims_cluster_change", args=[cluster_id])
+    # The suggestions' own list, narrowed to this cluster's open ones, holds the actions.
+    decide_url = reverse("admin:claims_factchecksuggestion_changelist") + (
+        f"?cluster__id__exact={cluster_id}&status__exact={FactCheckSuggestion.Status.SUGGESTED}"
+    )
     return format_html(
         "<table><tr><th>match</th><th>claim checked</th><th>rating</th><th>by</th></tr>{}"
-        '</table><p><a href="{}">Confirm or reject these on the claim\'s cluster</a></p>',
+        '</table><p><a href="{}">Confirm or reject these suggestions</a></p>',
         format_html_join(
             "",
             '<tr><td>{}{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
             rows,
         ),
-        review_url,
+        decide_url,
     )

@@ -224,7 +224,7 @@ def free_tcp_port() -> int:
 
 @pytest.fixture
 def desk_roles(db: None) -> None:
-    """The Reviewer and Editor groups as migration reviews 0005 creates them.
+    """The Reviewer and Editor groups as migrations reviews 0005 and 0014 make them.
 
     A transactional test ends by flushing every table, migration data included; a later
     transactional test that needs the roles asks for them with this fixture.
@@ -234,6 +234,7 @@ def desk_roles(db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
+    importlib.import_module("reviews.migrations.0014_roles_clusters").grant_cluster_work(apps, None)
 
 
 class WebhookReceiver:

@@ -21,11 +21,12 @@ EDITOR_EXTRA = [
 EDITOR_CUSTOM = [("reviews", "approve_verdict")]
 
 
-def _codenames(spec):
+def codenames(spec):
     return [(app, f"{action}_{model}") for app, model, actions in spec for action in actions]
 
 
-def create_roles(apps, schema_editor):
+def roles_grant(apps, roles):
+    """Add to each named group (made if missing) the (app_label, codename) permissions given."""
     # Permissions are normally created after all migrations have run (post_migrate); on a
     # fresh database they would not exist yet.
     for label in ("claims", "reviews"):
@@ -39,20 +40,20 @@ def create_roles(apps, schema_editor):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-
-    def permissions(pairs):
-        found = []
-        for app_label, codename in pairs:
-            found.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        return found
-
-    reviewer = _codenames(REVIEWER)
-    editor = reviewer + _codenames(EDITOR_EXTRA) + EDITOR_CUSTOM
-    for name, pairs in (("Reviewer", reviewer), ("Editor", editor)):
+    for name, pairs in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*permissions(pairs))
+        group.permissions.add(
+            *(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in pairs
+            )
+        )
+
+
+def create_roles(apps, schema_editor):
+    reviewer = codenames(REVIEWER)
+    editor = reviewer + codenames(EDITOR_EXTRA) + EDITOR_CUSTOM
+    roles_grant(apps, {"Reviewer": reviewer, "Editor": editor})
 
 
 def remove_roles(apps, schema_editor):
