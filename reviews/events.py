@@ -12,7 +12,6 @@ from reviews import webhooks
 from reviews.api.common import api_cache_clear
 from reviews.models import Verdict, WebhookDelivery
 from reviews.records import fact_check_records_refresh
-from reviews.search import fact_check_search_update
 from reviews.selectors import fact_check_get
 
 PUBLISHED = "fact_check.published"
@@ -38,7 +37,6 @@ def fact_check_payload(*, item_id: int, event: str) -> dict | None:
 def fact_check_changed(*, verdict: Verdict, event: str) -> list[WebhookDelivery]:
     """Announce a publication or correction: queue its webhooks, empty the API cache."""
     transaction.on_commit(api_cache_clear, robust=True)
-    fact_check_search_update(item_id=verdict.review_item_id)
     fact_check_records_refresh(item_ids=[verdict.review_item_id])
     payload = fact_check_payload(item_id=verdict.review_item_id, event=event)
     if payload is None:

@@ -6,7 +6,9 @@ instead whenever what they show changes: a publication or correction (reviews.ev
 claim joining the fact-check's cluster (claims.services.matching) and a merge or split of
 clusters (claims.services.clusters). The API reads them through `fact_checks_published()`,
 only for the version they were rendered from and in the current `layout()`; any other record
-is rendered afresh, so a missed update shows as slowness, never as a wrong version.
+is rendered afresh, so a missed update shows as slowness, never as a wrong version. Their
+full-text search entries (reviews.search) hold the same cluster's wordings and are written
+with them.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import secrets
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from rest_framework.renderers import JSONRenderer
 
+from reviews.api.common import api_cache_clear
 from reviews.models import FactCheckRecord, Verdict
+from reviews.search import fact_check_search_update
 from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
 
 # Raise when the record format changes (fields, their order or their writing): stored records
@@ -89,7 +94,8 @@ def fact_check_records_refresh(
     *, item_ids: Iterable[int] = (), cluster_ids: Iterable[int | None] = ()
 ) -> int:
     """Render and store the records of these published fact-checks, by review item or by
-    the cluster of their claim; returns how many were written."""
+    the cluster of their claim, and their search entries (every wording of the claim);
+    returns how many were written."""
     items = list(item_ids)
     clusters = [pk for pk in cluster_ids if pk is not None]
     if not items and not clusters:
@@ -99,7 +105,13 @@ def fact_check_records_refresh(
             Q(review_item_id__in=items) | Q(review_item__claim__cluster_id__in=clusters)
         )
     )
-    return _store(verdicts) if verdicts else 0
+    if not verdicts:
+        return 0
+    for verdict in verdicts:
+        fact_check_search_update(item_id=verdict.review_item_id)
+    # Cached answers (FACTCHECK_API_CACHE_SECONDS) would show the records as they were.
+    transaction.on_commit(api_cache_clear, robust=True)
+    return _store(verdicts)
 
 
 def fact_check_records_rebuild(*, everything: bool = False, batch_size: int = REBUILD_BATCH) -> int:

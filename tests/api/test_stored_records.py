@@ -1,5 +1,6 @@
 """The API serves stored records (reviews.records): each equals a freshly rendered one after
-every change, and none is ever served for a version or an item it does not belong to."""
+every change, and none is ever served for a version or an item it does not belong to. Search
+finds a fact-check by every wording its cluster holds at the time."""
 
 from __future__ import annotations
 
@@ -65,6 +66,11 @@ def _assert_current(item: ReviewItem) -> None:
     assert detail == listed[item.pk] == _serialized(item)
 
 
+def _found_by_words(words: str) -> list[int]:
+    listed = h.client("read").get("/api/v1/fact-checks/", {"q": words}).json()["results"]
+    return [record["id"] for record in listed]
+
+
 def _queued_repeat(text: str) -> Claim:
     item = ReviewItemFactory(claim=ClaimFactory(text=text, article=ArticleFactory()))
     return Claim.objects.get(pk=item.claim.pk)
@@ -86,6 +92,8 @@ def test_the_stored_record_is_the_fresh_one_after_publication_correction_and_a_j
     _assert_current(item)
     detail = h.client("read").get(f"/api/v1/fact-checks/{item.pk}/").json()
     assert [a["claim_text"] for a in detail["appearances"]][-1] == PLEDGE_AGAIN
+    # Full-text search knows the new wording ("promised" is only in the repeat).
+    assert _found_by_words("promised") == [item.pk]
 
 
 def test_merging_into_and_splitting_out_of_a_fact_checks_cluster_rewrite_its_record() -> None:
@@ -96,10 +104,12 @@ def test_merging_into_and_splitting_out_of_a_fact_checks_cluster_rewrite_its_rec
     clusters_merge(target=target, sources=[source])
     _assert_current(item)
     assert PLEDGE_AGAIN in _stored(item)
+    assert _found_by_words("promised") == [item.pk]
 
     cluster_split(claims=list(Claim.objects.filter(text=PLEDGE_AGAIN)))
     _assert_current(item)
     assert PLEDGE_AGAIN not in _stored(item)
+    assert _found_by_words("promised") == []
 
 
 def test_a_record_of_an_earlier_version_is_never_served() -> None:
