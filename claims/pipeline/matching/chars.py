@@ -182,8 +182,9 @@ class CharRarity:
     """
 
     def __init__(self) -> None:
-        self._df = np.zeros(N_FEATURES, dtype=np.int32)
-        self._size = 0
+        # Counts and size are replaced together, so a search in another thread never reads
+        # the counts of one size with another.
+        self._counts: tuple[np.ndarray, int] = (np.zeros(N_FEATURES, dtype=np.int32), 0)
 
     def add(self, texts: Sequence[str]) -> None:
         """Count the n-grams of normalised texts, once per text."""
@@ -191,10 +192,12 @@ class CharRarity:
             return
         counts = _chars.transform(texts).tocsr()
         counts.sum_duplicates()
-        np.add.at(self._df, counts.indices, 1)
-        self._size += len(texts)
+        df, size = self._counts
+        df = df.copy()
+        np.add.at(df, counts.indices, 1)
+        self._counts = (df, size + len(texts))
 
     def idf(self, features: np.ndarray) -> np.ndarray:
         """Smoothed IDF of each feature: 1 for an n-gram every text holds, more the rarer."""
-        df = self._df[features]
-        return (np.log((self._size + 1) / (df + 1)) + 1).astype(np.float32)
+        df, size = self._counts
+        return (np.log((size + 1) / (df[features] + 1)) + 1).astype(np.float32)
