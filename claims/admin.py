@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.models import (
@@ -18,6 +17,7 @@ from claims.models import (
     Publisher,
 )
 from claims.services import clusters as cluster_services
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 
 
 @admin.register(Publisher)
@@ -95,7 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyHistoryAdmin):
     actions = ["split_out"]
     list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
     list_filter = ["claim_type"]
@@ -163,7 +163,7 @@ class ClusterEventInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ReadOnlyHistoryAdmin):
     list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
     ordering = ["-last_seen_at"]
     search_fields = ["canonical__text"]

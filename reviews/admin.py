@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import admin_display, publishing, services, workflow
 from reviews.admin_forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
 from reviews.admin_queue import (
@@ -49,7 +49,7 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(SimpleHistoryAdmin):
+class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
         "speaker",

@@ -10,8 +10,8 @@ from django.db.models import ForeignKey, QuerySet, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import publishing, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.workflow import TransitionError
@@ -86,7 +86,7 @@ class NewSourceInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "version", "rating", "author", "approved_by", "published_at"]
     list_filter = ["rating", "review_item__status"]
     list_select_related = ["review_item__claim", "author", "approved_by"]

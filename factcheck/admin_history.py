@@ -1,0 +1,29 @@
+"""History in admin is for reading: every change goes through a service, never a revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Shows every version of a row and never saves one back.
+
+    simple-history saves a posted version for anyone who may merely view the row (settings'
+    `SIMPLE_HISTORY_REVERT_DISABLED` only hides its button), and that save skips the workflow
+    and the cluster services: a published fact-check could be put back "in review".
+    """
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
