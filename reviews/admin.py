@@ -395,6 +395,14 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims enter the queue from articles, never by hand
 
+    def has_change_permission(self, request: HttpRequest, obj: ReviewItem | None = None) -> bool:
+        # A claim's page is for reading: its buttons and the queue's actions call the services.
+        # Saving the page would write the whole row back over a concurrent move, and the
+        # filter fields copied from the claim with it.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
     def action_checkbox(self, obj: ReviewItem) -> str:
         # The same markup as Django's, without a form widget rendered through the template
         # engine for every row: a third of the queue page's time (bench/review_queue.py).

@@ -108,3 +108,23 @@ def test_the_claim_page_shows_fact_checks_that_may_already_answer_it(
     assert b"Already checked?" in page.content
     assert b"A photo shows sharks swimming on a flooded highway" in page.content
     assert b"https://checks.example/sharks" in page.content and b"Example Checks" in page.content
+
+
+def test_the_claim_page_has_nothing_to_save_and_refuses_a_posted_form(
+    reviewer_client: Client,
+) -> None:
+    item = ReviewItemFactory(claim=ClaimFactory(score=0.9))
+    url = reverse("admin:reviews_reviewitem_change", args=[item.pk])
+    reviewer_client.post(reverse("admin:reviews_reviewitem_take_next"))
+
+    page = reviewer_client.get(url)
+    response = reviewer_client.post(
+        url,
+        {"claim_type": "statement", "score": "0.1", "verdicts-TOTAL_FORMS": 0, "_save": "Save"},
+    )
+
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content and b'id="write-verdict"' in page.content
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.score == 0.9 and item.status == workflow.IN_REVIEW
