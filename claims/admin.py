@@ -100,7 +100,8 @@ class ClaimAdmin(ReadOnlyHistoryAdmin):
     list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
     list_filter = ["claim_type"]
     search_fields = ["text", "speaker"]
-    list_select_related = ["article"]
+    # The cluster column shows the cluster's canonical claim.
+    list_select_related = ["article", "cluster__canonical"]
     show_full_result_count = False
     readonly_fields = [
         "article",
