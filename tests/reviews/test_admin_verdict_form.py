@@ -168,3 +168,15 @@ def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Clien
 
     assert response.status_code == 200 and b"may not approve or correct" in response.content
     assert item.verdicts.count() == 1
+
+
+def test_a_refused_correction_says_why_once(desk: tuple[Client, Client]) -> None:
+    reviewer, editor = desk
+    item = _published(reviewer, editor)
+
+    response = reviewer.post(
+        reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
+        {"rating": "true", "explanation": "x", "correction_note": "because"},
+    )
+
+    assert response.content.count(b"may not approve or correct verdicts") == 1
