@@ -88,7 +88,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "fact_check_suggestions",
         "status",
         "priority",
-        "assigned_to",
+        "held_by",
         "assigned_at",
         "rejection_reason",
         "rejection_note",
@@ -96,7 +96,8 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "updated_at",
         "draft_sources",
     ]
-    exclude = ["claim"]
+    # The holder is shown by name (`held_by`): a link to their user page would answer 403.
+    exclude = ["claim", "assigned_to"]
     inlines = [VerdictInline]
     actions = [
         "take",
@@ -425,6 +426,10 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="Already checked? (suggested by claim matching)")
     def fact_check_suggestions(self, obj: ReviewItem) -> str:
         return admin_display.fact_check_suggestions(obj)
+
+    @admin.display(description="Assigned to")
+    def held_by(self, obj: ReviewItem) -> str:
+        return obj.assigned_to.get_username() if obj.assigned_to else self.get_empty_value_display()
 
     @admin.display(description="Sources of the draft verdict")
     def draft_sources(self, obj: ReviewItem) -> str:

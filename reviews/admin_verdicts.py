@@ -25,8 +25,9 @@ VERDICT_SHOWN_FIELDS = [
     "version",
     "rating",
     "explanation",
-    "author",
-    "approved_by",
+    # By name: a link to a user's page would answer reviewers and editors 403.
+    "author_name",
+    "approver_name",
     "published_at",
 ]
 
@@ -44,6 +45,16 @@ class VerdictInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="author")
+    def author_name(self, verdict: Verdict) -> str:
+        return verdict.author.get_username()
+
+    @admin.display(description="approved by")
+    def approver_name(self, verdict: Verdict) -> str:
+        if verdict.approved_by is None:
+            return self.get_empty_value_display()
+        return verdict.approved_by.get_username()
 
 
 SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]

@@ -128,3 +128,36 @@ def test_the_claim_page_has_nothing_to_save_and_refuses_a_posted_form(
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.score == 0.9 and item.status == workflow.IN_REVIEW
+
+
+def test_the_claim_page_and_its_history_name_users_without_linking_to_their_pages(
+    reviewer_client: Client,
+) -> None:
+    item = ReviewItemFactory()
+    unassigned = ReviewItemFactory(claim=ClaimFactory(score=0.1))
+    reviewer_client.post(reverse("admin:reviews_reviewitem_take_next"))
+    reviewer_client.post(
+        reverse("admin:reviews_verdict_add"),
+        {
+            "review_item": item.pk,
+            "rating": "false",
+            "explanation": "No.",
+            "sources-TOTAL_FORMS": 0,
+            "sources-INITIAL_FORMS": 0,
+            "sources-2-TOTAL_FORMS": 0,
+            "sources-2-INITIAL_FORMS": 0,
+        },
+    )
+    assert item.verdicts.count() == 1
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    history = reviewer_client.get(reverse("admin:reviews_reviewitem_history", args=[item.pk]))
+
+    # A reviewer may not open user pages: such links would lead to 403.
+    assert reviewer_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    for response in (page, history):
+        assert response.status_code == 200
+        assert b">reviewer<" in response.content.replace(b"\n", b"").replace(b" ", b"")
+        assert b"/admin/auth/user/" not in response.content
+    nobody = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[unassigned.pk]))
+    assert b"None" not in nobody.content and b"None" not in page.content
