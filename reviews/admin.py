@@ -114,6 +114,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     def get_urls(self) -> list:
         views: list[tuple[str, Callable[..., HttpResponse], str]] = [
             ("take-next/", self.take_next_view, "take_next"),
+            ("<int:item_id>/take/", self.take_view, "take"),
             ("<int:item_id>/submit/", self.submit_view, "submit"),
             ("<int:item_id>/approve/", self.approve_view, "approve"),
             ("<int:item_id>/send-back/", self.send_back_view, "send_back"),
@@ -157,6 +158,10 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             context["publishing"] = {
                 "draft": draft,
                 "holds": holds,
+                "can_take": item.status == workflow.PENDING
+                and item.assigned_to_id is None
+                and self.has_change_permission(request),
+                "held_by": item.assigned_to if item.status == workflow.IN_REVIEW else None,
                 "awaiting": item.status == workflow.AWAITING_APPROVAL,
                 "is_editor": is_editor,
                 "can_correct": is_editor
@@ -250,6 +255,17 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/reviews/reviewitem/correct.html", context)
+
+    def take_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """The claim page's "Take this claim": the queue's take, for the claim being read."""
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: services.review_take(item_id=item_id, user=request.user),
+            "You now hold this claim.",
+        )
 
     def take_next_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not self.has_change_permission(request):

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reviews import workflow
+from reviews import services, workflow
 from reviews.models import ReviewItem
 from reviews.services import demo_accounts_ensure
-from tests.factories import ClaimFactory, ReviewItemFactory
+from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 
 
 @pytest.fixture
@@ -161,3 +161,33 @@ def test_the_claim_page_and_its_history_name_users_without_linking_to_their_page
         assert b"/admin/auth/user/" not in response.content
     nobody = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[unassigned.pk]))
     assert b"None" not in nobody.content and b"None" not in page.content
+
+
+def test_a_pending_claim_is_taken_from_its_own_page(reviewer_client: Client) -> None:
+    item = ReviewItemFactory()
+    url = reverse("admin:reviews_reviewitem_change", args=[item.pk])
+
+    page = reviewer_client.get(url)
+    response = reviewer_client.post(reverse("admin:reviews_reviewitem_take", args=[item.pk]))
+
+    assert b'id="take-claim"' in page.content
+    assert response.status_code == 302 and response["Location"] == url
+    item.refresh_from_db()
+    assert item.status == workflow.IN_REVIEW and item.assigned_to.username == "reviewer"
+    held = reviewer_client.get(url)
+    assert b'id="take-claim"' not in held.content and b'id="write-verdict"' in held.content
+
+
+def test_a_claim_someone_else_holds_says_who_and_offers_no_take(reviewer_client: Client) -> None:
+    item = ReviewItemFactory()
+    services.review_take(item_id=item.pk, user=UserFactory(username="rita"))
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    response = reviewer_client.post(
+        reverse("admin:reviews_reviewitem_take", args=[item.pk]), follow=True
+    )
+
+    assert b'id="take-claim"' not in page.content and b"In review by rita." in page.content
+    assert f"Claim {item.pk} is held by rita" in response.content.decode()
+    item.refresh_from_db()
+    assert item.assigned_to.username == "rita"
