@@ -123,10 +123,14 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
         if db_field.name == "review_item":
-            # Only the claims this reviewer holds can get a verdict from them.
-            kwargs["queryset"] = ReviewItem.objects.filter(
-                status=workflow.IN_REVIEW, assigned_to=request.user.pk
-            ).select_related("claim")
+            # Only the claims this reviewer holds can get a verdict from them, and only those
+            # without a draft yet: `verdict_save` would write a new one over the draft.
+            drafted = Verdict.objects.filter(published_at__isnull=True).values("review_item")
+            kwargs["queryset"] = (
+                ReviewItem.objects.filter(status=workflow.IN_REVIEW, assigned_to=request.user.pk)
+                .exclude(pk__in=drafted)
+                .select_related("claim")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(

@@ -180,3 +180,20 @@ def test_a_refused_correction_says_why_once(desk: tuple[Client, Client]) -> None
     )
 
     assert response.content.count(b"may not approve or correct verdicts") == 1
+
+
+def test_adding_a_second_verdict_for_a_claim_does_not_overwrite_its_draft(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    add = reverse("admin:reviews_verdict_add")
+    first = reviewer.post(add, _verdict_form(item, SOURCES[:1]))
+    assert first.status_code == 302
+
+    again = reviewer.post(add, {**_verdict_form(item, []), "explanation": "Typed over."})
+
+    assert again.status_code == 200 and again.context["adminform"].form.errors["review_item"]
+    (draft,) = item.verdicts.all()
+    assert draft.explanation == "Unemployment rose, it did not fall."
+    assert draft.sources.count() == 1
