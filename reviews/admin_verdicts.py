@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import ForeignKey, QuerySet, URLField
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import ForeignKey, QuerySet, TextField, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -76,15 +77,21 @@ class CitedSourceInline(admin.TabularInline):
         return False
 
 
-class NewSourceInline(admin.TabularInline):
-    """Blank rows for new sources; `VerdictAdmin.save_formset` cites each through the service."""
+class NewSourceInline(admin.StackedInline):
+    """Blank forms for new sources; `VerdictAdmin.save_formset` cites each through the service.
+
+    Stacked: as table rows, the six fields were twice as wide as the page, and the stance (which
+    every source needs) and the quote were off screen to the right."""
 
     model = EvidenceSource
     verbose_name = "new source"
     verbose_name_plural = "new sources"
     fields = SOURCE_FIELDS
     extra = 2
-    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        URLField: {"assume_scheme": "https"},
+        TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+    }
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceSource]:
