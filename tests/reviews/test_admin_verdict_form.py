@@ -197,3 +197,18 @@ def test_adding_a_second_verdict_for_a_claim_does_not_overwrite_its_draft(
     (draft,) = item.verdicts.all()
     assert draft.explanation == "Unemployment rose, it did not fall."
     assert draft.sources.count() == 1
+
+
+def test_verdicts_are_named_by_their_ratings_label_not_its_code(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    reviewer.post(
+        reverse("admin:reviews_verdict_add"),
+        {**_verdict_form(item, []), "rating": "mostly_false"},
+    )
+
+    listing = reviewer.get(reverse("admin:reviews_verdict_changelist"))
+
+    assert b"v1 Mostly false: " in listing.content and b"mostly_false:" not in listing.content
