@@ -137,6 +137,10 @@ class AppearanceInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        # Each row shows its article and publisher: read with the rows, not one query each.
+        return super().get_queryset(request).select_related("article__publisher")
+
     @admin.display(description="publisher")
     def publisher(self, claim: Claim) -> str:
         return str(claim.article.publisher or claim.article.site_name or "")

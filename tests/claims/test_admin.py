@@ -8,8 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.models import Publisher
 from reviews.services import demo_accounts_ensure
-from tests.factories import ClaimFactory
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 
 @pytest.fixture
@@ -33,3 +34,24 @@ def test_the_claim_list_reads_each_rows_cluster_with_the_rows(reviewer_client: C
     ClaimFactory.create_batch(20)
 
     assert _queries(reviewer_client, url) == few
+
+
+def test_the_cluster_page_reads_its_appearances_articles_with_them(db: None) -> None:
+    admin_user = UserFactory(is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    canonical = ClaimFactory()
+    url = reverse("admin:claims_cluster_change", args=[canonical.cluster_id])
+
+    def appear(times: int) -> None:
+        for _ in range(times):
+            n = Publisher.objects.count()
+            publisher = Publisher.objects.create(name=f"P{n}", domain=f"p{n}.example.org")
+            ClaimFactory(article=ArticleFactory(publisher=publisher), cluster=canonical.cluster)
+
+    appear(2)
+    _queries(client, url)  # the first page view also caches the content types
+    few = _queries(client, url)
+    appear(10)
+
+    assert _queries(client, url) == few
