@@ -18,8 +18,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Nobody chosen at first: a preselected first name would take a careless click.
         self.fields["assignee"].choices = [
-            (user.pk, user.get_username()) for user in review_assignees()
+            ("", "---------"),
+            *((user.pk, user.get_username()) for user in review_assignees()),
         ]
 
 

@@ -138,3 +138,20 @@ def test_bulk_actions_refuse_more_than_the_limit(
     ]
     assert not ReviewItem.objects.filter(status=workflow.REJECTED).exists()
     assert admin_forms.BULK_LIMIT == 500
+
+
+def test_assigning_without_choosing_a_reviewer_assigns_nobody(
+    clients: tuple[Client, Client],
+) -> None:
+    _, editor = clients
+    item = ReviewItemFactory()
+    selected = {"action": "assign_selected", "_selected_action": [item.pk]}
+
+    asked = editor.post(QUEUE, selected)
+    done = editor.post(QUEUE, {**selected, "apply": "1"})
+
+    assert asked.context["form"]["assignee"].value() is None
+    assert b'<option value="" selected>---------</option>' in asked.content
+    assert done.status_code == 200 and done.context["form"].errors["assignee"]
+    item.refresh_from_db()
+    assert item.assigned_to is None and item.status == workflow.PENDING
