@@ -26,7 +26,8 @@ class AssignForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(choices=ReviewItem.RejectionReason.choices)
+    # Nobody chosen at first: "not check-worthy" rejections become training data.
+    reason = forms.ChoiceField(choices=[("", "---------"), *ReviewItem.RejectionReason.choices])
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
 
 

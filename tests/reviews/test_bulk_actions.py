@@ -155,3 +155,19 @@ def test_assigning_without_choosing_a_reviewer_assigns_nobody(
     assert done.status_code == 200 and done.context["form"].errors["assignee"]
     item.refresh_from_db()
     assert item.assigned_to is None and item.status == workflow.PENDING
+
+
+def test_rejecting_without_choosing_a_reason_rejects_nothing(
+    clients: tuple[Client, Client],
+) -> None:
+    reviewer, _ = clients
+    item = ReviewItemFactory()
+    selected = {"action": "reject_selected", "_selected_action": [item.pk]}
+
+    asked = reviewer.post(QUEUE, selected)
+    done = reviewer.post(QUEUE, {**selected, "apply": "1", "note": "typed a note only"})
+
+    assert b'<option value="" selected>---------</option>' in asked.content
+    assert done.status_code == 200 and done.context["form"].errors["reason"]
+    item.refresh_from_db()
+    assert item.status == workflow.PENDING and item.rejection_reason == ""
