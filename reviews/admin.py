@@ -164,6 +164,9 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
                 "held_by": item.assigned_to if item.status == workflow.IN_REVIEW else None,
                 "awaiting": item.status == workflow.AWAITING_APPROVAL,
                 "is_editor": is_editor,
+                # Four eyes: the author of the draft waits for another editor like anyone else.
+                "may_approve": is_editor
+                and not (draft is not None and draft.author_id == request.user.pk),
                 "can_correct": is_editor
                 and item.status in (workflow.PUBLISHED, workflow.CORRECTED),
                 "write_url": (
