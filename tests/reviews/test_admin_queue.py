@@ -61,7 +61,7 @@ def test_a_refused_action_is_reported_not_raised(reviewer_client: Client) -> Non
     )
 
     assert response.status_code == 200
-    assert b"cannot go from rejected to in_review" in response.content
+    assert b"cannot go from rejected to in review" in response.content
 
 
 def test_the_claim_page_shows_the_claim_highlighted_in_its_article(

@@ -68,7 +68,7 @@ def test_rejecting_needs_a_known_reason_and_records_it() -> None:
 
     assert rejected.status == workflow.REJECTED
     assert (rejected.rejection_reason, rejected.rejection_note) == ("opinion", "a value judgement")
-    with pytest.raises(TransitionError, match="from rejected to in_review"):
+    with pytest.raises(TransitionError, match="from rejected to in review"):
         services.review_take(item_id=item.pk, user=user)
 
 
