@@ -287,8 +287,16 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         act: Callable[[ReviewItem], object],
         done: str,
     ) -> None:
+        # Every action, not only those with a page of their own: "select all" can pick the
+        # whole queue, and each claim is its own checked move within this one request.
+        selected = list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        if len(selected) > BULK_LIMIT:
+            self.message_user(
+                request, f"Select at most {BULK_LIMIT} claims at a time.", messages.ERROR
+            )
+            return
         succeeded, refused = 0, []
-        for item in queryset:
+        for item in queryset.filter(pk__in=selected):
             try:
                 act(item)
                 succeeded += 1

@@ -171,3 +171,22 @@ def test_rejecting_without_choosing_a_reason_rejects_nothing(
     assert done.status_code == 200 and done.context["form"].errors["reason"]
     item.refresh_from_db()
     assert item.status == workflow.PENDING and item.rejection_reason == ""
+
+
+@pytest.mark.parametrize("action", ["take", "reject_opinion"])
+def test_actions_without_a_page_also_refuse_more_than_the_limit(
+    clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    reviewer, _ = clients
+    monkeypatch.setattr("reviews.admin.BULK_LIMIT", 2)
+    items = [ReviewItemFactory() for _ in range(3)]
+
+    # "Select all": the whole queue, as the list's "select across pages" link sends it.
+    response = reviewer.post(
+        QUEUE, {"action": action, "_selected_action": [items[0].pk], "select_across": "1"}
+    )
+
+    assert "Select at most 2 claims at a time." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
+    assert set(ReviewItem.objects.values_list("status", flat=True)) == {workflow.PENDING}
