@@ -26,14 +26,17 @@ def archive_state(source: EvidenceSource) -> str:
 def claim_in_context(item: ReviewItem) -> SafeString:
     claim = item.claim
     text = claim.article.clean_text
-    before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
-    after = text[claim.end : claim.end + CONTEXT_CHARS]
+    first = max(0, claim.start - CONTEXT_CHARS)
+    last = claim.end + CONTEXT_CHARS
+    # An ellipsis only where the article goes on: at its start or end there is nothing more.
     return format_html(
         '<div style="white-space: pre-wrap; max-width: 60em">'
-        '…{}<mark id="claim">{}</mark>{}…</div>',
-        before,
+        '{}{}<mark id="claim">{}</mark>{}{}</div>',
+        "…" if first > 0 else "",
+        text[first : claim.start],
         text[claim.start : claim.end] or claim.text,
-        after,
+        text[claim.end : last],
+        "…" if last < len(text) else "",
     )
 
 

@@ -76,9 +76,10 @@ def test_the_claim_page_shows_the_claim_highlighted_in_its_article(
     page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
 
     assert page.status_code == 200
+    # The whole article is shown, so no ellipsis says there is more of it.
     assert (
-        b'Before it. <mark id="claim">The mayor said rents rose 40 percent in 2025.</mark>'
-        b" After it." in page.content
+        b'60em">Before it. <mark id="claim">The mayor said rents rose 40 percent in 2025.</mark>'
+        b" After it.</div>" in page.content
     )
 
 
