@@ -458,7 +458,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     def held_by(self, obj: ReviewItem) -> str:
         return obj.assigned_to.get_username() if obj.assigned_to else self.get_empty_value_display()
 
-    @admin.display(description="Sources of the draft verdict")
+    @admin.display(description="Sources of the verdict")
     def draft_sources(self, obj: ReviewItem) -> str:
         return admin_display.draft_sources(obj)
 

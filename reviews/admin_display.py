@@ -84,14 +84,21 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
 
 
 def draft_sources(item: ReviewItem) -> SafeString | str:
-    draft: Verdict | None = item.verdicts.filter(published_at__isnull=True).first()
-    if draft is None:
-        return "no draft verdict"
-    sources = list(draft.sources.all())
+    """The draft's sources, or once published the latest published version's."""
+    verdict: Verdict | None = item.verdicts.filter(published_at__isnull=True).first()
+    heading = ""
+    if verdict is None:
+        # After publication there is no draft; the sources readers see are the ones to show.
+        verdict = item.verdicts.filter(published_at__isnull=False).order_by("-version").first()
+        if verdict is None:
+            return "no draft verdict"
+        heading = f"Published version {verdict.version}:"
+    sources = list(verdict.sources.all())
     if not sources:
         return "none cited yet"
     return format_html(
-        "<ul>{}</ul>",
+        "{}<ul>{}</ul>",
+        heading,
         format_html_join(
             "",
             '<li>{}: <a href="{}" rel="noopener noreferrer">{}</a> ({})</li>',

@@ -111,6 +111,10 @@ def test_a_verdict_written_in_the_admin_goes_through_submit_and_approval(
     verdict.refresh_from_db()
     assert item.status == workflow.PUBLISHED
     assert verdict.approved_by.username == "editor" and verdict.published_at is not None
+    # With no draft left, the claim page shows the sources readers now see.
+    published = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    assert b"Published version 1:" in published.content
+    assert b"Labour market, March" in published.content
     # A published version is the record: its form is read-only.
     assert (
         b'name="rating"'
