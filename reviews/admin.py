@@ -57,7 +57,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "appearances",
         "status",
         "assigned_to",
-        "priority",
+        "queue_priority",
     ]
     list_filter = [
         "status",
@@ -87,7 +87,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "appearances_table",
         "fact_check_suggestions",
         "status",
-        "priority",
+        "queue_priority",
         "held_by",
         "assigned_at",
         "rejection_reason",
@@ -97,7 +97,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "draft_sources",
     ]
     # The holder is shown by name (`held_by`): a link to their user page would answer 403.
-    exclude = ["claim", "assigned_to"]
+    exclude = ["claim", "assigned_to", "priority"]
     inlines = [VerdictInline]
     actions = [
         "take",
@@ -453,6 +453,11 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="Already checked? (suggested by claim matching)")
     def fact_check_suggestions(self, obj: ReviewItem) -> str:
         return admin_display.fact_check_suggestions(obj)
+
+    # Only its order means anything; thirteen decimals read as a precision it does not have.
+    @admin.display(description="Priority", ordering="priority")
+    def queue_priority(self, obj: ReviewItem) -> str:
+        return f"{obj.priority:.2f}"
 
     @admin.display(description="Assigned to")
     def held_by(self, obj: ReviewItem) -> str:
