@@ -6,8 +6,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
+
+# Set on a request for a version's page, whose form is then shown disabled.
+VERSION_PAGE_ATTRIBUTE = "_history_version_page"
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -27,7 +31,18 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
+        setattr(request, VERSION_PAGE_ATTRIBUTE, True)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, VERSION_PAGE_ATTRIBUTE, False):
+            # simple-history shows a version in its editable form; nothing there can be saved.
+            for field in form_class.base_fields.values():
+                field.disabled = True
+        return form_class
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None

@@ -66,6 +66,9 @@ def test_an_old_version_of_a_published_claim_cannot_be_saved_back(published: Rev
     )
 
     assert page.status_code == 200 and b"Revert" not in page.content
+    # What the version page shows cannot look editable either.
+    score = page.context["adminform"].form["score"]
+    assert score.field.disabled and b"disabled" in str(score).encode()
     assert response.status_code == 403
     published.refresh_from_db()
     assert published.status == workflow.PUBLISHED
