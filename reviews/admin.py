@@ -227,6 +227,10 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         if current is None:
             self.message_user(request, "This claim has no published verdict.", messages.ERROR)
             return back
+        if request.method != "POST" and not request.user.has_perm(publishing.APPROVE_PERMISSION):
+            # No form that only an editor could send; a posted one is refused by the service.
+            self.message_user(request, "Only editors correct published verdicts.", messages.ERROR)
+            return back
         if request.method == "POST":
             form = CorrectionForm(request.POST)
             if form.is_valid():

@@ -160,6 +160,11 @@ def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Clien
     item = _published(reviewer, editor)
     page = reviewer.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
     assert b'id="correct-verdict"' not in page.content
+    form = reviewer.get(reverse("admin:reviews_reviewitem_correct", args=[item.pk]))
+    assert form.status_code == 302 and form["Location"] == reverse(
+        "admin:reviews_reviewitem_change", args=[item.pk]
+    )
+    assert "Only editors correct published verdicts." in _messages(form)
 
     response = reviewer.post(
         reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
