@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims import services
 from claims.models import (
@@ -18,6 +17,7 @@ from claims.models import (
     Publisher,
 )
 from claims.services import clusters as cluster_services
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 
 
 @admin.register(Publisher)
@@ -95,12 +95,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyHistoryAdmin):
     actions = ["split_out"]
     list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
     list_filter = ["claim_type"]
     search_fields = ["text", "speaker"]
-    list_select_related = ["article"]
+    # The cluster column shows the cluster's canonical claim.
+    list_select_related = ["article", "cluster__canonical"]
     show_full_result_count = False
     readonly_fields = [
         "article",
@@ -136,6 +137,10 @@ class AppearanceInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        # Each row shows its article and publisher: read with the rows, not one query each.
+        return super().get_queryset(request).select_related("article__publisher")
+
     @admin.display(description="publisher")
     def publisher(self, claim: Claim) -> str:
         return str(claim.article.publisher or claim.article.site_name or "")
@@ -163,7 +168,7 @@ class ClusterEventInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ReadOnlyHistoryAdmin):
     list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
     ordering = ["-last_seen_at"]
     search_fields = ["canonical__text"]

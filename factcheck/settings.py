@@ -182,6 +182,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- The desk -----------------------------------------------------------------------------
+# Admin shows every version of a claim, review item and verdict, but never reverts to one:
+# a revert would write the row around the services (factcheck.admin_history).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Sentences scoring at or above this enter the review queue.
 FACTCHECK_CLAIM_THRESHOLD = env.float("FACTCHECK_CLAIM_THRESHOLD", default=0.5)
 if not 0.0 <= FACTCHECK_CLAIM_THRESHOLD <= 1.0:

@@ -1,8 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from factcheck import health, metrics_view
 from reviews import feeds
+
+# The desk serves no pages at "/": the admin's "View site" goes to the organization's site,
+# where readers find the published fact-checks.
+admin.site.site_url = settings.FACTCHECK_ORGANIZATION_URL
+admin.site.site_header = admin.site.site_title = "Fact-check desk"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import admin_display, publishing, services, workflow
 from reviews.admin_forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
 from reviews.admin_queue import (
@@ -49,7 +49,7 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(SimpleHistoryAdmin):
+class ReviewItemAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
         "speaker",
@@ -57,7 +57,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         "appearances",
         "status",
         "assigned_to",
-        "priority",
+        "queue_priority",
     ]
     list_filter = [
         "status",
@@ -87,8 +87,8 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         "appearances_table",
         "fact_check_suggestions",
         "status",
-        "priority",
-        "assigned_to",
+        "queue_priority",
+        "held_by",
         "assigned_at",
         "rejection_reason",
         "rejection_note",
@@ -96,7 +96,8 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         "updated_at",
         "draft_sources",
     ]
-    exclude = ["claim"]
+    # The holder is shown by name (`held_by`): a link to their user page would answer 403.
+    exclude = ["claim", "assigned_to", "priority"]
     inlines = [VerdictInline]
     actions = [
         "take",
@@ -113,6 +114,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     def get_urls(self) -> list:
         views: list[tuple[str, Callable[..., HttpResponse], str]] = [
             ("take-next/", self.take_next_view, "take_next"),
+            ("<int:item_id>/take/", self.take_view, "take"),
             ("<int:item_id>/submit/", self.submit_view, "submit"),
             ("<int:item_id>/approve/", self.approve_view, "approve"),
             ("<int:item_id>/send-back/", self.send_back_view, "send_back"),
@@ -156,8 +158,15 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
             context["publishing"] = {
                 "draft": draft,
                 "holds": holds,
+                "can_take": item.status == workflow.PENDING
+                and item.assigned_to_id is None
+                and self.has_change_permission(request),
+                "held_by": item.assigned_to if item.status == workflow.IN_REVIEW else None,
                 "awaiting": item.status == workflow.AWAITING_APPROVAL,
                 "is_editor": is_editor,
+                # Four eyes: the author of the draft waits for another editor like anyone else.
+                "may_approve": is_editor
+                and not (draft is not None and draft.author_id == request.user.pk),
                 "can_correct": is_editor
                 and item.status in (workflow.PUBLISHED, workflow.CORRECTED),
                 "write_url": (
@@ -218,6 +227,10 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         if current is None:
             self.message_user(request, "This claim has no published verdict.", messages.ERROR)
             return back
+        if request.method != "POST" and not request.user.has_perm(publishing.APPROVE_PERMISSION):
+            # No form that only an editor could send; a posted one is refused by the service.
+            self.message_user(request, "Only editors correct published verdicts.", messages.ERROR)
+            return back
         if request.method == "POST":
             form = CorrectionForm(request.POST)
             if form.is_valid():
@@ -250,6 +263,17 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/reviews/reviewitem/correct.html", context)
 
+    def take_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """The claim page's "Take this claim": the queue's take, for the claim being read."""
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: services.review_take(item_id=item_id, user=request.user),
+            "You now hold this claim.",
+        )
+
     def take_next_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not self.has_change_permission(request):
             return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
@@ -267,8 +291,16 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
         act: Callable[[ReviewItem], object],
         done: str,
     ) -> None:
+        # Every action, not only those with a page of their own: "select all" can pick the
+        # whole queue, and each claim is its own checked move within this one request.
+        selected = list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        if len(selected) > BULK_LIMIT:
+            self.message_user(
+                request, f"Select at most {BULK_LIMIT} claims at a time.", messages.ERROR
+            )
+            return
         succeeded, refused = 0, []
-        for item in queryset:
+        for item in queryset.filter(pk__in=selected):
             try:
                 act(item)
                 succeeded += 1
@@ -395,6 +427,14 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims enter the queue from articles, never by hand
 
+    def has_change_permission(self, request: HttpRequest, obj: ReviewItem | None = None) -> bool:
+        # A claim's page is for reading: its buttons and the queue's actions call the services.
+        # Saving the page would write the whole row back over a concurrent move, and the
+        # filter fields copied from the claim with it.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
     def action_checkbox(self, obj: ReviewItem) -> str:
         # The same markup as Django's, without a form widget rendered through the template
         # engine for every row: a third of the queue page's time (bench/review_queue.py).
@@ -418,7 +458,16 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     def fact_check_suggestions(self, obj: ReviewItem) -> str:
         return admin_display.fact_check_suggestions(obj)
 
-    @admin.display(description="Sources of the draft verdict")
+    # Only its order means anything; thirteen decimals read as a precision it does not have.
+    @admin.display(description="Priority", ordering="priority")
+    def queue_priority(self, obj: ReviewItem) -> str:
+        return f"{obj.priority:.2f}"
+
+    @admin.display(description="Assigned to")
+    def held_by(self, obj: ReviewItem) -> str:
+        return obj.assigned_to.get_username() if obj.assigned_to else self.get_empty_value_display()
+
+    @admin.display(description="Sources of the verdict")
     def draft_sources(self, obj: ReviewItem) -> str:
         return admin_display.draft_sources(obj)
 

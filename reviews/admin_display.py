@@ -26,14 +26,17 @@ def archive_state(source: EvidenceSource) -> str:
 def claim_in_context(item: ReviewItem) -> SafeString:
     claim = item.claim
     text = claim.article.clean_text
-    before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
-    after = text[claim.end : claim.end + CONTEXT_CHARS]
+    first = max(0, claim.start - CONTEXT_CHARS)
+    last = claim.end + CONTEXT_CHARS
+    # An ellipsis only where the article goes on: at its start or end there is nothing more.
     return format_html(
         '<div style="white-space: pre-wrap; max-width: 60em">'
-        '…{}<mark id="claim">{}</mark>{}…</div>',
-        before,
+        '{}{}<mark id="claim">{}</mark>{}{}</div>',
+        "…" if first > 0 else "",
+        text[first : claim.start],
         text[claim.start : claim.end] or claim.text,
-        after,
+        text[claim.end : last],
+        "…" if last < len(text) else "",
     )
 
 
@@ -81,14 +84,21 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
 
 
 def draft_sources(item: ReviewItem) -> SafeString | str:
-    draft: Verdict | None = item.verdicts.filter(published_at__isnull=True).first()
-    if draft is None:
-        return "no draft verdict"
-    sources = list(draft.sources.all())
+    """The draft's sources, or once published the latest published version's."""
+    verdict: Verdict | None = item.verdicts.filter(published_at__isnull=True).first()
+    heading = ""
+    if verdict is None:
+        # After publication there is no draft; the sources readers see are the ones to show.
+        verdict = item.verdicts.filter(published_at__isnull=False).order_by("-version").first()
+        if verdict is None:
+            return "no draft verdict"
+        heading = f"Published version {verdict.version}:"
+    sources = list(verdict.sources.all())
     if not sources:
         return "none cited yet"
     return format_html(
-        "<ul>{}</ul>",
+        "{}<ul>{}</ul>",
+        heading,
         format_html_join(
             "",
             '<li>{}: <a href="{}" rel="noopener noreferrer">{}</a> ({})</li>',

@@ -18,13 +18,16 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Nobody chosen at first: a preselected first name would take a careless click.
         self.fields["assignee"].choices = [
-            (user.pk, user.get_username()) for user in review_assignees()
+            ("", "---------"),
+            *((user.pk, user.get_username()) for user in review_assignees()),
         ]
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(choices=ReviewItem.RejectionReason.choices)
+    # Nobody chosen at first: "not check-worthy" rejections become training data.
+    reason = forms.ChoiceField(choices=[("", "---------"), *ReviewItem.RejectionReason.choices])
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
 
 

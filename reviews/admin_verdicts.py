@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import ForeignKey, QuerySet, URLField
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import ForeignKey, QuerySet, TextField, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import publishing, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.workflow import TransitionError
@@ -25,8 +26,9 @@ VERDICT_SHOWN_FIELDS = [
     "version",
     "rating",
     "explanation",
-    "author",
-    "approved_by",
+    # By name: a link to a user's page would answer reviewers and editors 403.
+    "author_name",
+    "approver_name",
     "published_at",
 ]
 
@@ -44,6 +46,16 @@ class VerdictInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="author")
+    def author_name(self, verdict: Verdict) -> str:
+        return verdict.author.get_username()
+
+    @admin.display(description="approved by")
+    def approver_name(self, verdict: Verdict) -> str:
+        if verdict.approved_by is None:
+            return self.get_empty_value_display()
+        return verdict.approved_by.get_username()
 
 
 SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]
@@ -65,15 +77,21 @@ class CitedSourceInline(admin.TabularInline):
         return False
 
 
-class NewSourceInline(admin.TabularInline):
-    """Blank rows for new sources; `VerdictAdmin.save_formset` cites each through the service."""
+class NewSourceInline(admin.StackedInline):
+    """Blank forms for new sources; `VerdictAdmin.save_formset` cites each through the service.
+
+    Stacked: as table rows, the six fields were twice as wide as the page, and the stance (which
+    every source needs) and the quote were off screen to the right."""
 
     model = EvidenceSource
     verbose_name = "new source"
     verbose_name_plural = "new sources"
     fields = SOURCE_FIELDS
     extra = 2
-    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        URLField: {"assume_scheme": "https"},
+        TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+    }
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceSource]:
@@ -86,7 +104,7 @@ class NewSourceInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "version", "rating", "author", "approved_by", "published_at"]
     list_filter = ["rating", "review_item__status"]
     list_select_related = ["review_item__claim", "author", "approved_by"]
@@ -112,10 +130,14 @@ class VerdictAdmin(SimpleHistoryAdmin):
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
         if db_field.name == "review_item":
-            # Only the claims this reviewer holds can get a verdict from them.
-            kwargs["queryset"] = ReviewItem.objects.filter(
-                status=workflow.IN_REVIEW, assigned_to=request.user.pk
-            ).select_related("claim")
+            # Only the claims this reviewer holds can get a verdict from them, and only those
+            # without a draft yet: `verdict_save` would write a new one over the draft.
+            drafted = Verdict.objects.filter(published_at__isnull=True).values("review_item")
+            kwargs["queryset"] = (
+                ReviewItem.objects.filter(status=workflow.IN_REVIEW, assigned_to=request.user.pk)
+                .exclude(pk__in=drafted)
+                .select_related("claim")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(

@@ -183,7 +183,7 @@ class Verdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"v{self.version} {self.rating or 'unrated'}: {self.review_item.claim}"
+        return f"v{self.version} {self.get_rating_display() or 'unrated'}: {self.review_item.claim}"
 
     @property
     def rating_value(self) -> int | None:

@@ -41,7 +41,7 @@ def _draft(item: ReviewItem) -> Verdict | None:
 
 def _check_holder(item: ReviewItem, user: AbstractBaseUser) -> None:
     if item.status != workflow.IN_REVIEW:
-        raise PublishingError(f"claim {item.pk} is {item.status}, not in review")
+        raise PublishingError(f"claim {item.pk} is {workflow.label(item.status)}, not in review")
     if item.assigned_to_id != user.pk:
         raise PublishingError(f"only the reviewer holding claim {item.pk} may edit its verdict")
 

@@ -198,11 +198,17 @@ def review_reject(
             f"{', '.join(ReviewItem.RejectionReason.values)}"
         )
     # A claim someone else holds is theirs to reject.
+    only_if = ~Q(status=workflow.IN_REVIEW) | Q(assigned_to=user)
+    if not user.has_perm(ASSIGN_PERMISSION):  # type: ignore[attr-defined]
+        # A submitted verdict waits for an editor's decision (four eyes), not a reviewer's.
+        if ReviewItem.objects.filter(pk=item_id, status=workflow.AWAITING_APPROVAL).exists():
+            raise TransitionError(f"claim {item_id} awaits an editor's approval: editors reject it")
+        only_if &= ~Q(status=workflow.AWAITING_APPROVAL)
     return _move(
         item_id,
         workflow.REJECTED,
         by=user,
-        only_if=~Q(status=workflow.IN_REVIEW) | Q(assigned_to=user),
+        only_if=only_if,
         rejection_reason=reason,
         rejection_note=note,
         assigned_to=None,

@@ -36,6 +36,11 @@ def sources_of(target: str) -> frozenset[str]:
     return frozenset(state for state, targets in TRANSITIONS.items() if target in targets)
 
 
+def label(state: str) -> str:
+    """A state as messages name it to reviewers: "in review", not "in_review"."""
+    return state.replace("_", " ")
+
+
 def check_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS.get(current, frozenset()):
-        raise TransitionError(f"a claim cannot go from {current} to {target}")
+        raise TransitionError(f"a claim cannot go from {label(current)} to {label(target)}")

@@ -111,6 +111,10 @@ def test_a_verdict_written_in_the_admin_goes_through_submit_and_approval(
     verdict.refresh_from_db()
     assert item.status == workflow.PUBLISHED
     assert verdict.approved_by.username == "editor" and verdict.published_at is not None
+    # With no draft left, the claim page shows the sources readers now see.
+    published = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    assert b"Published version 1:" in published.content
+    assert b"Labour market, March" in published.content
     # A published version is the record: its form is read-only.
     assert (
         b'name="rating"'
@@ -146,8 +150,12 @@ def test_an_editor_cannot_approve_a_verdict_they_wrote(desk: tuple[Client, Clien
     item = _held("editor")
     _write_and_submit(editor, item)
 
+    page = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
     response = editor.post(reverse("admin:reviews_reviewitem_approve", args=[item.pk]))
 
+    # No button that can only be refused; the page says who may approve.
+    assert b'id="approve-verdict"' not in page.content
+    assert b"you wrote this verdict, so another editor approves it" in page.content
     assert any("its author cannot approve it" in m for m in _messages(response))
     item.refresh_from_db()
     assert item.status == workflow.AWAITING_APPROVAL

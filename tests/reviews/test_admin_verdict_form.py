@@ -160,6 +160,11 @@ def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Clien
     item = _published(reviewer, editor)
     page = reviewer.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
     assert b'id="correct-verdict"' not in page.content
+    form = reviewer.get(reverse("admin:reviews_reviewitem_correct", args=[item.pk]))
+    assert form.status_code == 302 and form["Location"] == reverse(
+        "admin:reviews_reviewitem_change", args=[item.pk]
+    )
+    assert "Only editors correct published verdicts." in _messages(form)
 
     response = reviewer.post(
         reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
@@ -168,3 +173,47 @@ def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Clien
 
     assert response.status_code == 200 and b"may not approve or correct" in response.content
     assert item.verdicts.count() == 1
+
+
+def test_a_refused_correction_says_why_once(desk: tuple[Client, Client]) -> None:
+    reviewer, editor = desk
+    item = _published(reviewer, editor)
+
+    response = reviewer.post(
+        reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
+        {"rating": "true", "explanation": "x", "correction_note": "because"},
+    )
+
+    assert response.content.count(b"may not approve or correct verdicts") == 1
+
+
+def test_adding_a_second_verdict_for_a_claim_does_not_overwrite_its_draft(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    add = reverse("admin:reviews_verdict_add")
+    first = reviewer.post(add, _verdict_form(item, SOURCES[:1]))
+    assert first.status_code == 302
+
+    again = reviewer.post(add, {**_verdict_form(item, []), "explanation": "Typed over."})
+
+    assert again.status_code == 200 and again.context["adminform"].form.errors["review_item"]
+    (draft,) = item.verdicts.all()
+    assert draft.explanation == "Unemployment rose, it did not fall."
+    assert draft.sources.count() == 1
+
+
+def test_verdicts_are_named_by_their_ratings_label_not_its_code(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    reviewer.post(
+        reverse("admin:reviews_verdict_add"),
+        {**_verdict_form(item, []), "rating": "mostly_false"},
+    )
+
+    listing = reviewer.get(reverse("admin:reviews_verdict_changelist"))
+
+    assert b"v1 Mostly false: " in listing.content and b"mostly_false:" not in listing.content

@@ -176,3 +176,23 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     assert CLAIM in browser.page_source
     assert ReviewItem.objects.get(pk=best.pk).status == workflow.PUBLISHED
     assert verdict.approved_by.username == "editor" and verdict.author.username == "reviewer"
+
+
+def test_every_field_of_a_new_source_is_on_screen_without_scrolling_sideways(
+    browser: Any, live_server: Any, redis_clean: None, desk_roles: None
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    item = ReviewItemFactory()
+    base = live_server.url
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_change', args=[item.pk])}")
+    browser.find_element(By.ID, "take-claim").click()
+    browser.find_element(By.ID, "write-verdict").click()
+
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    for name in ("url", "title", "publisher", "date", "stance", "quote"):
+        field = browser.find_element(By.NAME, f"sources-2-0-{name}")
+        assert field.rect["x"] + field.rect["width"] <= width, name
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width

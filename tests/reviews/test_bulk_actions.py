@@ -138,3 +138,55 @@ def test_bulk_actions_refuse_more_than_the_limit(
     ]
     assert not ReviewItem.objects.filter(status=workflow.REJECTED).exists()
     assert admin_forms.BULK_LIMIT == 500
+
+
+def test_assigning_without_choosing_a_reviewer_assigns_nobody(
+    clients: tuple[Client, Client],
+) -> None:
+    _, editor = clients
+    item = ReviewItemFactory()
+    selected = {"action": "assign_selected", "_selected_action": [item.pk]}
+
+    asked = editor.post(QUEUE, selected)
+    done = editor.post(QUEUE, {**selected, "apply": "1"})
+
+    assert asked.context["form"]["assignee"].value() is None
+    assert b'<option value="" selected>---------</option>' in asked.content
+    assert done.status_code == 200 and done.context["form"].errors["assignee"]
+    item.refresh_from_db()
+    assert item.assigned_to is None and item.status == workflow.PENDING
+
+
+def test_rejecting_without_choosing_a_reason_rejects_nothing(
+    clients: tuple[Client, Client],
+) -> None:
+    reviewer, _ = clients
+    item = ReviewItemFactory()
+    selected = {"action": "reject_selected", "_selected_action": [item.pk]}
+
+    asked = reviewer.post(QUEUE, selected)
+    done = reviewer.post(QUEUE, {**selected, "apply": "1", "note": "typed a note only"})
+
+    assert b'<option value="" selected>---------</option>' in asked.content
+    assert done.status_code == 200 and done.context["form"].errors["reason"]
+    item.refresh_from_db()
+    assert item.status == workflow.PENDING and item.rejection_reason == ""
+
+
+@pytest.mark.parametrize("action", ["take", "reject_opinion"])
+def test_actions_without_a_page_also_refuse_more_than_the_limit(
+    clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    reviewer, _ = clients
+    monkeypatch.setattr("reviews.admin.BULK_LIMIT", 2)
+    items = [ReviewItemFactory() for _ in range(3)]
+
+    # "Select all": the whole queue, as the list's "select across pages" link sends it.
+    response = reviewer.post(
+        QUEUE, {"action": action, "_selected_action": [items[0].pk], "select_across": "1"}
+    )
+
+    assert "Select at most 2 claims at a time." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
+    assert set(ReviewItem.objects.values_list("status", flat=True)) == {workflow.PENDING}

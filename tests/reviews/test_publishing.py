@@ -209,7 +209,7 @@ def test_a_sent_back_verdict_returns_to_its_reviewer_with_the_note() -> None:
 
     assert back.status == workflow.IN_REVIEW and back.assigned_to == reviewer
     assert Verdict.objects.get(review_item=item).editor_note == "Cite the 2024 data."
-    with pytest.raises(TransitionError, match="from in_review to published"):
+    with pytest.raises(TransitionError, match="from in review to published"):
         publishing.verdict_approve(item_id=item.pk, editor=editor)
 
 
@@ -261,7 +261,7 @@ def test_a_correction_adds_version_two_and_keeps_version_one_readable() -> None:
 def test_a_claim_never_published_cannot_be_corrected() -> None:
     item = _submitted_item(UserFactory())
 
-    with pytest.raises(TransitionError, match="from awaiting_approval to corrected"):
+    with pytest.raises(TransitionError, match="from awaiting approval to corrected"):
         publishing.verdict_correct(
             item_id=item.pk,
             editor=_editor(),

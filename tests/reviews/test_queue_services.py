@@ -68,7 +68,7 @@ def test_rejecting_needs_a_known_reason_and_records_it() -> None:
 
     assert rejected.status == workflow.REJECTED
     assert (rejected.rejection_reason, rejected.rejection_note) == ("opinion", "a value judgement")
-    with pytest.raises(TransitionError, match="from rejected to in_review"):
+    with pytest.raises(TransitionError, match="from rejected to in review"):
         services.review_take(item_id=item.pk, user=user)
 
 
@@ -105,3 +105,40 @@ def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers() -> None:
     taken = at_once(take_next, users)
 
     assert sorted(taken) == sorted(str(i.pk) for i in items)
+
+
+@pytest.mark.django_db
+def test_only_an_editor_rejects_a_claim_whose_verdict_awaits_approval() -> None:
+    from django.contrib.auth.models import Permission
+
+    from reviews import publishing
+
+    author, other, editor = UserFactory(), UserFactory(), UserFactory()
+    editor.user_permissions.add(Permission.objects.get(codename="approve_verdict"))
+    editor = type(editor).objects.get(pk=editor.pk)
+    item = ReviewItemFactory()
+    services.review_take(item_id=item.pk, user=author)
+    verdict = publishing.verdict_save(
+        item_id=item.pk, user=author, rating="false", explanation="No.", summary=""
+    )
+    for n in range(2):
+        publishing.source_add(
+            verdict_id=verdict.pk,
+            user=author,
+            url=f"https://example.org/{n}",
+            title="",
+            publisher="",
+            stance="refutes",
+            quote="",
+            archive=False,
+        )
+    publishing.verdict_submit(item_id=item.pk, user=author)
+
+    for reviewer in (author, other):
+        with pytest.raises(TransitionError, match="awaits an editor's approval"):
+            services.review_reject(item_id=item.pk, user=reviewer, reason="duplicate")
+    item.refresh_from_db()
+    assert item.status == workflow.AWAITING_APPROVAL
+
+    rejected = services.review_reject(item_id=item.pk, user=editor, reason="duplicate")
+    assert rejected.status == workflow.REJECTED

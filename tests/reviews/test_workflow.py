@@ -42,7 +42,9 @@ def test_an_allowed_move_passes(current: str, target: str) -> None:
     sorted(set(itertools.product(STATES, STATES)) - ALLOWED),
 )
 def test_any_other_move_is_refused(current: str, target: str) -> None:
-    with pytest.raises(TransitionError, match=f"from {current} to {target}"):
+    # Named as reviewers read them: "in review", not "in_review".
+    named = {state: state.replace("_", " ") for state in (current, target)}
+    with pytest.raises(TransitionError, match=f"from {named[current]} to {named[target]}"):
         workflow.check_transition(current, target)
 
 

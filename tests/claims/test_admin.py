@@ -1,0 +1,57 @@
+"""The claims' admin pages a reviewer reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Publisher
+from reviews.services import demo_accounts_ensure
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory
+
+
+@pytest.fixture
+def reviewer_client(db: None) -> Client:
+    demo_accounts_ensure(password="pw")
+    client = Client()
+    assert client.login(username="reviewer", password="pw")
+    return client
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_claim_list_reads_each_rows_cluster_with_the_rows(reviewer_client: Client) -> None:
+    url = reverse("admin:claims_claim_changelist")
+    ClaimFactory.create_batch(2)
+    few = _queries(reviewer_client, url)
+    ClaimFactory.create_batch(20)
+
+    assert _queries(reviewer_client, url) == few
+
+
+def test_the_cluster_page_reads_its_appearances_articles_with_them(db: None) -> None:
+    admin_user = UserFactory(is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    canonical = ClaimFactory()
+    url = reverse("admin:claims_cluster_change", args=[canonical.cluster_id])
+
+    def appear(times: int) -> None:
+        for _ in range(times):
+            n = Publisher.objects.count()
+            publisher = Publisher.objects.create(name=f"P{n}", domain=f"p{n}.example.org")
+            ClaimFactory(article=ArticleFactory(publisher=publisher), cluster=canonical.cluster)
+
+    appear(2)
+    _queries(client, url)  # the first page view also caches the content types
+    few = _queries(client, url)
+    appear(10)
+
+    assert _queries(client, url) == few

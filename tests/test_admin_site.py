@@ -1,0 +1,23 @@
+"""The admin's frame: its header and the "View site" link on every page."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from reviews.services import demo_accounts_ensure
+
+
+@pytest.mark.django_db
+def test_view_site_leads_to_the_organizations_site_not_a_404() -> None:
+    demo_accounts_ensure(password="pw")
+    client = Client()
+    assert client.login(username="reviewer", password="pw")
+
+    page = client.get(reverse("admin:index"))
+
+    assert b"Fact-check desk" in page.content
+    assert f'href="{settings.FACTCHECK_ORGANIZATION_URL}"'.encode() in page.content
+    assert client.get("/").status_code == 404  # why "View site" may not point there
