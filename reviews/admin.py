@@ -107,6 +107,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "submit_for_approval",
         "approve_and_publish",
         *(_reject_action(reason) for reason in ReviewItem.RejectionReason),
+        "reopen",
     ]
     change_list_template = "admin/reviews/reviewitem/change_list.html"
     change_form_template = "admin/reviews/reviewitem/change_form.html"
@@ -404,6 +405,15 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             queryset,
             lambda item: services.review_release(item_id=item.pk, user=request.user),
             "released",
+        )
+
+    @admin.action(description="Reopen selected rejected claims (back to pending)")
+    def reopen(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
+        self.each(
+            request,
+            queryset,
+            lambda item: services.review_reopen(item_id=item.pk, user=request.user),
+            "reopened",
         )
 
     @admin.action(description="Submit selected verdicts for approval")

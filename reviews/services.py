@@ -216,6 +216,22 @@ def review_reject(
     )
 
 
+def review_reopen(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
+    """Put a rejected claim back in the queue (the rejection was a mistake).
+
+    Its reason and note stay in the item's history; cleared here, the claim no longer counts
+    as rejected in the queue's filters or in the check-worthiness training data.
+    """
+    return _move(
+        item_id,
+        workflow.PENDING,
+        by=user,
+        only_if=Q(status=workflow.REJECTED),
+        rejection_reason="",
+        rejection_note="",
+    )
+
+
 def reviews_release_stale(*, older_than_seconds: int) -> int:
     """Put claims held longer than the hold time back in the queue."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)

@@ -35,6 +35,16 @@ def evidence_sources_rearchive() -> int:
     return len(evidence.evidence_sources_rearchive())
 
 
+@shared_task(acks_late=True)
+def review_holds_release_stale() -> int:
+    """Periodic: put claims held longer than the hold time back in the queue."""
+    from django.conf import settings
+
+    from reviews import services
+
+    return services.reviews_release_stale(older_than_seconds=settings.FACTCHECK_HOLD_SECONDS)
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     from django.utils import timezone

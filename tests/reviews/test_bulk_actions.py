@@ -190,3 +190,22 @@ def test_actions_without_a_page_also_refuse_more_than_the_limit(
         str(m) for m in get_messages(response.wsgi_request)
     ]
     assert set(ReviewItem.objects.values_list("status", flat=True)) == {workflow.PENDING}
+
+
+def test_a_reviewer_reopens_rejected_claims_and_others_are_refused(
+    clients: tuple[Client, Client],
+) -> None:
+    reviewer, _ = clients
+    rejected, pending = ReviewItemFactory(), ReviewItemFactory()
+    ReviewItem.objects.filter(pk=rejected.pk).update(
+        status=workflow.REJECTED, rejection_reason="opinion"
+    )
+
+    done = reviewer.post(
+        QUEUE, {"action": "reopen", "_selected_action": [rejected.pk, pending.pk]}, follow=True
+    )
+
+    said = [str(message) for message in done.context["messages"]]
+    assert "1 claim(s) reopened." in said
+    assert any("from pending to pending" in message for message in said)
+    assert ReviewItem.objects.get(pk=rejected.pk).status == workflow.PENDING

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
-from reviews import services, workflow
+from reviews import services, tasks, workflow
 from reviews.models import ReviewItem
 from reviews.workflow import TransitionError
 from tests.concurrency import at_once
@@ -56,6 +57,29 @@ def test_a_stale_hold_lapses_and_the_claim_goes_back_to_the_queue() -> None:
 
 
 @pytest.mark.django_db
+def test_the_periodic_sweep_releases_lapsed_holds_without_anyone_taking_the_next() -> None:
+    lapsed, fresh = ReviewItemFactory(), ReviewItemFactory()
+    alice = UserFactory()
+    services.review_take(item_id=lapsed.pk, user=alice)
+    services.review_take(item_id=fresh.pk, user=alice)
+    ReviewItem.objects.filter(pk=lapsed.pk).update(assigned_at=timezone.now() - timedelta(hours=2))
+    schedule = PeriodicTask.objects.get(task="reviews.tasks.review_holds_release_stale")
+
+    released = tasks.review_holds_release_stale.apply().get()
+
+    assert schedule.enabled and (schedule.interval.every, schedule.interval.period) == (
+        5,
+        "minutes",
+    )
+    assert released == 1
+    status = dict(ReviewItem.objects.values_list("pk", "status"))
+    assert (status[lapsed.pk], status[fresh.pk]) == (workflow.PENDING, workflow.IN_REVIEW)
+    assert ReviewItem.objects.get(pk=lapsed.pk).history.first().history_change_reason == (
+        "hold lapsed"
+    )
+
+
+@pytest.mark.django_db
 def test_rejecting_needs_a_known_reason_and_records_it() -> None:
     item = ReviewItemFactory()
     user = UserFactory()
@@ -70,6 +94,23 @@ def test_rejecting_needs_a_known_reason_and_records_it() -> None:
     assert (rejected.rejection_reason, rejected.rejection_note) == ("opinion", "a value judgement")
     with pytest.raises(TransitionError, match="from rejected to in review"):
         services.review_take(item_id=item.pk, user=user)
+
+
+@pytest.mark.django_db
+def test_a_rejected_claim_reopens_into_the_queue_with_its_rejection_kept_in_history() -> None:
+    item = ReviewItemFactory()
+    user = UserFactory()
+    with pytest.raises(TransitionError, match="from pending to pending"):
+        services.review_reopen(item_id=item.pk, user=user)
+    services.review_reject(item_id=item.pk, user=user, reason="not_checkworthy", note="dull")
+
+    reopened = services.review_reopen(item_id=item.pk, user=user)
+
+    assert reopened.status == workflow.PENDING
+    assert (reopened.rejection_reason, reopened.rejection_note) == ("", "")
+    assert services.review_take_next(user=UserFactory()).pk == item.pk
+    kept = reopened.history.filter(status=workflow.REJECTED).get()
+    assert (kept.rejection_reason, kept.rejection_note) == ("not_checkworthy", "dull")
 
 
 def _race_for(item_id: int, users: list[object]) -> list[str]:
