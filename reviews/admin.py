@@ -25,6 +25,7 @@ from reviews.admin_queue import (
     QueueChangeList,
     ScoreBandFilter,
     SpeakerFilter,
+    StatusFilter,
     claims_search,
 )
 from reviews.admin_verdicts import VerdictInline
@@ -60,7 +61,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         "queue_priority",
     ]
     list_filter = [
-        "status",
+        StatusFilter,
         ScoreBandFilter,
         AssignmentFilter,
         "publisher",
@@ -137,6 +138,16 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         if not term:
             return queryset, False
         return claims_search(queryset, term), False
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[ReviewItem]
+    ) -> HttpResponse | None:
+        # Ticked claims are acted on as they are now, whatever the list's filters: one that
+        # left the default view since the page was drawn (rejected by someone else) gets the
+        # service's refusal instead of silence. "Select all" still means the filtered list.
+        if request.POST.get("select_across") != "1":
+            queryset = self.get_queryset(request)
+        return super().response_action(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewItem]:
         queryset = super().get_queryset(request)

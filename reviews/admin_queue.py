@@ -25,6 +25,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
 
 from claims.models import Claim
+from reviews import workflow
 from reviews.models import ReviewItem
 
 # The text search configuration of claims_claim.search_vector (migration reviews 0012).
@@ -204,6 +205,57 @@ class QueueChangeList(ChangeList):
         self.can_show_all = can_show_all
         self.multi_page = multi_page
         self.paginator = paginator
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, showing the work still to do unless another status (or all) is chosen.
+
+    A queue that opened on every claim ever queued put published and rejected ones between
+    the claims waiting for a reviewer.
+    """
+
+    title = "status"
+    parameter_name = "status"
+    DEFAULT = "open"
+    OPEN = (workflow.PENDING, workflow.IN_REVIEW, workflow.AWAITING_APPROVAL)
+    EVERY = "all"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (self.DEFAULT, "to do (pending, in review, awaiting approval)"),
+            *ReviewItem._meta.get_field("status").choices,  # type: ignore[list-item]
+            (self.EVERY, "all"),
+        ]
+
+    def __init__(
+        self, request: HttpRequest, params: dict[str, Any], model: Any, model_admin: Any
+    ) -> None:
+        super().__init__(request, params, model, model_admin)
+        # Asking for a rejection reason is asking for rejected claims.
+        rejections = any(name.startswith("rejection_reason") for name in request.GET)
+        self.default = self.EVERY if rejections else self.DEFAULT
+
+    def value(self) -> str:
+        return super().value() or self.default
+
+    def choices(self, changelist: ChangeList) -> Iterator[dict[str, Any]]:
+        # No "All" link of Django's own: it would only drop the parameter, i.e. the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == self.EVERY:
+            return queryset
+        if value == self.DEFAULT:
+            return queryset.filter(status__in=self.OPEN)
+        if value not in workflow.TRANSITIONS:
+            raise IncorrectLookupParameters(f"unknown status {value!r}")
+        return queryset.filter(status=value)
 
 
 class ScoreBandFilter(admin.SimpleListFilter):

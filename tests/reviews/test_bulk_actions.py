@@ -201,8 +201,11 @@ def test_a_reviewer_reopens_rejected_claims_and_others_are_refused(
         status=workflow.REJECTED, rejection_reason="opinion"
     )
 
+    # As the list posts its actions: to itself, with its filters.
     done = reviewer.post(
-        QUEUE, {"action": "reopen", "_selected_action": [rejected.pk, pending.pk]}, follow=True
+        f"{QUEUE}?status=all",
+        {"action": "reopen", "_selected_action": [rejected.pk, pending.pk]},
+        follow=True,
     )
 
     said = [str(message) for message in done.context["messages"]]

@@ -43,6 +43,21 @@ def test_the_queue_is_in_stored_priority_order(reviewer_client: Client) -> None:
     assert _shown(reviewer_client) == [top.pk, middle.pk, bottom.pk]
 
 
+def test_the_queue_opens_on_the_work_still_to_do(reviewer_client: Client) -> None:
+    reviewer = get_user_model().objects.get(username="reviewer")
+    pending, held, rejected = (ReviewItemFactory(priority=p) for p in (3.0, 2.0, 1.0))
+    services.review_take(item_id=held.pk, user=reviewer)
+    services.review_reject(item_id=rejected.pk, user=reviewer, reason="opinion")
+
+    page = reviewer_client.get(QUEUE)
+
+    assert [item.pk for item in page.context["cl"].result_list] == [pending.pk, held.pk]
+    assert b"to do (pending, in review, awaiting approval)" in page.content
+    assert _shown(reviewer_client, status="all") == [pending.pk, held.pk, rejected.pk]
+    assert _shown(reviewer_client, status="rejected") == [rejected.pk]
+    assert reviewer_client.get(QUEUE, {"status": "nonsense"}).status_code in (200, 302)
+
+
 def test_each_filter_narrows_the_queue(reviewer_client: Client) -> None:
     reviewer = get_user_model().objects.get(username="reviewer")
     publisher = Publisher.objects.create(name="Daily", domain="daily.example")
