@@ -386,7 +386,7 @@ SPECTACULAR_SETTINGS = {
 # Who publishes the fact-checks (ClaimReview `author`).
 FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fact-check desk")
 FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
-# Where readers see a fact-check ({id} is its number); empty: the API record's own address.
+# Where readers see a fact-check ({id} is its number); empty: the desk's public page of it.
 FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
 # This site's address, for absolute links where there is no request (webhook payloads).
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")

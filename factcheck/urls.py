@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from factcheck import health, metrics_view
-from reviews import feeds
+from reviews import feeds, pages
 
-# The desk serves no pages at "/": the admin's "View site" goes to the organization's site,
-# where readers find the published fact-checks.
+# The desk serves no page at "/": the admin's "View site" goes to the organization's site.
+# Each published fact-check has a public page (reviews.pages) unless FACTCHECK_FACT_CHECK_URL
+# sends readers to the newsroom's own.
 admin.site.site_url = settings.FACTCHECK_ORGANIZATION_URL
 admin.site.site_header = admin.site.site_title = "Fact-check desk"
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("metrics", metrics_view.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
+    path("fact-checks/<int:pk>/", pages.fact_check_page, name="fact-check-page"),
     path("feeds/fact-checks.rss", feeds.FactChecksRss(), name="feed-fact-checks-rss"),
     path("feeds/fact-checks.atom", feeds.FactChecksAtom(), name="feed-fact-checks-atom"),
     path("feeds/fact-checks.json", feeds.fact_checks_json_feed, name="feed-fact-checks-json"),

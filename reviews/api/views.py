@@ -40,10 +40,10 @@ from reviews.selectors import (
 
 
 def fact_check_public_url(request: Request | None, fact_check: FactCheck) -> str:
-    """Where readers find a fact-check: the configured page, or the API record."""
+    """Where readers find a fact-check: the configured page, or the desk's public page."""
     if settings.FACTCHECK_FACT_CHECK_URL:
         return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)
-    return absolute_url(request, reverse("api:fact-check-detail", args=[fact_check.id]))
+    return absolute_url(request, reverse("fact-check-page", args=[fact_check.id]))
 
 
 def claim_review_for(request: Request | None, fact_check: FactCheck) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""The public page of a published fact-check: what readers (and search engines) read.
+
+The page is the ClaimReview `url` and the feeds' link unless FACTCHECK_FACT_CHECK_URL points
+to the newsroom's own site. Public like the feeds: it shows what `fact_checks_published()`
+lets leave the desk and nothing else, with the ClaimReview embedded as JSON-LD.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from reviews.api.views import claim_review_for
+from reviews.selectors import fact_check_get
+
+
+@require_GET
+def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
+    fact_check = fact_check_get(item_id=pk)
+    if fact_check is None:
+        raise Http404("No published fact-check has this number.")
+    claim_review = claim_review_for(request, fact_check)
+    context = {
+        "fact_check": fact_check,
+        "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
+        "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+        # Escaped for a <script> element: "</script>" in a claim must not end it.
+        "claim_review_json": json.dumps(claim_review, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026"),
+    }
+    return render(request, "reviews/fact_check_page.html", context)
