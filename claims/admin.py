@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from claims import services
 from claims.models import (
@@ -167,6 +171,12 @@ class ClusterEventInline(admin.TabularInline):
     can_delete = False
 
 
+# A claim repeated by thousands of outlets would render thousands of rows on its cluster's
+# page (and as many events): the page shows the first appearances and the latest events, and
+# links to the claims list for every appearance.
+CLUSTER_PAGE_ROWS = 50
+
+
 @admin.register(Cluster)
 class ClusterAdmin(ReadOnlyHistoryAdmin):
     list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
@@ -174,12 +184,40 @@ class ClusterAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["canonical__text"]
     list_select_related = ["canonical"]
     show_full_result_count = False
-    readonly_fields = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
+    readonly_fields = [
+        "canonical",
+        "appearance_count",
+        "every_appearance",
+        "first_seen_at",
+        "last_seen_at",
+    ]
     inlines = [AppearanceInline, FactCheckSuggestionInline, ClusterEventInline]
     actions = ["merge"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Cluster, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj.pk is not None and isinstance(inline, AppearanceInline | ClusterEventInline):
+            rows = inline.model.objects.filter(cluster=obj)
+            order = "pk" if isinstance(inline, AppearanceInline) else "-at"
+            shown = rows.order_by(order).values("pk")[:CLUSTER_PAGE_ROWS]
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=shown)
+        return kwargs
+
+    @admin.display(description="appearances shown")
+    def every_appearance(self, cluster: Cluster) -> str:
+        listed = reverse("admin:claims_claim_changelist") + f"?cluster__id__exact={cluster.pk}"
+        shown = min(cluster.appearance_count, CLUSTER_PAGE_ROWS)
+        return format_html(
+            'the first {} of {} below; <a href="{}">every appearance in the claims list</a>',
+            shown,
+            cluster.appearance_count,
+            listed,
+        )
 
     @admin.action(
         description="Merge selected clusters (into the one seen first)", permissions=["change"]

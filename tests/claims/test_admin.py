@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Publisher
+from claims.models import Cluster, Publisher
 from reviews.services import demo_accounts_ensure
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
@@ -55,3 +55,31 @@ def test_the_cluster_page_reads_its_appearances_articles_with_them(db: None) -> 
     appear(10)
 
     assert _queries(client, url) == few
+
+
+def test_a_widely_repeated_claims_cluster_page_shows_the_first_appearances_and_links_all(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claims import admin as claims_admin
+
+    monkeypatch.setattr(claims_admin, "CLUSTER_PAGE_ROWS", 3)
+    canonical = ClaimFactory(text="The first wording.")
+    cluster = canonical.cluster
+    repeats = [ClaimFactory(cluster=cluster, text=f"Repeat number {n}.") for n in range(5)]
+    Cluster.objects.filter(pk=cluster.pk).update(appearance_count=6)
+
+    page = reviewer_client.get(reverse("admin:claims_cluster_change", args=[cluster.pk]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "The first wording." in text and "Repeat number 1." in text
+    assert "Repeat number 2." not in text and "Repeat number 4." not in text
+    assert "the first 3 of 6 below" in text
+    listed = reviewer_client.get(
+        reverse("admin:claims_claim_changelist"), {"cluster__id__exact": cluster.pk}
+    )
+    assert listed.status_code == 200
+    assert {claim.pk for claim in listed.context["cl"].result_list} == {
+        canonical.pk,
+        *(repeat.pk for repeat in repeats),
+    }
