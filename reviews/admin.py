@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import admin_display, publishing, services, workflow
@@ -293,7 +294,9 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         if item is None:
             self.message_user(request, "The queue is empty.", messages.INFO)
             return HttpResponseRedirect(reverse("admin:reviews_reviewitem_changelist"))
-        self.message_user(request, f"You now hold: {item.claim.text[:100]}", messages.SUCCESS)
+        self.message_user(
+            request, f"You now hold: {Truncator(item.claim.text).chars(100)}", messages.SUCCESS
+        )
         return HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
 
     def each(
