@@ -38,7 +38,9 @@ os.environ.pop("REDIS_URL", None)
 
 def views(publisher_id: int, feed_id: int) -> list[tuple[str, dict[str, str]]]:
     return [
-        ("whole queue, priority order", {}),
+        # The list opens on the work to do (pending, in review, awaiting approval).
+        ("default: to do, priority order", {}),
+        ("whole queue, any status", {"status": "all"}),
         ("pending", {"status": "pending"}),
         ("pending, unassigned", {"status": "pending", "assigned": "nobody"}),
         ("assigned to me", {"assigned": "me"}),
