@@ -121,6 +121,8 @@ def test_cursor_pages_walk_every_fact_check_once() -> None:
         ("page_size=0", "page_size"),
         ("page_size=abc", "page_size"),
         ("page_size=1000", "page_size"),
+        ("page_size=%C2%B2", "page_size"),
+        ("page_size=" + "9" * 5000, "page_size"),
         ("rating=excellent", "rating"),
         ("published_since=yesterday", "published_since"),
         ("updated_since=2024-13-45", "updated_since"),
