@@ -3,6 +3,7 @@ conditional GET, and the API's authentication, throttling and caching."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -31,10 +33,18 @@ class StrictCursorPagination(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Any:
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except exceptions.NotFound as exc:
             # A malformed cursor is the client's mistake, not a missing page.
             raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
+        if cursor is None or cursor.position is None:
+            return cursor
+        # The position goes into a query on published_at as it is: one that is not a time
+        # PostgreSQL takes (a forged or cut cursor) would fail the query, not the client.
+        position = _utc_datetime(cursor.position)
+        if position is None:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]})
+        return cursor._replace(position=position.isoformat())
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -49,6 +59,20 @@ class StrictCursorPagination(CursorPagination):
                 {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
             )
         return int(raw)
+
+
+def _utc_datetime(text: str) -> datetime.datetime | None:
+    """`text` as an aware datetime in UTC, or None if it is no time PostgreSQL could take."""
+    try:
+        value = parse_datetime(text)
+    except ValueError:
+        return None
+    if value is None or value.tzinfo is None:
+        return None
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
 
 
 def api_cache_clear() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import urllib.parse
 
 import pytest
 from django.utils import timezone
@@ -132,6 +134,30 @@ def test_bad_query_values_are_400_naming_the_parameter(query: str, field: str) -
     response = h.client("read").get(f"/api/v1/fact-checks/?{query}")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def _cursor(position: str) -> str:
+    return base64.b64encode(urllib.parse.urlencode({"p": position}).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "position", ["2024", "\x00", "2024-01-01 00:00:00", "9999-12-31 23:59:59-14:00"]
+)
+def test_a_cursor_whose_position_is_no_time_is_400(position: str) -> None:
+    h.published("Exports doubled in a decade.")
+    response = h.client("read").get("/api/v1/fact-checks/", {"cursor": _cursor(position)})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+def test_a_cursor_position_with_an_offset_postgresql_refuses_is_read_in_utc() -> None:
+    item = h.published("Exports doubled in a decade.")
+    position = (item.verdicts.get().published_at + datetime.timedelta(hours=1)).astimezone(
+        datetime.timezone(datetime.timedelta(hours=-23))
+    )
+    response = h.client("read").get("/api/v1/fact-checks/", {"cursor": _cursor(str(position))})
+    assert response.status_code == 200
+    assert _ids(response) == [item.pk]
 
 
 def test_unknown_filters_are_400_listing_the_allowed_ones() -> None:
