@@ -128,12 +128,27 @@ def test_cursor_pages_walk_every_fact_check_once() -> None:
         ("rating=excellent", "rating"),
         ("published_since=yesterday", "published_since"),
         ("updated_since=2024-13-45", "updated_since"),
+        ("published_since=9999-12-31T23:59:59-14:00", "published_since"),
+        ("updated_since=0001-01-01T00:00:00%2B01:00", "updated_since"),
     ],
 )
 def test_bad_query_values_are_400_naming_the_parameter(query: str, field: str) -> None:
     response = h.client("read").get(f"/api/v1/fact-checks/?{query}")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_time_with_an_offset_postgresql_refuses_filters_in_utc() -> None:
+    item = h.published("Exports doubled in a decade.")
+    published = item.verdicts.get().published_at
+    api = h.client("read")
+    for hours, ids in [(-1, [item.pk]), (1, [])]:
+        since = (published + datetime.timedelta(hours=hours)).astimezone(
+            datetime.timezone(datetime.timedelta(hours=-23, minutes=-59))
+        )
+        response = api.get("/api/v1/fact-checks/", {"updated_since": since.isoformat()})
+        assert response.status_code == 200, response.content
+        assert _ids(response) == ids
 
 
 def _cursor(position: str) -> str:
