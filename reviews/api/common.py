@@ -14,6 +14,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,6 +76,17 @@ def _utc_datetime(text: str) -> datetime.datetime | None:
         return None
 
 
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested too deep for json.load a 400, not a 500."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            # json.load recurses once per [ or {: a few thousand of them exhaust the stack.
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+
+
 def api_cache_clear() -> None:
     """Forget every cached API answer (after a publication or a correction)."""
     try:
@@ -87,6 +99,7 @@ class ApiView(APIView):
     """Base of the API's views. `allowed_params` lists the query parameters a view takes."""
 
     authentication_classes = [ApiTokenAuthentication]
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
     throttle_classes = [TokenRateThrottle]
     throttle_scope = "read"
     allowed_params: tuple[str, ...] = ()

@@ -108,7 +108,9 @@ def test_bad_bodies_are_400_naming_the_field(body: dict, field: str) -> None:
     assert not Article.objects.exists()
 
 
-@pytest.mark.parametrize("raw", [b"[1, 2]", b"{not json", b'"text"', b"null"])
+@pytest.mark.parametrize(
+    "raw", [b"[1, 2]", b"{not json", b'"text"', b"null", b"[" * 100_000 + b"]" * 100_000]
+)
 def test_bodies_that_are_no_object_are_400(raw: bytes) -> None:
     response = h.client("submit").post("/api/v1/articles/", raw, content_type="application/json")
     assert response.status_code == 400 and response.json()
