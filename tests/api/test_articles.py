@@ -99,6 +99,7 @@ def test_a_reviewer_rejection_note_never_shows_in_the_status() -> None:
         ({"html": "<p>x</p>", "text": "x", "title": "t"}, "text"),
         ({"text": "x", "title": "t", "body": "?"}, "body"),
         ({"text": "x", "title": "t\u0000"}, "title"),
+        ({"html": "<p>x</p>", "url": "https://example.org/?q=" + "\u00e9" * 1000}, "url"),
     ],
 )
 def test_bad_bodies_are_400_naming_the_field(body: dict, field: str) -> None:

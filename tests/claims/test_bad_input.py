@@ -183,7 +183,22 @@ def test_a_server_that_trickles_bytes_is_cut_off(web: LocalWebServer) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["http://x:abc/", "ftp://example.org/a", "http:///x", "x" * 3000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x:abc/",
+        "ftp://example.org/a",
+        "http:///x",
+        "x" * 3000,
+        "https://example.org/\x00",
+        "https://exa\x00mple.org/",
+        "https://example.org/\ud800",
+        # Short enough, but not once canonical (its query percent-encoded again).
+        "https://example.org/?q=" + "\u00e9" * 1000,
+        "https://example.org/?" + "a&" * 900,
+        "https://" + ".".join(["a" * 63] * 4) + "/",
+    ],
+)
 def test_a_malformed_url_is_refused_with_a_clear_error(url: str) -> None:
     with pytest.raises(services.IngestError, match="not a usable http"):
         services.article_fetch(url=url)
