@@ -282,3 +282,14 @@ def test_an_article_whose_task_was_lost_is_enqueued_again(celery_worker: CeleryW
 
     wait_until(lambda: Article.objects.get(pk=article.pk).status == Article.Status.EXTRACTED)
     assert services.articles_requeue_stale(older_than_seconds=600) == 0
+
+
+@pytest.mark.django_db
+def test_an_article_from_a_host_longer_than_a_publisher_name_is_stored() -> None:
+    host = ".".join(["a" * 63] * 3 + ["b" * 40]) + ".org"
+    received = services.article_receive(
+        raw=GOOD_TEXT, fmt="text", source="push", url=f"https://{host}/story"
+    )
+
+    assert received.article.publisher.domain == host
+    assert host.startswith(received.article.publisher.name)
