@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from claims.models import Article
@@ -10,6 +11,7 @@ from claims.pipeline.inputs import guess_format
 from claims.services.ingest import Received, article_receive
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputFileError(ValueError):
@@ -60,6 +62,14 @@ def _article_fields(item: object, where: str) -> dict:
     for key in ("url", "title"):
         if key in item and not isinstance(item[key], str):
             raise InputFileError(f"{where}: '{key}' must be a string")
+        # PostgreSQL text refuses NUL; a raw body may hold one (extraction then fails it).
+        if "\x00" in item.get(key, ""):
+            raise InputFileError(f"{where}: '{key}' contains a NUL character")
+    for key in ("html", "text", "url", "title"):
+        value = item.get(key)
+        # JSON's "\ud800" escapes decode to lone surrogates, which are not text at all.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise InputFileError(f"{where}: '{key}' contains a lone surrogate (\\ud800-\\udfff)")
     return {
         "raw": body.encode("utf-8"),
         "fmt": Article.Format.HTML if html is not None else Article.Format.TEXT,

@@ -105,6 +105,21 @@ def test_ingest_refuses_a_bad_json_file_and_goes_on(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_ingest_names_text_postgresql_cannot_store_and_goes_on(tmp_path: Path) -> None:
+    body = "The council cut the budget by 5 percent in 2025."
+    (tmp_path / "nul.json").write_text(json.dumps({"title": "Cuts\u0000", "text": body}))
+    (tmp_path / "surrogate.jsonl").write_text(json.dumps({"html": f"<p>{body}\ud800</p>"}))
+    (tmp_path / "good.txt").write_text(f"Title\n\n{body}")
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "nul.json[0]: 'title' contains a NUL character" in err.getvalue()
+    assert "surrogate.jsonl[0]: 'html' contains a lone surrogate" in err.getvalue()
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
     first = _run("demo", "--password", "pw-for-test")
     claims = Claim.objects.count()
