@@ -208,6 +208,16 @@ def test_a_malformed_url_is_refused_with_a_clear_error(url: str) -> None:
 
 
 @pytest.mark.django_db
+def test_a_redirect_to_a_malformed_url_is_kept_as_a_failed_article(web: LocalWebServer) -> None:
+    web.routes["/moved"] = Route(b"", status=302, headers={"Location": "http://[::1/story"})
+
+    received = services.article_fetch(url=web.url("/moved"))
+
+    assert received.article.status == Article.Status.FAILED
+    assert "redirects to a malformed URL" in received.article.error
+
+
+@pytest.mark.django_db
 def test_feed_entries_with_relative_missing_or_malformed_links(web: LocalWebServer) -> None:
     items = (
         "<item><title>Relative</title><link>/news/relative</link></item>"

@@ -140,6 +140,12 @@ def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_a_malformed_url_is_a_clear_error() -> None:
+    with pytest.raises(CommandError, match="not a"):
+        call_command("import_claimreviews", "http://[::1/feed.json", stdout=StringIO())
+
+
+@pytest.mark.django_db
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no such file"):
         _run(tmp_path / "missing.json")
