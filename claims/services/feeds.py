@@ -95,7 +95,8 @@ def feed_poll(*, feed_id: int) -> PollResult:
         feed.last_error = ""
         feed.last_entry_count = len(parsed.entries)
         if not feed.title:
-            feed.title = parsed.feed.get("title", "")[:300]
+            # A NUL in it ("&#0;") would fail every poll in PostgreSQL, for a label.
+            feed.title = parsed.feed.get("title", "").replace("\x00", "")[:300]
         # Only what polling owns: an admin may have edited the feed meanwhile.
         feed.save(
             update_fields=[

@@ -111,6 +111,26 @@ def test_a_feed_that_is_not_xml_records_an_error(web: LocalWebServer) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("title", [b"Daily&#0; news", b"Daily\x00 news"])
+def test_a_feed_titled_with_characters_postgresql_refuses_is_polled(
+    web: LocalWebServer, title: bytes
+) -> None:
+    web.routes["/feed"] = Route(
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>" + title + b"</title>"
+        b"<item><title>One</title><link>/news/one</link></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = services.feed_save(feed=Feed(url=web.url("/feed")))
+
+    result = services.feed_poll(feed_id=feed.pk)
+
+    feed.refresh_from_db()
+    assert result.result == feed.last_result == Feed.Result.OK, feed.last_error
+    assert feed.title == "Daily news"
+    assert result.new_urls == (web.url("/news/one"),)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("route", "message", "retryable"),
     [
