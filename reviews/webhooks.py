@@ -175,11 +175,16 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         try:
             response = _post(endpoint.url, body, headers)
             code = response.status_code
-            error = "" if 200 <= code < 300 else f"HTTP {code}: {response.text[:ERROR_EXCERPT]}"
+            # PostgreSQL text takes no NUL: an endpoint's answer must not stop the log.
+            excerpt = response.text[:ERROR_EXCERPT].replace("\x00", "")
+            error = "" if 200 <= code < 300 else f"HTTP {code}: {excerpt}"
         except FetchError as exc:  # refused by the SSRF guard, or the name did not resolve
             error = str(exc)
         except requests.RequestException as exc:
             error = f"could not reach {endpoint.url}: {exc}"
+        except ValueError as exc:
+            # requests parses a redirect's Location even when it does not follow it.
+            error = f"{endpoint.url} answered a malformed redirect: {exc}"
         delivery.attempts += 1
         delivery.response_code = code
         delivery.last_error = error
