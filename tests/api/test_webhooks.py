@@ -198,8 +198,12 @@ class _Answer:
                     if body is not None:
                         self.wfile.write(body)
                         return
-                    while True:
+                    # "Endless": 60 s at about 6 MB/s, so a reader that waits for the end
+                    # is seen waiting, without the test filling the memory.
+                    deadline = time.monotonic() + 60
+                    while time.monotonic() < deadline:
                         self.wfile.write(b"x" * 65536)
+                        time.sleep(0.01)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -244,3 +248,25 @@ def test_an_endpoint_answering_oddly_is_an_attempt_logged_not_a_crash(
     attempted.refresh_from_db()
     assert attempted.attempts == 1 and attempted.status == "pending"
     assert logged in attempted.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "outcome"), [(200, "delivered"), (500, "pending")])
+def test_an_endpoint_whose_answer_never_ends_is_not_read_to_the_end(
+    status: int, outcome: str
+) -> None:
+    answer = _Answer(status, {"Content-Type": "text/plain"}, None)
+    try:
+        webhooks.webhook_endpoint_register(url=answer.url(), events=["fact_check.published"])
+        (delivery,) = webhooks.deliveries_create(event="fact_check.published", payload={"x": 1})
+
+        started = time.monotonic()
+        attempted = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+        elapsed = time.monotonic() - started
+    finally:
+        answer.close()
+
+    assert elapsed < 10
+    assert attempted is not None and attempted.status == outcome
+    assert attempted.response_code == status and attempted.attempts == 1
+    assert len(attempted.last_error) <= webhooks.ERROR_EXCERPT + 20
