@@ -244,6 +244,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Before the rest, so their log lines and every response carry the request id.
     "factcheck.logs.RequestIDMiddleware",
+    "factcheck.errors.NullCharactersMiddleware",
     *MIDDLEWARE,
     # Innermost, so a view's database outage becomes 503 before anything else sees it.
     "factcheck.errors.DatabaseUnavailableMiddleware",
