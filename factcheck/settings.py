@@ -390,6 +390,9 @@ FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
 # Largest JSON body POST articles/ accepts (a larger one gets 413).
 FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+# Django refuses bodies over its own limit (2.5 MiB) first, with a bare "Bad Request": it must
+# not be the lower one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(FACTCHECK_API_MAX_BODY_BYTES, 2_621_440)
 # Cache whole API answers this long (0: off); publishing or correcting empties it.
 FACTCHECK_API_CACHE_SECONDS = env.int("FACTCHECK_API_CACHE_SECONDS", default=0)
 FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10.0)

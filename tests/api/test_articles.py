@@ -117,6 +117,15 @@ def test_bodies_that_are_no_object_are_400(raw: bytes) -> None:
     assert response.status_code == 400 and response.json()
 
 
+def test_a_body_over_djangos_default_limit_but_within_the_apis_is_accepted() -> None:
+    body = json.dumps({"text": "Taxes rose. " * (3 * 1024 * 1024 // 12), "title": "Big"})
+    assert 2_621_440 < len(body) < 5 * 1024 * 1024
+
+    response = h.client("submit").post("/api/v1/articles/", body, content_type="application/json")
+
+    assert response.status_code == 202, response.content[:300]
+
+
 def test_an_oversized_body_is_413(settings: object) -> None:
     settings.FACTCHECK_API_MAX_BODY_BYTES = 1000  # type: ignore[attr-defined]
     body = json.dumps({"text": "x" * 2000, "title": "big"})
