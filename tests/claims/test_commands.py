@@ -120,6 +120,26 @@ def test_ingest_names_text_postgresql_cannot_store_and_goes_on(tmp_path: Path) -
 
 
 @pytest.mark.django_db
+def test_ingest_refuses_a_json_file_with_a_bad_url_before_storing_any_of_it(
+    tmp_path: Path,
+) -> None:
+    body = "The council cut the budget by 5 percent in 2025."
+    articles = [
+        {"title": "One", "text": body},
+        {"title": "Two", "text": body + " Again.", "url": "ftp://news.example/two"},
+    ]
+    (tmp_path / "mixed.json").write_text(json.dumps(articles))
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "mixed.json[1]: 'url' is not a usable http(s) URL: 'ftp://news.example/two'" in (
+        err.getvalue()
+    )
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
 def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
     first = _run("demo", "--password", "pw-for-test")
     claims = Claim.objects.count()
