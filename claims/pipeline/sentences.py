@@ -9,6 +9,7 @@ with `str.find` from where the last one ended: character offsets by construction
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import blingfire
@@ -113,13 +114,20 @@ def _merge(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
 
 
 def _split_missed(begin: int, end: int, boundaries: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut (begin, end) at the boundaries blingfire missed: (end of one, start of next)."""
+    """Cut (begin, end) at the boundaries blingfire missed: (end of one, start of next).
+
+    `boundaries` are in text order: only those from `begin` on are looked at, since looking at
+    all of them for every span was quadratic.
+    """
     spans = []
     start = begin
-    for cut, resume in boundaries:
-        if begin < cut and resume < end:
+    index = bisect.bisect_right(boundaries, begin, key=lambda boundary: boundary[0])
+    while index < len(boundaries) and boundaries[index][0] < end:
+        cut, resume = boundaries[index]
+        if resume < end:
             spans.append((start, cut))
             start = resume
+        index += 1
     spans.append((start, end))
     return spans
 
