@@ -185,6 +185,20 @@ def test_evaluate_checkworthiness_scores_the_dev_set_with_the_pipeline_model() -
     assert len(per_sentence) == result["n"]
 
 
+@pytest.mark.parametrize("metadata", [b"{not json", b"[1, 2]", b"\xff\xfe{}"])
+def test_evaluate_extraction_names_a_page_whose_metadata_is_unreadable(
+    tmp_path: Path, metadata: bytes
+) -> None:
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "source.html").write_text("<html><body><p>Hello.</p></body></html>")
+    (page / "expected.html").write_text("<p>Hello.</p>")
+    (page / "expected-metadata.json").write_bytes(metadata)
+
+    with pytest.raises(CommandError, match="page/expected-metadata.json: "):
+        _run("evaluate", "extraction", "--dir", str(tmp_path))
+
+
 def test_evaluate_checkworthiness_names_missing_columns(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tsv"
     bad.write_text("id\ttext\n1\thello\n")
