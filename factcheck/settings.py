@@ -386,6 +386,14 @@ FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fa
 FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
 # Where readers see a fact-check ({id} is its number); empty: the API record's own address.
 FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
+try:
+    FACTCHECK_FACT_CHECK_URL.format(id=1)
+except (KeyError, IndexError, ValueError) as exc:
+    # Else every ClaimReview, feed item and webhook payload would fail, as a 500.
+    raise ImproperlyConfigured(
+        f"FACTCHECK_FACT_CHECK_URL={FACTCHECK_FACT_CHECK_URL!r}: only {{id}} may stand in "
+        f"braces ({type(exc).__name__}: {exc})"
+    ) from exc
 # This site's address, for absolute links where there is no request (webhook payloads).
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
 # Largest JSON body POST articles/ accepts (a larger one gets 413).
