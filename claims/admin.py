@@ -122,6 +122,11 @@ class ClaimAdmin(ReadOnlyHistoryAdmin):
         "created_at",
     ]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Claims come from articles: every field is read-only, so a claim "added" by hand
+        # was an empty row that failed the database's constraints (a 500).
+        return False
+
     @admin.action(description="Split selected claims out of their cluster", permissions=["change"])
     def split_out(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         try:

@@ -247,6 +247,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Before the rest, so their log lines and every response carry the request id.
     "factcheck.logs.RequestIDMiddleware",
+    "factcheck.errors.NullCharactersMiddleware",
     *MIDDLEWARE,
     # Innermost, so a view's database outage becomes 503 before anything else sees it.
     "factcheck.errors.DatabaseUnavailableMiddleware",
@@ -388,10 +389,21 @@ FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fa
 FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
 # Where readers see a fact-check ({id} is its number); empty: the desk's public page of it.
 FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
+try:
+    FACTCHECK_FACT_CHECK_URL.format(id=1)
+except (KeyError, IndexError, ValueError) as exc:
+    # Else every ClaimReview, feed item and webhook payload would fail, as a 500.
+    raise ImproperlyConfigured(
+        f"FACTCHECK_FACT_CHECK_URL={FACTCHECK_FACT_CHECK_URL!r}: only {{id}} may stand in "
+        f"braces ({type(exc).__name__}: {exc})"
+    ) from exc
 # This site's address, for absolute links where there is no request (webhook payloads).
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
 # Largest JSON body POST articles/ accepts (a larger one gets 413).
 FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+# Django refuses bodies over its own limit (2.5 MiB) first, with a bare "Bad Request": it must
+# not be the lower one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(FACTCHECK_API_MAX_BODY_BYTES, 2_621_440)
 # Cache whole API answers this long (0: off); publishing or correcting empties it.
 FACTCHECK_API_CACHE_SECONDS = env.int("FACTCHECK_API_CACHE_SECONDS", default=0)
 FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10.0)

@@ -34,6 +34,9 @@ SEARCH_CONFIG = "english"
 
 # A search matching at most this many claims is resolved through the GIN index first.
 SEARCH_IDS_CAP = 10_000
+# Searches are cut to this many characters: PostgreSQL evaluates a tsquery recursively, and
+# some thousands of words exceed its stack depth (an error, answered as a database outage).
+SEARCH_MAX_CHARS = 1000
 
 
 class ClaimSearchVector(Expression):
@@ -100,6 +103,7 @@ def _claims_matching_queued(term: str, *, using: str) -> tuple[bool, list[int]]:
 
 def claims_search(queryset: QuerySet[ReviewItem], term: str) -> QuerySet[ReviewItem]:
     """Items whose claim text matches `term`: full text on PostgreSQL, substring elsewhere."""
+    term = term[:SEARCH_MAX_CHARS]
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(claim__text__icontains=term)
     too_many, queued = _claims_matching_queued(term, using=queryset.db)

@@ -69,8 +69,9 @@ def _readable_text(content: bytes, content_type: str, charset: str, url: str) ->
         if not text:
             raise ExtractionError(document.skip_reason or "no readable text on the page")
         return text
-    # Plain text is kept whole: a short statement is evidence even if it is no article.
-    return decoded.strip()
+    # Plain text is kept whole: a short statement is evidence even if it is no article. Bar
+    # NULs, which PostgreSQL text refuses (binary sniffing reads only the first 8 KiB).
+    return decoded.replace("\x00", "").strip()
 
 
 def evidence_archive_failed(*, source_id: int, error: str) -> None:

@@ -5,6 +5,7 @@ Public like the fact-checks themselves; what they list comes from `fact_checks_p
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -25,14 +26,20 @@ def latest_fact_checks(limit: int = FEED_SIZE) -> list[FactCheck]:
     return fact_checks_load(list(fact_checks_published()[:limit]))
 
 
+# Characters XML 1.0 cannot carry. Django's feed writer raises on the control characters,
+# so one fact-check holding one (a vertical tab pasted from a word processor) was a 500 for
+# the whole RSS and Atom feeds.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _title(fact_check: FactCheck) -> str:
-    return f"{fact_check.rating_label}: {fact_check.claim}"
+    return _NOT_XML.sub(" ", f"{fact_check.rating_label}: {fact_check.claim}")
 
 
 def _description(fact_check: FactCheck) -> str:
     parts = [fact_check.explanation, fact_check.summary]
     parts += [f"Correction (version {c.version}): {c.note}" for c in fact_check.corrections]
-    return "\n\n".join(p for p in parts if p)
+    return _NOT_XML.sub(" ", "\n\n".join(p for p in parts if p))
 
 
 class FactChecksRss(Feed):

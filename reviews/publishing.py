@@ -197,6 +197,8 @@ def verdict_send_back(*, item_id: int, editor: AbstractBaseUser, note: str) -> R
     _check_editor(editor)
     if not note.strip():
         raise PublishingError("say why the verdict goes back: the note is empty")
+    if "\x00" in note:  # the admin view posts it without a form; PostgreSQL refuses NUL
+        raise PublishingError("the note holds a NUL character; write it again")
     with transaction.atomic():
         item = _item_locked(item_id)
         # A fresh hold, so the reviewer's claim does not lapse back into the queue at once.

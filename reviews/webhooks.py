@@ -126,11 +126,24 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> requests.Response:
                     headers=headers,
                     timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT,
                     allow_redirects=False,  # a redirect could lead anywhere: it is a failure
+                    # Read only what the log keeps: an answer may be huge or never end.
+                    stream=True,
                 )
             except requests.ConnectionError:
                 if index == len(addresses) - 1:
                     raise
     raise AssertionError("unreachable: addresses is never empty")
+
+
+def _excerpt(response: requests.Response) -> str:
+    """The start of an endpoint's answer, for the log (never the whole of it)."""
+    head = next(response.iter_content(ERROR_EXCERPT * 4), b"")
+    try:
+        text = head.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = head.decode("utf-8", errors="replace")
+    # PostgreSQL text takes no NUL: an endpoint's answer must not stop the log.
+    return text[:ERROR_EXCERPT].replace("\x00", "")
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -173,13 +186,16 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         }
         code: int | None = None
         try:
-            response = _post(endpoint.url, body, headers)
-            code = response.status_code
-            error = "" if 200 <= code < 300 else f"HTTP {code}: {response.text[:ERROR_EXCERPT]}"
+            with _post(endpoint.url, body, headers) as response:
+                code = response.status_code
+                error = "" if 200 <= code < 300 else f"HTTP {code}: {_excerpt(response)}"
         except FetchError as exc:  # refused by the SSRF guard, or the name did not resolve
             error = str(exc)
         except requests.RequestException as exc:
             error = f"could not reach {endpoint.url}: {exc}"
+        except ValueError as exc:
+            # requests parses a redirect's Location even when it does not follow it.
+            error = f"{endpoint.url} answered a malformed redirect: {exc}"
         delivery.attempts += 1
         delivery.response_code = code
         delivery.last_error = error

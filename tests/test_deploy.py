@@ -113,6 +113,16 @@ def test_a_visibility_timeout_shorter_than_a_task_stops_start_up(tmp_path: Path)
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["https://example.org/{slug}/", "https://example.org/{}", "{id"])
+def test_a_fact_check_url_with_other_braces_than_id_stops_start_up(
+    tmp_path: Path, url: str
+) -> None:
+    result = _manage(_production_env(tmp_path, FACTCHECK_FACT_CHECK_URL=url), "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: FACTCHECK_FACT_CHECK_URL=" in result.stderr
+
+
 def _routed_queues() -> set[str]:
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     return routed | {settings.CELERY_TASK_DEFAULT_QUEUE}

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from tests.conftest import free_port
+from tests.factories import UserFactory
 
 
 def _crash(request: HttpRequest) -> HttpResponse:
@@ -75,3 +76,23 @@ def test_an_unexpected_error_answers_500_without_the_exception() -> None:
     assert response.status_code == 500
     assert b"Internal server error" in response.content
     assert b"secret detail" not in response.content and b"RuntimeError" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status__exact=%00",
+        "claim_type__exact=a%00",
+        "q=x&o=%00",
+        "%00=1",
+    ],
+)
+def test_a_nul_in_a_query_parameter_is_400_naming_it(query: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(is_superuser=True))
+
+    for page in ("/admin/reviews/reviewitem/", "/admin/claims/article/", "/admin/claims/claim/"):
+        response = client.get(f"{page}?{query}")
+        assert response.status_code == 400, (page, response.content[:200])
+        assert b"Null characters are not allowed" in response.content

@@ -28,6 +28,15 @@ class CheckworthyRow(NamedTuple):
 def read_checkthat_tsv(path: Path | str) -> list[CheckworthyRow]:
     """Rows of a CheckThat! TSV; raises ValueError naming missing columns or a bad label."""
     path = Path(path)
+    try:
+        return _read_checkthat_tsv(path)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except csv.Error as exc:  # a field over csv.field_size_limit(), say: not a ValueError
+        raise ValueError(f"{path}: not a TSV file: {exc}") from exc
+
+
+def _read_checkthat_tsv(path: Path) -> list[CheckworthyRow]:
     # Texts containing tabs or quotes are double-quoted in these files: a CSV reader unquotes them.
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle, delimiter="\t")
@@ -46,7 +55,10 @@ def read_checkthat_tsv(path: Path | str) -> list[CheckworthyRow]:
             if label not in _LABELS:
                 raise ValueError(f"{path}:{line}: class_label must be Yes or No, got {raw!r}")
             rows.append(
-                CheckworthyRow(record["Sentence_id"].strip(), record["Text"] or "", _LABELS[label])
+                # A short row leaves the columns after its last field None.
+                CheckworthyRow(
+                    (record["Sentence_id"] or "").strip(), record["Text"] or "", _LABELS[label]
+                )
             )
     return rows
 

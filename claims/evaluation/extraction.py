@@ -107,7 +107,13 @@ def evaluate_extraction(directory: Path, extract_claims_fn: ClaimsFn) -> Extract
 
 def evaluate_page(folder: Path, extract_claims_fn: ClaimsFn) -> PageResult:
     """Score one `NAME/` folder."""
-    metadata: dict[str, Any] = json.loads((folder / "expected-metadata.json").read_text("utf-8"))
+    path = folder / "expected-metadata.json"
+    try:
+        metadata: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise ValueError(f"{path}: not JSON: {exc}") from exc
+    if not isinstance(metadata, dict):
+        raise ValueError(f"{path}: expected a JSON object, got {type(metadata).__name__}")
     expected_html = (folder / "expected.html").read_text("utf-8", errors="replace")
     expected_text = html_text(expected_html)
     expected_title = str(metadata.get("title") or "")

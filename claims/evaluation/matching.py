@@ -18,10 +18,18 @@ csv.field_size_limit(10_000_000)
 def read_pool(path: Path | str) -> list[tuple[str, str, str]]:
     """(id, claim, title) rows of `verified_claims.docs.tsv`; ValueError on a bad layout."""
     rows = []
+    seen: dict[str, int] = {}
     for line, record in _tsv(path, ("vclaim", "title")):
-        if not record[0].strip():
+        doc_id = record[0].strip()
+        if not doc_id:
             raise ValueError(f"{path}:{line}: a verified claim without an id")
-        rows.append((record[0].strip(), record[1] or "", record[2] or ""))
+        # Each is stored as an imported fact-check keyed by its id, in PostgreSQL text.
+        if doc_id in seen:
+            raise ValueError(f"{path}:{line}: id {doc_id!r} is already on line {seen[doc_id]}")
+        if "\x00" in record[1] or "\x00" in record[2]:
+            raise ValueError(f"{path}:{line}: a NUL character in the claim or title")
+        seen[doc_id] = line
+        rows.append((doc_id, record[1] or "", record[2] or ""))
     return rows
 
 

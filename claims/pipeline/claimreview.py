@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from datetime import date
 from typing import Any
 
 MAX_CLAIM_CHARS = 5000
+# PostgreSQL text takes no NUL, and UTF-8 no lone surrogate (a stray "\ud800" escape).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ def _documents(data: str) -> Iterator[tuple[str, Any]]:
         return
     except json.JSONDecodeError as exc:
         whole_error = exc
+    except RecursionError as exc:
+        raise ClaimReviewFormatError("JSON nested too deeply") from exc
     lines = [(n, line) for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
     if len(lines) < 2:
         raise ClaimReviewFormatError(
@@ -51,6 +56,8 @@ def _documents(data: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", json.loads(line)
         except json.JSONDecodeError as exc:
             yield f"line {number}", ClaimReviewFormatError(f"not JSON: {exc.msg}")
+        except RecursionError:
+            yield f"line {number}", ClaimReviewFormatError("JSON nested too deeply")
 
 
 def _items(value: Any) -> Iterator[Any]:
@@ -101,7 +108,7 @@ def _record(value: Any) -> ImportedFactCheck:
     rating = value.get("reviewRating") or {}
     rating_name = rating.get("alternateName", "") if isinstance(rating, dict) else ""
     item = value.get("itemReviewed") or {}
-    return ImportedFactCheck(
+    record = ImportedFactCheck(
         claim_reviewed=" ".join(claim.split())[:MAX_CLAIM_CHARS],
         url=url[:2000],
         rating=str(rating_name).strip()[:200],
@@ -110,6 +117,10 @@ def _record(value: Any) -> ImportedFactCheck:
         claimant=_name(item.get("author")) if isinstance(item, dict) else "",
         date_published=_date(value.get("datePublished")),
     )
+    for name, text in zip((f.name for f in fields(record)), astuple(record), strict=True):
+        if isinstance(text, str) and (bad := _UNSTORABLE.search(text)):
+            raise ValueError(f"{name} contains the character {bad.group()!r}, which is not text")
+    return record
 
 
 def claimreviews_parse(data: bytes | str) -> ParsedFeed:

@@ -9,6 +9,7 @@ with `str.find` from where the last one ended: character offsets by construction
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import blingfire
@@ -59,11 +60,30 @@ def _blingfire_spans(paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _ends_inside(sentence: str) -> bool:
-    """Whether a full stop at the end of `sentence` belongs to a title ("Mr.") or an initial."""
-    if not sentence.endswith("."):
+def _last_words(text: str, begin: int, end: int) -> list[str]:
+    """The last two words of text[begin:end] (fewer if it has fewer), found from its end."""
+    words: list[str] = []
+    stop = end
+    while len(words) < 2:
+        while stop > begin and text[stop - 1].isspace():
+            stop -= 1
+        if stop == begin:
+            break
+        start = stop
+        while start > begin and not text[start - 1].isspace():
+            start -= 1
+        words.insert(0, text[start:stop])
+        stop = start
+    return words
+
+
+def _ends_inside(text: str, begin: int, end: int) -> bool:
+    """Whether a full stop ending text[begin:end] belongs to a title ("Mr.") or an initial."""
+    # Read from the end, not split whole: the sentence grows with every merge, and splitting
+    # it each time was quadratic (minutes for a paragraph of "Mr. A. B. " repeated).
+    if not text.endswith(".", begin, end):
         return False
-    words = sentence.split()
+    words = _last_words(text, begin, end)
     word = words[-1][:-1].lstrip("(“\"‘'")
     if word.lower() in _TITLE_ABBREVIATIONS:
         return True
@@ -83,7 +103,7 @@ def _merge(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
             previous_begin, previous_end = merged[-1]
             head = paragraph[begin]
             if (
-                _ends_inside(paragraph[previous_begin:previous_end])
+                _ends_inside(paragraph, previous_begin, previous_end)
                 or head.islower()
                 or head in ",;:)]”’"
             ):
@@ -94,13 +114,20 @@ def _merge(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
 
 
 def _split_missed(begin: int, end: int, boundaries: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut (begin, end) at the boundaries blingfire missed: (end of one, start of next)."""
+    """Cut (begin, end) at the boundaries blingfire missed: (end of one, start of next).
+
+    `boundaries` are in text order: only those from `begin` on are looked at, since looking at
+    all of them for every span was quadratic.
+    """
     spans = []
     start = begin
-    for cut, resume in boundaries:
-        if begin < cut and resume < end:
+    index = bisect.bisect_right(boundaries, begin, key=lambda boundary: boundary[0])
+    while index < len(boundaries) and boundaries[index][0] < end:
+        cut, resume = boundaries[index]
+        if resume < end:
             spans.append((start, cut))
             start = resume
+        index += 1
     spans.append((start, end))
     return spans
 

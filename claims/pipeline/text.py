@@ -139,7 +139,10 @@ def sanitise(raw: str) -> str:
 
 def _lines(text: str) -> list[str]:
     """Physical lines, with hard-wrapped lines of one paragraph joined back together."""
-    lines: list[str] = []
+    # Each paragraph's lines are joined once at the end, and only the last line's end is
+    # looked at: growing the joined string (and searching it) for every line was quadratic,
+    # minutes for a few hundred kilobytes of short lines.
+    paragraphs: list[list[str]] = []
     previous_blank = True
     for raw_line in text.split("\n"):
         line = raw_line.strip()
@@ -148,12 +151,17 @@ def _lines(text: str) -> list[str]:
             continue
         # A line that continues a sentence (no end punctuation, next starts lower-case) was
         # wrapped by the source, not broken into a new paragraph.
-        if lines and not previous_blank and not _TERMINAL.search(lines[-1]) and line[0].islower():
-            lines[-1] = f"{lines[-1]} {line}"
+        if (
+            paragraphs
+            and not previous_blank
+            and not _TERMINAL.search(paragraphs[-1][-1])
+            and line[0].islower()
+        ):
+            paragraphs[-1].append(line)
         else:
-            lines.append(line)
+            paragraphs.append([line])
         previous_blank = False
-    return lines
+    return [" ".join(parts) for parts in paragraphs]
 
 
 def _is_icon_junk(line: _Line) -> bool:

@@ -29,14 +29,23 @@ TRACKING_PARAMS = frozenset(
 
 
 MAX_URL_LENGTH = 2000
+# The longest name DNS allows; Publisher.domain holds as much.
+MAX_HOST_LENGTH = 253
 
 
 def usable_url(url: str) -> bool:
-    """An http(s) URL with a host that fits the database column."""
-    canonical = canonicalize_url(url)
-    if len(url) > MAX_URL_LENGTH or not canonical.startswith(("http://", "https://")):
+    """An http(s) URL that it, its canonical form and its host fit the database columns."""
+    # PostgreSQL text takes no NUL and UTF-8 no lone surrogate; neither is in a real address.
+    if any(c < " " or "\ud800" <= c <= "\udfff" for c in url):
         return False
-    return bool(urlsplit(canonical).hostname)
+    canonical = canonicalize_url(url)
+    # Canonical query parameters are percent-encoded again: "é" grows six-fold, "a&" to "a=&".
+    if max(len(url), len(canonical)) > MAX_URL_LENGTH:
+        return False
+    if not canonical.startswith(("http://", "https://")):
+        return False
+    host = urlsplit(canonical).hostname
+    return bool(host) and len(host) <= MAX_HOST_LENGTH  # type: ignore[arg-type]
 
 
 def canonicalize_url(url: str) -> str:

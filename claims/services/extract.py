@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -97,17 +97,24 @@ def _fail(article: Article, error: str) -> None:
 
 
 def _parse_published(value: str) -> datetime | None:
+    """The page's date as stored, or None when it is no real time (the page is not at fault
+    for that: a "2024-02-30" or an offset of -23:59 in a meta tag must not fail it)."""
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value[:10])
-        if day is None:
-            return None
-        parsed = datetime(day.year, day.month, day.day)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.utc)
-    return parsed
+    try:
+        # Both raise ValueError for what looks like a date but is none ("2024-13-45").
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value[:10])
+            if day is None:
+                return None
+            parsed = datetime(day.year, day.month, day.day)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, UTC)
+        # In UTC: PostgreSQL takes offsets only up to 15:59, Python up to 23:59.
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: past year 9999 once in UTC
+        return None
 
 
 # What extraction writes; never `raw`, which can be megabytes and does not change.

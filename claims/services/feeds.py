@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 import feedparser
@@ -79,7 +80,10 @@ def feed_poll(*, feed_id: int) -> PollResult:
         feed.save(update_fields=["last_polled_at", "last_result", "last_error"])
         return PollResult(feed.pk, feed.last_result)
     # The feed's own address resolves relative entry links.
-    parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
+    parsed = feedparser.parse(
+        _CHARREF.sub(_charref_valid, response.content),
+        response_headers={"content-location": response.url},
+    )
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed, "bozo_exception", "") or "no entries"
         return _poll_failed(feed, f"not a valid RSS or Atom feed: {reason}")
@@ -95,7 +99,8 @@ def feed_poll(*, feed_id: int) -> PollResult:
         feed.last_error = ""
         feed.last_entry_count = len(parsed.entries)
         if not feed.title:
-            feed.title = parsed.feed.get("title", "")[:300]
+            # A NUL in it ("&#0;") would fail every poll in PostgreSQL, for a label.
+            feed.title = parsed.feed.get("title", "").replace("\x00", "")[:300]
         # Only what polling owns: an admin may have edited the feed meanwhile.
         feed.save(
             update_fields=[
@@ -110,6 +115,20 @@ def feed_poll(*, feed_id: int) -> PollResult:
         )
         _enqueue_fetches(new_urls, feed.pk)
     return PollResult(feed.pk, feed.last_result, tuple(new_urls))
+
+
+# feedparser decodes numeric character references with chr() and encodes them to UTF-8: one
+# for a surrogate or past U+10FFFF raised out of it, failing every poll of the feed.
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _charref_valid(match: re.Match[bytes]) -> bytes:
+    digits = match[1] or match[2]
+    too_long = len(digits.lstrip(b"0")) > 8  # and int() refuses thousands of digits
+    value = 0 if too_long else int(digits, 16 if match[1] else 10)
+    if too_long or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match[0]
 
 
 def _unseen(urls: list[str]) -> list[str]:

@@ -48,7 +48,11 @@ class FetchResult:
 
 def http_fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
     """GET `url` following at most FACTCHECK_FETCH_MAX_REDIRECTS redirects, within size caps."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:  # "http://[::1": a bracket left open
+        raise FetchError(f"not a fetchable URL {url!r}: {exc}") from exc
+    if scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not {url!r}")
     max_bytes = settings.FACTCHECK_FETCH_MAX_BYTES
     request_headers = {"User-Agent": settings.FACTCHECK_USER_AGENT, **(headers or {})}
@@ -82,6 +86,9 @@ def http_fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResul
                 raise FetchError(f"not a fetchable URL {current!r}: {exc}") from exc
             except requests.RequestException as exc:
                 raise FetchError(f"could not fetch {current}: {exc}", retryable=True) from exc
+            except ValueError as exc:
+                # requests parses a redirect's Location before returning: "http://[::1".
+                raise FetchError(f"{current} redirects to a malformed URL: {exc}") from exc
             with response:
                 if response.is_redirect:
                     location = response.headers.get("Location", "")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from claims.models import Article
 from claims.pipeline.inputs import guess_format
+from claims.pipeline.urls import usable_url
 from claims.services.ingest import Received, article_receive
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputFileError(ValueError):
@@ -60,6 +63,18 @@ def _article_fields(item: object, where: str) -> dict:
     for key in ("url", "title"):
         if key in item and not isinstance(item[key], str):
             raise InputFileError(f"{where}: '{key}' must be a string")
+        # PostgreSQL text refuses NUL; a raw body may hold one (extraction then fails it).
+        if "\x00" in item.get(key, ""):
+            raise InputFileError(f"{where}: '{key}' contains a NUL character")
+    for key in ("html", "text", "url", "title"):
+        value = item.get(key)
+        # JSON's "\ud800" escapes decode to lone surrogates, which are not text at all.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise InputFileError(f"{where}: '{key}' contains a lone surrogate (\\ud800-\\udfff)")
+    # Checked with the rest, before any article of the file is stored: refused later, by
+    # article_receive, it would leave the file half ingested and not say which one it was.
+    if item.get("url") and not usable_url(item["url"]):
+        raise InputFileError(f"{where}: 'url' is not a usable http(s) URL: {item['url'][:200]!r}")
     return {
         "raw": body.encode("utf-8"),
         "fmt": Article.Format.HTML if html is not None else Article.Format.TEXT,

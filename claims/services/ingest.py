@@ -59,7 +59,8 @@ def publisher_for_url(url: str) -> Publisher | None:
     domain = url_domain(url)
     if not domain:
         return None
-    publisher, _ = Publisher.objects.get_or_create(domain=domain, defaults={"name": domain})
+    # A host may have 253 characters, a publisher's name 200.
+    publisher, _ = Publisher.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})
     return publisher
 
 

@@ -3,6 +3,7 @@ conditional GET, and the API's authentication, throttling and caching."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,20 +34,57 @@ class StrictCursorPagination(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Any:
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except exceptions.NotFound as exc:
             # A malformed cursor is the client's mistake, not a missing page.
             raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
+        if cursor is None or cursor.position is None:
+            return cursor
+        # The position goes into a query on published_at as it is: one that is not a time
+        # PostgreSQL takes (a forged or cut cursor) would fail the query, not the client.
+        position = _utc_datetime(cursor.position)
+        if position is None:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]})
+        return cursor._replace(position=position.isoformat())
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        # str.isdigit() also takes "²" and other digits int() refuses, and int() refuses
+        # thousands of digits: only a few ASCII digits are a page size.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or not (
+            1 <= int(raw) <= self.max_page_size
+        ):
             raise exceptions.ValidationError(
                 {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
             )
         return int(raw)
+
+
+def _utc_datetime(text: str) -> datetime.datetime | None:
+    """`text` as an aware datetime in UTC, or None if it is no time PostgreSQL could take."""
+    try:
+        value = parse_datetime(text)
+    except ValueError:
+        return None
+    if value is None or value.tzinfo is None:
+        return None
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested too deep for json.load a 400, not a 500."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            # json.load recurses once per [ or {: a few thousand of them exhaust the stack.
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
 
 
 def api_cache_clear() -> None:
@@ -59,6 +99,7 @@ class ApiView(APIView):
     """Base of the API's views. `allowed_params` lists the query parameters a view takes."""
 
     authentication_classes = [ApiTokenAuthentication]
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
     throttle_classes = [TokenRateThrottle]
     throttle_scope = "read"
     allowed_params: tuple[str, ...] = ()

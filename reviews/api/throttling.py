@@ -11,6 +11,7 @@ increment and one read, in a single Redis round trip.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from typing import Any
 
@@ -24,6 +25,8 @@ from rest_framework.throttling import BaseThrottle
 from reviews.models import ApiToken
 
 PREFIX = "throttle"
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -49,7 +52,13 @@ class TokenRateThrottle(BaseThrottle):
         window = int(now // self.duration)
         self.elapsed = now - window * self.duration
         base = f"{PREFIX}:{scope}:{token.pk}"
-        current, previous = self._count(f"{base}:{window}", f"{base}:{window - 1}")
+        try:
+            current, previous = self._count(f"{base}:{window}", f"{base}:{window - 1}")
+        except redis.RedisError as exc:
+            # Without Redis nothing can be counted: serve (articles pushed meanwhile are
+            # stored, their tasks swept up later) rather than fail every request with a 500.
+            logger.warning("throttle not applied, Redis unavailable: %s", exc)
+            return True
         self.previous = previous
         weight = 1 - self.elapsed / self.duration
         if previous * weight + current <= self.limit:

@@ -99,6 +99,7 @@ def test_a_reviewer_rejection_note_never_shows_in_the_status() -> None:
         ({"html": "<p>x</p>", "text": "x", "title": "t"}, "text"),
         ({"text": "x", "title": "t", "body": "?"}, "body"),
         ({"text": "x", "title": "t\u0000"}, "title"),
+        ({"html": "<p>x</p>", "url": "https://example.org/?q=" + "\u00e9" * 1000}, "url"),
     ],
 )
 def test_bad_bodies_are_400_naming_the_field(body: dict, field: str) -> None:
@@ -108,10 +109,21 @@ def test_bad_bodies_are_400_naming_the_field(body: dict, field: str) -> None:
     assert not Article.objects.exists()
 
 
-@pytest.mark.parametrize("raw", [b"[1, 2]", b"{not json", b'"text"', b"null"])
+@pytest.mark.parametrize(
+    "raw", [b"[1, 2]", b"{not json", b'"text"', b"null", b"[" * 100_000 + b"]" * 100_000]
+)
 def test_bodies_that_are_no_object_are_400(raw: bytes) -> None:
     response = h.client("submit").post("/api/v1/articles/", raw, content_type="application/json")
     assert response.status_code == 400 and response.json()
+
+
+def test_a_body_over_djangos_default_limit_but_within_the_apis_is_accepted() -> None:
+    body = json.dumps({"text": "Taxes rose. " * (3 * 1024 * 1024 // 12), "title": "Big"})
+    assert 2_621_440 < len(body) < 5 * 1024 * 1024
+
+    response = h.client("submit").post("/api/v1/articles/", body, content_type="application/json")
+
+    assert response.status_code == 202, response.content[:300]
 
 
 def test_an_oversized_body_is_413(settings: object) -> None:

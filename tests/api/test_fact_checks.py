@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import urllib.parse
 
 import pytest
 from django.utils import timezone
@@ -121,15 +123,56 @@ def test_cursor_pages_walk_every_fact_check_once() -> None:
         ("page_size=0", "page_size"),
         ("page_size=abc", "page_size"),
         ("page_size=1000", "page_size"),
+        ("page_size=%C2%B2", "page_size"),
+        ("page_size=" + "9" * 5000, "page_size"),
         ("rating=excellent", "rating"),
         ("published_since=yesterday", "published_since"),
         ("updated_since=2024-13-45", "updated_since"),
+        ("published_since=9999-12-31T23:59:59-14:00", "published_since"),
+        ("updated_since=0001-01-01T00:00:00%2B01:00", "updated_since"),
     ],
 )
 def test_bad_query_values_are_400_naming_the_parameter(query: str, field: str) -> None:
     response = h.client("read").get(f"/api/v1/fact-checks/?{query}")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_time_with_an_offset_postgresql_refuses_filters_in_utc() -> None:
+    item = h.published("Exports doubled in a decade.")
+    published = item.verdicts.get().published_at
+    api = h.client("read")
+    for hours, ids in [(-1, [item.pk]), (1, [])]:
+        since = (published + datetime.timedelta(hours=hours)).astimezone(
+            datetime.timezone(datetime.timedelta(hours=-23, minutes=-59))
+        )
+        response = api.get("/api/v1/fact-checks/", {"updated_since": since.isoformat()})
+        assert response.status_code == 200, response.content
+        assert _ids(response) == ids
+
+
+def _cursor(position: str) -> str:
+    return base64.b64encode(urllib.parse.urlencode({"p": position}).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "position", ["2024", "\x00", "2024-01-01 00:00:00", "9999-12-31 23:59:59-14:00"]
+)
+def test_a_cursor_whose_position_is_no_time_is_400(position: str) -> None:
+    h.published("Exports doubled in a decade.")
+    response = h.client("read").get("/api/v1/fact-checks/", {"cursor": _cursor(position)})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+def test_a_cursor_position_with_an_offset_postgresql_refuses_is_read_in_utc() -> None:
+    item = h.published("Exports doubled in a decade.")
+    position = (item.verdicts.get().published_at + datetime.timedelta(hours=1)).astimezone(
+        datetime.timezone(datetime.timedelta(hours=-23))
+    )
+    response = h.client("read").get("/api/v1/fact-checks/", {"cursor": _cursor(str(position))})
+    assert response.status_code == 200
+    assert _ids(response) == [item.pk]
 
 
 def test_unknown_filters_are_400_listing_the_allowed_ones() -> None:

@@ -31,6 +31,22 @@ def test_rss_and_atom_list_published_fact_checks_newest_first(path: str) -> None
     assert str(new.pk) in parsed.entries[1].link
 
 
+@pytest.mark.parametrize("path", ["/feeds/fact-checks.rss", "/feeds/fact-checks.atom"])
+def test_a_control_character_in_one_fact_check_does_not_break_the_feed(path: str) -> None:
+    # A vertical tab, as word processors paste line breaks.
+    h.published("Crime fell\x0bby half.")
+    h.correct(h.published("Rents rose 40 percent."), note="Rents rose\x0b 30 percent.")
+
+    response = Client(raise_request_exception=False).get(path)
+    parsed = feedparser.parse(response.content)
+
+    assert response.status_code == 200 and not parsed.bozo
+    assert [e.title for e in parsed.entries] == [
+        "Mostly false: Rents rose 40 percent.",
+        "False: Crime fell by half.",
+    ]
+
+
 def test_the_json_feed_carries_each_claimreview() -> None:
     item = h.published("Crime fell by half.", speaker="Mayor Smith")
     response = Client().get("/feeds/fact-checks.json")

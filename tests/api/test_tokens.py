@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from claims.models import Article
 from reviews.models import ApiToken
 from tests.api import helpers as h
 
@@ -134,3 +135,20 @@ def test_the_throttle_window_slides_and_refusals_use_no_budget(settings: object)
         assert [allowed() for _ in range(3)] == [True, False, False]
     finally:
         cache.clear()
+
+
+def test_without_redis_the_throttle_lets_requests_through(settings: object) -> None:
+    from tests.conftest import free_port
+
+    api = h.client("read", "submit")
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # type: ignore[attr-defined]
+
+    listed = api.get("/api/v1/fact-checks/")
+    pushed = api.post(
+        "/api/v1/articles/",
+        {"title": "Cuts", "text": "The council cut the budget by 5 percent in 2025."},
+        format="json",
+    )
+
+    assert listed.status_code == 200
+    assert pushed.status_code == 202 and Article.objects.exists()

@@ -175,3 +175,98 @@ def test_the_signature_recipe_in_the_readme_matches() -> None:
 
     expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
     assert signature == f"sha256={expected}"
+
+
+class _Answer:
+    """A real HTTP server answering every POST as told: status, headers, and a body (bytes,
+    or None for one that never ends)."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes | None) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if body is not None:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    if body is not None:
+                        self.wfile.write(body)
+                        return
+                    # "Endless": 60 s at about 6 MB/s, so a reader that waits for the end
+                    # is seen waiting, without the test filling the memory.
+                    deadline = time.monotonic() + 60
+                    while time.monotonic() < deadline:
+                        self.wfile.write(b"x" * 65536)
+                        time.sleep(0.01)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "logged"),
+    [
+        (302, {"Location": "http://[::1/elsewhere"}, b"", "malformed redirect"),
+        (500, {"Content-Type": "text/plain"}, b"broken\x00 here", "HTTP 500: broken here"),
+    ],
+)
+def test_an_endpoint_answering_oddly_is_an_attempt_logged_not_a_crash(
+    status: int, headers: dict[str, str], body: bytes, logged: str
+) -> None:
+    answer = _Answer(status, headers, body)
+    try:
+        endpoint = webhooks.webhook_endpoint_register(
+            url=answer.url(), events=["fact_check.published"]
+        )
+        (delivery,) = webhooks.deliveries_create(event="fact_check.published", payload={"x": 1})
+
+        attempted = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+    finally:
+        answer.close()
+
+    assert attempted is not None and attempted.endpoint == endpoint
+    attempted.refresh_from_db()
+    assert attempted.attempts == 1 and attempted.status == "pending"
+    assert logged in attempted.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "outcome"), [(200, "delivered"), (500, "pending")])
+def test_an_endpoint_whose_answer_never_ends_is_not_read_to_the_end(
+    status: int, outcome: str
+) -> None:
+    answer = _Answer(status, {"Content-Type": "text/plain"}, None)
+    try:
+        webhooks.webhook_endpoint_register(url=answer.url(), events=["fact_check.published"])
+        (delivery,) = webhooks.deliveries_create(event="fact_check.published", payload={"x": 1})
+
+        started = time.monotonic()
+        attempted = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+        elapsed = time.monotonic() - started
+    finally:
+        answer.close()
+
+    assert elapsed < 10
+    assert attempted is not None and attempted.status == outcome
+    assert attempted.response_code == status and attempted.attempts == 1
+    assert len(attempted.last_error) <= webhooks.ERROR_EXCERPT + 20

@@ -1,4 +1,4 @@
-"""The claims' admin pages a reviewer reads."""
+"""The claims admin pages a reviewer reads, and what nobody may do to pipeline output by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Cluster, Publisher
+from claims.models import Claim, Cluster, Publisher
 from reviews.services import demo_accounts_ensure
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
@@ -83,3 +83,12 @@ def test_a_widely_repeated_claims_cluster_page_shows_the_first_appearances_and_l
         canonical.pk,
         *(repeat.pk for repeat in repeats),
     }
+
+
+def test_claims_cannot_be_added_by_hand(db: None) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    assert client.get("/admin/claims/claim/add/").status_code == 403
+    assert client.post("/admin/claims/claim/add/", {}).status_code == 403
+    assert not Claim.objects.exists()

@@ -112,6 +112,37 @@ def test_a_feed_that_is_not_xml_records_an_error(web: LocalWebServer) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    "title",
+    [
+        b"Daily&#0; news",
+        b"Daily\x00 news",
+        # Character references feedparser cannot decode: a surrogate, past U+10FFFF.
+        b"Daily&#xD800; news",
+        b"Daily&#57343; news",
+        b"Daily&#x110000; news",
+        b"Daily&#" + b"9" * 5000 + b"; news",
+    ],
+)
+def test_a_feed_titled_with_characters_postgresql_or_feedparser_refuses_is_polled(
+    web: LocalWebServer, title: bytes
+) -> None:
+    web.routes["/feed"] = Route(
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>" + title + b"</title>"
+        b"<item><title>One</title><link>/news/one</link></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = services.feed_save(feed=Feed(url=web.url("/feed")))
+
+    result = services.feed_poll(feed_id=feed.pk)
+
+    feed.refresh_from_db()
+    assert result.result == feed.last_result == Feed.Result.OK, feed.last_error
+    assert feed.title in ("Daily news", "Daily\ufffd news")
+    assert result.new_urls == (web.url("/news/one"),)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     ("route", "message", "retryable"),
     [
         (Route(b"gone", status=404), "HTTP 404", False),
@@ -183,13 +214,38 @@ def test_a_server_that_trickles_bytes_is_cut_off(web: LocalWebServer) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["http://x:abc/", "ftp://example.org/a", "http:///x", "x" * 3000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x:abc/",
+        "ftp://example.org/a",
+        "http:///x",
+        "x" * 3000,
+        "https://example.org/\x00",
+        "https://exa\x00mple.org/",
+        "https://example.org/\ud800",
+        # Short enough, but not once canonical (its query percent-encoded again).
+        "https://example.org/?q=" + "\u00e9" * 1000,
+        "https://example.org/?" + "a&" * 900,
+        "https://" + ".".join(["a" * 63] * 4) + "/",
+    ],
+)
 def test_a_malformed_url_is_refused_with_a_clear_error(url: str) -> None:
     with pytest.raises(services.IngestError, match="not a usable http"):
         services.article_fetch(url=url)
     with pytest.raises(services.IngestError):
         services.article_receive(raw=GOOD_TEXT, fmt="text", source="push", url=url)
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_redirect_to_a_malformed_url_is_kept_as_a_failed_article(web: LocalWebServer) -> None:
+    web.routes["/moved"] = Route(b"", status=302, headers={"Location": "http://[::1/story"})
+
+    received = services.article_fetch(url=web.url("/moved"))
+
+    assert received.article.status == Article.Status.FAILED
+    assert "redirects to a malformed URL" in received.article.error
 
 
 @pytest.mark.django_db
@@ -267,3 +323,14 @@ def test_an_article_whose_task_was_lost_is_enqueued_again(celery_worker: CeleryW
 
     wait_until(lambda: Article.objects.get(pk=article.pk).status == Article.Status.EXTRACTED)
     assert services.articles_requeue_stale(older_than_seconds=600) == 0
+
+
+@pytest.mark.django_db
+def test_an_article_from_a_host_longer_than_a_publisher_name_is_stored() -> None:
+    host = ".".join(["a" * 63] * 3 + ["b" * 40]) + ".org"
+    received = services.article_receive(
+        raw=GOOD_TEXT, fmt="text", source="push", url=f"https://{host}/story"
+    )
+
+    assert received.article.publisher.domain == host
+    assert host.startswith(received.article.publisher.name)

@@ -105,6 +105,41 @@ def test_ingest_refuses_a_bad_json_file_and_goes_on(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_ingest_names_text_postgresql_cannot_store_and_goes_on(tmp_path: Path) -> None:
+    body = "The council cut the budget by 5 percent in 2025."
+    (tmp_path / "nul.json").write_text(json.dumps({"title": "Cuts\u0000", "text": body}))
+    (tmp_path / "surrogate.jsonl").write_text(json.dumps({"html": f"<p>{body}\ud800</p>"}))
+    (tmp_path / "good.txt").write_text(f"Title\n\n{body}")
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "nul.json[0]: 'title' contains a NUL character" in err.getvalue()
+    assert "surrogate.jsonl[0]: 'html' contains a lone surrogate" in err.getvalue()
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_ingest_refuses_a_json_file_with_a_bad_url_before_storing_any_of_it(
+    tmp_path: Path,
+) -> None:
+    body = "The council cut the budget by 5 percent in 2025."
+    articles = [
+        {"title": "One", "text": body},
+        {"title": "Two", "text": body + " Again.", "url": "ftp://news.example/two"},
+    ]
+    (tmp_path / "mixed.json").write_text(json.dumps(articles))
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "mixed.json[1]: 'url' is not a usable http(s) URL: 'ftp://news.example/two'" in (
+        err.getvalue()
+    )
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
 def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
     first = _run("demo", "--password", "pw-for-test")
     claims = Claim.objects.count()
@@ -148,6 +183,20 @@ def test_evaluate_checkworthiness_scores_the_dev_set_with_the_pipeline_model() -
     assert result["n"] > 1000 and result["f1"] >= 0.85
     per_sentence = [json.loads(line) for line in lines if line.startswith('{"id"')]
     assert len(per_sentence) == result["n"]
+
+
+@pytest.mark.parametrize("metadata", [b"{not json", b"[1, 2]", b"\xff\xfe{}"])
+def test_evaluate_extraction_names_a_page_whose_metadata_is_unreadable(
+    tmp_path: Path, metadata: bytes
+) -> None:
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "source.html").write_text("<html><body><p>Hello.</p></body></html>")
+    (page / "expected.html").write_text("<p>Hello.</p>")
+    (page / "expected-metadata.json").write_bytes(metadata)
+
+    with pytest.raises(CommandError, match="page/expected-metadata.json: "):
+        _run("evaluate", "extraction", "--dir", str(tmp_path))
 
 
 def test_evaluate_checkworthiness_names_missing_columns(tmp_path: Path) -> None:

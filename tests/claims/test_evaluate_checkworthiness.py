@@ -59,6 +59,28 @@ def test_unknown_label_is_rejected_with_its_line(tmp_path: Path) -> None:
         read_checkthat_tsv(path)
 
 
+def test_a_short_row_under_reordered_columns_is_read(tmp_path: Path) -> None:
+    rows = read_checkthat_tsv(_write(tmp_path, "class_label\tText\tSentence_id\nYes\n"))
+    assert rows == [("", "", True)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"Sentence_id\tText\tclass_label\n1\t\xed\xa0\x80\tYes\n", "data.tsv: not UTF-8"),
+        # Over any csv.field_size_limit() the code sets (10 MB in claims.evaluation.matching).
+        (b"Sentence_id\tText\tclass_label\n1\t" + b"x" * 11_000_000, "data.tsv: not a TSV"),
+    ],
+)
+def test_a_file_that_is_no_tsv_is_a_value_error_naming_it(
+    tmp_path: Path, raw: bytes, message: str
+) -> None:
+    path = tmp_path / "data.tsv"
+    path.write_bytes(raw)
+    with pytest.raises(ValueError, match=message):
+        read_checkthat_tsv(path)
+
+
 def test_metrics_count_the_yes_class(tmp_path: Path) -> None:
     rows = read_checkthat_tsv(_write(tmp_path, TSV))
     result = evaluate_checkworthiness(rows, KeywordScorer(), threshold=0.5)

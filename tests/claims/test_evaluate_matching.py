@@ -95,6 +95,25 @@ def test_a_pool_in_another_layout_is_a_clear_error(
         _evaluate(dev_slice, "lexical")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("v1\tTaxes rose.\tT\nv1\tTaxes fell.\tT\n", "pool.tsv:3: id 'v1' is already on line 2"),
+        ("v1\tTaxes\x00 rose.\tT\n", "pool.tsv:2: a NUL character"),
+    ],
+)
+def test_a_pool_the_database_cannot_hold_is_a_clear_error(
+    dev_slice: dict[str, Path], tmp_path: Path, rows: str, message: str
+) -> None:
+    pool = tmp_path / "pool.tsv"
+    pool.write_text("\tvclaim\ttitle\n" + rows)
+    dev_slice["pool"] = pool
+
+    with pytest.raises(CommandError, match=message):
+        _evaluate(dev_slice, "lexical")
+
+
 def test_map_at_5_counts_a_hit_at_rank_two_as_one_half() -> None:
     result = rank_metrics({"q1": ["a", "b"], "q2": ["c"], "q3": []}, {"q1": {"b"}, "q2": {"c"}})
 

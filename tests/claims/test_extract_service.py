@@ -9,6 +9,7 @@ from claims.models import Article, Claim
 from claims.tasks import article_extract
 from reviews.models import ReviewItem
 from tests.concurrency import at_once
+from tests.paths import SAMPLE_ARTICLES
 
 TEXT = (
     "Library hours cut\n\n"
@@ -60,6 +61,42 @@ def test_the_same_bytes_are_stored_once() -> None:
     assert first.created and not again.created
     assert again.article.pk == first.article.pk
     assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("published", "stored"),
+    [
+        # Django 5 has no timezone.utc: every date without an offset failed its article.
+        ("2024-03-04", "2024-03-04T00:00:00+00:00"),
+        ("2024-03-04T10:00:00", "2024-03-04T10:00:00+00:00"),
+        ("2024-13-45T10:00:00", None),
+        ("2024-02-30", None),
+        ("0000-01-01", None),
+        ("2024-01-01T25:00:00", None),
+        ("9999-12-31T23:59:59-14:00", None),
+        ("2024-01-01T00:00:00-23:00", "2024-01-01T23:00:00+00:00"),
+    ],
+)
+def test_an_article_is_extracted_whatever_date_its_page_gives(
+    published: str, stored: str | None
+) -> None:
+    title, body = sorted(SAMPLE_ARTICLES.glob("*.txt"))[0].read_text().split("\n", 1)
+    paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip())
+    html = (
+        f'<html><head><title>{title}</title><meta property="article:published_time" '
+        f'content="{published}"></head><body><article>{paragraphs}</article></body></html>'
+    )
+    article = services.article_receive(
+        raw=html.encode(), fmt="html", source=Article.Source.PUSH
+    ).article
+
+    article_extract.apply(args=[article.pk])
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.EXTRACTED, article.error
+    assert article.claims.exists()
+    assert (article.published_at.isoformat() if article.published_at else None) == stored
 
 
 @pytest.mark.django_db

@@ -98,6 +98,38 @@ def test_malformed_records_are_refused_one_by_one_and_the_rest_imported(tmp_path
 
 
 @pytest.mark.django_db
+def test_records_with_text_postgresql_cannot_store_are_refused_one_by_one(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(_review(1, claimReviewed="Tunnel costs\u0000 doubled")),
+        json.dumps(_review(2, headline="\ud800")),
+        json.dumps(_review(3, author={"name": "Checks\u0000"})),
+        json.dumps(_review(4)),
+        "[" * 100_000 + "]" * 100_000,
+    ]
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("\n".join(lines))
+
+    out, err = _run(path)
+
+    assert "1 new, 0 updated, 4 refused" in out
+    assert "line 5: JSON nested too deeply" in err
+    assert "line 1: claim_reviewed contains the character '\\x00'" in err
+    assert "line 2: headline contains the character '\\ud800'" in err
+    assert "line 3: publisher contains the character '\\x00'" in err
+    assert list(FactCheck.objects.values_list("url", flat=True)) == ["https://checks.example/4"]
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + json.dumps(_review(1)) + "]" * 100_000)
+
+    with pytest.raises(CommandError, match="nested too deeply"):
+        _run(path)
+    assert not FactCheck.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text("<html>not a feed</html>")
@@ -105,6 +137,12 @@ def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not JSON .*expected a ClaimReview object"):
         _run(path)
     assert not FactCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_url_is_a_clear_error() -> None:
+    with pytest.raises(CommandError, match="not a"):
+        call_command("import_claimreviews", "http://[::1/feed.json", stdout=StringIO())
 
 
 @pytest.mark.django_db

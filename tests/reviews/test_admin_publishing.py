@@ -170,9 +170,11 @@ def test_send_back_needs_a_note_and_returns_the_claim_to_its_reviewer(
     url = reverse("admin:reviews_reviewitem_send_back", args=[item.pk])
 
     empty = editor.post(url, {"note": " "})
+    nul = editor.post(url, {"note": "Cite\x00 it."})
     sent = editor.post(url, {"note": "Cite the March release, not the press story."})
 
     assert any("the note is empty" in m for m in _messages(empty))
+    assert any("the note holds a NUL character" in m for m in _messages(nul))
     item.refresh_from_db()
     assert item.status == workflow.IN_REVIEW and item.assigned_to.username == "reviewer"
     assert "The verdict went back to its reviewer." in _messages(sent)

@@ -57,6 +57,23 @@ def test_a_plain_text_source_is_archived_as_decoded_text(web: LocalWebServer) ->
 
 
 @pytest.mark.django_db
+def test_a_plain_text_source_with_a_nul_past_its_first_kilobytes_is_archived(
+    web: LocalWebServer,
+) -> None:
+    text = "Unemployment rose by 0.2 points to 5.9 percent in March. " * 200
+    web.routes["/report.txt"] = Route(
+        text.encode() + b"\x00\x00 end of report", content_type="text/plain"
+    )
+    source = _source(web.url("/report.txt"))
+
+    result = evidence.evidence_archive(source_id=source.pk)
+
+    source.refresh_from_db()
+    assert result.status == evidence.ARCHIVED, source.fetch_error
+    assert source.archived_text.endswith(" end of report")
+
+
+@pytest.mark.django_db
 def test_a_missing_page_is_recorded_as_a_fetch_error_not_raised(web: LocalWebServer) -> None:
     source = _source(web.url("/gone"))
 

@@ -150,6 +150,16 @@ def test_a_search_without_words_or_with_odd_characters_answers(
     assert reviewer_client.get(QUEUE, {"q": q}).status_code == 200
 
 
+def test_a_search_of_thousands_of_words_answers_on_its_first_ones(
+    reviewer_client: Client,
+) -> None:
+    rents = ReviewItemFactory(claim=ClaimFactory(text="The mayor said rents increased."))
+
+    q = "rents OR " + " OR ".join(f"w{n}" for n in range(20_000))
+
+    assert _shown(reviewer_client, q=q) == [rents.pk]
+
+
 def test_the_search_reads_a_claims_text_as_it_was_last_saved(reviewer_client: Client) -> None:
     item = ReviewItemFactory(claim=ClaimFactory(text="Rents increased 40 percent."))
     Claim.objects.filter(pk=item.claim_id).update(text="House prices fell.")

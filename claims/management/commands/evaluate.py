@@ -80,9 +80,12 @@ class Command(BaseCommand):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
         cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
-        report = evaluate_extraction(
-            directory, lambda document: extract_claims(document, scorer, cutoff).claims
-        )
+        try:
+            report = evaluate_extraction(
+                directory, lambda document: extract_claims(document, scorer, cutoff).claims
+            )
+        except ValueError as exc:  # a page folder whose expected metadata is unreadable
+            raise CommandError(str(exc)) from exc
         return render_report(report)
 
     def _checkworthiness(

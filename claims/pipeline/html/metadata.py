@@ -51,8 +51,10 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             continue
         try:
             data = json.loads(CDATA.sub("", script.text or ""))
-        except ValueError:
-            continue  # Broken JSON-LD is common; the meta tags still tell most of it.
+        # Broken JSON-LD is common; the meta tags still tell most of it. RecursionError: lists
+        # nested thousands deep, which must not cost the page its text.
+        except (ValueError, RecursionError):
+            continue
         for item in _json_objects(data):
             types = item.get("@type")
             types = {types} if isinstance(types, str) else set(types or ())

@@ -160,6 +160,14 @@ def test_metadata_comes_from_json_ld_and_meta_tags() -> None:
     assert document.canonical_url == "https://dailyexample.com/local/2024/11/05/water-pipes"
 
 
+def test_json_ld_nested_too_deeply_to_parse_is_ignored() -> None:
+    head = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+
+    document = document_from_html(article_page(head=head))
+
+    assert document.text.startswith("The city council voted on Tuesday")
+
+
 def test_byline_is_found_on_the_page_when_no_metadata_names_the_author() -> None:
     document = document_from_html(article_page())
     assert document.byline == "Jane Reporter"

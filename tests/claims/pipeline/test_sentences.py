@@ -117,3 +117,31 @@ def test_surrounding_whitespace_is_outside_the_offsets() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n \n"])
 def test_empty_text_has_no_sentences(text: str) -> None:
     assert split_sentences(text) == []
+
+
+def test_a_paragraph_of_titles_and_initials_is_split_in_linear_time() -> None:
+    import time
+
+    # Every full stop ends a title or an initial, so each split is merged into one growing
+    # sentence: checking its last word must not reread all of it (quadratic: about 20 s).
+    text = "Mr. A. B. " * 10_000
+
+    started = time.monotonic()
+    sentences = split_sentences(text)
+
+    assert time.monotonic() - started < 5
+    assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_paragraph_of_short_quotes_is_split_in_linear_time() -> None:
+    import time
+
+    # Each quote ends where blingfire does not cut: every span was checked against every
+    # missed boundary of the paragraph (quadratic: about 20 s).
+    text = "\u201cHe said it\u201d, she said. " * 30_000
+
+    started = time.monotonic()
+    sentences = split_sentences(text)
+
+    assert time.monotonic() - started < 5
+    assert len(sentences) == 30_000

@@ -218,3 +218,17 @@ def test_a_given_title_is_not_taken_from_the_first_line() -> None:
     document = document_from_text(body, title="Given title")
     assert document.title == "Given title"
     assert document.text == body
+
+
+def test_many_hard_wrapped_lines_are_joined_in_linear_time() -> None:
+    import time
+
+    # Each line continues the one before (no end punctuation, lower-case start): joining
+    # them must not rebuild and search the whole paragraph per line (quadratic: about 20 s).
+    raw = "Wrapped lines\n\n" + "the minister said taxes rose\n" * 10_000
+
+    started = time.monotonic()
+    document = document_from_text(raw)
+
+    assert time.monotonic() - started < 5
+    assert document.text.count("the minister said taxes rose") == 10_000
