@@ -80,6 +80,9 @@ def article_receive(
     """
     if url and not usable_url(url):
         raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
+    # The callers refuse these, but a new one might not: PostgreSQL text takes no NUL and
+    # UTF-8 no lone surrogate, and a title is no reason to lose the article.
+    title = title.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
     canonical = canonicalize_url(url) if url else ""
     # Empty input carries nothing to dedup on but its address.
     raw_hash = hashlib.sha256(raw if raw.strip() else b"empty:" + canonical.encode()).hexdigest()

@@ -334,3 +334,13 @@ def test_an_article_from_a_host_longer_than_a_publisher_name_is_stored() -> None
 
     assert received.article.publisher.domain == host
     assert host.startswith(received.article.publisher.name)
+
+
+@pytest.mark.django_db
+def test_a_title_postgresql_cannot_store_loses_its_bad_characters_not_the_article() -> None:
+    received = services.article_receive(
+        raw=GOOD_TEXT, fmt="text", source=Article.Source.PUSH, title="Budget\x00 vote \ud800 today"
+    )
+
+    stored = Article.objects.get(pk=received.article.pk)
+    assert stored.given_title == "Budget vote ? today"
