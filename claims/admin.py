@@ -21,7 +21,7 @@ from claims.models import (
     Publisher,
 )
 from claims.services import clusters as cluster_services
-from factcheck.admin_history import ReadOnlyHistoryAdmin
+from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 
 
 @admin.register(Publisher)
@@ -99,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyHistoryAdmin):
+class ClaimAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     actions = ["split_out"]
     list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
     list_filter = ["claim_type"]
@@ -183,7 +183,7 @@ CLUSTER_PAGE_ROWS = 50
 
 
 @admin.register(Cluster)
-class ClusterAdmin(ReadOnlyHistoryAdmin):
+class ClusterAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
     ordering = ["-last_seen_at"]
     search_fields = ["canonical__text"]
@@ -243,7 +243,7 @@ class ClusterAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ClusterSuggestion)
-class ClusterSuggestionAdmin(admin.ModelAdmin):
+class ClusterSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
     list_display = ["cluster", "other", "kind", "score", "status", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["cluster__canonical", "other__canonical"]
@@ -279,7 +279,7 @@ _SUGGESTION_COLUMNS = ["cluster", "fact_check", "review_item", "score", "conflic
 
 
 @admin.register(FactCheckSuggestion)
-class FactCheckSuggestionAdmin(admin.ModelAdmin):
+class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
     list_display = [*_SUGGESTION_COLUMNS, "created_at"]
     list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]

@@ -1,4 +1,5 @@
-"""History in admin is for reading: every change goes through a service, never a revert."""
+"""Pages and history in admin are for reading: every change goes through a service (an admin
+action or button), never a form saved back or a revert."""
 
 from __future__ import annotations
 
@@ -56,3 +57,18 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             # Who made each change, by name: a link to their user page would answer 403.
             context["admin_user_view"] = ""
         return super().history_view(request, object_id, context)
+
+
+class ViewOnlyPagesMixin:
+    """A row's page shows it but never saves it; the list's actions (which call services) stay.
+
+    Change permission is what an action needs (asked with no row); asked for a row, it is
+    refused, so the page renders read-only with no Save button. A saved page would write the
+    whole row back, past the services: a claim moved to another cluster with no recount and no
+    event, a cluster's counts over a concurrent recount.
+    """
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)  # type: ignore[misc,no-any-return]

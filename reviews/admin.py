@@ -35,7 +35,7 @@ from reviews.workflow import TransitionError
 
 
 def _reject_action(reason: ReviewItem.RejectionReason) -> object:
-    @admin.action(description=f"Reject selected: {reason.label.lower()}")
+    @admin.action(permissions=["change"], description=f"Reject selected: {reason.label.lower()}")
     def reject(
         modeladmin: ReviewItemAdmin, request: HttpRequest, queryset: QuerySet[ReviewItem]
     ) -> None:
@@ -365,7 +365,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
         }
         return TemplateResponse(request, "admin/reviews/reviewitem/bulk_action.html", context)
 
-    @admin.action(description="Assign selected to a reviewer…")
+    @admin.action(permissions=["change"], description="Assign selected to a reviewer…")
     def assign_selected(
         self, request: HttpRequest, queryset: QuerySet[ReviewItem]
     ) -> HttpResponse | None:
@@ -387,7 +387,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             done="assigned",
         )
 
-    @admin.action(description="Reject selected with a reason and note…")
+    @admin.action(permissions=["change"], description="Reject selected with a reason and note…")
     def reject_selected(
         self, request: HttpRequest, queryset: QuerySet[ReviewItem]
     ) -> HttpResponse | None:
@@ -403,7 +403,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             done="rejected",
         )
 
-    @admin.action(description="Take selected claims")
+    @admin.action(permissions=["change"], description="Take selected claims")
     def take(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
         self.each(
             request,
@@ -412,7 +412,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             "taken",
         )
 
-    @admin.action(description="Release selected claims")
+    @admin.action(permissions=["change"], description="Release selected claims")
     def release(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
         self.each(
             request,
@@ -421,7 +421,9 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             "released",
         )
 
-    @admin.action(description="Reopen selected rejected claims (back to pending)")
+    @admin.action(
+        permissions=["change"], description="Reopen selected rejected claims (back to pending)"
+    )
     def reopen(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
         self.each(
             request,
@@ -430,7 +432,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             "reopened",
         )
 
-    @admin.action(description="Submit selected verdicts for approval")
+    @admin.action(permissions=["change"], description="Submit selected verdicts for approval")
     def submit_for_approval(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
         self.each(
             request,
@@ -439,7 +441,7 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
             "submitted for approval",
         )
 
-    @admin.action(description="Approve and publish selected verdicts")
+    @admin.action(permissions=["change"], description="Approve and publish selected verdicts")
     def approve_and_publish(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
         self.each(
             request,

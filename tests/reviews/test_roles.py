@@ -135,3 +135,46 @@ def test_staff_who_may_only_look_cannot_decide_suggestions_or_merge(client: Clie
     suggestion.refresh_from_db()
     assert suggestion.status == FactCheckSuggestion.Status.SUGGESTED
     assert Cluster.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_reviewers_claim_and_cluster_pages_are_for_reading(client: Client) -> None:
+    first = _cluster_of("The bridge cost 40 million euros.")
+    second = _cluster_of("The tunnel cost 40 million euros.")
+    claim = first.canonical
+    client.force_login(_demo_user("reviewer"))
+
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    client.post(reverse("admin:claims_claim_change", args=[claim.pk]), {"cluster": second.pk})
+    cluster_page = client.get(reverse("admin:claims_cluster_change", args=[first.pk]))
+
+    assert page.status_code == 200 and 'name="cluster"' not in page.text
+    assert 'name="_save"' not in page.text and 'name="_save"' not in cluster_page.text
+    claim.refresh_from_db()
+    assert claim.cluster_id == first.pk
+
+
+@pytest.mark.django_db
+def test_staff_who_may_only_view_the_queue_get_none_of_its_actions(client: Client) -> None:
+    from reviews import workflow
+    from reviews.models import ReviewItem
+
+    pending, rejected = ReviewItemFactory(), ReviewItemFactory()
+    ReviewItem.objects.filter(pk=rejected.pk).update(
+        status=workflow.REJECTED, rejection_reason="opinion"
+    )
+    looker = UserFactory(is_staff=True)
+    looker.user_permissions.set(Permission.objects.filter(codename="view_reviewitem"))
+    client.force_login(looker)
+    queue = reverse("admin:reviews_reviewitem_changelist")
+
+    listing = client.get(queue, {"status": "all"})
+    for action in ("take", "reopen", "reject_opinion"):
+        client.post(
+            f"{queue}?status=all",
+            {"action": action, "_selected_action": [pending.pk, rejected.pk]},
+        )
+
+    assert listing.status_code == 200 and 'name="action"' not in listing.text
+    statuses = dict(ReviewItem.objects.values_list("pk", "status"))
+    assert (statuses[pending.pk], statuses[rejected.pk]) == (workflow.PENDING, workflow.REJECTED)
