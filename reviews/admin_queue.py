@@ -221,7 +221,6 @@ class StatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
     DEFAULT = "open"
-    OPEN = (workflow.PENDING, workflow.IN_REVIEW, workflow.AWAITING_APPROVAL)
     EVERY = "all"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -256,7 +255,7 @@ class StatusFilter(admin.SimpleListFilter):
         if value == self.EVERY:
             return queryset
         if value == self.DEFAULT:
-            return queryset.filter(status__in=self.OPEN)
+            return queryset.filter(status__in=workflow.OPEN)
         if value not in workflow.TRANSITIONS:
             raise IncorrectLookupParameters(f"unknown status {value!r}")
         return queryset.filter(status=value)

@@ -82,6 +82,13 @@ class ReviewItem(models.Model):
             models.Index(fields=["status", "-priority", "id"], name="review_queue_order"),
             # The whole queue, any status, and filters on joined tables walked in queue order.
             models.Index(fields=["-priority", "id"], name="review_queue_all"),
+            # The list's default view, the work still to do: walked in queue order without
+            # stepping over the closed claims, which gather at the top as the desk works.
+            models.Index(
+                fields=["-priority", "id"],
+                condition=Q(status__in=workflow.OPEN),
+                name="review_open_order",
+            ),
             # "Take next": the unassigned pending claims, best first.
             models.Index(
                 fields=["-priority", "id"],

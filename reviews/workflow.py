@@ -13,6 +13,9 @@ PUBLISHED = "published"
 REJECTED = "rejected"
 CORRECTED = "corrected"
 
+# The work still to do: what the queue's list shows unless asked for another status.
+OPEN = (PENDING, IN_REVIEW, AWAITING_APPROVAL)
+
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({IN_REVIEW, REJECTED}),
     # Back to pending is a release; awaiting approval is a verdict submitted for a second pair
