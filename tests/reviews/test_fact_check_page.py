@@ -64,3 +64,28 @@ def test_a_claim_cannot_break_out_of_the_embedded_json() -> None:
 
     assert "<script>alert(1)" not in text
     assert _json_ld(text)["claimReviewed"] == claim
+
+
+def test_text_pushed_without_an_address_is_not_listed_and_long_lists_are_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reviews import pages
+
+    monkeypatch.setattr(pages, "APPEARANCES_SHOWN", 2)
+    item = h.published("Rents rose 40 percent.", url="https://a.example.com/1")
+    pushed = h.appear_again(item, "Rents rose by 40 percent.")
+    pushed.article.title = "EMBARGOED agency copy"
+    pushed.article.save()
+    for n in range(3):
+        h.appear_again(
+            item, f"Rents rose 40 percent, report {n}.", url=f"https://b.example.com/{n}"
+        )
+
+    page = Client().get(f"/fact-checks/{item.pk}/")
+
+    text = page.content.decode()
+    assert "EMBARGOED" not in text
+    listed = text.split('id="appearances"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 2 and "https://a.example.com/1" in listed
+    assert "and 2 more." in text
+    assert Client().head(f"/fact-checks/{item.pk}/").status_code == 200
