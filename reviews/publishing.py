@@ -46,6 +46,12 @@ def _check_holder(item: ReviewItem, user: AbstractBaseUser) -> None:
         raise PublishingError(f"only the reviewer holding claim {item.pk} may edit its verdict")
 
 
+def _hold_renew(item: ReviewItem) -> None:
+    # Working on the draft keeps the claim: a hold lapses after FACTCHECK_HOLD_SECONDS without
+    # a save, not after that long in all (a long check would go back to the queue mid-work).
+    ReviewItem.objects.filter(pk=item.pk).update(assigned_at=timezone.now())
+
+
 def _check_editor(editor: AbstractBaseUser) -> None:
     if not editor.has_perm(APPROVE_PERMISSION):  # type: ignore[attr-defined]
         raise PublishingError(f"{editor.get_username()} may not approve or correct verdicts")
@@ -85,6 +91,7 @@ def verdict_save(
     with transaction.atomic():
         item = _item_locked(item_id)
         _check_holder(item, user)
+        _hold_renew(item)
         verdict = _draft(item) or Verdict(review_item=item, version=_next_version(item))
         # Whoever last wrote the draft is its author, and so may not approve it.
         verdict.author = user
@@ -126,6 +133,7 @@ def source_add(
         verdict = _draft(item)
         if verdict is None or verdict.pk != verdict_id:
             raise PublishingError(f"verdict {verdict_id} is published; sources are fixed")
+        _hold_renew(item)
         source = EvidenceSource(
             verdict=verdict,
             url=url,

@@ -80,6 +80,38 @@ def test_the_periodic_sweep_releases_lapsed_holds_without_anyone_taking_the_next
 
 
 @pytest.mark.django_db
+def test_saving_the_draft_or_citing_a_source_keeps_the_hold() -> None:
+    from reviews import publishing
+
+    drafted, cited = ReviewItemFactory(), ReviewItemFactory()
+    alice = UserFactory()
+    for item in (drafted, cited):
+        services.review_take(item_id=item.pk, user=alice)
+    verdict = publishing.verdict_save(
+        item_id=cited.pk, user=alice, rating="false", explanation="e", summary="s"
+    )
+    long_ago = timezone.now() - timedelta(hours=2)
+    ReviewItem.objects.update(assigned_at=long_ago)
+
+    publishing.verdict_save(
+        item_id=drafted.pk, user=alice, rating="false", explanation="e", summary="s"
+    )
+    publishing.source_add(
+        verdict_id=verdict.pk,
+        user=alice,
+        url="https://stats.example.org/report",
+        title="Report",
+        publisher="Stats office",
+        stance="refutes",
+        quote="",
+        archive=False,
+    )
+
+    assert tasks.review_holds_release_stale.apply().get() == 0
+    assert set(ReviewItem.objects.values_list("status", flat=True)) == {workflow.IN_REVIEW}
+
+
+@pytest.mark.django_db
 def test_rejecting_needs_a_known_reason_and_records_it() -> None:
     item = ReviewItemFactory()
     user = UserFactory()
@@ -100,7 +132,7 @@ def test_rejecting_needs_a_known_reason_and_records_it() -> None:
 def test_a_rejected_claim_reopens_into_the_queue_with_its_rejection_kept_in_history() -> None:
     item = ReviewItemFactory()
     user = UserFactory()
-    with pytest.raises(TransitionError, match="from pending to pending"):
+    with pytest.raises(TransitionError, match="claim [0-9]+ is pending, not rejected"):
         services.review_reopen(item_id=item.pk, user=user)
     services.review_reject(item_id=item.pk, user=user, reason="not_checkworthy", note="dull")
 
