@@ -55,7 +55,9 @@ def _queue_entry_removable(cluster: Cluster) -> bool:
     from reviews import workflow
     from reviews.models import ReviewItem
 
-    item = ReviewItem.objects.filter(claim_id=cluster.canonical_id).first()
+    # Locked until the merge commits: a reviewer taking it meanwhile waits, then finds it gone,
+    # instead of the merge deleting a claim (and its draft) someone had just taken.
+    item = ReviewItem.objects.select_for_update().filter(claim_id=cluster.canonical_id).first()
     return item is None or (item.status == workflow.PENDING and item.assigned_to_id is None)
 
 
@@ -160,15 +162,19 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
 def fact_check_suggestions_decide(
     *, suggestion_ids: Sequence[int], confirm: bool, by: object | None = None
 ) -> int:
-    """A reviewer confirms or rejects suggested fact-checks; a rejected pair stays rejected."""
+    """A reviewer confirms or rejects suggested fact-checks; a rejected pair stays rejected.
+
+    Only open suggestions are decided: a second reviewer's click does not overturn the first
+    decision (the count returned says how many were still open).
+    """
     from claims.models import FactCheckSuggestion
 
     status = (
         FactCheckSuggestion.Status.CONFIRMED if confirm else FactCheckSuggestion.Status.REJECTED
     )
-    return FactCheckSuggestion.objects.filter(pk__in=suggestion_ids).update(
-        status=status, decided_by=by, decided_at=timezone.now()
-    )
+    return FactCheckSuggestion.objects.filter(
+        pk__in=suggestion_ids, status=FactCheckSuggestion.Status.SUGGESTED
+    ).update(status=status, decided_by=by, decided_at=timezone.now())
 
 
 def cluster_suggestions_dismiss(*, suggestion_ids: Sequence[int]) -> int:

@@ -88,3 +88,22 @@ def test_the_admin_merges_selected_clusters(client) -> None:  # type: ignore[no-
     assert Cluster.objects.count() == 1
     page = client.get(reverse("admin:claims_cluster_change", args=[Cluster.objects.get().pk]))
     assert page.status_code == 200 and b"appearance" in page.content
+
+
+@pytest.mark.django_db
+def test_a_decided_suggestion_is_not_overturned_by_a_second_click() -> None:
+    from claims.services.clusters import fact_check_suggestions_decide
+
+    cluster = _cluster("The bridge cost 40 million euros.")
+    fact = FactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
+    suggestion = FactCheckSuggestion.objects.create(cluster=cluster, fact_check=fact, score=0.7)
+    first, second = UserFactory(), UserFactory()
+
+    assert fact_check_suggestions_decide(suggestion_ids=[suggestion.pk], confirm=False, by=first)
+    assert not fact_check_suggestions_decide(
+        suggestion_ids=[suggestion.pk], confirm=True, by=second
+    )
+
+    suggestion.refresh_from_db()
+    assert suggestion.status == FactCheckSuggestion.Status.REJECTED
+    assert suggestion.decided_by == first
