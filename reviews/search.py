@@ -9,6 +9,8 @@ from django.db.models import Value
 from claims.models import Claim
 from reviews.models import FactCheckSearch, ReviewItem
 
+MAX_DOCUMENT_CHARS = 100_000
+
 
 def fact_check_search_update(*, item_id: int) -> FactCheckSearch:
     """Index every wording of the item's claim seen so far (its cluster's claims)."""
@@ -19,7 +21,9 @@ def fact_check_search_update(*, item_id: int) -> FactCheckSearch:
         wordings = list(dict.fromkeys([claim.text, *texts.values_list("text", flat=True)]))
     else:
         wordings = [claim.text]
-    document = "\n".join(wordings)
+    # A claim repeated by thousands of outlets: its first wordings are enough to find it, and
+    # PostgreSQL refuses a tsvector over 1 MB (which would fail every matching batch after).
+    document = "\n".join(wordings)[:MAX_DOCUMENT_CHARS]
     entry, _ = FactCheckSearch.objects.update_or_create(
         review_item=item, defaults={"document": document}
     )

@@ -222,6 +222,9 @@ def review_reopen(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
     Its reason and note stay in the item's history; cleared here, the claim no longer counts
     as rejected in the queue's filters or in the check-worthiness training data.
     """
+    status = ReviewItem.objects.filter(pk=item_id).values_list("status", flat=True).first()
+    if status is not None and status != workflow.REJECTED:
+        raise TransitionError(f"claim {item_id} is {workflow.label(status)}, not rejected")
     return _move(
         item_id,
         workflow.PENDING,

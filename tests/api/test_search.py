@@ -100,3 +100,19 @@ def test_a_text_unlike_every_fact_check_finds_nothing() -> None:
         "/api/v1/search/", {"q": "Rents in the city rose sharply over the winter"}
     )
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_claim_repeated_thousands_of_times_keeps_a_bounded_search_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reviews import search
+    from reviews.models import FactCheckSearch
+
+    monkeypatch.setattr(search, "MAX_DOCUMENT_CHARS", 60)
+    item = h.published("Unemployment fell to 3 percent.")
+    for n in range(5):
+        h.appear_again(item, f"Joblessness dropped to its lowest level, report {n}.")
+
+    entry = FactCheckSearch.objects.get(pk=item.pk)
+
+    assert len(entry.document) == 60 and entry.document.startswith("Unemployment fell")

@@ -210,5 +210,5 @@ def test_a_reviewer_reopens_rejected_claims_and_others_are_refused(
 
     said = [str(message) for message in done.context["messages"]]
     assert "1 claim(s) reopened." in said
-    assert any("from pending to pending" in message for message in said)
+    assert any("is pending, not rejected" in message for message in said)
     assert ReviewItem.objects.get(pk=rejected.pk).status == workflow.PENDING
