@@ -556,7 +556,10 @@ def _claim_place(
     merge_at = settings.FACTCHECK_MATCH_MERGE_THRESHOLD
     suggest_at = settings.FACTCHECK_MATCH_SUGGEST_THRESHOLD
     matchable = fingerprint(claim.text).matchable
-    matches = index.matcher.search(claim.text, vector=vector, k=5) if matchable else []
+    # Every candidate, not the best five: the suggestions must not depend on which of two
+    # claims came second (a denial placed after five closer claims lost its contradiction,
+    # which the confirmation placed second would have found).
+    matches = index.matcher.search(claim.text, vector=vector, k=None) if matchable else []
     candidates = {
         pk: joins.cluster_of(pk, cluster)
         for pk, cluster in Claim.objects.filter(pk__in=[m.key for m in matches]).values_list(
