@@ -106,6 +106,7 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     browser: Any, live_server: Any, artifacts: Path, redis_clean: None, desk_roles: None
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     demo_accounts_ensure(password="pw")
     article = ArticleFactory(clean_text=ARTICLE, title="Housing report")
@@ -127,8 +128,10 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     browser.save_screenshot(str(artifacts / "queue.png"))
     browser.find_element(By.ID, "take-next").click()
 
-    # ... and sees it highlighted in its article, with the sentences around it.
-    assert browser.current_url.endswith(reverse("admin:reviews_reviewitem_change", args=[best.pk]))
+    # ... and sees it highlighted in its article, with the sentences around it. The click
+    # returns before the next page has loaded (the implicit wait covers elements, not URLs).
+    claim_page = reverse("admin:reviews_reviewitem_change", args=[best.pk])
+    WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith(claim_page))
     highlighted = browser.find_element(By.CSS_SELECTOR, "mark#claim")
     assert highlighted.text == CLAIM
     assert highlighted.value_of_css_property("background-color") not in ("", "rgba(0, 0, 0, 0)")
