@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from reviews import publishing, services, workflow
+from reviews import publishing, workflow
 from reviews.models import ReviewItem
 from reviews.services import demo_accounts_ensure
+from tests.api import helpers as h
 from tests.factories import ReviewItemFactory
 
 
@@ -19,21 +20,7 @@ def published(db: None) -> ReviewItem:
     users = get_user_model().objects
     reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
     item = ReviewItemFactory()
-    services.review_take(item_id=item.pk, user=reviewer)
-    verdict = publishing.verdict_save(
-        item_id=item.pk, user=reviewer, rating="false", explanation="No.", summary=""
-    )
-    for n in range(2):
-        publishing.source_add(
-            verdict_id=verdict.pk,
-            user=reviewer,
-            url=f"https://example.org/{n}",
-            title="",
-            publisher="",
-            stance="refutes",
-            quote="",
-            archive=False,
-        )
+    h.draft(item, reviewer)
     publishing.verdict_submit(item_id=item.pk, user=reviewer)
     publishing.verdict_approve(item_id=item.pk, editor=editor)
     return item

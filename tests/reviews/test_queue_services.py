@@ -11,6 +11,7 @@ from django_celery_beat.models import PeriodicTask
 from reviews import services, tasks, workflow
 from reviews.models import ReviewItem
 from reviews.workflow import TransitionError
+from tests.api import helpers as h
 from tests.concurrency import at_once
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 
@@ -190,21 +191,7 @@ def test_only_an_editor_rejects_a_claim_whose_verdict_awaits_approval() -> None:
     editor.user_permissions.add(Permission.objects.get(codename="approve_verdict"))
     editor = type(editor).objects.get(pk=editor.pk)
     item = ReviewItemFactory()
-    services.review_take(item_id=item.pk, user=author)
-    verdict = publishing.verdict_save(
-        item_id=item.pk, user=author, rating="false", explanation="No.", summary=""
-    )
-    for n in range(2):
-        publishing.source_add(
-            verdict_id=verdict.pk,
-            user=author,
-            url=f"https://example.org/{n}",
-            title="",
-            publisher="",
-            stance="refutes",
-            quote="",
-            archive=False,
-        )
+    h.draft(item, author)
     publishing.verdict_submit(item_id=item.pk, user=author)
 
     for reviewer in (author, other):
