@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from tests.paths import REPO
 
@@ -220,6 +221,17 @@ def free_port() -> int:
 @pytest.fixture
 def free_tcp_port() -> int:
     return free_port()
+
+
+@pytest.fixture
+def reviewer_client(db: None) -> Client:
+    """A test client logged in as the demo `reviewer` (in the Reviewer group only)."""
+    from reviews.services import demo_accounts_ensure
+
+    demo_accounts_ensure(password="pw")
+    client = Client()
+    assert client.login(username="reviewer", password="pw")
+    return client
 
 
 @pytest.fixture

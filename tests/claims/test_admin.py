@@ -9,16 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, Cluster, Publisher
-from reviews.services import demo_accounts_ensure
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
-
-
-@pytest.fixture
-def reviewer_client(db: None) -> Client:
-    demo_accounts_ensure(password="pw")
-    client = Client()
-    assert client.login(username="reviewer", password="pw")
-    return client
 
 
 def _queries(client: Client, url: str) -> int:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from reviews import services, workflow
 from reviews.models import ReviewItem
-from reviews.services import demo_accounts_ensure
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
-
-
-@pytest.fixture
-def reviewer_client(db: None) -> Client:
-    demo_accounts_ensure(password="pw")
-    client = Client()
-    assert client.login(username="reviewer", password="pw")
-    return client
 
 
 def test_take_next_button_holds_the_best_claim_and_opens_it(reviewer_client: Client) -> None:

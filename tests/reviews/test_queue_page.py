@@ -15,18 +15,9 @@ from reviews import admin_queue, services, workflow
 from reviews.admin import ReviewItemAdmin
 from reviews.models import ReviewItem
 from reviews.priority import review_priority
-from reviews.services import demo_accounts_ensure
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
 
 QUEUE = reverse("admin:reviews_reviewitem_changelist")
-
-
-@pytest.fixture
-def reviewer_client(db: None) -> Client:
-    demo_accounts_ensure(password="pw")
-    client = Client()
-    assert client.login(username="reviewer", password="pw")
-    return client
 
 
 def _shown(client: Client, **params: str) -> list[int]:
