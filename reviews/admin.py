@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from factcheck.admin_history import ReadOnlyHistoryAdmin
+from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 from reviews import admin_display, publishing, services, workflow
 from reviews.admin_forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
 from reviews.admin_queue import (
@@ -50,8 +50,11 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
     return reject
 
 
+# A claim's page is for reading: its buttons and the queue's actions call the services. Saving
+# the page would write the whole row back over a concurrent move, and the filter fields copied
+# from the claim with it.
 @admin.register(ReviewItem)
-class ReviewItemAdmin(ReadOnlyHistoryAdmin):
+class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
         "speaker",
@@ -452,14 +455,6 @@ class ReviewItemAdmin(ReadOnlyHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims enter the queue from articles, never by hand
-
-    def has_change_permission(self, request: HttpRequest, obj: ReviewItem | None = None) -> bool:
-        # A claim's page is for reading: its buttons and the queue's actions call the services.
-        # Saving the page would write the whole row back over a concurrent move, and the
-        # filter fields copied from the claim with it.
-        if obj is not None:
-            return False
-        return super().has_change_permission(request)
 
     def action_checkbox(self, obj: ReviewItem) -> str:
         # The same markup as Django's, without a form widget rendered through the template
