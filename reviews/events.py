@@ -5,11 +5,9 @@ publication does."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from reviews import webhooks
-from reviews.api.common import api_cache_clear
 from reviews.models import Verdict, WebhookDelivery
 from reviews.records import fact_check_records_refresh
 from reviews.selectors import fact_check_get
@@ -35,8 +33,8 @@ def fact_check_payload(*, item_id: int, event: str) -> dict | None:
 
 
 def fact_check_changed(*, verdict: Verdict, event: str) -> list[WebhookDelivery]:
-    """Announce a publication or correction: queue its webhooks, empty the API cache."""
-    transaction.on_commit(api_cache_clear, robust=True)
+    """Announce a publication or correction: queue its webhooks, rewrite its record and
+    search entry (which empties the API cache)."""
     fact_check_records_refresh(item_ids=[verdict.review_item_id])
     payload = fact_check_payload(item_id=verdict.review_item_id, event=event)
     if payload is None:
