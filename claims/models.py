@@ -127,6 +127,11 @@ class Article(models.Model):
         return self.title or self.given_title or self.url or f"Article {self.pk}"
 
 
+class ClaimantKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+
+
 class Claim(models.Model):
     class Type(models.TextChoices):
         QUANTITY = "quantity", "Quantity"
@@ -147,6 +152,11 @@ class Claim(models.Model):
     claim_type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
     reasons = models.JSONField(default=list, blank=True)
     model_version = models.CharField(max_length=100)
+    # The pipeline's proposal of the claim as checked, which reviewers may edit on the desk:
+    # a standalone wording ("" when the sentence itself is the best wording) and its claimant.
+    standalone = models.TextField(blank=True)
+    claimant = models.CharField(max_length=300, blank=True)
+    claimant_kind = models.CharField(max_length=20, choices=ClaimantKind.choices, blank=True)
     # The claim as reviewers see it, with every other appearance of it; null only between the
     # claim's insert and its clustering in the same transaction.
     cluster = models.ForeignKey(

@@ -59,6 +59,12 @@ class Claim:
     reasons: tuple[str, ...] = ()
     model_version: str = ""
     attribution_kind: str = ""
+    # The claim as a fact-checker would check it, proposed for the desk: the attribution frame
+    # removed and pronouns replaced by the names they stand for ("" when no better wording than
+    # `text` was found), and who made it ("person", "organization" or "" when unattributed).
+    standalone: str = ""
+    claimant: str = ""
+    claimant_kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,9 @@ def _store(article: Article, extraction: Extraction) -> None:
                 claim_type=claim.claim_type,
                 reasons=list(claim.reasons),
                 model_version=claim.model_version,
+                standalone=claim.standalone,
+                claimant=claim.claimant[:300],
+                claimant_kind=claim.claimant_kind,
             )
             for claim in extraction.claims
         ]

@@ -33,6 +33,8 @@ def test_extract_prints_one_json_object_a_claim_and_stores_nothing() -> None:
         assert set(row) == {
             "article",
             "text",
+            "claim",
+            "claimant",
             "start",
             "end",
             "score",

@@ -70,6 +70,8 @@ def _row(article: str, claim: Any) -> dict[str, Any]:
     return {
         "article": article,
         "text": claim.text,
+        "claim": claim.standalone or claim.text,
+        "claimant": claim.claimant,
         "start": claim.start,
         "end": claim.end,
         "score": claim.score,
