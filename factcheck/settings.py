@@ -65,6 +65,10 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # The admin's theme (django-unfold): before django.contrib.admin, whose templates it
+    # overrides; its simple-history app styles the history pages.
+    "unfold",
+    "unfold.contrib.simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,7 +100,8 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: the few of django-unfold's that the desk adapts.
+        "DIRS": [BASE_DIR / "factcheck" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -387,6 +392,19 @@ SPECTACULAR_SETTINGS = {
 # Who publishes the fact-checks (ClaimReview `author`).
 FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fact-check desk")
 FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
+# The desk's admin theme (django-unfold). "View site" goes to the organization's site: the desk
+# serves no page at "/".
+UNFOLD = {
+    "SITE_TITLE": "Fact-check desk",
+    "SITE_HEADER": "Fact-check desk",
+    "SITE_URL": FACTCHECK_ORGANIZATION_URL,
+    "SITE_SYMBOL": "fact_check",
+    "SHOW_HISTORY": True,
+    "STYLES": ["factcheck.theme.stylesheet"],
+}
+# Unfold's login form carries no "next" field: signing in at /admin/login/ itself lands on
+# Django's default, /accounts/profile/, which the desk does not serve.
+LOGIN_REDIRECT_URL = "admin:index"
 # Where readers see a fact-check ({id} is its number); empty: the desk's public page of it.
 FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
 try:
