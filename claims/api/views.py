@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims.api.common import ApiView
+from claims.api.permissions import CanSubmit
 from claims.api.serializers import (
     ArticleAcceptedSerializer,
     ArticleStatusSerializer,
@@ -18,8 +20,6 @@ from claims.api.serializers import (
 )
 from claims.models import Article, Claim
 from claims.services import IngestError, article_fetch, article_receive
-from reviews.api.common import ApiView
-from reviews.api.permissions import CanSubmit
 from reviews.selectors import CHECKED
 
 

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from rest_framework.renderers import JSONRenderer
 
-from reviews.api.common import api_cache_clear
+from claims.services.api_cache import api_cache_clear
 from reviews.models import FactCheckRecord, Verdict
+from reviews.rendering import fact_check_record
 from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
 from reviews.services.search import fact_check_search_update
 
@@ -48,11 +49,9 @@ def json_text(data: object) -> str:
 
 def record_text(fact_check: FactCheck) -> str:
     """The record's JSON as the API returns it, with BASE_MARK for the list's address."""
-    from reviews.api.serializers import fact_check_representation
-
     # A fresh random stand-in while rendering: no text of the record can contain it by chance.
     stand_in = secrets.token_hex(16)
-    data = fact_check_representation(fact_check, base=stand_in)
+    data = fact_check_record(fact_check, base=stand_in)
     return json_text(data).replace(stand_in, BASE_MARK)
 
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from claims.models import ApiToken
 from claims.pipeline.urls import usable_url
 from claims.services.fetch import (
     FetchError,
@@ -28,7 +29,7 @@ from claims.services.fetch import (
     _PinnedAdapter,
     _public_addresses,
 )
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from reviews.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
