@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
-from reviews.api.views import claim_review_for, fact_check_public_url
+from reviews.rendering import claim_review, fact_check_public_url
 from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
 
 FEED_SIZE = 50
@@ -107,7 +107,7 @@ def fact_checks_json_feed(request: HttpRequest) -> JsonResponse:
                 "date_published": fact_check.published_at.isoformat(),
                 "date_modified": fact_check.modified_at.isoformat(),
                 "tags": [fact_check.rating_label],
-                "_claim_review": claim_review_for(request, fact_check),
+                "_claim_review": claim_review(request, fact_check),
             }
         )
     feed = {

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from reviews.api.views import claim_review_for
+from reviews.rendering import claim_review
 from reviews.selectors import fact_check_get
 
 # A claim repeated by thousands of outlets: the page lists the first ones and counts the rest.
@@ -26,7 +26,7 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
     fact_check = fact_check_get(item_id=pk)
     if fact_check is None:
         raise Http404("No published fact-check has this number.")
-    claim_review = claim_review_for(request, fact_check)
+    json_ld = claim_review(request, fact_check)
     # As in ClaimReview and the feeds: text pushed without an address (an agency's copy, an
     # embargoed draft) is the newsroom's, not the reader's.
     published = [appearance for appearance in fact_check.appearances if appearance.url]
@@ -37,7 +37,7 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
         "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
         # Escaped for a <script> element: "</script>" in a claim must not end it.
-        "claim_review_json": json.dumps(claim_review, ensure_ascii=False)
+        "claim_review_json": json.dumps(json_ld, ensure_ascii=False)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026"),
