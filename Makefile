@@ -33,6 +33,8 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=factcheck.test_settings DATABASE_URL=$(DATABASE_URL_ADMIN) REDIS_URL=$(REDIS_URL_TEST) \
 		$(BIN)/python manage.py makemigrations --check --dry-run

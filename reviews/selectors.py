@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
@@ -283,8 +284,6 @@ def _any_word_query(text: str) -> str:
 
 
 def _text_query(text: str) -> object:
-    from django.contrib.postgres.search import SearchQuery
-
     return SearchQuery(_any_word_query(text), config="english", search_type="raw")
 
 
@@ -309,8 +308,6 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
     if connection.vendor != "postgresql":
         ids = matching.order_by("pk").values_list("pk", flat=True)[:limit]
         return [(item_id, 1.0) for item_id in ids]
-    from django.contrib.postgres.search import SearchRank
-
     rows = (
         # Normalisation 1: longer documents do not win by length alone.
         matching.annotate(rank=SearchRank(F("vector"), _text_query(text), normalization=1))

@@ -16,6 +16,7 @@ from claims.pipeline.errors import ExtractionError
 from claims.pipeline.html import document_from_html
 from claims.pipeline.inputs import decode_input, guess_format
 from claims.services.fetch import FetchError, http_fetch
+from reviews import tasks
 from reviews.models import EvidenceSource
 
 ARCHIVED = "archived"
@@ -94,8 +95,6 @@ def evidence_sources_rearchive(
     A source is due when it has no archived copy, fewer than `max_attempts` attempts, and its
     last attempt (or, if none ran, its citation) is older than `retry_seconds`.
     """
-    from reviews import tasks
-
     retry_seconds = (
         settings.FACTCHECK_ARCHIVE_RETRY_SECONDS if retry_seconds is None else retry_seconds
     )
