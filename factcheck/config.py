@@ -4,8 +4,8 @@ Each field is the variable `FACTCHECK_<FIELD>` (docs/configuration.md lists them
 type, default and bounds declared beside it. `Config.from_environment()` parses and checks
 them all at start-up: a value out of its bounds stops the process with ImproperlyConfigured
 naming the variable, instead of failing later inside a request or a task. The settings module
-publishes every field under its variable's name, so code reads `settings.FACTCHECK_<FIELD>`
-(and tests change one with `override_settings`).
+names every field after its variable, so code reads `settings.FACTCHECK_<FIELD>` (and tests
+change one with `override_settings`).
 """
 
 from __future__ import annotations
@@ -195,20 +195,9 @@ class Config:
     def metrics_networks(self) -> list[Network]:
         return [ipaddress.ip_network(n, strict=False) for n in self.metrics_allowed_networks]
 
-    def as_settings(self) -> dict[str, Any]:
-        """Every field as the Django setting of its variable's name (tuples as lists)."""
-        published: dict[str, Any] = {}
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            published[PREFIX + field.name.upper()] = (
-                list(value) if isinstance(value, tuple) else value
-            )
-        published[f"{PREFIX}METRICS_NETWORKS"] = self.metrics_networks
-        return published
-
 
 def _read(env: StrictEnv, name: str, kind: Any, field: dataclasses.Field[Any]) -> Any:
-    default = field.default
+    default: Any = field.default
     if field.metadata["secret"]:
         return secret(name, default=default) or default
     if kind is bool:

@@ -46,7 +46,7 @@ class ContextFilter(logging.Filter):
         if request_id:
             record.context = f"request={request_id}"
         elif task_id:
-            record.context = f"task={record.task_name}[{task_id}]"
+            record.context = f"task={task_name_var.get()}[{task_id}]"
         else:
             record.context = "-"
         return True

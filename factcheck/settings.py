@@ -250,9 +250,55 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# --- The desk's own settings: FACTCHECK_*, each published under its variable's name ---------
+# --- The desk's own settings: FACTCHECK_*, each under its variable's name -----------------
+# Declared, typed and checked in factcheck/config.py; named here so that code (and mypy)
+# reads them as `settings.FACTCHECK_<NAME>`.
 _config = Config.from_environment(env)
-globals().update(_config.as_settings())
+FACTCHECK_CLAIM_THRESHOLD = _config.claim_threshold
+FACTCHECK_CHECKWORTHINESS_MODEL = _config.checkworthiness_model
+FACTCHECK_CHECKWORTHINESS_MINILM_PATH = _config.checkworthiness_minilm_path
+FACTCHECK_MODEL_DIR = _config.model_dir
+FACTCHECK_EMBEDDING_PRECISION = _config.embedding_precision
+FACTCHECK_FETCH_TIMEOUT = _config.fetch_timeout
+FACTCHECK_FETCH_MAX_BYTES = _config.fetch_max_bytes
+FACTCHECK_FETCH_MAX_REDIRECTS = _config.fetch_max_redirects
+FACTCHECK_FETCH_ALLOWED_NETWORKS = _config.fetch_allowed_networks
+FACTCHECK_USER_AGENT = _config.user_agent
+FACTCHECK_MAX_INPUT_BYTES = _config.max_input_bytes
+FACTCHECK_REQUEUE_AFTER_SECONDS = _config.requeue_after_seconds
+FACTCHECK_MATCH_MERGE_THRESHOLD = _config.match_merge_threshold
+FACTCHECK_MATCH_SUGGEST_THRESHOLD = _config.match_suggest_threshold
+FACTCHECK_MATCH_SEMANTIC_WEIGHT = _config.match_semantic_weight
+FACTCHECK_MATCH_SEMANTIC = _config.match_semantic
+FACTCHECK_MATCH_BATCH_SIZE = _config.match_batch_size
+FACTCHECK_SEARCH_MIN_SCORE = _config.search_min_score
+FACTCHECK_SEARCH_WARM_UP = _config.search_warm_up
+FACTCHECK_SEARCH_INDEX_MAX_AGE = _config.search_index_max_age
+FACTCHECK_CLAIMREVIEW_URLS = _config.claimreview_urls
+FACTCHECK_MIN_SOURCES = _config.min_sources
+FACTCHECK_HOLD_SECONDS = _config.hold_seconds
+FACTCHECK_QUEUE_RECENCY_HOURS = _config.queue_recency_hours
+FACTCHECK_QUEUE_REPEAT_WEIGHT = _config.queue_repeat_weight
+FACTCHECK_ARCHIVE_RETRY_SECONDS = _config.archive_retry_seconds
+FACTCHECK_ARCHIVE_MAX_ATTEMPTS = _config.archive_max_attempts
+FACTCHECK_ORGANIZATION_NAME = _config.organization_name
+FACTCHECK_ORGANIZATION_URL = _config.organization_url
+FACTCHECK_FACT_CHECK_URL = _config.fact_check_url
+FACTCHECK_SITE_URL = _config.site_url
+FACTCHECK_API_RATE = _config.api_rate
+FACTCHECK_API_SEARCH_RATE = _config.api_search_rate
+FACTCHECK_API_SUBMIT_RATE = _config.api_submit_rate
+FACTCHECK_API_MAX_BODY_BYTES = _config.api_max_body_bytes
+FACTCHECK_API_CACHE_SECONDS = _config.api_cache_seconds
+FACTCHECK_WEBHOOK_TIMEOUT = _config.webhook_timeout
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = _config.webhook_max_attempts
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = _config.webhook_backoff_seconds
+FACTCHECK_LOG_FORMAT = _config.log_format
+FACTCHECK_METRICS_DATABASE = _config.metrics_database
+FACTCHECK_METRICS_ALLOWED_NETWORKS = _config.metrics_allowed_networks
+FACTCHECK_METRICS_TOKEN = _config.metrics_token
+FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
+FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
 
 # --- Observability -------------------------------------------------------------------------
 LOGGING = logging_config(

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.selectors import Appearance, FactCheck, Source
+from reviews.selectors import Appearance, PublishedFactCheck, Source
 
 
 def absolute_url(request: HttpRequest | None, path: str) -> str:
@@ -26,7 +26,7 @@ def absolute_url(request: HttpRequest | None, path: str) -> str:
     return settings.FACTCHECK_SITE_URL.rstrip("/") + path  # type: ignore[no-any-return]
 
 
-def fact_check_public_url(request: HttpRequest | None, fact_check: FactCheck) -> str:
+def fact_check_public_url(request: HttpRequest | None, fact_check: PublishedFactCheck) -> str:
     """Where readers find a fact-check: the configured page, or the desk's public page."""
     if settings.FACTCHECK_FACT_CHECK_URL:
         return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)  # type: ignore[no-any-return]
@@ -56,7 +56,7 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     return work
 
 
-def claim_review(request: HttpRequest | None, fact_check: FactCheck) -> dict[str, Any]:
+def claim_review(request: HttpRequest | None, fact_check: PublishedFactCheck) -> dict[str, Any]:
     """The ClaimReview JSON-LD object of `fact_check`, at its public URL, by the newsroom."""
     organization = {
         "@type": "Organization",
@@ -107,7 +107,7 @@ def claim_review(request: HttpRequest | None, fact_check: FactCheck) -> dict[str
     return review
 
 
-def fact_check_record(fact_check: FactCheck, *, base: str) -> dict[str, Any]:
+def fact_check_record(fact_check: PublishedFactCheck, *, base: str) -> dict[str, Any]:
     """A fact-check's API record; `base` is the absolute address of the fact-check list."""
     tz = timezone.get_current_timezone()
     detail = f"{base}{fact_check.id}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -144,7 +145,7 @@ def _unseen(urls: list[str]) -> list[str]:
 
 def _enqueue_fetches(urls: list[str], feed_id: int) -> None:
     for url in urls:
-        transaction.on_commit(lambda url=url: tasks.article_fetch.delay(url, feed_id))
+        transaction.on_commit(functools.partial(tasks.article_fetch.delay, url, feed_id))
 
 
 def feed_poll_failed(*, feed_id: int, error: str) -> PollResult:

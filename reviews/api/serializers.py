@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from reviews.models import EvidenceSource, Verdict
 from reviews.rendering import absolute_url, fact_check_record, fact_checks_path
-from reviews.selectors import FactCheck, Source
+from reviews.selectors import PublishedFactCheck, Source
 
 
 class AppearanceSerializer(serializers.Serializer):
@@ -86,25 +86,25 @@ class FactCheckSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     corrections = CorrectionSerializer(many=True)
 
-    def to_representation(self, instance: FactCheck) -> dict[str, Any]:
+    def to_representation(self, instance: PublishedFactCheck) -> dict[str, Any]:
         # Written out for speed (a page is 50 records with nested lists, and DRF's field-by-
         # field path costs more than the queries); tests check it equals the declared fields'.
         return fact_check_record(
             instance, base=absolute_url(self.context["request"], fact_checks_path())
         )
 
-    def get_url(self, fact_check: FactCheck) -> str:
+    def get_url(self, fact_check: PublishedFactCheck) -> str:
         return absolute_url(
             self.context["request"], reverse("api:fact-check-detail", args=[fact_check.id])
         )
 
-    def get_claimreview_url(self, fact_check: FactCheck) -> str:
+    def get_claimreview_url(self, fact_check: PublishedFactCheck) -> str:
         return absolute_url(
             self.context["request"], reverse("api:fact-check-claimreview", args=[fact_check.id])
         )
 
 
-def serializer_context(request: Any, records: list[FactCheck]) -> dict[str, Any]:
+def serializer_context(request: Any, records: list[PublishedFactCheck]) -> dict[str, Any]:
     return {
         "request": request,
         "fact_check_ids": {s.id: r.id for r in records for s in r.sources},

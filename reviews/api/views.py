@@ -29,7 +29,7 @@ from reviews.selectors import (
     fact_check_get,
     fact_checks_load,
     fact_checks_published,
-    fact_checks_search,
+    fact_checks_published_search,
 )
 from reviews.services.records import json_text, record_for, record_text, with_stored_records
 
@@ -225,7 +225,7 @@ class SearchView(ApiView):
         text = query.validated_data["q"]
         if not text.strip():
             raise serializers.ValidationError({"q": ["The text is blank."]})
-        hits = fact_checks_search(text=text, limit=query.validated_data["limit"])
+        hits = fact_checks_published_search(text=text, limit=query.validated_data["limit"])
         records = [hit.fact_check for hit in hits]
         context = serializer_context(request, records)
         return Response(

@@ -3,6 +3,7 @@ verdict still shows what it rested on after the page changes or disappears."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -119,6 +120,6 @@ def evidence_sources_rearchive(
         EvidenceSource.objects.filter(pk__in=due).update(archive_tried_at=now)
         for source_id in due:
             transaction.on_commit(
-                lambda source_id=source_id: tasks.evidence_archive.delay(source_id), robust=True
+                functools.partial(tasks.evidence_archive.delay, source_id), robust=True
             )
     return due
