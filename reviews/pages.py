@@ -1,4 +1,4 @@
-"""The public page of a published fact-check: what readers (and search engines) read.
+"""The public pages: the published fact-checks, each one's page, and the list of feeds.
 
 The page is the ClaimReview `url` and the feeds' link unless FACTCHECK_FACT_CHECK_URL points
 to the newsroom's own site. Public like the feeds: it shows what `fact_checks_published()`
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from reviews.feeds import FEED_SIZE, latest_fact_checks
 from reviews.rendering import claim_review
 from reviews.selectors import fact_check_get
 
@@ -43,3 +44,24 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
         .replace("&", "\\u0026"),
     }
     return render(request, "reviews/fact_check_page.html", context)
+
+
+def _organization() -> dict[str, str]:
+    return {
+        "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
+        "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+    }
+
+
+@require_safe
+def fact_check_list_page(request: HttpRequest) -> HttpResponse:
+    """The site's front page: the latest published fact-checks, as the feeds list them."""
+    context = {"fact_checks": latest_fact_checks(), **_organization()}
+    return render(request, "reviews/fact_check_list.html", context)
+
+
+@require_safe
+def feeds_page(request: HttpRequest) -> HttpResponse:
+    """What /feeds/ offers: the three feeds of the latest fact-checks."""
+    context = {"feed_size": FEED_SIZE, **_organization()}
+    return render(request, "reviews/feeds.html", context)

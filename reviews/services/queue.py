@@ -266,14 +266,16 @@ DEMO_USERS = {"reviewer": REVIEWER_GROUP, "editor": EDITOR_GROUP}
 
 
 def demo_accounts_ensure(*, password: str) -> list[str]:
-    """Create (or reset) the demo staff accounts, each in its role's group only."""
+    """Create the demo staff accounts, each in its role's group only, with this password
+    (an account that has it already keeps its password hash, and so its sessions)."""
     user_model = get_user_model()
     for username, group_name in DEMO_USERS.items():
         user, _ = user_model.objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.org"}
         )
         user.is_staff = True
-        user.set_password(password)
+        if not user.check_password(password):
+            user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=group_name)])
         user.user_permissions.clear()
