@@ -7,7 +7,8 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
+# The PostgreSQL with pgvector that `make pgvector` starts (tests/pgvector_server.py).
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5433/factcheck")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # Set before the settings read them, so they pass the same checks as any other value (and the
 # workers and servers the suite starts inherit them).

@@ -1,4 +1,4 @@
-"""ApiToken lives in claims now (claims 0010 took over its table and rows): the webhook
+"""ApiToken lives in claims now (claims 0011 took over its table and rows): the webhook
 endpoints' foreign key points there, and reviews' state forgets the model. The database
 already has the constraint on the same table, so nothing runs on it."""
 
@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("claims", "0010_api_token"),
+        ("claims", "0011_api_token"),
         ("reviews", "0016_queue_open_order"),
     ]
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from claims.models import ApiToken
 from reviews.models import WebhookEndpoint
 
-BEFORE = [("claims", "0009_claim_proposal"), ("reviews", "0016_queue_open_order")]
+BEFORE = [("claims", "0010_vector_extension"), ("reviews", "0016_queue_open_order")]
 
 
 def _migrate(targets: list[tuple[str, str]] | None) -> MigrationExecutor:

@@ -31,7 +31,7 @@ def content_type_to_reviews(apps: Apps, schema_editor: BaseDatabaseSchemaEditor)
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("claims", "0009_claim_proposal"),
+        ("claims", "0010_vector_extension"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reviews", "0016_queue_open_order"),
     ]
