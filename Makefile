@@ -39,7 +39,7 @@ setup: $(VENV)/.installed
 demo: setup
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
-	@echo "Open http://$(HOST):$(PORT)/admin/ and log in as reviewer or editor."
+	@echo "Open http://$(HOST):$(PORT)/ (published fact-checks) and http://$(HOST):$(PORT)/admin/ (the desk: log in as reviewer or editor)."
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Idempotent: a server already answering on the port is left as it is.

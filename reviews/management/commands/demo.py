@@ -137,7 +137,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        kept = _credentials_read(options["credentials"])
+        kept = credentials_read(options["credentials"])
         password = options["password"] or kept.get("password") or secrets.token_urlsafe(12)
         for path in expand_paths([DEMO_ARTICLES]):
             data = path.read_bytes()
@@ -230,7 +230,7 @@ class Command(BaseCommand):
         return True
 
 
-def _credentials_read(path: Path) -> dict[str, str]:
+def credentials_read(path: Path) -> dict[str, str]:
     try:
         kept = json.loads(path.read_text())
     except (OSError, ValueError):
