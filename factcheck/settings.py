@@ -283,6 +283,7 @@ FACTCHECK_CLAIMREVIEW_URLS = _config.claimreview_urls
 FACTCHECK_MIN_SOURCES = _config.min_sources
 FACTCHECK_HOLD_SECONDS = _config.hold_seconds
 FACTCHECK_QUEUE_RECENCY_HOURS = _config.queue_recency_hours
+FACTCHECK_QUEUE_RECENCY_WEIGHT = _config.queue_recency_weight
 FACTCHECK_QUEUE_REPEAT_WEIGHT = _config.queue_repeat_weight
 FACTCHECK_ARCHIVE_RETRY_SECONDS = _config.archive_retry_seconds
 FACTCHECK_ARCHIVE_MAX_ATTEMPTS = _config.archive_max_attempts
@@ -354,7 +355,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {
-        "RatingEnum": "reviews.models.Verdict.Rating",
         "StanceEnum": "reviews.models.EvidenceSource.Stance",
     },
 }

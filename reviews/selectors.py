@@ -21,7 +21,6 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from claims.models import Claim
 from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSearch, ReviewItem, Verdict
-from reviews.models.verdicts import RATING_BEST, RATING_WORST
 
 CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
 
@@ -124,8 +123,9 @@ class PublishedFactCheck:
     appearances: list[Appearance] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
-    rating_best: int = RATING_BEST
-    rating_worst: int = RATING_WORST
+    # The scale's range as it was when this version was published.
+    rating_best: int | None = None
+    rating_worst: int | None = None
 
     @property
     def first_appearance(self) -> Appearance | None:
@@ -222,7 +222,6 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
     for item_id, version, published_at, rating, note in versions:
         assert published_at is not None  # filtered on above
         corrections[item_id].append(Correction(version, published_at, rating, note))
-    labels = dict(Verdict.Rating.choices)
     records = []
     for verdict in verdicts:
         seen = sorted(
@@ -235,8 +234,11 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
                 claim=verdict.claim_text,  # type: ignore[attr-defined]
                 speaker=verdict.claim_speaker,  # type: ignore[attr-defined]
                 rating=verdict.rating,
-                rating_label=labels.get(verdict.rating, verdict.rating),
+                # The rating as it was published, whatever the scale says today.
+                rating_label=verdict.get_rating_display(),
                 rating_value=verdict.rating_value,
+                rating_best=verdict.rating_best,
+                rating_worst=verdict.rating_worst,
                 explanation=verdict.explanation,
                 summary=verdict.summary,
                 # Annotated by fact_checks_published(), which also keeps only published ones.

@@ -15,6 +15,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import workflow
+from reviews.admin.ratings import RatingField
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.workflow import TransitionError
@@ -126,6 +127,12 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Verdict | None = None) -> bool:
         return False
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "rating":
+            # The current scale's ratings, each with its definition.
+            return RatingField(required=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any

@@ -12,6 +12,7 @@ from django_filters.fields import IsoDateTimeField
 
 from claims.models import Claim
 from reviews.models import Verdict
+from reviews.ratings import rating_choices
 from reviews.selectors import fact_check_ids_matching
 
 
@@ -35,7 +36,7 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 class FactCheckFilter(django_filters.FilterSet):
     rating = django_filters.MultipleChoiceFilter(
-        choices=Verdict.Rating.choices, help_text="Current rating; repeat for several."
+        choices=rating_choices, help_text="Current rating's key; repeat for several."
     )
     speaker = django_filters.CharFilter(
         field_name="review_item__claim__speaker",

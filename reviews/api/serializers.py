@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from reviews.models import EvidenceSource, Verdict
+from reviews.models import EvidenceSource
 from reviews.rendering import absolute_url, fact_check_record, fact_checks_path
 from reviews.selectors import PublishedFactCheck, Source
 
@@ -22,13 +22,15 @@ class AppearanceSerializer(serializers.Serializer):
 
 
 class RatingSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=Verdict.Rating.choices, source="rating")
-    label = serializers.CharField(source="rating_label")
+    name = serializers.CharField(
+        source="rating", help_text="The rating's key on the publisher's rating scale."
+    )
+    label = serializers.CharField(source="rating_label", help_text="Its name, as published.")
     value = serializers.IntegerField(
         source="rating_value", allow_null=True, help_text="Null for ratings off the scale."
     )
-    best = serializers.IntegerField(source="rating_best")
-    worst = serializers.IntegerField(source="rating_worst")
+    best = serializers.IntegerField(source="rating_best", allow_null=True)
+    worst = serializers.IntegerField(source="rating_worst", allow_null=True)
 
 
 class ArchivedCopySerializer(serializers.Serializer):
@@ -65,7 +67,7 @@ class SourceSerializer(serializers.Serializer):
 class CorrectionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     published_at = serializers.DateTimeField()
-    rating = serializers.ChoiceField(choices=Verdict.Rating.choices)
+    rating = serializers.CharField(help_text="The key of the rating this version published.")
     note = serializers.CharField(help_text="The public correction note.")
 
 

@@ -3,12 +3,15 @@
 from reviews.models.clients import WebhookDelivery, WebhookEndpoint
 from reviews.models.published import FactCheckRecord, FactCheckSearch
 from reviews.models.queue import ReviewItem
+from reviews.models.ratings import Rating, RatingScale
 from reviews.models.verdicts import EvidenceSource, Verdict
 
 __all__ = [
     "EvidenceSource",
     "FactCheckRecord",
     "FactCheckSearch",
+    "Rating",
+    "RatingScale",
     "ReviewItem",
     "Verdict",
     "WebhookDelivery",

@@ -14,19 +14,18 @@ from reviews.models.queue import ReviewItem
 class Verdict(models.Model):
     """One version of a review item's rating; corrections add a version, never overwrite one."""
 
-    class Rating(models.TextChoices):
-        TRUE = "true", "True"
-        MOSTLY_TRUE = "mostly_true", "Mostly true"
-        HALF_TRUE = "half_true", "Half true"
-        MOSTLY_FALSE = "mostly_false", "Mostly false"
-        FALSE = "false", "False"
-        MISLEADING = "misleading", "Misleading"
-        UNPROVEN = "unproven", "Unproven"
-
     review_item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="verdicts")
     version = models.PositiveIntegerField()
-    # Blank while the reviewer drafts; the publishing gate refuses a verdict without one.
-    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    # The key of a rating of the current scale (reviews.models.ratings); blank while the
+    # reviewer drafts, and the publishing gate refuses a verdict without one.
+    rating = models.CharField(max_length=20, blank=True)
+    # The rating as published (name, ClaimReview value and range), copied from the scale when
+    # the verdict is saved and fixed at publication: a later change of the scale leaves a
+    # published fact-check as it was (reviews.ratings.rating_snapshot).
+    rating_name = models.CharField(max_length=60, blank=True)
+    rating_value = models.IntegerField(null=True, blank=True)
+    rating_best = models.IntegerField(null=True, blank=True)
+    rating_worst = models.IntegerField(null=True, blank=True)
     explanation = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
     author = models.ForeignKey(
@@ -79,26 +78,9 @@ class Verdict(models.Model):
     def __str__(self) -> str:
         return f"v{self.version} {self.get_rating_display() or 'unrated'}: {self.review_item.claim}"
 
-    @property
-    def rating_value(self) -> int | None:
-        """The ClaimReview `ratingValue` on the 1 (worst) to 5 (best) scale, if it has one."""
-        return RATING_VALUES.get(self.rating)
-
-
-# ClaimReview's numeric scale, defined once. Misleading sits with mostly false (2), not false
-# (1): the facts are usually right and the framing wrong. Unproven has no place on a truth scale,
-# so it is left out and published with its name (`alternateName`) only.
-RATING_BEST = 5
-RATING_WORST = 1
-RATING_VALUES: dict[str, int | None] = {
-    Verdict.Rating.TRUE: 5,
-    Verdict.Rating.MOSTLY_TRUE: 4,
-    Verdict.Rating.HALF_TRUE: 3,
-    Verdict.Rating.MOSTLY_FALSE: 2,
-    Verdict.Rating.FALSE: 1,
-    Verdict.Rating.MISLEADING: 2,
-    Verdict.Rating.UNPROVEN: None,
-}
+    def get_rating_display(self) -> str:
+        """The rating's name as it was copied from the scale, or its key."""
+        return self.rating_name or self.rating
 
 
 class EvidenceSource(models.Model):

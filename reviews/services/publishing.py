@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from reviews import tasks, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.ratings import SNAPSHOT_FIELDS, rating_keys, rating_snapshot
 from reviews.services import events
 from reviews.services.queue import _move
 from reviews.workflow import TransitionError
@@ -62,9 +63,21 @@ def _check_editor(editor: User) -> None:
 
 
 def _check_rating(rating: str) -> None:
-    if rating and rating not in Verdict.Rating.values:
+    if not rating:
+        return
+    keys = rating_keys()
+    if rating not in keys:
         raise PublishingError(
-            f"{rating!r} is not a rating; use one of {', '.join(Verdict.Rating.values)}"
+            f"{rating!r} is not a rating of the scale in use; use one of {', '.join(keys)}"
+        )
+
+
+def _rating_fix(verdict: Verdict) -> None:
+    """Copy the scale's name and values of the verdict's rating onto it, as it is published."""
+    if not rating_snapshot(verdict):
+        raise PublishingError(
+            f"the rating {verdict.rating!r} is no longer on the rating scale in use; "
+            "the verdict needs another rating"
         )
 
 
@@ -101,6 +114,7 @@ def verdict_save(
         verdict.author = user
         verdict._history_user = user  # type: ignore[attr-defined]
         verdict.rating = rating
+        _rating_fix(verdict)
         verdict.explanation = explanation
         verdict.summary = summary
         verdict.save()
@@ -193,13 +207,15 @@ def verdict_approve(*, item_id: int, editor: User) -> Verdict:
         problems = verdict_gate_problems(verdict=verdict)
         if problems:
             raise PublishingError(f"claim {item_id} cannot be published: {'; '.join(problems)}")
+        # The rating as the scale defines it now, fixed from here on.
+        _rating_fix(verdict)
         _move(item_id, workflow.PUBLISHED, by=editor, only_if=Q(status=workflow.AWAITING_APPROVAL))
         now = timezone.now()
         verdict._history_user = editor  # type: ignore[attr-defined]
         verdict.approved_by = editor
         verdict.approved_at = now
         verdict.published_at = now
-        verdict.save(update_fields=["approved_by", "approved_at", "published_at"])
+        verdict.save(update_fields=["approved_by", "approved_at", "published_at", *SNAPSHOT_FIELDS])
         events.fact_check_changed(verdict=verdict, event=events.PUBLISHED)
         return verdict
 
@@ -269,6 +285,7 @@ def verdict_correct(
             published_at=timezone.now(),
             correction_note=correction_note,
         )
+        _rating_fix(corrected)
         corrected._history_user = editor  # type: ignore[attr-defined]
         corrected.save()
         bulk_create_with_history(

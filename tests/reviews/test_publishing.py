@@ -9,7 +9,6 @@ from django.test import override_settings
 
 from reviews import workflow
 from reviews.models import ReviewItem, Verdict
-from reviews.models.verdicts import RATING_VALUES
 from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.services.publishing import PublishingError
@@ -198,7 +197,9 @@ def test_another_editor_publishes_the_verdict() -> None:
     assert ReviewItem.objects.get(pk=item.pk).status == workflow.PUBLISHED
     assert (verdict.author, verdict.approved_by) == (reviewer, editor)
     assert verdict.approved_at is not None and verdict.published_at == verdict.approved_at
-    assert verdict.rating_value == RATING_VALUES["false"] == 1
+    # The default scale's False, as it stood at publication.
+    assert (verdict.rating_name, verdict.rating_value) == ("False", 1)
+    assert (verdict.rating_best, verdict.rating_worst) == (5, 1)
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from claims.pipeline.inputs import guess_format
 from claims.services.files import expand_paths
 from claims.services.tokens import api_token_create, api_token_rotate
 from factcheck.environment import VAR_DIR
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.models import EvidenceSource, ReviewItem
 from reviews.selectors import CHECKED
 from reviews.services import publishing
 from reviews.services.queue import demo_accounts_ensure, review_take, review_take_next
@@ -52,7 +52,7 @@ class DemoFactCheck:
 FACT_CHECKS = (
     DemoFactCheck(
         claim_contains="the stadium would create 4,000 permanent jobs",
-        rating=Verdict.Rating.MOSTLY_FALSE,
+        rating="mostly_false",
         explanation=(
             "Stadiums of this size typically create fewer than 600 permanent jobs; 4,000 is "
             "several times anything seen in comparable cities."
@@ -84,7 +84,7 @@ FACT_CHECKS = (
     ),
     DemoFactCheck(
         claim_contains="Waiting times are now the shortest they have been",
-        rating=Verdict.Rating.MISLEADING,
+        rating="misleading",
         explanation=(
             "The average wait did fall from 84 to 41 days, but partly because patients "
             "referred to private clinics were no longer counted."
