@@ -130,9 +130,11 @@ class Config:
     min_sources: int = knob(2, ge=0)
     # A reviewer's hold on a claim lapses after this long without being submitted.
     hold_seconds: int = knob(1800, ge=1)
-    # Queue order: a claim last seen this many hours later gains as much as the whole 0-1
-    # check-worthiness range; each doubling of its appearances adds the repeat weight.
+    # Queue order (reviews/priority.py): a claim seen just now gains the recency weight (1.0:
+    # as much as the whole 0-1 check-worthiness range), fading to nothing over the recency
+    # hours; each doubling of its appearances adds the repeat weight.
     queue_recency_hours: float = knob(48.0, gt=0.0)
+    queue_recency_weight: float = knob(1.0, ge=0.0)
     queue_repeat_weight: float = knob(0.25, ge=0.0)
     # Evidence sources whose archiving failed or never ran (broker down) are tried again by a
     # periodic sweep once their last attempt is this old, up to this many attempts in all.

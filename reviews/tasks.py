@@ -43,6 +43,14 @@ def review_holds_release_stale() -> int:
     return queue.reviews_release_stale(older_than_seconds=settings.FACTCHECK_HOLD_SECONDS)
 
 
+@shared_task(acks_late=True)
+def review_priorities_age() -> int:
+    """Periodic: lower the fading recency bonus of the open claims seen recently."""
+    from reviews.services import queue as services
+
+    return services.review_priorities_age()
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     try:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from reviews.models import ReviewItem, Verdict
+from reviews.admin.ratings import RatingField
+from reviews.models import ReviewItem
 from reviews.services.queue import review_assignees
 
 # A bulk action acts on at most this many claims at once: each is its own checked move.
@@ -31,8 +32,17 @@ class RejectForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
 
 
+class DueForm(forms.Form):
+    due_on = forms.DateField(
+        label="Due on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to clear the due date.",
+    )
+
+
 class CorrectionForm(forms.Form):
-    rating = forms.ChoiceField(choices=Verdict.Rating.choices)
+    rating = RatingField()
     explanation = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 80}))
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False)
     correction_note = forms.CharField(

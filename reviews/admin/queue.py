@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -23,10 +24,12 @@ from django.db.models import Expression, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
+from django.utils import timezone
 
 from claims.models import Claim
 from reviews import workflow
 from reviews.models import ReviewItem
+from reviews.priority import HIGH, MEDIUM
 
 # The text search configuration of claims_claim.search_vector (migration reviews 0012).
 SEARCH_CONFIG = "english"
@@ -264,7 +267,7 @@ class StatusFilter(admin.SimpleListFilter):
 class ScoreBandFilter(admin.SimpleListFilter):
     title = "check-worthiness"
     parameter_name = "score"
-    BANDS = {"high": (0.8, None), "medium": (0.65, 0.8), "low": (None, 0.65)}
+    BANDS = {"high": (HIGH, None), "medium": (MEDIUM, HIGH), "low": (None, MEDIUM)}
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("high", "high (≥ 0.8)"), ("medium", "medium (0.65–0.8)"), ("low", "low (< 0.65)")]
@@ -293,6 +296,34 @@ class AssignmentFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to=request.user.pk)
         if self.value() == "nobody":
             return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    """Due dates among the open claims: overdue, due today, due within a week, any."""
+
+    title = "due date"
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("overdue", "overdue"),
+            ("today", "due today or overdue"),
+            ("week", "due within a week"),
+            ("any", "with a due date"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(due_on__lt=today, status__in=workflow.OPEN)
+        if value == "today":
+            return queryset.filter(due_on__lte=today, status__in=workflow.OPEN)
+        if value == "week":
+            return queryset.filter(due_on__lte=today + timedelta(days=7), status__in=workflow.OPEN)
+        if value == "any":
+            return queryset.filter(due_on__isnull=False)
         return queryset
 
 

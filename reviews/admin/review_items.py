@@ -22,9 +22,11 @@ from unfold.widgets import CHECKBOX_CLASSES
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 from reviews import workflow
 from reviews.admin import display as admin_display
-from reviews.admin.forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
+from reviews.admin.columns import QueueColumns, queue_annotate
+from reviews.admin.forms import BULK_LIMIT, AssignForm, CorrectionForm, DueForm, RejectForm
 from reviews.admin.queue import (
     AssignmentFilter,
+    DueFilter,
     EstimatedCountPaginator,
     QueueChangeList,
     ScoreBandFilter,
@@ -61,20 +63,22 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 # the page would write the whole row back over a concurrent move, and the filter fields copied
 # from the claim with it.
 @admin.register(ReviewItem)
-class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
+class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
-        "speaker",
-        "article",
+        "band_column",
+        "first_seen",
         "appearances",
-        "status",
-        "assigned_to",
+        "status_column",
+        "due_column",
+        "assigned_column",
         "queue_priority",
     ]
     list_filter = [
         StatusFilter,
         ScoreBandFilter,
         AssignmentFilter,
+        DueFilter,
         "publisher",
         "feed",
         SpeakerFilter,
@@ -115,6 +119,7 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         "take",
         "release",
         "assign_selected",
+        "set_due_date",
         "reject_selected",
         "submit_for_approval",
         "approve_and_publish",
@@ -163,7 +168,8 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewItem]:
         queryset = super().get_queryset(request)
         # The detail page's displays read the claim, its article and cluster.
-        return queryset.select_related("claim__article", "claim__cluster", "assigned_to")
+        queryset = queryset.select_related("claim__article", "claim__cluster", "assigned_to")
+        return queue_annotate(queryset, request)
 
     def change_view(
         self,
@@ -345,7 +351,7 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         *,
         action: str,
         title: str,
-        form_class: type[AssignForm] | type[RejectForm],
+        form_class: type[AssignForm] | type[RejectForm] | type[DueForm],
         apply: Callable[[ReviewItem, dict[str, Any]], object],
         done: str,
     ) -> HttpResponse | None:
@@ -395,6 +401,25 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
             form_class=AssignForm,
             apply=assign,
             done="assigned",
+        )
+
+    @admin.action(permissions=["change"], description="Set a due date for selected…")
+    def set_due_date(
+        self, request: HttpRequest, queryset: QuerySet[ReviewItem]
+    ) -> HttpResponse | None:
+        if not request.user.has_perm(services.ASSIGN_PERMISSION):
+            self.message_user(request, "Only editors set due dates.", messages.ERROR)
+            return None
+        return self._bulk_form_action(
+            request,
+            queryset,
+            action="set_due_date",
+            title="Set a due date",
+            form_class=DueForm,
+            apply=lambda item, data: services.review_due_set(
+                item_ids=[item.pk], due_on=data["due_on"], by=request.user
+            ),
+            done="given the due date",
         )
 
     @admin.action(permissions=["change"], description="Reject selected with a reason and note…")
@@ -487,11 +512,6 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def fact_check_suggestions(self, obj: ReviewItem) -> str:
         return admin_display.fact_check_suggestions(obj)
 
-    # Only its order means anything; thirteen decimals read as a precision it does not have.
-    @admin.display(description="Priority", ordering="priority")
-    def queue_priority(self, obj: ReviewItem) -> str:
-        return f"{obj.priority:.2f}"
-
     @admin.display(description="Assigned to")
     def held_by(self, obj: ReviewItem) -> str:
         return obj.assigned_to.get_username() if obj.assigned_to else self.get_empty_value_display()
@@ -511,21 +531,6 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         claim = obj.claim
         return f"{claim.score:.2f} · {claim.get_claim_type_display()} · {'; '.join(claim.reasons)}"
 
-    @admin.display(description="Claim")
-    def claim_text(self, obj: ReviewItem) -> str:
-        return obj.claim.text
-
     @admin.display(description="Speaker")
     def speaker(self, obj: ReviewItem) -> str:
         return obj.claim.speaker
-
-    @admin.display(description="Article")
-    def article(self, obj: ReviewItem) -> str:
-        return str(obj.claim.article)
-
-    # Not sortable: ordering 100,000 items by a joined column takes a second; the priority
-    # already weighs repetition.
-    @admin.display(description="Appearances")
-    def appearances(self, obj: ReviewItem) -> int:
-        cluster = obj.claim.cluster
-        return cluster.appearance_count if cluster else 1

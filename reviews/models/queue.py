@@ -43,6 +43,11 @@ class ReviewItem(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
     rejection_note = models.TextField(blank=True)
+    # Set by an editor (review_due_set); an open claim past it shows as overdue.
+    due_on = models.DateField("due", null=True, blank=True)
+    # The claim's last appearance (its cluster's), copied here so the periodic ageing of the
+    # recency bonus finds the open claims still inside the window through one index.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     # The queue's filters, copied from the canonical claim when the item is queued (they never
     # change after extraction): each filter is then one index range in queue order instead of a
     # join that walks the queue until it finds a page of matches (bench/review_queue.py).
@@ -71,7 +76,7 @@ class ReviewItem(models.Model):
     # Workflow moves are conditional UPDATEs, which send no signals: `services._move` writes
     # their history rows itself. The copied claim attributes are the claim's history, not this.
     history = HistoricalRecords(
-        excluded_fields=["speaker", "claim_type", "score", "publisher", "feed"]
+        excluded_fields=["speaker", "claim_type", "score", "publisher", "feed", "last_seen_at"]
     )
 
     class Meta:
@@ -103,6 +108,20 @@ class ReviewItem(models.Model):
             models.Index(fields=["claim_type", "-priority", "id"], name="review_type_order"),
             models.Index(fields=["publisher", "-priority", "id"], name="review_publisher_order"),
             models.Index(fields=["feed", "-priority", "id"], name="review_feed_order"),
+            # The ageing of recency bonuses (reviews.priority): open claims seen recently.
+            models.Index(
+                fields=["last_seen_at"],
+                condition=Q(status__in=workflow.OPEN),
+                name="review_open_last_seen",
+            ),
+            # Due dates: what is due or overdue among the open claims (start page, filter).
+            models.Index(
+                fields=["due_on"], condition=Q(status__in=workflow.OPEN), name="review_open_due"
+            ),
+            # Queue size by check-worthiness band (start page): counted from the index alone.
+            models.Index(
+                fields=["score"], condition=Q(status__in=workflow.OPEN), name="review_open_score"
+            ),
             # The rejection-reason filter, in queue order.
             models.Index(
                 fields=["rejection_reason", "-priority", "id"],

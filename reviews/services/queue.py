@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.utils import timezone
 from claims.models import Claim, Cluster
 from reviews import workflow
 from reviews.models import ReviewItem
-from reviews.priority import review_priority
+from reviews.priority import recency_window, review_priority
 from reviews.workflow import TransitionError
 
 
@@ -34,6 +34,7 @@ def review_items_create(*, clusters: Sequence[Cluster]) -> list[ReviewItem]:
                     appearances=cluster.appearance_count,
                     last_seen=cluster.last_seen_at,
                 ),
+                last_seen_at=cluster.last_seen_at,
                 **review_item_filter_fields(cluster.canonical),
             )
             for cluster in clusters
@@ -58,19 +59,67 @@ def review_priorities_refresh(*, clusters: Sequence[Cluster]) -> int:
 
     Call it with the clusters as saved (appearance count and last sighting up to date).
     """
-    by_canonical = {
-        cluster.canonical_id: review_priority(
+    by_canonical = {cluster.canonical_id: cluster for cluster in clusters}
+    items = list(ReviewItem.objects.filter(claim_id__in=by_canonical).only("pk", "claim_id"))
+    for item in items:
+        cluster = by_canonical[item.claim_id]
+        item.priority = review_priority(
             score=cluster.canonical.score,
             appearances=cluster.appearance_count,
             last_seen=cluster.last_seen_at,
         )
-        for cluster in clusters
-    }
-    items = list(ReviewItem.objects.filter(claim_id__in=by_canonical).only("pk", "claim_id"))
-    for item in items:
-        item.priority = by_canonical[item.claim_id]
+        item.last_seen_at = cluster.last_seen_at
     # No history row: the priority is derived data, not a reviewer's decision.
-    return ReviewItem.objects.bulk_update(items, ["priority"], batch_size=500)
+    return ReviewItem.objects.bulk_update(items, ["priority", "last_seen_at"], batch_size=500)
+
+
+AGE_BATCH = 1000
+
+
+def review_priorities_age(*, now: datetime | None = None) -> int:
+    """Lower the recency bonus of the open claims seen within the recency window, as it fades.
+
+    Run every few minutes (beat): between runs a bonus is at most that much too high. Claims
+    seen before the window already have no bonus and are not read.
+    """
+    now = now or timezone.now()
+    # A margin of one more hour catches the claims whose bonus reached zero since the last run.
+    since = now - recency_window() - timedelta(hours=1)
+    rows = (
+        ReviewItem.objects.filter(status__in=workflow.OPEN, last_seen_at__gte=since)
+        .order_by()
+        .values_list("pk", "score", "claim__cluster__appearance_count", "last_seen_at")
+    )
+    changed = 0
+    batch: list[ReviewItem] = []
+    for pk, score, appearances, last_seen in rows.iterator(chunk_size=AGE_BATCH):
+        assert last_seen is not None  # the filter keeps only rows that have one
+        priority = review_priority(
+            score=score, appearances=appearances or 1, last_seen=last_seen, now=now
+        )
+        batch.append(ReviewItem(pk=pk, priority=priority))
+        if len(batch) >= AGE_BATCH:
+            changed += ReviewItem.objects.bulk_update(batch, ["priority"])
+            batch = []
+    if batch:
+        changed += ReviewItem.objects.bulk_update(batch, ["priority"])
+    return changed
+
+
+def review_due_set(*, item_ids: Sequence[int], due_on: date | None, by: AbstractBaseUser) -> int:
+    """An editor sets (or clears, with None) the date these claims are due by."""
+    if not by.has_perm(ASSIGN_PERMISSION):  # type: ignore[attr-defined]
+        raise TransitionError(f"{by.get_username()} may not set due dates: editors set them")
+    items = list(ReviewItem.objects.filter(pk__in=item_ids))
+    for item in items:
+        item.due_on = due_on
+        item._history_user = by  # type: ignore[attr-defined]
+        item._change_reason = "due date"  # type: ignore[attr-defined]
+    # Saved one by one (a few hundred at most), so each change is in the claim's history.
+    with transaction.atomic():
+        for item in items:
+            item.save(update_fields=["due_on", "updated_at"])
+    return len(items)
 
 
 def _move(
