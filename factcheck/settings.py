@@ -315,6 +315,8 @@ UNFOLD = {
     "SITE_SYMBOL": "fact_check",
     "SHOW_HISTORY": True,
     "STYLES": ["factcheck.theme.stylesheet"],
+    # The admin's index is each user's start page (reviews/start.py).
+    "DASHBOARD_CALLBACK": "reviews.admin.start.dashboard_callback",
 }
 # Unfold's login form carries no "next" field: signing in at /admin/login/ itself lands on
 # Django's default, /accounts/profile/, which the desk does not serve.

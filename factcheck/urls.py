@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from factcheck import health, metrics_view
 from reviews import feeds, pages
+from reviews.admin import start
 
 # "/" lists the published fact-checks (reviews.pages), each with its public page unless
 # FACTCHECK_FACT_CHECK_URL sends readers to the newsroom's own; the desk is the admin, whose
 # "View site" goes to the organization's site.
 admin.site.site_url = settings.FACTCHECK_ORGANIZATION_URL
 admin.site.site_header = admin.site.site_title = "Fact-check desk"
+# The index is each user's start page (settings.UNFOLD's DASHBOARD_CALLBACK fills it).
+admin.site.index_template = start.TEMPLATE
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
