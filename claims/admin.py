@@ -3,13 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 
 from claims import services, tasks
+from claims.forms import ArticleSubmitForm
 from claims.models import (
     Article,
     Claim,
@@ -87,7 +90,60 @@ class ArticleAdmin(ModelAdmin):
     actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        # Reviewers and editors bring articles in through the form below, never a raw row.
+        return request.user.has_perm("claims.add_article")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Add an article: the address to fetch, or pasted text with a title (article_submit)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleSubmitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                received = services.article_submit(
+                    url=data["url"], text=data["text"], title=data["title"]
+                )
+            except services.IngestError as exc:
+                # What was typed stays in the form, with the reason beside it.
+                form.add_error("url" if data["url"] else None, str(exc).capitalize() + ".")
+            else:
+                self._submitted(request, received)
+                return HttpResponseRedirect(
+                    reverse("admin:claims_article_change", args=[received.article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add article",
+            "form": form,
+            "opts": self.model._meta,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/claims/article/submit.html", context)
+
+    def _submitted(self, request: HttpRequest, received: services.Received) -> None:
+        article = received.article
+        if not received.created:
+            self.message_user(
+                request, f"This article was already here: {article}.", messages.WARNING
+            )
+        elif article.status == Article.Status.FAILED:
+            again = " It is fetched again shortly." if received.retryable else ""
+            self.message_user(
+                request,
+                f"The article could not be read: {article.error}.{again} It is kept with its "
+                "input; Retry selected failed articles tries it again.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Article received: {article}. Its check-worthy claims join the review queue "
+                "once it is extracted.",
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Retry selected failed articles")
     def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

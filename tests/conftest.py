@@ -236,7 +236,7 @@ def reviewer_client(db: None) -> Client:
 
 @pytest.fixture
 def desk_roles(db: None) -> None:
-    """The Reviewer and Editor groups as migrations reviews 0005, 0014 and 0018 make them.
+    """The Reviewer and Editor groups as migrations reviews 0005, 0014, 0018 and 0020 make them.
 
     A transactional test ends by flushing every table, migration data included; a later
     transactional test that needs the roles asks for them with this fixture.
@@ -248,6 +248,7 @@ def desk_roles(db: None) -> None:
     importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
     importlib.import_module("reviews.migrations.0014_roles_clusters").grant_cluster_work(apps, None)
     importlib.import_module("reviews.migrations.0018_rating_scale").grant(apps, None)
+    importlib.import_module("reviews.migrations.0020_desk_intake_roles").grant(apps, None)
 
 
 class WebhookReceiver:

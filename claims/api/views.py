@@ -4,22 +4,19 @@ reviews.api.articles)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import tasks
 from claims.api.common import ApiView
 from claims.api.permissions import CanSubmit
 from claims.api.serializers import (
     ArticleAcceptedSerializer,
     ArticleSubmitSerializer,
 )
-from claims.models import Article
-from claims.services import IngestError, article_fetch, article_receive
+from claims.services import IngestError, article_submit
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -53,24 +50,13 @@ class ArticleSubmitView(ApiView):
         submitted.is_valid(raise_exception=True)
         data = submitted.validated_data
         try:
-            if "html" in data or "text" in data:
-                is_html = "html" in data
-                received = article_receive(
-                    raw=(data["html"] if is_html else data["text"]).encode("utf-8"),
-                    fmt=Article.Format.HTML if is_html else Article.Format.TEXT,
-                    source=Article.Source.PUSH,
-                    url=data.get("url", ""),
-                    title=data.get("title", ""),
-                )
-            else:
-                # Fetched now, so the client gets an article id at once; a transient failure
-                # is kept as a failed article and fetched again by the task.
-                received = article_fetch(url=data["url"])
-                if received.retryable:
-                    url = data["url"]
-                    transaction.on_commit(
-                        lambda: tasks.article_fetch.apply_async((url,), countdown=30), robust=True
-                    )
+            # The desk's "Add article" calls the same service.
+            received = article_submit(
+                url=data.get("url", ""),
+                html=data.get("html", ""),
+                text=data.get("text", ""),
+                title=data.get("title", ""),
+            )
         except IngestError as exc:
             raise exceptions.ValidationError({"url": [str(exc)]}) from exc
         article = received.article

@@ -9,6 +9,7 @@ from claims.services.ingest import (
     article_fetch_failed,
     article_receive,
     article_retry,
+    article_submit,
     articles_requeue_stale,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "article_mark_failed",
     "article_receive",
     "article_retry",
+    "article_submit",
     "articles_requeue_stale",
     "feed_delete",
     "feed_poll",

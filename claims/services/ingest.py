@@ -231,3 +231,32 @@ def article_retry(*, article_id: int) -> Article:
         article.save(update_fields=["status", "error", "attempts"])
         _enqueue_extraction(article.pk)
     return article
+
+
+def article_submit(*, url: str = "", html: str = "", text: str = "", title: str = "") -> Received:
+    """An article a newsroom system or the desk hands in: a URL to fetch, or its HTML, or its
+    text with a title (the URL then says where it lives).
+
+    A URL alone is fetched now, so the caller gets the article at once; a fetch that failed for
+    a reason that may pass is kept as a failed article and tried again by the task shortly.
+    """
+    if html and text:
+        raise IngestError("send the page's HTML or its text, not both")
+    if text and not title.strip():
+        raise IngestError("pasted text needs its title")
+    if html or text:
+        return article_receive(
+            raw=(html or text).encode("utf-8"),
+            fmt=Article.Format.HTML if html else Article.Format.TEXT,
+            source=Article.Source.PUSH,
+            url=url,
+            title=title,
+        )
+    if not url:
+        raise IngestError("give a URL, or paste the article's text with its title")
+    received = article_fetch(url=url)
+    if received.retryable:
+        transaction.on_commit(
+            lambda: tasks.article_fetch.apply_async((url,), countdown=30), robust=True
+        )
+    return received

@@ -1,0 +1,42 @@
+"""The desk's form for bringing in an article: a URL, or pasted text with its title."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+# As the API allows (claims.api.serializers.ArticleSubmitSerializer).
+URL_MAX = 2000
+TITLE_MAX = 1000
+
+
+class ArticleSubmitForm(forms.Form):
+    url = forms.URLField(
+        label="Address",
+        required=False,
+        max_length=URL_MAX,
+        assume_scheme="https",
+        help_text="Alone: the desk fetches the page. With pasted text: where the article lives.",
+    )
+    title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX)
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="The article's text, as a reader sent it or as it was printed.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        text = cleaned.get("text", "")
+        if self.errors:
+            return cleaned
+        if not cleaned.get("url") and not text.strip():
+            raise forms.ValidationError("Give the article's address, or paste its text.")
+        if text.strip() and not cleaned.get("title", "").strip():
+            self.add_error("title", "Pasted text needs its title.")
+        if "\x00" in text or "\x00" in cleaned.get("title", ""):
+            raise forms.ValidationError("The text holds a NUL character; paste it again.")
+        return cleaned

@@ -1,0 +1,177 @@
+"""The desk in a real browser: an article added from the desk fills the queue; the start page's
+counts for a reviewer and an editor; the queue's columns.
+
+Chromium (Debian's, through Selenium) against pytest-django's live server, with a real Celery
+worker extracting the article. Screenshots go to `$FACTCHECK_TEST_ARTIFACTS`, by default
+var/screenshots/desk (ignored by git); look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Article
+from reviews.models import ReviewItem
+from reviews.services import publishing
+from reviews.services import queue as services
+from reviews.services.queue import demo_accounts_ensure
+from tests.api import helpers as h
+from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
+from tests.paths import REPO
+from tests.reviews.test_browser import _log_in, browser  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Council meeting on the budget"
+TEXT = (
+    "The council met on Tuesday to vote on the budget. "
+    "The mayor said unemployment fell to 3 percent last year, the lowest level since 1990. "
+    "Critics disputed the figure and pointed to the statistics office."
+)
+
+
+@pytest.fixture
+def shots() -> Path:
+    directory = Path(os.environ.get("FACTCHECK_TEST_ARTIFACTS") or REPO / "var/screenshots/desk")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _number(driver: Any, element_id: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    card = driver.find_element(By.ID, element_id)
+    return card.find_element(By.CLASS_NAME, "desk-card-number").text
+
+
+def test_an_article_added_from_the_desk_fills_the_queue(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    celery_worker: Any,
+    shots: Path,
+    desk_roles: None,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    base = live_server.url
+    _log_in(browser, base, "reviewer")
+
+    browser.get(f"{base}{reverse('admin:claims_article_add')}")
+    # A title alone is refused, and what was typed stays.
+    browser.find_element(By.NAME, "title").send_keys(TITLE)
+    browser.find_element(By.ID, "submit-article").click()
+    assert "Give the article" in browser.find_element(By.ID, "article-submit").text
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == TITLE
+    browser.find_element(By.NAME, "text").send_keys(TEXT)
+    browser.save_screenshot(str(shots / "add-article.png"))
+    browser.find_element(By.ID, "submit-article").click()
+    assert "Article received" in browser.find_element(By.CSS_SELECTOR, "ul.messagelist").text
+
+    # The worker extracts it; the claim appears in the queue.
+    article = Article.objects.get()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        article.refresh_from_db()
+        if ReviewItem.objects.filter(claim__article=article).exists():
+            break
+        time.sleep(1)
+    assert ReviewItem.objects.filter(claim__article=article).exists(), article.status
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert any("unemployment fell to 3 percent" in row.text for row in rows)
+    assert any(TITLE in row.text for row in rows)  # the article, under the claim
+    browser.save_screenshot(str(shots / "queue-after-intake.png"))
+
+
+def test_the_start_page_counts_for_a_reviewer_and_an_editor(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    demo_accounts_ensure(password="pw")
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    held = ReviewItemFactory(claim=ClaimFactory(text="The bridge cost 2 billion.", score=0.9))
+    services.review_take(item_id=held.pk, user=reviewer)
+    services.review_due_set(item_ids=[held.pk], due_on=timezone.localdate(), by=editor)
+    returned = h.queued("Rents rose 40 percent in 2025.")
+    h.draft(returned, reviewer)
+    publishing.verdict_submit(item_id=returned.pk, user=reviewer)
+    publishing.verdict_send_back(item_id=returned.pk, editor=editor, note="Cite the index.")
+    other = h.queued("Bus fares doubled since 2020.")
+    someone = UserFactory()
+    h.draft(other, someone)
+    publishing.verdict_submit(item_id=other.pk, user=someone)
+    h.published("The tunnel opened in 1994.")
+    base = live_server.url
+
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:index')}")
+    assert _number(browser, "start-held") == "2"
+    assert _number(browser, "start-returned") == "1"
+    assert _number(browser, "start-due") == "1"
+    browser.save_screenshot(str(shots / "start-reviewer.png"))
+
+    _log_in(browser, base, "editor")
+    browser.get(f"{base}{reverse('admin:index')}")
+    assert _number(browser, "start-awaiting") == "1"
+    from selenium.webdriver.common.by import By
+
+    assert browser.find_element(By.ID, "start-published-today").text == "1"
+    browser.save_screenshot(str(shots / "start-editor.png"))
+
+
+def test_the_queue_columns_show_band_age_status_due_and_returned(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    late = ReviewItemFactory(claim=ClaimFactory(text="Taxes rose 9 percent.", score=0.9))
+    services.review_due_set(
+        item_ids=[late.pk], due_on=timezone.localdate() - timedelta(days=2), by=editor
+    )
+    returned = h.queued("Rents rose 40 percent in 2025.")
+    h.draft(returned, reviewer)
+    publishing.verdict_submit(item_id=returned.pk, user=reviewer)
+    publishing.verdict_send_back(item_id=returned.pk, editor=editor, note="Cite the index.")
+    base = live_server.url
+
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}")
+    rows = {
+        row.find_element(By.CLASS_NAME, "queue-claim").text: row
+        for row in browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    }
+    browser.save_screenshot(str(shots / "queue-columns.png"))
+
+    late_row = rows["Taxes rose 9 percent."]
+    assert late_row.find_element(By.CLASS_NAME, "queue-band").text.lower() == "high"
+    assert late_row.find_element(By.CLASS_NAME, "queue-overdue").is_displayed()
+    status = late_row.find_element(By.CLASS_NAME, "queue-status")
+    assert status.text.lower() == "pending"
+    back_row = rows["Rents rose 40 percent in 2025."]
+    assert back_row.find_element(By.CLASS_NAME, "queue-returned").text.lower() == "returned to you"
+    held = back_row.find_element(By.CLASS_NAME, "queue-status")
+    assert held.value_of_css_property("background-color") != status.value_of_css_property(
+        "background-color"
+    )
+    assert "check-worthiness" in late_row.find_element(By.CLASS_NAME, "queue-reasons").text
