@@ -100,7 +100,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # DATABASE_URL_FILE / REDIS_URL_FILE: the URLs carry passwords, so they may come from secrets.
 _DATABASE_URL = secret("DATABASE_URL", default="")
 # The embedded default: no database server, so a local first look on this machine.
-EMBEDDED = not _DATABASE_URL
+_EMBEDDED = not _DATABASE_URL
 if _DATABASE_URL:
     DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -219,7 +219,7 @@ SECRET_KEY = secret("DJANGO_SECRET_KEY") or ""
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"
-    elif EMBEDDED:
+    elif _EMBEDDED:
         # A local first look (the embedded database on this machine): a random key, made once
         # and kept beside the database, so sessions and the commands work with no set-up.
         _KEY_FILE = VAR_DIR / "secret_key"
