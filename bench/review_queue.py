@@ -1,4 +1,4 @@
-"""Server time of the review queue page and of "take next" on a large queue.
+"""Server time of the review queue page, the start page and "take next" on a large queue.
 
     .venv/bin/python bench/seed.py            # once: 1,000,000 claims, 100,000 in the queue
     .venv/bin/python bench/review_queue.py [--rounds 7]
@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="factcheck.settings",
     DJANGO_SECRET_KEY="bench-only",
@@ -54,7 +54,8 @@ def views(publisher_id: int, feed_id: int) -> list[tuple[str, dict[str, str]]]:
         ("search: common word", {"q": "unemployment"}),
         ("search: phrase, pending", {"q": '"house prices" fell', "status": "pending"}),
         ("search: rare word", {"q": "wombat"}),
-        ("ordered by priority, lowest first", {"o": "7"}),
+        ("due today or overdue", {"due": "today"}),
+        ("ordered by priority, lowest first", {"o": "8"}),
         ("page 20", {"p": "20"}),
     ]
 
@@ -129,9 +130,22 @@ def main() -> None:
         def get(params: dict[str, str] = params) -> None:
             response = client.get(queue_url, params)
             assert response.status_code == 200, (response.status_code, params)
-            assert b"result_list" in response.content or b"0 review items" in response.content
+            assert b'id="changelist"' in response.content, params
 
         results.append((f"queue: {name}", timed(get, args.rounds)))
+
+    # The start page (the admin's index) of a reviewer and of an editor.
+    index_url = reverse("admin:index")
+    editor = get_user_model().objects.get(username="editor")
+    editor_client = Client()
+    editor_client.force_login(editor)
+    for name, user_client in (("reviewer", client), ("editor", editor_client)):
+
+        def start(user_client: Client = user_client) -> None:
+            response = user_client.get(index_url)
+            assert response.status_code == 200 and b"start-page" in response.content
+
+        results.append((f"start page: {name}", timed(start, args.rounds)))
 
     item = ReviewItem.objects.filter(status="pending").order_by("-priority", "id").first()
     item_url = reverse("admin:reviews_reviewitem_change", args=[item.pk])

@@ -17,13 +17,13 @@ import argparse
 import os
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="factcheck.settings",
     DJANGO_SECRET_KEY="bench-only",
@@ -148,7 +148,8 @@ def seed(claims: int, queue: int) -> None:
         cur.execute(
             f"""
             INSERT INTO claims_claim (id, cluster_id, text, start, "end", context, score,
-                speaker, attribution, claim_type, reasons, model_version, created_at, article_id)
+                speaker, attribution, claim_type, reasons, model_version, created_at, article_id,
+                standalone, claimant, claimant_kind, embedding)
             SELECT
                 i,
                 CASE WHEN i <= %(queue)s THEN i
@@ -164,7 +165,8 @@ def seed(claims: int, queue: int) -> None:
                     || ({_array(SPEAKER_LAST)})[1 + (i / 7) %% {len(SPEAKER_LAST)}],
                 'said', ({_array(CLAIM_TYPES)})[1 + (i * 13) %% {len(CLAIM_TYPES)}],
                 '[]'::jsonb, 'bench', now(),
-                (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE}
+                (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE},
+                '', '', '', ''::bytea
             FROM generate_series(1, %(claims)s) i,
                 LATERAL (SELECT ({_array(SUBJECTS)})[1 + i %% {len(SUBJECTS)}] AS subject) s,
                 LATERAL (SELECT ({_array(TOPICS)})[1 + (i / 3) %% {len(TOPICS)}] AS topic) t,
@@ -204,7 +206,7 @@ def seed(claims: int, queue: int) -> None:
         cur.connection.cursor().copy(
             "COPY reviews_reviewitem (status, priority, created_at, updated_at, claim_id, "
             "assigned_at, assigned_to_id, rejection_note, rejection_reason, speaker, claim_type, "
-            "score, publisher_id, feed_id) FROM STDIN"
+            "score, publisher_id, feed_id, last_seen_at, due_on) FROM STDIN"
         ) as copy,
     ):
         reasons = ["not_checkworthy", "duplicate", "out_of_scope", "opinion"]
@@ -222,12 +224,32 @@ def seed(claims: int, queue: int) -> None:
                 status = "published"
             elif bucket < 15:
                 status, reason = "rejected", reasons[n % len(reasons)]
+            # One open claim in 50 has a due date, a week either side of today.
+            due = (now + timedelta(days=n % 15 - 7)).date() if n % 50 == 0 and bucket >= 8 else None
             # The filter fields as `review_items_create` copies them from the claim.
             copy.write_row(
                 (status, priority, now, now, claim_id, now if assignee else None, assignee, "",
-                 reason, speaker, kind, score, publisher, feed)
+                 reason, speaker, kind, score, publisher, feed, last_seen, due)
             )  # fmt: skip
     step(f"{len(rows)} review items", started)
+    with connection.cursor() as cur:
+        # The published claims' verdicts, first published over the last 60 days, each some
+        # hours after its claim was queued: the start page counts and takes a median of them.
+        cur.execute(
+            "UPDATE reviews_reviewitem SET created_at = now() - make_interval("
+            "secs => (id % 5184000) + 3600 * (1 + id % 48)) WHERE status = 'published'"
+        )
+        cur.execute(
+            "INSERT INTO reviews_verdict (review_item_id, version, rating, rating_name, "
+            "rating_value, rating_best, rating_worst, explanation, summary, author_id, "
+            "approved_by_id, approved_at, published_at, editor_note, correction_note, created_at) "
+            "SELECT id, 1, 'false', 'False', 1, 5, 1, 'The figure is wrong.', '', %s, %s, "
+            "created_at + make_interval(secs => 3600 * (1 + id %% 48)), "
+            "created_at + make_interval(secs => 3600 * (1 + id %% 48)), '', '', created_at "
+            "FROM reviews_reviewitem WHERE status = 'published'",
+            [user_ids[0], user_ids[1]],
+        )
+        step(f"{cur.rowcount} published verdicts", started)
     with connection.cursor() as cur:
         for _, definition in secondary:
             cur.execute(definition)

@@ -103,6 +103,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         "appearances_table",
         "fact_check_suggestions",
         "status",
+        "due_on",
         "queue_priority",
         "held_by",
         "assigned_at",
@@ -113,7 +114,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         "draft_sources",
     ]
     # The holder is shown by name (`held_by`): a link to their user page would answer 403.
-    exclude = ["claim", "assigned_to", "priority"]
+    exclude = ["claim", "assigned_to", "priority", "last_seen_at"]
     inlines = [VerdictInline]
     actions = [
         "take",

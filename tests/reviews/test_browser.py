@@ -90,7 +90,10 @@ def _fill(driver: Any, name: str, value: str) -> None:
     from selenium.webdriver.support.ui import Select
 
     element = driver.find_element(By.NAME, name)
-    if element.tag_name == "select":
+    if element.get_attribute("type") == "radio":
+        # A list of choices (the rating, each with its definition): click the one asked for.
+        driver.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]').click()
+    elif element.tag_name == "select":
         Select(element).select_by_value(value)
     else:
         element.clear()
@@ -169,7 +172,7 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     # The published fact-check is listed as published, with its verdict and sources.
     browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}?status=published")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
-    assert len(rows) == 1 and CLAIM in rows[0].text and "Published" in rows[0].text
+    assert len(rows) == 1 and CLAIM in rows[0].text and "published" in rows[0].text.lower()
     verdict = Verdict.objects.get(review_item=best)
     browser.get(f"{base}{reverse('admin:reviews_verdict_change', args=[verdict.pk])}")
     page = browser.page_source

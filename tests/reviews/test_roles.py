@@ -28,9 +28,24 @@ def test_the_reviewer_and_editor_groups_exist_after_migrate() -> None:
     assert {"view_claim", "change_reviewitem", "add_verdict", "add_evidencesource"} <= reviewer
     assert {"change_cluster", "change_factchecksuggestion", "change_clustersuggestion"} <= reviewer
     assert "approve_verdict" not in reviewer and "change_feed" not in reviewer
+    assert {"add_article", "view_ratingscale", "view_rating"} <= reviewer
     assert reviewer < editor
-    assert editor - reviewer == {"approve_verdict", "change_feed", "change_publisher"}
-    assert not any(codename.startswith("delete_") for codename in editor)
+    assert editor - reviewer == {
+        "approve_verdict",
+        "change_feed",
+        "change_publisher",
+        # Editors manage feeds and the rating scale (migrations reviews 0018 and 0020).
+        "add_feed",
+        "delete_feed",
+        *(
+            f"{action}_{model}"
+            for model in ("ratingscale", "rating")
+            for action in ("add", "change", "delete")
+        ),
+    }
+    # Nothing else is deleted by the roles: every other change goes through the services.
+    deletes = {codename for codename in editor if codename.startswith("delete_")}
+    assert deletes == {"delete_feed", "delete_ratingscale", "delete_rating"}
 
 
 @pytest.mark.django_db
