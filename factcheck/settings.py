@@ -337,8 +337,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Queues by kind of work, each with its own workers (deploy/Procfile, deploy/compose.yaml).
 # Routes to tasks that do not exist yet are harmless and keep the deploy files complete.
 CELERY_TASK_ROUTES |= {
-    "claims.tasks.claims_match": {"queue": "matching"},
-    "claims.tasks.claimreviews_import": {"queue": "ingestion"},
+    "reviews.tasks.claims_match": {"queue": "matching"},
+    "reviews.tasks.claimreviews_import": {"queue": "ingestion"},
     "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
     "reviews.tasks.evidence_archive": {"queue": "ingestion"},
 }
@@ -414,8 +414,8 @@ if FACTCHECK_WEBHOOK_MAX_ATTEMPTS < 1 or FACTCHECK_WEBHOOK_BACKOFF_SECONDS <= 0:
     raise ImproperlyConfigured("Webhook attempts must be at least 1 and backoff positive.")
 
 # --- Claim matching (issue 6) ---------------------------------------------------------------
-CELERY_TASK_ROUTES["claims.tasks.claims_match"] = {"queue": "matching"}
-CELERY_TASK_ROUTES["claims.tasks.claimreviews_import"] = {"queue": "ingestion"}
+CELERY_TASK_ROUTES["reviews.tasks.claims_match"] = {"queue": "matching"}
+CELERY_TASK_ROUTES["reviews.tasks.claimreviews_import"] = {"queue": "ingestion"}
 # A hybrid score at or above MERGE joins a new claim to a stored claim's cluster; at or above
 # SUGGEST the pair (or an existing fact-check) is shown to reviewers instead.
 FACTCHECK_MATCH_MERGE_THRESHOLD = env.float("FACTCHECK_MATCH_MERGE_THRESHOLD", default=0.6)
@@ -444,18 +444,15 @@ if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
 FACTCHECK_EMBEDDING_PRECISION = env.str("FACTCHECK_EMBEDDING_PRECISION", default="auto")
 if FACTCHECK_EMBEDDING_PRECISION not in ("auto", "float32", "bfloat16"):
     raise ImproperlyConfigured("FACTCHECK_EMBEDDING_PRECISION must be auto, float32 or bfloat16.")
-# Each web process builds the fact-check index (and loads the embedding model) in the
-# background as it starts, so the first search does not wait seconds for both.
+# Each web process loads the embedding model in the background as it starts, so the first
+# search does not wait seconds for it.
 FACTCHECK_SEARCH_WARM_UP = env.bool("FACTCHECK_SEARCH_WARM_UP", default=True)
-# GET /api/v1/search/ may answer from a fact-check index this many seconds behind the database
-# (checking for new fact-checks costs two aggregate queries; matching always checks).
-FACTCHECK_SEARCH_INDEX_MAX_AGE = env.float("FACTCHECK_SEARCH_INDEX_MAX_AGE", default=1.0)
 FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
 if FACTCHECK_MATCH_BATCH_SIZE < 1:
     raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")
 # ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
 FACTCHECK_CLAIMREVIEW_URLS = env.list("FACTCHECK_CLAIMREVIEW_URLS", default=[])
-CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}
+CELERY_TASK_ROUTES["reviews.tasks.claims_match_pending"] = {"queue": "matching"}
 
 # --- Check-worthiness model choice (issue 3, the optional MiniLM model) ---------------------
 # "linear" (default): the fast model. "minilm": the fine-tuned MiniLM model, which needs the

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
-from reviews.services import evidence
+from reviews.models import ClusterMember
+from reviews.services import claimreviews, evidence, matching
+from reviews.services import clusters as cluster_services
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +74,42 @@ def webhook_deliveries_requeue_stale() -> int:
     from reviews.services import webhooks
 
     return webhooks.webhook_deliveries_requeue_stale()
+
+
+@shared_task(acks_late=True)
+def claims_match(claim_ids: list[int]) -> int:
+    try:
+        return matching.claims_match(claim_ids=claim_ids).matched
+    except SoftTimeLimitExceeded:
+        # What was placed stays placed; the claims still unplaced go round again.
+        left = list(
+            ClusterMember.objects.filter(
+                claim_id__in=claim_ids, matched_at__isnull=True
+            ).values_list("claim_id", flat=True)
+        )
+        logger.warning("matching hit the time limit; %s claims sent again", len(left))
+        if left:
+            claims_match.delay(left)
+        return 0
+
+
+@shared_task(acks_late=True)
+def claims_match_pending() -> int:
+    """Re-send claims left unmatched for five minutes (a lost message, a dead worker)."""
+    return cluster_services.claims_match_requeue(older_than_seconds=300)
+
+
+@shared_task(acks_late=True)
+def claimreviews_import(url: str | None = None) -> int:
+    """Re-import one ClaimReview feed, or every one in FACTCHECK_CLAIMREVIEW_URLS."""
+    imported = 0
+    for source in [url] if url else settings.FACTCHECK_CLAIMREVIEW_URLS:
+        try:
+            report = claimreviews.claimreviews_import_url(url=source)
+        except claimreviews.ClaimReviewImportError as exc:
+            logger.warning("ClaimReview import failed: %s", exc)
+            continue
+        for error in report.errors:
+            logger.warning("ClaimReview import %s: %s", source, error)
+        imported += report.created + report.updated
+    return imported

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Cluster, Publisher
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from claims.models import Claim, Publisher
+from reviews.models import Cluster, ClusterMember, EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.services.records import fact_check_records_refresh

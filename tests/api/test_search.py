@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from claims.selectors import fact_checks_similar
+
 from reviews.selectors import fact_checks_search
 from tests.api import helpers as h
 

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from claims.services.clusters import cluster_split, clusters_merge
+from claims.services.matching import claims_match, indexes_reset
 from django.test import RequestFactory
 
 from claims.models import Claim, Cluster
-from claims.services.clusters import cluster_split, clusters_merge
-from claims.services.matching import claims_match, indexes_reset
 from reviews.api.serializers import FactCheckSerializer, serializer_context
 from reviews.models import FactCheckRecord, ReviewItem
 from reviews.selectors import fact_check_get, fact_checks_published
