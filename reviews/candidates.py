@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from claims.models import Claim
 from claims.pipeline.embeddings import DIMENSIONS
-from claims.pipeline.matching.chars import char_cosine_matrix, char_features
+from claims.pipeline.matching.chars import char_cosine_matrix, char_features, char_similarity
 from claims.pipeline.matching.matcher import CANDIDATES, Candidate, Matcher
 from claims.pipeline.matching.normalise import fingerprint
 from reviews.models import FactCheckGram, FactCheckSearch, ImportedFactCheck
@@ -235,9 +235,7 @@ def _scan_claims(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
     batch = [query.key for query in queries]
     rows = list(Claim.objects.exclude(pk__in=batch).values_list("pk", "text", "embedding"))
     matcher = _matcher_of(rows)
-    return {
-        query.key: matcher.candidates(query.text, vector=query.vector) for query in queries
-    }
+    return {query.key: matcher.candidates(query.text, vector=query.vector) for query in queries}
 
 
 def _matcher_of(rows: Sequence[tuple[int, str, object]]) -> Matcher:
@@ -286,34 +284,30 @@ CROSS JOIN LATERAL (
 ) f
 """
 
-# Published fact-checks are matched on their claim's text, as the queue shows it; their
-# search entry holds every wording of the claim, for the words.
+# A published fact-check is found by its claim's embedding or by any wording of its claim
+# (its search entry holds every wording seen) and scored on the wording closest to the query.
 _DENSE_PUBLISHED = f"""
-SELECT q.n, s.review_item_id * 2 + 1, c.text, 1 - (s.embedding <=> q.v)
+SELECT q.n, s.review_item_id * 2 + 1, s.document, 1 - (s.embedding <=> q.v)
 FROM unnest(%s::int[], %s::text[]::halfvec({DIMENSIONS})[]) AS q(n, v)
 CROSS JOIN LATERAL (
-    SELECT review_item_id, embedding FROM reviews_factchecksearch
+    SELECT review_item_id, document, embedding FROM reviews_factchecksearch
     WHERE embedding IS NOT NULL
     ORDER BY embedding <=> q.v
     LIMIT %s
 ) s
-JOIN reviews_reviewitem r ON r.id = s.review_item_id
-JOIN claims_claim c ON c.id = r.claim_id
 """
 
 _LEXICAL_PUBLISHED = f"""
-SELECT q.n, s.review_item_id * 2 + 1, c.text,
+SELECT q.n, s.review_item_id * 2 + 1, s.document,
        CASE WHEN q.v IS NULL OR s.embedding IS NULL THEN NULL
             ELSE 1 - (s.embedding <=> q.v) END
 FROM unnest(%s::int[], %s::text[], %s::text[]::halfvec({DIMENSIONS})[]) AS q(n, words, v)
 CROSS JOIN LATERAL (
-    SELECT review_item_id, embedding FROM reviews_factchecksearch
+    SELECT review_item_id, document, embedding FROM reviews_factchecksearch
     WHERE vector @@ q.words::tsquery
     ORDER BY ts_rank(vector, q.words::tsquery) DESC, review_item_id
     LIMIT %s
 ) s
-JOIN reviews_reviewitem r ON r.id = s.review_item_id
-JOIN claims_claim c ON c.id = r.claim_id
 """
 
 
@@ -331,9 +325,26 @@ def fact_check_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]
     ):
         rows += _dense(dense, matchable, CANDIDATES)
         rows += _lexical(lexical, matchable, CANDIDATES, None)
+    texts = {query.key: query.text for query in queries}
     for n, key, text, cosine in rows:
+        if key % 2 == 1:
+            text = closest_wording(texts[n], text)
         _candidate_add(found[n], key, text, cosine)
     return {key: list(candidates.values()) for key, candidates in found.items()}
+
+
+# A claim repeated thousands of times: its first wordings stand for it.
+MAX_WORDINGS = 50
+
+
+def closest_wording(query: str, document: str) -> str:
+    """The wording of a published fact-check's claim (one a line, the claim's own first) that
+    reads most like the query."""
+    wordings = [line for line in document.split("\n")[:MAX_WORDINGS] if line.strip()]
+    if len(wordings) <= 1:
+        return document
+    cosines = char_similarity(fingerprint(query).text, [fingerprint(w).text for w in wordings])
+    return wordings[int(np.argmax(cosines))]
 
 
 def _scan_fact_checks(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
@@ -362,8 +373,11 @@ class StoredRarity:
     size: int
 
     def idf(self, features: np.ndarray) -> np.ndarray:
-        at = np.minimum(np.searchsorted(self.features, features), max(len(self.features) - 1, 0))
-        df = np.where(len(self.features) and self.features[at] == features, self.counts[at], 0)
+        df = np.zeros(len(features), dtype=np.int64)
+        if len(self.features):
+            at = np.minimum(np.searchsorted(self.features, features), len(self.features) - 1)
+            known = self.features[at] == features
+            df[known] = self.counts[at[known]]
         return (np.log((self.size + 1) / (df + 1)) + 1).astype(np.float32)
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from claims.models import Article, Claim
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ClusterMember, ReviewItem
 from reviews.services.clusters import clusters_assign
 
 _counter = itertools.count()
@@ -68,3 +68,19 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
     score = factory.LazyAttribute(lambda item: item.claim.score)
     publisher_id = factory.LazyAttribute(lambda item: item.claim.article.publisher_id)
     feed_id = factory.LazyAttribute(lambda item: item.claim.article.feed_id)
+
+
+def cluster_of(claim: Claim) -> int:
+    """The cluster a claim stands in now."""
+    return ClusterMember.objects.get(claim=claim).cluster_id
+
+
+def appearance(cluster: Cluster, **claim_fields: object) -> Claim:
+    """Another claim making the cluster's claim, placed in it as a join would."""
+    claim = ClaimFactory(clustered=False, **claim_fields)
+    ClusterMember.objects.create(claim=claim, cluster=cluster, matched_at=timezone.now())
+    return claim
+
+
+def cluster_get(claim: Claim) -> Cluster:
+    return Cluster.objects.get(pk=cluster_of(claim))

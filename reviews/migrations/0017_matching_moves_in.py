@@ -9,6 +9,8 @@ On PostgreSQL, imported fact-checks also get their words as a generated tsvector
 embeddings their HNSW indexes (cosine).
 """
 
+import importlib
+
 import django.db.models.deletion
 import pgvector.django.halfvec
 import simple_history.models
@@ -86,6 +88,47 @@ def grams_count(apps, schema_editor):
     texts += list(FactCheckSearch.objects.values_list("review_item__claim__text", flat=True))
     for start in range(0, len(texts), 5000):
         fact_check_grams_count(added=texts[start : start + 5000])
+
+
+# Content types (and so the roles' permissions, admin log entries) follow their models.
+MOVED_MODELS = [
+    ("cluster", "cluster"),
+    ("historicalcluster", "historicalcluster"),
+    ("clusterevent", "clusterevent"),
+    ("clustersuggestion", "clustersuggestion"),
+    ("factchecksuggestion", "factchecksuggestion"),
+    ("factcheck", "importedfactcheck"),
+]
+_roles = importlib.import_module("reviews.migrations.0005_roles")
+
+
+def content_types_moved(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    for old, new in MOVED_MODELS:
+        moved = ContentType.objects.filter(app_label="claims", model=old)
+        if ContentType.objects.filter(app_label="reviews", model=new).exists():
+            continue
+        moved.update(app_label="reviews", model=new)
+        if old != new:
+            for permission in Permission.objects.filter(
+                content_type__app_label="reviews", codename__endswith=f"_{old}"
+            ):
+                action = permission.codename.rsplit("_", 1)[0]
+                permission.codename = f"{action}_{new}"
+                permission.name = f"Can {action} imported fact-check"
+                permission.save(update_fields=["codename", "name"])
+    # Splitting claims out of a cluster is an action on their places in it.
+    places = _roles.codenames([("reviews", "clustermember", ["view", "change"])])
+    _roles.roles_grant(apps, {"Reviewer": places, "Editor": places})
+
+
+def content_types_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for old, new in MOVED_MODELS:
+        ContentType.objects.filter(app_label="reviews", model=new).update(
+            app_label="claims", model=old
+        )
 
 
 BEAT_TASKS = [
@@ -287,5 +330,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(MEMBERS_COPY, MEMBERS_BACK),
         migrations.RunPython(grams_count, migrations.RunPython.noop),
         migrations.RunPython(_on_postgresql(POSTGRESQL_FORWARD), _on_postgresql(POSTGRESQL_BACKWARD)),
+        migrations.RunPython(content_types_moved, content_types_back),
         migrations.RunPython(_beat_renamed(BEAT_TASKS), _beat_renamed([(b, a) for a, b in BEAT_TASKS])),
     ]

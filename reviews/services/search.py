@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Value
 
 from claims.models import Claim
+from claims.services.embeddings import claims_embed_stored
 from reviews.models import FactCheckSearch, ReviewItem
 from reviews.services.fact_check_grams import fact_check_grams_count
 
@@ -20,6 +21,8 @@ MAX_DOCUMENT_CHARS = 100_000
 def fact_check_search_update(*, item_id: int) -> FactCheckSearch:
     """Index every wording of the item's claim seen so far (its cluster's claims)."""
     item = ReviewItem.objects.select_related("claim").get(pk=item_id)
+    if item.claim.embedding is None and claims_embed_stored(claim_ids=[item.claim_id]):
+        item.claim.refresh_from_db(fields=["embedding"])
     claim = item.claim
     texts = Claim.objects.filter(membership__cluster__members__claim=claim).order_by("pk")
     wordings = list(dict.fromkeys([claim.text, *texts.values_list("text", flat=True)]))

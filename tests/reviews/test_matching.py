@@ -21,8 +21,8 @@ from reviews.models import (
     ImportedFactCheck,
     ReviewItem,
 )
-from reviews.services.fact_check_grams import fact_check_grams_count
 from reviews.services.clusters import clusters_assign
+from reviews.services.fact_check_grams import fact_check_grams_count
 from reviews.services.matching import claims_match
 from reviews.similar import fact_checks_found, fact_checks_ranked, fact_checks_similar
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
