@@ -19,7 +19,6 @@ from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
-from claims.services.embeddings import claims_embed
 from claims.signals import claims_stored
 from factcheck import metrics
 
@@ -211,7 +210,6 @@ def _store(article: Article, extraction: Extraction) -> None:
         )
         for claim in extraction.claims
     ]
-    claims_embed(claims=claims)
     claims = Claim.objects.bulk_create(claims)
     _count_on_commit(metrics.ARTICLES_EXTRACTED.labels(article.source, "extracted").inc)
     _count_on_commit(lambda: metrics.CLAIMS_CREATED.inc(len(claims)))

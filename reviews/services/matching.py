@@ -5,9 +5,10 @@ whole batch at once and without locks, and are rescored in Python. Only then doe
 lock what it is about to change, in one statement and in id order: its claims' places, its
 own fresh clusters and the clusters it may join. Two batches that touch the same clusters
 queue there for the few milliseconds of their writes; anything else runs side by side, in as
-many processes as there are. Two repeats matched at the same moment still meet: both were
-stored (with their embeddings) before either was sent to matching, so at least one finds the
-other, and whichever locks second sees what the first did.
+many processes as there are. Two repeats matched at the same moment still meet: each batch
+commits its claims' embeddings (their words are stored with them) before it asks for
+candidates, so whichever asks second finds the other, and whichever locks second sees what
+the first did.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def _match(claim_ids: Sequence[int]) -> MatchReport:
     )
     if not pending:
         return report
-    # Claims stored while the model was away (or before it was configured) are embedded now.
+    # Embedded and committed before any candidate is asked for: of two repeats matched at
+    # the same moment, whichever asks second finds the other's embedding stored.
     claims_embed_stored(claim_ids=list(pending))
     rows = Claim.objects.filter(pk__in=list(pending)).order_by("pk")
     queries = [
