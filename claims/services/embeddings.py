@@ -75,10 +75,11 @@ def vector_store(vector: np.ndarray) -> list[float] | None:
     return [float(value) for value in vector]
 
 
-def embedder_warm_up_start() -> threading.Thread | None:
-    """Load the embedding model in the background (web processes), so the first search does
-    not wait for it."""
-    if not settings.FACTCHECK_SEARCH_WARM_UP:
+def embedder_warm_up_start(*, always: bool = False) -> threading.Thread | None:
+    """Load the embedding model in the background (web processes unless
+    FACTCHECK_SEARCH_WARM_UP is off, matching workers `always`), so the first search or
+    batch does not wait for it."""
+    if not always and not settings.FACTCHECK_SEARCH_WARM_UP:
         return None
     thread = threading.Thread(target=_warm_up, name="embedder-warm-up", daemon=True)
     thread.start()

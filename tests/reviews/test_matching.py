@@ -40,9 +40,7 @@ def mode(request: pytest.FixtureRequest, settings) -> Iterator[str]:  # type: ig
 def _queued(text: str, *, days_ago: int = 0) -> Claim:
     """A claim as extraction leaves it: in a cluster of its own, queued."""
     published = timezone.now() - timedelta(days=days_ago)
-    claim = ClaimFactory(
-        text=text, article=ArticleFactory(published_at=published), clustered=False
-    )
+    claim = ClaimFactory(text=text, article=ArticleFactory(published_at=published), clustered=False)
     clusters_assign(claims=[claim], seen_at=published)
     item = ReviewItemFactory(claim=claim)
     Cluster.objects.filter(pk=cluster_of(item.claim)).update(
