@@ -118,9 +118,25 @@ def content_types_moved(apps, schema_editor):
                 permission.codename = f"{action}_{new}"
                 permission.name = f"Can {action} imported fact-check"
                 permission.save(update_fields=["codename", "name"])
-    # Splitting claims out of a cluster is an action on their places in it.
-    places = _roles.codenames([("reviews", "clustermember", ["view", "change"])])
-    _roles.roles_grant(apps, {"Reviewer": places, "Editor": places})
+    cluster_work_grant(apps, schema_editor)
+
+
+# What migration 0014 gave the roles, where it now lives, and the claims' places in clusters
+# (splitting claims out of a cluster is an action on them).
+CLUSTER_WORK = [
+    ("claims", "claim", ["change"]),
+    ("reviews", "cluster", ["view", "change"]),
+    ("reviews", "clusterevent", ["view"]),
+    ("reviews", "clustersuggestion", ["view", "change"]),
+    ("reviews", "factchecksuggestion", ["view", "change"]),
+    ("reviews", "importedfactcheck", ["view"]),
+    ("reviews", "clustermember", ["view", "change"]),
+]
+
+
+def cluster_work_grant(apps, schema_editor):
+    pairs = _roles.codenames(CLUSTER_WORK)
+    _roles.roles_grant(apps, {"Reviewer": pairs, "Editor": pairs})
 
 
 def content_types_back(apps, schema_editor):
