@@ -222,8 +222,9 @@ def seed(claims: int, published: int) -> None:
             SELECT r.id, string_agg(c.text, E'\\n' ORDER BY c.id),
                 to_tsvector('english', string_agg(c.text, E'\\n' ORDER BY c.id))
             FROM reviews_reviewitem r
-            JOIN claims_claim k ON k.id = r.claim_id
-            JOIN claims_claim c ON c.cluster_id = k.cluster_id
+            JOIN reviews_clustermember k ON k.claim_id = r.claim_id
+            JOIN reviews_clustermember m ON m.cluster_id = k.cluster_id
+            JOIN claims_claim c ON c.id = m.claim_id
             WHERE r.status IN ('published', 'corrected')
             GROUP BY r.id""",
         ),
@@ -250,8 +251,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from claims.services.tokens import api_token_create
     from reviews.services.records import fact_check_records_rebuild
-    from reviews.services.tokens import api_token_create
 
     # The API's stored records, as publishing would have written them (reviews/records.py).
     started = time.monotonic()

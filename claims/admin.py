@@ -3,20 +3,21 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin, TabularInline
 
-from claims import services
+from claims import services, tasks
 from claims.models import Article, Claim, Feed, Publisher
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(ModelAdmin):
     list_display = ["name", "domain", "created_at"]
     search_fields = ["name", "domain"]
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(ModelAdmin):
     list_display = ["__str__", "enabled", "interval_seconds", "last_polled_at", "last_result"]
     list_filter = ["enabled", "last_result"]
     search_fields = ["url", "title"]
@@ -43,14 +44,12 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        from claims.tasks import feed_poll
-
         for feed_id in queryset.values_list("pk", flat=True):
-            feed_poll.delay(feed_id)
+            tasks.feed_poll.delay(feed_id)
         self.message_user(request, f"Polling {queryset.count()} feed(s).", messages.SUCCESS)
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(TabularInline):
     model = Claim
     fields = ["text", "speaker", "claim_type", "score"]
     readonly_fields = fields
@@ -60,7 +59,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = ["__str__", "publisher", "status", "version", "source", "received_at"]
     list_filter = ["status", "source", "language", "publisher"]
     search_fields = ["title", "url", "canonical_url"]

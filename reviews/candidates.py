@@ -12,6 +12,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -145,7 +146,7 @@ def _dense(
     vectors = [(key, vector) for key, vector in vectors if vector is not None]
     if not vectors:
         return []
-    params: list[object] = [[key for key, _ in vectors], [vector for _, vector in vectors]]
+    params: list[Any] = [[key for key, _ in vectors], [vector for _, vector in vectors]]
     if exclude is not None:
         params.append(list(exclude))
     with connection.cursor() as cursor:
@@ -165,7 +166,7 @@ def _lexical(
     asked = [(query, tsquery) for query, tsquery in zip(queries, words, strict=True) if tsquery]
     if not asked:
         return []
-    params: list[object] = [
+    params: list[Any] = [
         [query.key for query, _ in asked],
         [tsquery for _, tsquery in asked],
         [vector_text(query.vector) for query, _ in asked],

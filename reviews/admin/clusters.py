@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 from reviews.models import (
@@ -58,7 +59,7 @@ class _Appearance:
 
 
 @admin.register(ClusterMember)
-class AppearanceAdmin(_Appearance, ViewOnlyPagesMixin, admin.ModelAdmin):
+class AppearanceAdmin(_Appearance, ViewOnlyPagesMixin, ModelAdmin):
     """Every appearance of claims on the desk, with the split action."""
 
     list_display = ["text", "speaker", "article", "publisher", "published", "cluster"]
@@ -84,7 +85,7 @@ class AppearanceAdmin(_Appearance, ViewOnlyPagesMixin, admin.ModelAdmin):
         self.message_user(request, f"Split into a new cluster: {cluster}.", messages.SUCCESS)
 
 
-class AppearanceInline(_Appearance, admin.TabularInline):
+class AppearanceInline(_Appearance, TabularInline):
     model = ClusterMember
     verbose_name = "appearance"
     fields = ["text", "speaker", "article", "publisher", "published"]
@@ -98,7 +99,7 @@ class AppearanceInline(_Appearance, admin.TabularInline):
         return super().get_queryset(request).select_related("claim__article__publisher")
 
 
-class FactCheckSuggestionInline(admin.TabularInline):
+class FactCheckSuggestionInline(TabularInline):
     model = FactCheckSuggestion
     fields = ["fact_check", "review_item", "score", "conflict", "status", "decided_by"]
     readonly_fields = fields
@@ -107,7 +108,7 @@ class FactCheckSuggestionInline(admin.TabularInline):
     show_change_link = True
 
 
-class ClusterEventInline(admin.TabularInline):
+class ClusterEventInline(TabularInline):
     model = ClusterEvent
     fields = ["at", "kind", "claim_ids", "other_cluster_ids", "score", "by"]
     readonly_fields = fields
@@ -179,7 +180,7 @@ class ClusterAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ClusterSuggestion)
-class ClusterSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
+class ClusterSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
     list_display = ["cluster", "other", "kind", "score", "status", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["cluster__canonical", "other__canonical"]
@@ -215,7 +216,7 @@ _SUGGESTION_COLUMNS = ["cluster", "fact_check", "review_item", "score", "conflic
 
 
 @admin.register(FactCheckSuggestion)
-class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
+class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
     list_display = [*_SUGGESTION_COLUMNS, "created_at"]
     list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
@@ -245,7 +246,7 @@ class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportedFactCheck)
-class ImportedFactCheckAdmin(admin.ModelAdmin):
+class ImportedFactCheckAdmin(ModelAdmin):
     list_display = ["claim_reviewed", "rating", "publisher", "date_published"]
     list_filter = ["publisher"]
     search_fields = ["claim_reviewed", "headline", "url"]

@@ -1,6 +1,6 @@
 """The desk's tables; Django finds an app's models through this package."""
 
-from reviews.models.clients import ApiToken, WebhookDelivery, WebhookEndpoint
+from reviews.models.clients import WebhookDelivery, WebhookEndpoint
 from reviews.models.matching import (
     Cluster,
     ClusterEvent,
@@ -15,7 +15,6 @@ from reviews.models.queue import ReviewItem
 from reviews.models.verdicts import EvidenceSource, Verdict
 
 __all__ = [
-    "ApiToken",
     "Cluster",
     "ClusterEvent",
     "ClusterMember",

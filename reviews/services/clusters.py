@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -56,7 +58,7 @@ def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:
     size = settings.FACTCHECK_MATCH_BATCH_SIZE
     for start in range(0, len(claim_ids), size):
         batch = list(claim_ids[start : start + size])
-        transaction.on_commit(lambda batch=batch: claims_match.delay(batch), robust=True)
+        transaction.on_commit(partial(claims_match.delay, batch), robust=True)
 
 
 def claims_match_requeue(*, older_than_seconds: int, limit: int = 10_000) -> int:
@@ -98,9 +100,7 @@ def _queue_entry_removable(cluster: Cluster) -> bool:
     return item is None or (item.status == workflow.PENDING and item.assigned_to_id is None)
 
 
-def clusters_merge(
-    *, target: Cluster, sources: Sequence[Cluster], by: object | None = None
-) -> Cluster:
+def clusters_merge(*, target: Cluster, sources: Sequence[Cluster], by: Any = None) -> Cluster:
     """Fold `sources` into `target`: their claims, suggestions and spread; their queue
     entries go, so the target's entry (and verdict) covers every appearance."""
     with transaction.atomic():
@@ -125,7 +125,7 @@ def clusters_merge(
         canonicals = [locked[pk].canonical_id for pk in ids]
         ReviewItem.objects.filter(claim_id__in=canonicals).delete()
         ClusterMember.objects.filter(claim_id__in=moved).update(cluster=target)
-        known = set(
+        known: set[tuple[int | None, int | None]] = set(
             FactCheckSuggestion.objects.filter(cluster=target).values_list(
                 "fact_check_id", "review_item_id"
             )
@@ -152,7 +152,7 @@ def clusters_merge(
     return merged
 
 
-def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Cluster:
+def cluster_split(*, claims: Sequence[Claim], by: Any = None) -> Cluster:
     """Take claims wrongly matched out of their cluster into a new one with its own queue
     entry; matching never moves them back (they stay placed)."""
     with transaction.atomic():
@@ -198,7 +198,7 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
 
 
 def fact_check_suggestions_decide(
-    *, suggestion_ids: Sequence[int], confirm: bool, by: object | None = None
+    *, suggestion_ids: Sequence[int], confirm: bool, by: Any = None
 ) -> int:
     """A reviewer confirms or rejects suggested fact-checks; a rejected pair stays rejected.
 
