@@ -72,15 +72,18 @@ def claims_match(claim_ids: list[int]) -> int:
     try:
         return matching.claims_match(claim_ids=claim_ids).matched
     except SoftTimeLimitExceeded:
-        # What was placed stays placed; the claims still unplaced go round again.
+        # The batch's transaction rolled back: its claims go round again, in two halves, so a
+        # batch too big for the time limit on a busy machine still gets placed.
         left = list(
-            ClusterMember.objects.filter(
-                claim_id__in=claim_ids, matched_at__isnull=True
-            ).values_list("claim_id", flat=True)
+            ClusterMember.objects.filter(claim_id__in=claim_ids, matched_at__isnull=True)
+            .order_by("claim_id")
+            .values_list("claim_id", flat=True)
         )
         logger.warning("matching hit the time limit; %s claims sent again", len(left))
-        if left:
-            claims_match.delay(left)
+        half = (len(left) + 1) // 2
+        for part in (left[:half], left[half:]):
+            if part:
+                claims_match.delay(part)
         return 0
 
 

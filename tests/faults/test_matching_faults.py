@@ -28,14 +28,13 @@ def _all_placed(stack: Stack, ids: list[int], claims: int) -> bool:
 def test_a_matching_worker_killed_mid_batch_loses_nothing_and_places_each_claim_once(
     stack: Stack,
 ) -> None:
-    # Two copies of one long report: the second copy's 400 claims each join the first's.
-    stack.env["FACTCHECK_MATCH_BATCH_SIZE"] = "200"
+    # Two copies of one long report: the second copy's 240 claims each join the first's.
     extractor = stack.worker(concurrency=1, queues="extraction")
-    ids = stack.stored("copies", "--tag", "killmatch", "--count", "2", "--sentences", "400")
+    ids = stack.stored("copies", "--tag", "killmatch", "--count", "2", "--sentences", "240")
     wait_for(lambda: stack.all_extracted(ids), 120, "extraction", extractor)
     extractor.stop()
     claims = len(stack.places(ids))
-    assert claims > 700
+    assert claims > 400
 
     matcher = stack.worker(concurrency=1, queues="matching")
 
@@ -50,7 +49,7 @@ def test_a_matching_worker_killed_mid_batch_loses_nothing_and_places_each_claim_
 
     again = stack.worker(concurrency=1, queues="matching")
     # Redis hands the unacknowledged batch out again after the visibility timeout.
-    wait_for(lambda: _all_placed(stack, ids, claims), 180, "redelivery", again)
+    wait_for(lambda: _all_placed(stack, ids, claims), 300, "redelivery", again)
     stack.desk_consistent()
     clusters = {cluster for cluster, _ in stack.places(ids).values()}
     # Each claim of the second copy joined its twin in the first: one cluster per wording.
