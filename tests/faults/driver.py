@@ -34,15 +34,28 @@ def article_text(*, tag: str, number: int, sentences: int) -> bytes:
     return (f"Schools report {tag} {number}\n\n" + "\n\n".join(paragraphs)).encode()
 
 
+# Pledges about different things: a pair's two wordings are each other's closest claims.
+PLEDGES = [
+    ("mayor of Riverton", "end the transit strike"),
+    ("governor of Lakeshire", "scrap the bridge tolls"),
+    ("finance minister", "cut the fuel duty"),
+    ("health secretary", "open the new children's hospital"),
+    ("police chief of Eastport", "put more officers on night patrols"),
+    ("education minister", "hire a thousand new teachers"),
+    ("energy regulator", "cap household heating bills"),
+    ("transport secretary", "reopen the coastal railway line"),
+    ("housing minister", "build social homes on the old airfield"),
+    ("environment agency head", "ban dumping in the Silver river"),
+    ("city council leader", "plant trees along every main road"),
+    ("prime minister", "hold a referendum on the voting age"),
+]
+
+
 def pair_texts(number: int) -> tuple[bytes, bytes]:
-    first = (
-        f"The mayor of district {number} pledged to end the transit strike within 24 hours "
-        "of taking office."
-    )
-    again = (
-        f"The mayor of district {number} has promised he would end the transit strike within "
-        "24 hours in office."
-    )
+    who, what = PLEDGES[(number - 1) % len(PLEDGES)]
+    days = 10 + number
+    first = f"The {who} pledged to {what} within {days} days of taking office."
+    again = f"The {who} has promised he would {what} within {days} days in office."
     return (f"Pledge {number}\n\n{first}\n").encode(), (f"Promise {number}\n\n{again}\n").encode()
 
 
