@@ -201,7 +201,17 @@ if FACTCHECK_QUEUE_RECENCY_HOURS <= 0:
     raise ImproperlyConfigured("FACTCHECK_QUEUE_RECENCY_HOURS must be positive.")
 # Retrained check-worthiness models (candidates, and the promoted one) live here.
 FACTCHECK_MODEL_DIR = Path(env.str("FACTCHECK_MODEL_DIR", default=str(VAR_DIR / "models")))
+# Outbound requests (claims/outbound.py): TIMEOUT bounds connecting and each read; DEADLINE
+# bounds a whole fetch (resolution, every redirect hop, headers and body) by the wall clock,
+# so a peer that trickles bytes cannot hold a worker until the task's time limit.
 FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=10.0)
+FACTCHECK_FETCH_DEADLINE = env.float("FACTCHECK_FETCH_DEADLINE", default=30.0)
+if not 0 < FACTCHECK_FETCH_TIMEOUT <= FACTCHECK_FETCH_DEADLINE < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FACTCHECK_FETCH_TIMEOUT must be positive and at most FACTCHECK_FETCH_DEADLINE, which "
+        "must be below CELERY_TASK_SOFT_TIME_LIMIT (a fetch cut short by the task's limit "
+        "records nothing)."
+    )
 FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
 FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
 # Fetching refuses hosts that resolve to private, loopback, link-local, metadata and other
@@ -399,6 +409,14 @@ except (KeyError, IndexError, ValueError) as exc:
     ) from exc
 # This site's address, for absolute links where there is no request (webhook payloads).
 FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
+# POST articles/ with only a URL fetches it while the client waits, for at most this long
+# (a slower page is fetched by a worker with FACTCHECK_FETCH_DEADLINE): a web process is
+# not to be held by a slow page.
+FACTCHECK_API_FETCH_DEADLINE = env.float("FACTCHECK_API_FETCH_DEADLINE", default=5.0)
+if not 0 < FACTCHECK_API_FETCH_DEADLINE <= FACTCHECK_FETCH_DEADLINE:
+    raise ImproperlyConfigured(
+        "FACTCHECK_API_FETCH_DEADLINE must be positive and at most FACTCHECK_FETCH_DEADLINE."
+    )
 # Largest JSON body POST articles/ accepts (a larger one gets 413).
 FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 # Django refuses bodies over its own limit (2.5 MiB) first, with a bare "Bad Request": it must
@@ -406,7 +424,35 @@ FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(FACTCHECK_API_MAX_BODY_BYTES, 2_621_440)
 # Cache whole API answers this long (0: off); publishing or correcting empties it.
 FACTCHECK_API_CACHE_SECONDS = env.int("FACTCHECK_API_CACHE_SECONDS", default=0)
+# Wall-clock seconds one delivery attempt may take in all (connect, headers, answer).
 FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10.0)
+if not 0 < FACTCHECK_WEBHOOK_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FACTCHECK_WEBHOOK_TIMEOUT must be positive and below CELERY_TASK_SOFT_TIME_LIMIT."
+    )
+# Endpoints one API token may register.
+FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN = env.int(
+    "FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN", default=10
+)
+# Deliveries of one endpoint sent at once; the rest wait, so a slow endpoint holds at most
+# this many webhook workers.
+FACTCHECK_WEBHOOK_MAX_IN_FLIGHT = env.int("FACTCHECK_WEBHOOK_MAX_IN_FLIGHT", default=2)
+# Circuit breaker: after this many failed attempts in a row an endpoint is paused this long.
+FACTCHECK_WEBHOOK_BREAKER_FAILURES = env.int("FACTCHECK_WEBHOOK_BREAKER_FAILURES", default=5)
+FACTCHECK_WEBHOOK_BREAKER_SECONDS = env.int("FACTCHECK_WEBHOOK_BREAKER_SECONDS", default=600)
+if (
+    min(
+        FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN,
+        FACTCHECK_WEBHOOK_MAX_IN_FLIGHT,
+        FACTCHECK_WEBHOOK_BREAKER_FAILURES,
+        FACTCHECK_WEBHOOK_BREAKER_SECONDS,
+    )
+    < 1
+):
+    raise ImproperlyConfigured(
+        "FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN, _MAX_IN_FLIGHT, _BREAKER_FAILURES and "
+        "_BREAKER_SECONDS must be at least 1."
+    )
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env.int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", default=8)
 # Wait before retry n is this times 2**(n-1): 30 s, 1 min, 2 min, … about 1 h before giving up.
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env.float("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", default=30.0)

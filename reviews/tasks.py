@@ -49,10 +49,10 @@ def review_holds_release_stale() -> int:
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from reviews.services import webhooks
+    from reviews.services import webhook_sending
 
     try:
-        delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+        delivery = webhook_sending.webhook_delivery_attempt(delivery_id=delivery_id)
     except Exception:
         # The delivery stays pending and due: the sweep sends it again.
         logger.exception("webhook delivery %s crashed", delivery_id)

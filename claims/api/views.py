@@ -65,8 +65,11 @@ class ArticleSubmitView(ApiView):
                 )
             else:
                 # Fetched now, so the client gets an article id at once; a transient failure
-                # is kept as a failed article and fetched again by the task.
-                received = article_fetch(url=data["url"])
+                # (a page slower than the API's short deadline too) is kept as a failed
+                # article and fetched again by the task, with the full deadline.
+                received = article_fetch(
+                    url=data["url"], deadline=settings.FACTCHECK_API_FETCH_DEADLINE
+                )
                 if received.retryable:
                     from claims.tasks import article_fetch as fetch_task
 
@@ -118,7 +121,7 @@ class ArticleStatusView(ApiView):
                     "url": article.url,
                     "title": article.title or article.given_title,
                     "status": article.status,
-                    "error": article.error,
+                    "error": _client_error(article),
                     "duplicate_of": article.duplicate_of_id,
                     "received_at": article.received_at,
                     "extracted_at": article.extracted_at,
@@ -126,3 +129,10 @@ class ArticleStatusView(ApiView):
                 }
             ).data
         )
+
+
+def _client_error(article: Article) -> str:
+    # `error` is for the desk: it may name internal addresses or the resolver's messages.
+    if article.status != Article.Status.FAILED:
+        return ""
+    return article.client_error or f"processing failed (reference article {article.pk})"

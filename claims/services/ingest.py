@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.models import Article, Feed, Publisher
+from claims.models import Article, Feed, FetchAttempt, Publisher
+from claims.outbound import COULD_NOT_FETCH, OutboundError, http_fetch
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
-from claims.services.fetch import FetchError, http_fetch
 from factcheck import metrics
 
 logger = logging.getLogger(__name__)
+
+# Fetches of one URL started within the window (the first and the task's retries); a later
+# one is refused, even if the earlier ones never finished (their worker was killed).
+FETCH_MAX_ATTEMPTS = 5
+FETCH_ATTEMPT_WINDOW = timedelta(hours=1)
 
 
 class IngestError(ValueError):
@@ -157,15 +163,34 @@ def _article_create(
     return article
 
 
-def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
-    """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry."""
+def article_fetch(
+    *, url: str, feed_id: int | None = None, deadline: float | None = None
+) -> Received:
+    """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry.
+
+    `deadline`: wall-clock seconds for the fetch (default FACTCHECK_FETCH_DEADLINE).
+    """
     if not usable_url(url):
         raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
     feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
+    attempts = _fetch_attempt_start(url)
+    if attempts > FETCH_MAX_ATTEMPTS:
+        error = (
+            f"gave up fetching {url}: {attempts - 1} attempts within "
+            f"{FETCH_ATTEMPT_WINDOW} did not succeed (or never finished)"
+        )
+        return _fetch_failed(url=url, feed=feed, error=error, retryable=False)
     try:
-        result = http_fetch(url)
-    except FetchError as exc:
-        return _fetch_failed(url=url, feed=feed, error=str(exc), retryable=exc.retryable)
+        result = http_fetch(url, deadline=deadline)
+    except OutboundError as exc:
+        return _fetch_failed(
+            url=url,
+            feed=feed,
+            error=str(exc),
+            retryable=exc.retryable and attempts < FETCH_MAX_ATTEMPTS,
+            client_error=exc.public,
+        )
+    FetchAttempt.objects.filter(url_key=_url_key(url)).delete()
     fmt = guess_format(result.url, result.content_type, result.content[:1024])
     # The URL as asked for, not where redirects ended: that is what feeds list and dedup on.
     received = article_receive(
@@ -185,6 +210,30 @@ def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
     return received
 
 
+def _url_key(url: str) -> str:
+    return hashlib.sha256(canonicalize_url(url).encode()).hexdigest()
+
+
+def _fetch_attempt_start(url: str) -> int:
+    """Count a fetch of `url` (committed before the request is sent); the count in the window."""
+    key, now = _url_key(url), timezone.now()
+    for _try in range(2):
+        try:
+            with transaction.atomic():
+                attempt, _ = FetchAttempt.objects.select_for_update().get_or_create(
+                    url_key=key, defaults={"url": url[:2000], "last_started_at": now}
+                )
+                if attempt.last_started_at < now - FETCH_ATTEMPT_WINDOW:
+                    attempt.attempts = 0
+                attempt.attempts += 1
+                attempt.last_started_at = now
+                attempt.save(update_fields=["attempts", "last_started_at"])
+                return attempt.attempts
+        except IntegrityError:
+            continue  # another fetch of the same URL created the row first: lock that one
+    raise RuntimeError(f"could not count a fetch of {url}")
+
+
 def _failed_fetch_key(url: str) -> str:
     # A failed fetch has no content; it is keyed by its URL so retries update one row.
     return hashlib.sha256(f"fetch-failed:{canonicalize_url(url)}".encode()).hexdigest()
@@ -196,12 +245,25 @@ def article_fetch_failed(*, url: str, feed_id: int | None, error: str) -> Receiv
     return _fetch_failed(url=url, feed=feed, error=error, retryable=True)
 
 
-def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -> Received:
+def _fetch_failed(
+    *,
+    url: str,
+    feed: Feed | None,
+    error: str,
+    retryable: bool,
+    client_error: str = "",
+) -> Received:
+    if not client_error:
+        reference = secrets.token_hex(5)
+        error, client_error = (
+            f"{error} (reference {reference})",
+            f"{COULD_NOT_FETCH} (reference {reference})",
+        )
     logger.warning("fetch failed: %s", error)
     key = _failed_fetch_key(url)
     article, created = Article.objects.update_or_create(
         raw_hash=key,
-        defaults={"error": error, "status": Article.Status.FAILED},
+        defaults={"error": error, "client_error": client_error, "status": Article.Status.FAILED},
         create_defaults={
             "url": url,
             "feed": feed,
@@ -211,6 +273,7 @@ def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -
             "raw_hash": key,
             "status": Article.Status.FAILED,
             "error": error,
+            "client_error": client_error,
             "publisher": publisher_for_url(url),
         },
     )
@@ -228,11 +291,13 @@ def article_retry(*, article_id: int) -> Article:
             from claims.tasks import article_fetch as fetch_task
 
             url, feed_id = article.url, article.feed_id
+            # Asked for by a person: the count of earlier attempts no longer holds it back.
+            FetchAttempt.objects.filter(url_key=_url_key(url)).delete()
             transaction.on_commit(lambda: fetch_task.delay(url, feed_id))
             return article
         article.status = Article.Status.RECEIVED
-        article.error = ""
+        article.error = article.client_error = ""
         article.attempts = 0
-        article.save(update_fields=["status", "error", "attempts"])
+        article.save(update_fields=["status", "error", "client_error", "attempts"])
         _enqueue_extraction(article.pk)
     return article

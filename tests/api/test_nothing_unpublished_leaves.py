@@ -24,7 +24,7 @@ MARK = "SECRET"
 def desk() -> dict[str, object]:
     """One published and corrected fact-check, and a claim in every unpublished state."""
     webhooks.webhook_endpoint_register(
-        url="https://hooks.example.com/", events=["fact_check.published", "fact_check.corrected"]
+        url="http://127.0.0.1:9/hook", events=["fact_check.published", "fact_check.corrected"]
     )
     published = h.published("Crime fell by half.", url="https://news.example.com/crime")
     h.correct(published, note="The fall was a third.")
