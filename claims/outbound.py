@@ -237,10 +237,11 @@ def http_post(
     with Deadline(deadline) as clock:
         connection, response = _exchange("POST", url, body=body, headers=headers, clock=clock)
         try:
-            try:
-                excerpt = response.read(excerpt_bytes, decode_content=False) or b""
-            except (Urllib3Error, http.client.HTTPException, OSError):
-                excerpt = b""  # the status is what counts; the excerpt is only for the log
+            excerpt = b""
+            if not 200 <= response.status < 300:
+                # The status is what counts; the excerpt is only for the log.
+                with contextlib.suppress(Urllib3Error, http.client.HTTPException, OSError):
+                    excerpt = response.read(excerpt_bytes, decode_content=False) or b""
             return PostResult(status=response.status, excerpt=excerpt)
         finally:
             response.release_conn()
@@ -280,7 +281,12 @@ def _exchange(
                 method, target, body=body, headers=sent_headers, preload_content=False
             )
             connection.timeout = _op_timeout(clock)
-            return connection, connection.getresponse()
+            response = connection.getresponse()
+            # Headers cut off by the watchdog end like headers that ended: the clock tells.
+            if clock.expired:
+                connection.close()
+                raise _too_slow(url, clock)
+            return connection, response
         except OutboundError:
             connection.close()
             raise
