@@ -141,11 +141,16 @@ def test_a_token_registers_at_most_the_configured_number_of_endpoints(
     assert [a.status_code for a in answers] == [201] * 10 + [400] * 20
     assert "the most it may have" in answers[-1].json()["url"][0]
     assert WebhookEndpoint.objects.count() == 10
-    assert h.client("read").post(  # another token has its own allowance
-        "/api/v1/webhooks/",
-        {"url": webhook_receiver.url("/other"), "events": ["fact_check.published"]},
-        format="json",
-    ).status_code == 201
+    assert (
+        h.client("read")
+        .post(  # another token has its own allowance
+            "/api/v1/webhooks/",
+            {"url": webhook_receiver.url("/other"), "events": ["fact_check.published"]},
+            format="json",
+        )
+        .status_code
+        == 201
+    )
 
 
 @pytest.mark.django_db
@@ -178,9 +183,7 @@ def test_a_deactivated_tokens_endpoints_get_nothing_and_staff_can_remove_them(
 
     # The token cannot remove its endpoint any more (401); staff can.
     assert api.delete(f"/api/v1/webhooks/{endpoint.pk}/").status_code == 401
-    removed = admin.post(
-        f"/admin/reviews/webhookendpoint/{endpoint.pk}/delete/", {"post": "yes"}
-    )
+    removed = admin.post(f"/admin/reviews/webhookendpoint/{endpoint.pk}/delete/", {"post": "yes"})
     assert removed.status_code == 302 and not WebhookEndpoint.objects.exists()
 
 
@@ -240,9 +243,7 @@ def test_no_more_than_the_configured_deliveries_of_one_endpoint_are_sent_at_once
         from django.db import connection
 
         try:
-            results[delivery_id] = webhook_sending.webhook_delivery_attempt(
-                delivery_id=delivery_id
-            )
+            results[delivery_id] = webhook_sending.webhook_delivery_attempt(delivery_id=delivery_id)
         finally:
             connection.close()
 
