@@ -9,6 +9,7 @@ environment, never by another settings file.
 from __future__ import annotations
 
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -261,6 +262,8 @@ MIDDLEWARE = [
     *MIDDLEWARE,
     # Innermost, so a view's database outage becomes 503 before anything else sees it.
     "factcheck.errors.DatabaseUnavailableMiddleware",
+    # Turns a login refused for a lockout into the lockout answer (last, as its docs say).
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 # Query counts, latencies and errors per database (django-prometheus wraps the backend).
@@ -310,6 +313,40 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Admin login: failed attempts are limited per user and per address (django-axes) ---
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "factcheck.auth.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failed logins a username, and separately an address, is refused for
+# FACTCHECK_LOGIN_LOCKOUT_MINUTES (then it may try again); a success resets the count.
+AXES_FAILURE_LIMIT = env.int("FACTCHECK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("FACTCHECK_LOGIN_LOCKOUT_MINUTES", default=15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured(
+        "FACTCHECK_LOGIN_FAILURE_LIMIT must be at least 1 and FACTCHECK_LOGIN_LOCKOUT_MINUTES "
+        "positive."
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# More tries during a lockout do not extend it: it ends when it says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address. Behind a proxy, DJANGO_CLIENT_IP_HEADER names the header it sets
+# (HTTP_X_FORWARDED_FOR) and DJANGO_CLIENT_IP_PROXY_COUNT how many proxies listed in it come
+# after the client: 0 for one proxy that appends the address it sees (nginx's
+# $proxy_add_x_forwarded_for), one more for each proxy in front of that. Entries a client
+# adds itself come first and are not taken for its address. Never set the header without a
+# proxy that sets it, or any client can claim any address.
+_CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+if _CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (_CLIENT_IP_HEADER, "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_CLIENT_IP_PROXY_COUNT", default=0)
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
 
 # --- Production: broker resilience and queues (issue 7) ---
 # An unacked message comes back after this; it must exceed the longest task, or a task
