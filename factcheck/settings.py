@@ -324,7 +324,7 @@ AUTHENTICATION_BACKENDS = [
 # FACTCHECK_LOGIN_LOCKOUT_MINUTES (then it may try again); a success resets the count.
 AXES_FAILURE_LIMIT = env.int("FACTCHECK_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("FACTCHECK_LOGIN_LOCKOUT_MINUTES", default=15))
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME.total_seconds() > 0:
     raise ImproperlyConfigured(
         "FACTCHECK_LOGIN_FAILURE_LIMIT must be at least 1 and FACTCHECK_LOGIN_LOCKOUT_MINUTES "
         "positive."
