@@ -390,7 +390,7 @@ def _allowed_networks() -> list[Network]:
 def _public_addresses(url: str, clock: Deadline) -> list[IPAddress]:
     """Resolve the host of `url`; refuse it if any address is internal and not allowlisted."""
     parts = _split(url)
-    host = parts.hostname
+    host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     literal = _is_literal(host)
     infos = _resolve(host, port, clock)

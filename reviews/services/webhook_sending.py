@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -135,9 +135,9 @@ def _give_up(delivery: WebhookDelivery, reason: str) -> None:
     delivery.save(update_fields=["status", "last_error", "next_attempt_at", "sending_until"])
 
 
-def _postpone(delivery: WebhookDelivery, until: object) -> WebhookDelivery:
+def _postpone(delivery: WebhookDelivery, until: datetime) -> WebhookDelivery:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=until)
-    delivery.next_attempt_at = until  # type: ignore[assignment]
+    delivery.next_attempt_at = until
     return delivery
 
 
@@ -166,7 +166,7 @@ def _record(delivery: WebhookDelivery, *, code: int | None, error: str) -> Webho
     return delivery
 
 
-def _breaker_update(endpoint_id: int, *, failed: bool, now: object) -> None:
+def _breaker_update(endpoint_id: int, *, failed: bool, now: datetime) -> None:
     endpoints = WebhookEndpoint.objects.filter(pk=endpoint_id)
     if not failed:
         endpoints.update(consecutive_failures=0, paused_until=None)
