@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
-from reviews.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from claims.models import ApiToken
+from claims.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from reviews.models import WebhookDelivery, WebhookEndpoint
 from reviews.services.webhooks import (
     WebhookError,
     webhook_delivery_replay,

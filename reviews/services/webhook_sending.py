@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from claims.outbound import OutboundError, http_post
 from reviews.models import WebhookDelivery, WebhookEndpoint
-from reviews.services.webhooks import webhook_signature
+from reviews.services import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         "User-Agent": settings.FACTCHECK_USER_AGENT,
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": webhook_signature(
+        "webhook-signature": webhooks.webhook_signature(
             secret=endpoint.secret, message_id=msg_id, timestamp=timestamp, body=body
         ),
     }

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from claims.models import ApiToken
+from reviews.models import WebhookDelivery, WebhookEndpoint
 from reviews.services import webhook_sending, webhooks
 from tests.api import helpers as h
 from tests.conftest import CeleryWorker, WebhookReceiver, wait_until
@@ -167,7 +168,7 @@ def test_a_deactivated_tokens_endpoints_get_nothing_and_staff_can_remove_them(
     admin.force_login(staff)
     token = ApiToken.objects.get(pk=api.token.pk)  # type: ignore[attr-defined]
     changed = admin.post(
-        f"/admin/reviews/apitoken/{token.pk}/change/",
+        f"/admin/claims/apitoken/{token.pk}/change/",
         {"name": token.name, "scope_choices": token.scopes},  # "active" left unticked
     )
     assert changed.status_code == 302 and not ApiToken.objects.get(pk=token.pk).active

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0010_vector_extension'),
+        ('claims', '0011_api_token'),
     ]
 
     operations = [

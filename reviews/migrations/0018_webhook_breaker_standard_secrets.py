@@ -16,7 +16,7 @@ def secrets_to_standard_webhooks(apps, schema_editor):  # type: ignore[no-untype
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0016_queue_open_order'),
+        ('reviews', '0017_api_token_to_claims'),
     ]
 
     operations = [
