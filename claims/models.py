@@ -137,6 +137,11 @@ class Article(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
+    # The API tokens that pushed this article (the same input pushed twice is one article);
+    # only they may read its status.
+    submitted_by = models.ManyToManyField(
+        ApiToken, blank=True, related_name="submitted_articles", editable=False
+    )
     error = models.TextField(blank=True)
     # What the API client that pushed the article is told when it failed: `error` may name
     # internal addresses and resolver messages, so fetch failures get a generic text with a

@@ -61,13 +61,16 @@ class ArticleSubmitView(ApiView):
                     source=Article.Source.PUSH,
                     url=data.get("url", ""),
                     title=data.get("title", ""),
+                    token=request.auth,
                 )
             else:
                 # Fetched now, so the client gets an article id at once; a transient failure
                 # (a page slower than the API's short deadline too) is kept as a failed
                 # article and fetched again by the task, with the full deadline.
                 received = article_fetch(
-                    url=data["url"], deadline=settings.FACTCHECK_API_FETCH_DEADLINE
+                    url=data["url"],
+                    deadline=settings.FACTCHECK_API_FETCH_DEADLINE,
+                    token=request.auth,
                 )
                 if received.retryable:
                     url = data["url"]

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims import tasks
-from claims.models import Article, Feed, FetchAttempt, Publisher
+from claims.models import ApiToken, Article, Feed, FetchAttempt, Publisher
 from claims.outbound import COULD_NOT_FETCH, OutboundError, http_fetch
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
@@ -76,10 +76,12 @@ def article_receive(
     title: str = "",
     feed: Feed | None = None,
     charset: str = "",
+    token: ApiToken | None = None,
 ) -> Received:
     """Store an incoming article once and enqueue its extraction after commit.
 
-    The same bytes are stored once; new bytes at a known URL become its next version.
+    The same bytes are stored once; new bytes at a known URL become its next version. The
+    API `token` that pushed it is recorded: it may read the article's status.
     """
     if url and not usable_url(url):
         raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
@@ -95,6 +97,7 @@ def article_receive(
             # Its first task may have been lost (broker down): asking again is harmless.
             with transaction.atomic():
                 _enqueue_extraction(existing.pk)
+        _submitted(existing, token)
         return Received(existing, created=False)
     for _attempt in range(3):
         try:
@@ -111,14 +114,21 @@ def article_receive(
                     feed=feed,
                 )
                 _enqueue_extraction(article.pk)
+                _submitted(article, token)
                 transaction.on_commit(metrics.ARTICLES_RECEIVED.labels(source=source).inc)
                 return Received(article, created=True)
         except IntegrityError:
             # Another request stored the same input, or the same URL's next version, first.
             existing = Article.objects.filter(raw_hash=raw_hash).first()
             if existing is not None:
+                _submitted(existing, token)
                 return Received(existing, created=False)
     raise RuntimeError(f"could not store a new version of {canonical} after 3 attempts")
+
+
+def _submitted(article: Article, token: ApiToken | None) -> None:
+    if token is not None:
+        article.submitted_by.add(token)
 
 
 def _article_create(
@@ -161,7 +171,11 @@ def _article_create(
 
 
 def article_fetch(
-    *, url: str, feed_id: int | None = None, deadline: float | None = None
+    *,
+    url: str,
+    feed_id: int | None = None,
+    deadline: float | None = None,
+    token: ApiToken | None = None,
 ) -> Received:
     """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry.
 
@@ -176,7 +190,7 @@ def article_fetch(
             f"gave up fetching {url}: {attempts - 1} attempts within "
             f"{FETCH_ATTEMPT_WINDOW} did not succeed (or never finished)"
         )
-        return _fetch_failed(url=url, feed=feed, error=error, retryable=False)
+        return _fetch_failed(url=url, feed=feed, error=error, retryable=False, token=token)
     try:
         result = http_fetch(url, deadline=deadline)
     except OutboundError as exc:
@@ -186,6 +200,7 @@ def article_fetch(
             error=str(exc),
             retryable=exc.retryable and attempts < FETCH_MAX_ATTEMPTS,
             client_error=exc.public,
+            token=token,
         )
     FetchAttempt.objects.filter(url_key=_url_key(url)).delete()
     fmt = guess_format(result.url, result.content_type, result.content[:1024])
@@ -197,9 +212,15 @@ def article_fetch(
         url=url,
         feed=feed,
         charset=result.charset,
+        token=token,
     )
-    # The URL may be known from an earlier failed fetch: that record is now resolved.
-    Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED).update(
+    # The URL may be known from an earlier failed fetch: that record is now resolved, and
+    # whoever pushed it may read the article it became.
+    failed = Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED)
+    received.article.submitted_by.add(
+        *ApiToken.objects.filter(submitted_articles__in=failed).distinct()
+    )
+    failed.update(
         status=Article.Status.DUPLICATE,
         error=f"fetched later as article {received.article.pk}",
         duplicate_of=received.article,
@@ -249,6 +270,7 @@ def _fetch_failed(
     error: str,
     retryable: bool,
     client_error: str = "",
+    token: ApiToken | None = None,
 ) -> Received:
     if not client_error:
         reference = secrets.token_hex(5)
@@ -274,6 +296,7 @@ def _fetch_failed(
             "publisher": publisher_for_url(url),
         },
     )
+    _submitted(article, token)
     metrics.ARTICLES_FAILED.labels(source=article.source, stage="fetch").inc()
     return Received(article, created=created, retryable=retryable)
 

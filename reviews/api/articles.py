@@ -43,9 +43,15 @@ class ArticleStatusView(ApiView):
     @extend_schema(responses={200: ArticleStatusSerializer, 404: OpenApiResponse()})
     def get(self, request: Request, pk: int) -> Response:
         """An article's processing status and its claims' places in the queue."""
-        article = Article.objects.filter(pk=pk).defer("raw", "clean_text").first()
+        # Only a token that pushed the article may read it: another client's URLs, titles and
+        # errors are theirs. Any other id reads as one that does not exist.
+        article = (
+            Article.objects.filter(pk=pk, submitted_by=request.auth)
+            .defer("raw", "clean_text")
+            .first()
+        )
         if article is None:
-            raise Http404("No article has this id.")
+            raise Http404("This token submitted no article with this id.")
         claims = (
             Claim.objects.filter(article=article)
             .order_by("start")
