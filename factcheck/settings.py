@@ -323,8 +323,10 @@ AUTHENTICATION_BACKENDS = [
     "factcheck.auth.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = _config.login_failure_limit
-AXES_COOLOFF_TIME = timedelta(minutes=_config.login_lockout_minutes)
+FACTCHECK_LOGIN_FAILURE_LIMIT = _config.login_failure_limit
+FACTCHECK_LOGIN_LOCKOUT_MINUTES = _config.login_lockout_minutes
+AXES_FAILURE_LIMIT = FACTCHECK_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # More tries during a lockout do not extend it: it ends when it says it will.

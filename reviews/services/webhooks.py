@@ -20,7 +20,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import ApiToken
@@ -129,17 +128,12 @@ def webhook_endpoints_resume(*, endpoint_ids: list[int]) -> int:
     return resumed
 
 
-def _live_endpoints() -> Q:
-    # A deactivated token's endpoints, or one that lost the read scope, get nothing: a webhook
-    # tells only what the token could read itself.
-    return Q(active=True) & (
-        Q(token__isnull=True) | Q(token__active=True, token__scopes__contains=["read"])
-    )
-
-
 def deliveries_create(*, event: str, payload: dict) -> list[WebhookDelivery]:
     """A pending delivery of `payload` for every live endpoint that wants `event`."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(_live_endpoints()) if event in e.events]
+    candidates = WebhookEndpoint.objects.filter(active=True).select_related("token")
+    # A deactivated token's endpoints, or one that lost the read scope, get nothing: a webhook
+    # tells only what the token could read itself (Endpoint.refusal says which).
+    endpoints = [e for e in candidates if event in e.events and not e.refusal()]
     now = timezone.now()
     return WebhookDelivery.objects.bulk_create(
         [
