@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from unfold.admin import ModelAdmin
 
 from claims.models import ApiToken
 from claims.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
@@ -45,7 +46,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     form = ApiTokenForm
     list_display = ["name", "prefix", "scope_list", "active", "last_used_at", "created_at"]
     list_filter = ["active"]
@@ -129,7 +130,7 @@ class TokenActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ModelAdmin):
     """Staff can remove any endpoint here, also one whose token was deactivated (and so can
     no longer remove it through the API)."""
 
@@ -189,7 +190,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ModelAdmin):
     list_display = [
         "created_at",
         "event",
