@@ -29,6 +29,10 @@ def attribute(text: str, sentences: Sequence[Sentence]) -> list[Attribution | No
     """For each sentence, who said or reported it, or None when the article itself asserts it."""
     if not sentences:
         return []
+    # Some archives write quotation marks as two apostrophes: read them as one mark and a space,
+    # which keeps every offset.
+    if "''" in text:
+        text = text.replace("''", '" ')
     spans = quote_spans(text, sentences)
     masked = mask(text, spans)
     tokens = Tokens.of(masked)

@@ -25,6 +25,9 @@ from claims.pipeline.attribution.vocabulary import (
     UNKNOWN,
 )
 
+# "Western", "Russian", "Republican", "Democratic", "Chinese", "British".
+_ADJECTIVE_ENDINGS = ("ern", "ian", "ean", "ese", "ish", "ic", "an", "ch")
+
 
 class _Mention(NamedTuple):  # a NamedTuple: an article has ~100 mentions, built per call
     start: int
@@ -155,6 +158,11 @@ class Registry:
         # "in Moscow", "the Kremlin": a place or an institution. News style names a person in
         # full first, so a bare name is rarely a person, but it may be one ("Erdoğan said").
         return tokens[0], COLLECTIVE if tokens[0] in self.places else UNKNOWN
+
+    def is_name(self, word: str) -> bool:
+        """Whether a capitalised word is a name rather than an adjective ("Western", "Russian"):
+        it is part of a full name in the article, or has no adjective's ending."""
+        return word in self.full or word in self.outlets or not word.endswith(_ADJECTIVE_ENDINGS)
 
     def resolve_role(self, role: str, quals: set[str], before: int) -> str:
         """The person (or body) a role noun like "the spokesman" or "the ministry" stands for."""

@@ -5,6 +5,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
+from claims.pipeline.attribution.lexicon import (
+    DOCUMENT_NOUNS,
+    NOUN_LIKE,
+    PARTICLES,
+    PERSON_SOURCE_NOUNS,
+    PUBLISHING_VERBS,
+)
 from claims.pipeline.attribution.names import (
     Candidate,
     Registry,
@@ -21,14 +28,13 @@ from claims.pipeline.attribution.subjects import (
     subject_of,
 )
 from claims.pipeline.attribution.vocabulary import (
+    COLLECTIVE,
     COORDINATION,
     CUE_WORDS,
     HEARSAY,
-    INVERTIBLE,
     OPEN_QUOTES,
     OUTLET,
     OUTLET_ROLES,
-    PARTICLE_VERBS,
     PERSON,
     QUOTE_FOLLOWS,
     RANK,
@@ -69,6 +75,8 @@ class Reader:
                 return "", "", False
             categories = [m.category for m in registry.mentions if m.name == name]
             return name, categories[0] if categories else PERSON, True
+        if subject.kind == "description":
+            return self._description(subject, at)
         if subject.kind != "name":
             return "", "", False
         tokens, _, _ = split_run(subject.words)
@@ -79,6 +87,30 @@ class Reader:
             hint = OUTLET
         name, category = registry.expand(tokens, at, categorise(tokens) or hint)
         return name, category, False
+
+    def _description(self, subject: Subject, at: int) -> tuple[str, str, bool]:
+        """ "Paul Ryan's spokeswoman", "Clinton campaign": the name in its fullest form."""
+        words = list(subject.words)
+        if subject.role == "possessive":
+            # ("Ryan’s", "spokeswoman") or, from "a spokeswoman for Ryan", ("Ryan", "spokeswoman").
+            split = next(
+                (i + 1 for i, w in enumerate(words) if w.endswith(("’s", "'s"))), len(words) - 1
+            )
+            name = [w.removesuffix("’s").removesuffix("'s") for w in words[:split]]
+            tokens, _, _ = split_run(name)
+            if not tokens:
+                return "", "", False
+            full, _ = self.registry.expand(tokens, at, categorise(tokens))
+            nouns = words[split:]
+            speaker = f"{full}'s {' '.join(nouns)}"
+        else:
+            tokens, _, _ = split_run(words)
+            nouns = [w for w in tokens if w.islower()]
+            speaker = " ".join(tokens)
+        if not nouns or not tokens:
+            return "", "", False
+        category = PERSON if nouns[-1] in PERSON_SOURCE_NOUNS else COLLECTIVE
+        return speaker, category, False
 
     def _candidate(
         self,
@@ -121,13 +153,16 @@ class Reader:
             if low == "according":
                 if following == "to":
                     found.append(self._according(sentence, masked, t, index))
-            elif low in REPORT_NOUNS:
+            elif low in ("by", "from"):
+                found.append(self._by(sentence, masked, t, index))
+            elif low in REPORT_NOUNS and self._report_subject(t, index):
                 found.append(self._report(sentence, masked, t, index))
             elif not t.text[index].islower():
                 continue  # "the United States", "Notes from the field"
             elif (
                 low in SPEECH_VERBS
-                or (low in PARTICLE_VERBS and following == PARTICLE_VERBS[low])
+                or following in PARTICLES.get(low, ())
+                or (low in PUBLISHING_VERBS and _publishes_statement(t, index))
                 or (
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
@@ -136,7 +171,9 @@ class Reader:
                 if low == "quoted" and following != "as":
                     continue
                 subject = subject_of(t, index, registry)
-                if not subject.kind and low in INVERTIBLE:
+                if low in NOUN_LIKE and _noun_reading(t, subject):
+                    continue  # "a Clinton attack", "the Trump call"
+                if not subject.kind and index > 0 and t.text[index - 1] in ',”»"':
                     subject = inverted_subject(t, index, registry)
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
@@ -146,6 +183,27 @@ class Reader:
                 hint = OUTLET if low in ("reported", "reports") else ""
                 found.append(self._candidate(sentence, masked, subject, at, "speech", cue, hint))
         return [c for c in found if c is not None]
+
+    def _report_subject(self, t: Tokens, index: int) -> bool:
+        return index > 0 and t.cap[index - 1]
+
+    def _by(self, sentence: Sentence, masked: str, t: Tokens, index: int) -> Candidate | None:
+        """ "an analysis by X found", "data from X", "was first reported by X"."""
+        if index == 0:
+            return None
+        before = t.low[index - 1]
+        passive = t.low[index] == "by" and before in SPEECH_VERBS and before.endswith(("ed", "n"))
+        if not passive and before not in DOCUMENT_NOUNS:
+            return None
+        start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
+        stop = name_after(t, start)
+        if stop == start:
+            return None
+        words = tuple(t.text[start:stop])
+        subject = Subject("name", words, t.start[start])
+        at = (t.start[index - 1], t.end[index])
+        cue = f"{t.text[index - 1]} {t.text[index]}"
+        return self._candidate(sentence, masked, subject, at, "reported", cue, "")
 
     def _according(
         self, sentence: Sentence, masked: str, t: Tokens, index: int
@@ -220,11 +278,21 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
             masked, chosen.position, candidate.position
         ):
             chosen = candidate
+    last = found[-1]
+    if last is not chosen and RANK[last.category] <= RANK[chosen.category]:
+        # "X suggested, the US would ..., sources told the Times": a source named after the
+        # last comma, at the sentence's end, reports everything before it.
+        comma = masked.rfind(",", 0, last.position)
+        if comma > chosen.position and len(masked[comma:].split()) <= _TRAILING_WORDS:
+            chosen = last
     return chosen
 
 
+_TRAILING_WORDS = 8
+
+
 def _starts_with_quote(sentence: Sentence) -> bool:
-    return sentence.text[:1] in OPEN_QUOTES or sentence.text[:1] == '"'
+    return sentence.text[:1] in OPEN_QUOTES or sentence.text.startswith(('"', "''"))
 
 
 def spread_quotes(
@@ -254,13 +322,67 @@ def spread_quotes(
         for i in inside:
             if result[i] is None:
                 result[i] = Attribution(owner.speaker, "quote", owner.cue)
-    # A quotation that stands alone right after an attributed one continues it.
+    # A quotation that stands alone right after an attributed one continues it, and so does
+    # a paragraph that opens with a quotation and names no one: news style carries a long quote
+    # over several paragraphs, each opening with a quotation mark.
     for i in range(1, len(sentences)):
+        if result[i] is not None or not _starts_with_quote(sentences[i]):
+            continue
         previous = result[i - 1]
-        if (
-            result[i] is None
-            and previous is not None
-            and previous.kind == "quote"
-            and _starts_with_quote(sentences[i])
-        ):
-            result[i] = Attribution(previous.speaker, "quote", previous.cue)
+        if sentences[i].paragraph != sentences[i - 1].paragraph:
+            previous = _paragraph_speaker(sentences, result, i - 1)
+            if previous is None or previous.kind not in _CARRIED_KINDS:
+                continue
+            if any(
+                result[j] is not None
+                for j in range(i + 1, len(sentences))
+                if sentences[j].paragraph == sentences[i].paragraph
+            ):
+                continue  # the paragraph names its own speaker later
+        elif previous is None or previous.kind != "quote":
+            continue
+        result[i] = Attribution(previous.speaker, "quote", previous.cue)
+        j = i + 1
+        while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
+            if result[j] is None and _inside_quote(sentences[j], spans):
+                result[j] = result[i]
+            j += 1
+
+
+_CARRIED_KINDS = frozenset({"quote", "reported_speech", "back_reference"})
+
+
+def _paragraph_speaker(
+    sentences: Sequence[Sentence], result: list[Attribution | None], last: int
+) -> Attribution | None:
+    """The last speaker named in the paragraph that ends with sentence `last`."""
+    paragraph = sentences[last].paragraph
+    i = last
+    while i >= 0 and sentences[i].paragraph == paragraph:
+        if result[i] is not None:
+            return result[i]
+        i -= 1
+    return None
+
+
+def _inside_quote(sentence: Sentence, spans: Sequence[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (sentence.start, len(spans) + sentence.end)) - 1
+    return index >= 0 and spans[index][0] <= sentence.start and sentence.start < spans[index][1]
+
+
+_DETERMINERS = word_set("a an the this that these those")
+
+
+def _noun_reading(t: Tokens, subject: Subject) -> bool:
+    """Whether the subject is a noun's modifier ("the Clinton email"), not the verb's subject."""
+    if subject.kind != "name" or subject.start < 0:
+        return False
+    index = bisect.bisect_left(t.start, subject.start)
+    return 0 < index < len(t) and (
+        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(("’s", "'s"))
+    )
+
+
+def _publishes_statement(t: Tokens, index: int) -> bool:
+    """ "issued a statement", "released a report", "put out a memo"."""
+    return not DOCUMENT_NOUNS.isdisjoint(t.low[index + 1 : index + 5])

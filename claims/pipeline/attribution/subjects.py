@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from claims.pipeline.attribution.lexicon import SOURCE_NOUNS
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
@@ -169,9 +170,21 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
         elif role in PREPOSITIONS:
+            # "a spokeswoman for Clinton said": Clinton's spokeswoman.
+            if role in _OF_ROLE and start > 1 and t.low[start - 2] in SOURCE_NOUNS:
+                first = _description_start(t, start - 2)
+                return Subject(
+                    "description",
+                    (*words, t.low[start - 2]),
+                    t.start[first],
+                    role="possessive",
+                )
             # "Officials in Kyiv said": the name is where the subject is, not the subject.
             return _subject_at(t, start - 1, registry)
         return Subject("name", words, t.start[start], role=role)
+    described = _described(t, end, registry)
+    if described is not None:
+        return described
     if low in ALL_ROLES:
         for back in range(end - 2, max(-1, end - 6), -1):
             if t.low[back] == "the":
@@ -181,6 +194,50 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     if last.isalpha() and last.islower():
         return Subject("unnamed", (last,), t.start[end - 1])
     return _NO_SUBJECT
+
+
+_OF_ROLE = frozenset({"for", "of", "at", "with"})
+# Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
+_NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
+_DESCRIPTION_WORDS = 3
+
+
+def _description_start(t: Tokens, index: int) -> int:
+    """Where the noun phrase ending with token `index` starts: its article and adjectives."""
+    while index > 0 and t.text[index - 1].islower() and t.low[index - 1] not in _NOT_MODIFIERS:
+        index -= 1
+    return index
+
+
+def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
+    """ "the Clinton campaign", "Ryan's spokeswoman", "a CNN/ORC poll": a name and the nouns
+    after it, when the nouns name a source (a campaign, an aide, a poll)."""
+    if t.low[end - 1] not in SOURCE_NOUNS:
+        return None
+    index = end - 1
+    while (
+        index > 0
+        and end - index < _DESCRIPTION_WORDS
+        and t.text[index - 1].islower()
+        and t.text[index - 1].isalpha()
+        and t.low[index - 1] not in _NOT_MODIFIERS
+    ):
+        index -= 1
+    if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
+        return None
+    possessive = t.text[index - 1].endswith(("’s", "'s"))
+    start = run_before(t, index, registry, 0)
+    if possessive and start == index:
+        start = index - 1
+    if start >= index:
+        return None
+    if not possessive:
+        if start > 0 and t.low[start - 1] == "the" and t.low[end - 1] in PERSON_ROLES:
+            return None  # "the Kremlin spokesman": one person, found by the role
+        if end - start == 2 and not registry.is_name(t.text[start]):
+            return None  # "Western officials", "Republican leaders": an adjective
+    words = tuple(t.text[start:end])
+    return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
 
 def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
@@ -207,17 +264,45 @@ def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
-    for _ in range(3):
-        if end > 0 and t.text[end - 1] == ",":
-            # ", citing two sources," or ", backed by Washington,": skip the aside.
-            commas = [i for i in range(end - 1) if t.text[i] == ","]
-            if not commas:
-                return _NO_SUBJECT
-            end = _strip_fillers(t, commas[-1])
-            continue
-        break
+    if end > 0 and t.text[end - 1] == ",":
+        return _subject_before_aside(t, end - 1, registry)
     if end > 0 and t.low[end - 1] in ("and", "but"):
         return _first_subject(t, end - 1, registry)
+    return _subject_at(t, end, registry)
+
+
+_CLAUSE_OPENERS = frozenset({",", ":", ";", "—", "–", "“", "«", '"', "(", "and", "but"})
+_SUBJECT_KINDS = frozenset({"name", "pronoun", "role", "description"})
+
+
+def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
+    """The subject of "X, APPOSITION, said": a name in apposition right before the verb
+    ("Clinton's spokesman, Brian Fallon, said"), else the first subject that opens a clause
+    and ends at a comma ("Scott Morris, a fellow at the Center for Global Development, said")."""
+    commas = [i for i in range(comma) if t.text[i] == ","]
+    if commas:
+        aside = _subject_at(t, comma, registry)
+        if aside.kind == "name" and comma - commas[-1] <= 6:
+            first = bisect_left(t.start, aside.start)
+            if first == commas[-1] + 1:
+                return aside
+    for index in commas:
+        subject = _subject_at(t, _strip_fillers(t, index), registry)
+        if subject.kind not in _SUBJECT_KINDS:
+            continue
+        first = bisect_left(t.start, subject.start)
+        if first == 0 or t.low[first - 1] in _CLAUSE_OPENERS:
+            return subject
+    # ", citing two sources," or ", backed by Washington,": skip the aside.
+    end = comma + 1
+    for _ in range(3):
+        if end > 0 and t.text[end - 1] == ",":
+            before = [i for i in range(end - 1) if t.text[i] == ","]
+            if not before:
+                return _NO_SUBJECT
+            end = _strip_fillers(t, before[-1])
+            continue
+        break
     return _subject_at(t, end, registry)
 
 

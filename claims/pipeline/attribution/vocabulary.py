@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from claims.pipeline.attribution.lexicon import PARTICLES, PUBLISHING_VERBS, SPEECH_VERBS
+
 
 def word_set(vocabulary: str) -> frozenset[str]:
     """A word list written as whitespace-separated text, which reads better than 90 literals."""
@@ -45,28 +47,22 @@ HEARSAY = re.compile(
 # After the verb, an opening quote within two words means the quotation is the verb's object.
 QUOTE_FOLLOWS = re.compile(r"^\s*(?:\w+\s+){0,2}?[:,]?\s*(?:that\s+)?(?:the\s+|a\s+|an\s+)?[“\"«]")
 
-SPEECH_VERBS = word_set(
-    """said says say told tells stated states added adds noted notes explained explains denied
-    denies confirmed confirms stressed stresses warned warns claimed asserted asserts acknowledged
-    acknowledges indicated indicates announced announces declared declares insisted insists argued
-    argues reiterated reiterates underscored underscores emphasized emphasised emphasizes
-    suggested suggests pledged pledges vowed vows promised promises accused accuses reaffirmed
-    reaffirms expressed wrote writes tweeted posted replied replies responded responds urged urges
-    described describes admitted admits predicted predicts revealed reveals alleged alleges
-    mentioned commented cautioned conceded disclosed estimated voiced praised reported reports
-    quoted"""
-)
 # These are speech only with an object that is itself speech ("rejected claims", "denied that").
-REJECT_VERBS = word_set("rejected rejects dismissed dismisses")
+REJECT_VERBS = word_set("rejected rejects rejecting dismissed dismisses dismissing")
 REJECT_OBJECTS = word_set(
     "claims claim reports report allegations accusations suggestions suggestion idea notion that"
     " as criticism"
 )
-# Verbs that only count with their particle: "calls for", "pointed to".
-PARTICLE_VERBS = {"called": "for", "calls": "for", "pointed": "to", "points": "to"}
 REPORT_NOUNS = word_set("report reports article story investigation analysis interview")
 # A sentence without any of these words has no attribution cue: skip tokenising it.
-CUE_WORDS = SPEECH_VERBS | REJECT_VERBS | PARTICLE_VERBS.keys() | REPORT_NOUNS | {"according"}
+CUE_WORDS = (
+    SPEECH_VERBS
+    | REJECT_VERBS
+    | PARTICLES.keys()
+    | PUBLISHING_VERBS
+    | REPORT_NOUNS
+    | {"according", "by", "from"}
+)
 REPORT_VERBS = word_set("cited said says found reported claimed quoted alleged revealed")
 INVERTIBLE = word_set("said says added adds noted explained wrote continued asked told")
 FILLERS = word_set(
