@@ -67,7 +67,7 @@ joke quip:quipped scoff mock ridicule   blame thank applaud hail tout laud comme
 defend justify observe remark recount testify assure reassure inform advise recommend propose
 demand request plead appeal proclaim affirm concur agree disagree dispute contest challenge
 rebut:rebutted refute object protest threaten swear:swore:sworn guarantee forecast:forecast
-conclude find:found show:showed:shown detail outline cite email
+detail outline cite email
 text signal hint imply speculate theorize theorise posit opine clarify specify characterize
 characterise portray depict dub:dubbed liken compare equate confess apologize
 apologise congratulate chide scold rebuke reprimand castigate lambaste lambast berate excoriate
@@ -135,3 +135,7 @@ SOURCE_NOUNS = PERSON_SOURCE_NOUNS | _words(
     centre poll polls survey surveys report study analysis data statement memo website
     spokespeople"""
 )
+
+# Verbs that report only when a document is their subject: "a poll shows", "the study found"
+# (not "the leader has shown willingness").
+DOCUMENT_VERBS = inflections("show:showed:shown find:found conclude suggest indicate estimate")

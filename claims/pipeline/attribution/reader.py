@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from claims.pipeline.attribution.lexicon import (
     DOCUMENT_NOUNS,
+    DOCUMENT_VERBS,
     NOUN_LIKE,
     PARTICLES,
     PERSON_SOURCE_NOUNS,
@@ -48,6 +49,7 @@ from claims.pipeline.attribution.vocabulary import (
 )
 from claims.pipeline.types import Attribution, Sentence
 
+PERSON_KIND, ORGANIZATION = "person", "organization"
 _ACCORDING_SKIP = word_set(
     "a an the new recent latest report reports article statement story investigation from by in"
     " of published data figures documents"
@@ -67,7 +69,7 @@ class Reader:
         """(speaker, category, found through a back-reference) or ("", "", False)."""
         registry = self.registry
         if subject.kind == "pronoun":
-            person = self.last_person or registry.latest_person(at)
+            person = registry.resolve_pronoun(subject.words[0], at, self.last_person)
             return person, PERSON, True
         if subject.kind == "role":
             name = registry.resolve_role(subject.role, set(subject.quals), at)
@@ -159,6 +161,11 @@ class Reader:
                 found.append(self._report(sentence, masked, t, index))
             elif not t.text[index].islower():
                 continue  # "the United States", "Notes from the field"
+            elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
+                subject = subject_of(t, index, registry)
+                if subject.kind == "description" and subject.words[-1].lower() in DOCUMENT_NOUNS:
+                    cue = t.text[index]
+                    found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
                 low in SPEECH_VERBS
                 or following in PARTICLES.get(low, ())
@@ -255,14 +262,31 @@ class Reader:
             and (chosen is None or hearsay.start() <= chosen.position)
         ):
             # "Putin reportedly told ...": the article relays an outlet's report.
-            return Attribution(self.last_outlet, "reported", hearsay.group())
+            return Attribution(self.last_outlet, "reported", hearsay.group(), ORGANIZATION)
         if chosen is None:
             return None
         if chosen.category in (PERSON, UNKNOWN):
             self.last_person = chosen.speaker
         elif chosen.category == OUTLET:
             self.last_outlet = chosen.speaker
-        return Attribution(chosen.speaker, chosen.kind, chosen.cue)
+        return Attribution(
+            chosen.speaker,
+            chosen.kind,
+            chosen.cue,
+            self.speaker_kind(chosen.speaker, chosen.category),
+        )
+
+    def speaker_kind(self, speaker: str, category: str) -> str:
+        """ "person" or "organization": outlets and institutions are organisations; a bare name
+        the article never gives in full is a person when a title or pronoun shows it, or when it
+        is not an acronym ("Erdoğan said" against "NATO said")."""
+        if category == PERSON:
+            return PERSON_KIND
+        if category in (OUTLET, COLLECTIVE):
+            return ORGANIZATION
+        if speaker in self.registry.genders:
+            return PERSON_KIND
+        return ORGANIZATION if speaker.isupper() else PERSON_KIND
 
 
 def _choose(found: list[Candidate], masked: str) -> Candidate | None:
@@ -321,7 +345,7 @@ def spread_quotes(
             continue
         for i in inside:
             if result[i] is None:
-                result[i] = Attribution(owner.speaker, "quote", owner.cue)
+                result[i] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
     # A quotation that stands alone right after an attributed one continues it, and so does
     # a paragraph that opens with a quotation and names no one: news style carries a long quote
     # over several paragraphs, each opening with a quotation mark.
@@ -333,15 +357,16 @@ def spread_quotes(
             previous = _paragraph_speaker(sentences, result, i - 1)
             if previous is None or previous.kind not in _CARRIED_KINDS:
                 continue
-            if any(
-                result[j] is not None
-                for j in range(i + 1, len(sentences))
-                if sentences[j].paragraph == sentences[i].paragraph
-            ):
+            j = i + 1
+            while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
+                if result[j] is not None:
+                    break
+                j += 1
+            if j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
                 continue  # the paragraph names its own speaker later
         elif previous is None or previous.kind != "quote":
             continue
-        result[i] = Attribution(previous.speaker, "quote", previous.cue)
+        result[i] = Attribution(previous.speaker, "quote", previous.cue, previous.speaker_kind)
         j = i + 1
         while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
             if result[j] is None and _inside_quote(sentences[j], spans):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from claims.pipeline.attribution.lexicon import PARTICLES, PUBLISHING_VERBS, SPEECH_VERBS
+from claims.pipeline.attribution.lexicon import (
+    DOCUMENT_VERBS,
+    PARTICLES,
+    PUBLISHING_VERBS,
+    SPEECH_VERBS,
+)
 
 
 def word_set(vocabulary: str) -> frozenset[str]:
@@ -28,11 +33,13 @@ def _upper_class() -> str:
 
 _U = _upper_class()
 _TITLE_ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Lt|Col|Capt|Sgt|St)\."
-_NAME_TOKEN = rf"(?:{_TITLE_ABBREVIATION}|(?:[{_U}]\.){{2,}}|[{_U}][\w’'-]*)"
+# A middle initial belongs to the name ("Robert M. Smith"), not before a sentence's opening word.
+_INITIAL = r"[A-Z]\.(?= (?!(?:The|A|An|He|She|It|They|We|I|In|But|And|This)\b)[A-Z])"
+_NAME_TOKEN = rf"(?:{_TITLE_ABBREVIATION}|(?:[{_U}]\.){{2,}}|{_INITIAL}|[{_U}][\w’'-]*)"
 # The lookaheads let the engine skip most positions at once (a third faster on an article).
 RUN = re.compile(rf"(?=[{_U}])(?<![\w’'.-]){_NAME_TOKEN}(?: {_NAME_TOKEN})*")
 TOKEN = re.compile(
-    rf"(?=[A-Z])(?:{_TITLE_ABBREVIATION}|(?:[A-Z]\.){{2,}})|[^\W_]\w*(?:[’'\-]\w+)*|[^\w\s]"
+    rf"(?=[A-Z])(?:{_TITLE_ABBREVIATION}|(?:[A-Z]\.){{2,}}|{_INITIAL})|[^\W_]\w*(?:[’'\-]\w+)*|[^\w\s]"
 )
 # "We’re told", "It’ll": capitalised at the start of a sentence, never a name.
 CONTRACTIONS = ("’re", "'re", "’ll", "'ll", "’ve", "'ve", "’m", "'m", "’d", "'d", "n’t", "n't")
@@ -57,6 +64,7 @@ REPORT_NOUNS = word_set("report reports article story investigation analysis int
 # A sentence without any of these words has no attribution cue: skip tokenising it.
 CUE_WORDS = (
     SPEECH_VERBS
+    | DOCUMENT_VERBS
     | REJECT_VERBS
     | PARTICLES.keys()
     | PUBLISHING_VERBS
@@ -104,7 +112,11 @@ TITLES = word_set(
 ORG_NOUNS = word_set(
     """ministry department office agency council commission committee service government
     parliament duma senate court army forces bank fund union organization organisation alliance
-    party administration house pentagon kremlin"""
+    party administration house pentagon kremlin institute institution center centre foundation
+    university college school association corporation company inc corp group campaign network
+    coalition federation society board bureau authority caucus club trust project laboratory
+    hospital museum police agency administration
+    """
 )
 OUTLET_NOUNS = word_set(
     """times post journal news herald telegraph guardian gazette tribune press wire radio tv
