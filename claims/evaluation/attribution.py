@@ -115,6 +115,10 @@ _AUXILIARIES = _words(
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _POSSESSIVE = re.compile(r"(?:['’]s?)$")
 _APPOSITION = re.compile(r"\s*[,(;—–]")
+_CALENDAR = _words(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jr sr ii iii iv"""
+)
 _PREPOSITIONS = _words("of for from at in by with on to")
 _FUNCTION = _words(
     """the a an this that these those his her their its our my your he she they it we i you who
@@ -182,7 +186,8 @@ def head_name(source: str, lower_words: frozenset[str]) -> str:
     # The last name is the head: "Clinton spokesman Josh Schwerin", "Democratic candidate Hillary
     # Clinton", "NBC's Dante Chinni" (a possessive only modifies what follows it); a run after a
     # preposition ("Tim Kaine of Virginia") is a place or an employer.
-    kept = [r for r in runs if not r[1]] or runs
+    runs = [r for r in runs if _bare(r[0][-1]) not in _CALENDAR] or runs
+    kept = [r for r in runs if not r[1]] or runs[:1]
     kept = [r for r in kept if not _POSSESSIVE.search(r[0][-1])] or kept
     return _bare(kept[-1][0][-1])
 

@@ -112,11 +112,13 @@ def _without_frame(text: str, attribution: Attribution) -> str:
     if (
         cut > 0
         and words_after <= FRAME_WORDS
-        and words_before > words_after
         and len(text[cut:].split()) <= FRAME_WORDS
         and (
             text[cut + 1 :].lstrip().lower().startswith("according to")
-            or _names_speaker(text[cut + 1 : at.start()], text[at.end() :])
+            or (
+                words_before > words_after
+                and _names_speaker(text[cut + 1 : at.start()], text[at.end() :])
+            )
         )
     ):
         return text[:cut]  # "The port will reopen, Lee said on Monday.", "..., according to"

@@ -238,6 +238,10 @@ class Registry:
         it is part of a full name in the article, or has no adjective's ending."""
         return word in self.full or word in self.outlets or not word.endswith(ADJECTIVE_ENDINGS)
 
+    def is_person(self, word: str) -> bool:
+        """Whether a capitalised word is (part of) a person's name in the article."""
+        return any(category == PERSON for _, _, category in self.full.get(word, ()))
+
     def resolve_role(self, role: str, quals: set[str], before: int) -> str:
         """The person (or body) a role noun like "the spokesman" or "the ministry" stands for."""
         compatible = []

@@ -195,12 +195,16 @@ class Reader:
         return index > 0 and t.cap[index - 1]
 
     def _by(self, sentence: Sentence, masked: str, t: Tokens, index: int) -> Candidate | None:
-        """ "an analysis by X found", "data from X", "was first reported by X"."""
+        """ "an analysis by X found", "data from X", "was first reported by X", "a report
+        issued in May by X"."""
         if index == 0:
             return None
-        before = t.low[index - 1]
-        passive = t.low[index] == "by" and before in SPEECH_VERBS and before.endswith(("ed", "n"))
-        if not passive and before not in DOCUMENT_NOUNS:
+        back = index - 1
+        while back > 0 and index - back < _BY_WINDOW and t.text[back].isalnum():
+            if t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index):
+                break
+            back -= 1
+        if not (t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)
@@ -208,8 +212,8 @@ class Reader:
             return None
         words = tuple(t.text[start:stop])
         subject = Subject("name", words, t.start[start])
-        at = (t.start[index - 1], t.end[index])
-        cue = f"{t.text[index - 1]} {t.text[index]}"
+        at = (t.start[back], t.end[index])
+        cue = f"{t.text[back]} {t.text[index]}"
         return self._candidate(sentence, masked, subject, at, "reported", cue, "")
 
     def _according(
@@ -220,6 +224,22 @@ class Reader:
         while start < len(t) and t.low[start] in _ACCORDING_SKIP and t.text[start].islower():
             report = report or t.low[start] in REPORT_NOUNS
             start += 1
+        # "according to former Sen. Scott Brown", "according to a spokeswoman for the Clinton
+        # campaign": lower-case words before the name.
+        probe = start
+        while probe < len(t) and probe - start < 4 and t.text[probe].isalpha() and not t.cap[probe]:
+            probe += 1
+        if probe < len(t) and t.cap[probe] and probe > start:
+            if t.low[probe - 1] in ("for", "at", "of") and probe - 1 > start:
+                stop = name_after(t, probe)
+                words = (*t.text[probe:stop], t.low[probe - 2])
+                subject = Subject("description", words, t.start[probe], role="possessive")
+                at = (t.start[index], t.end[index + 1])
+                return self._candidate(
+                    sentence, masked, subject, at, "according_to", "according to"
+                )
+            if t.low[probe - 1] not in ("of", "in", "on", "at", "from", "by", "to", "and"):
+                start = probe
         stop = name_after(t, start)
         if stop == start:
             return None  # "according to officials", "according to the data"
@@ -411,3 +431,16 @@ def _noun_reading(t: Tokens, subject: Subject) -> bool:
 def _publishes_statement(t: Tokens, index: int) -> bool:
     """ "issued a statement", "released a report", "put out a memo"."""
     return not DOCUMENT_NOUNS.isdisjoint(t.low[index + 1 : index + 5])
+
+
+_BY_WINDOW = 6
+
+
+def _passive(t: Tokens, at: int, by: int) -> bool:
+    """ "was first reported by": a speech verb's participle before "by"."""
+    low = t.low[at]
+    return (
+        t.low[by] == "by"
+        and (low in SPEECH_VERBS or low in PUBLISHING_VERBS)
+        and low.endswith(("ed", "n", "t"))
+    )

@@ -159,6 +159,8 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     if low in PRONOUNS:
         return Subject("pronoun", (last,), t.start[end - 1])
     start = run_before(t, end, registry, 0)
+    if start == 0 and end == 1 and t.low[0].endswith(("ly", "ing")):
+        return _NO_SUBJECT  # "Similarly, ...", "Having ..."
     if start < end:
         words = tuple(t.text[start:end])
         if words[-1].endswith(("’s", "'s")):
@@ -171,7 +173,7 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
                 return _subject_at(t, before - 1, registry)
         elif role in PREPOSITIONS:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
-            if role in _OF_ROLE and start > 1 and t.low[start - 2] in SOURCE_NOUNS:
+            if role in _OF_ROLE and start > 1 and _is_noun_after_article(t, start - 2):
                 first = _description_start(t, start - 2)
                 return Subject(
                     "description",
@@ -202,6 +204,17 @@ _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
 
 
+def _is_noun_after_article(t: Tokens, index: int) -> bool:
+    """ "a spokeswoman", "one producer", "the senior aide": a noun a source is named by."""
+    if t.low[index] in SOURCE_NOUNS:
+        return True
+    word = t.text[index]
+    if not (word.isalpha() and word.islower()) or t.low[index] in _NOT_MODIFIERS:
+        return False
+    first = _description_start(t, index)
+    return first > 0 and t.low[first - 1] in ("a", "an", "one", "another", "the")
+
+
 def _description_start(t: Tokens, index: int) -> int:
     """Where the noun phrase ending with token `index` starts: its article and adjectives."""
     while index > 0 and t.text[index - 1].islower() and t.low[index - 1] not in _NOT_MODIFIERS:
@@ -212,7 +225,13 @@ def _description_start(t: Tokens, index: int) -> int:
 def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     """ "the Clinton campaign", "Ryan's spokeswoman", "a CNN/ORC poll": a name and the nouns
     after it, when the nouns name a source (a campaign, an aide, a poll)."""
-    if t.low[end - 1] not in SOURCE_NOUNS:
+    last = t.text[end - 1]
+    if t.low[end - 1] not in SOURCE_NOUNS and (
+        not last.isalpha()
+        or not last.islower()
+        or t.low[end - 1] in _NOT_MODIFIERS
+        or last.endswith(("ly", "ed", "ing"))
+    ):
         return None
     index = end - 1
     while (
@@ -232,8 +251,12 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     if start >= index:
         return None
     if not possessive:
-        if start > 0 and t.low[start - 1] == "the" and t.low[end - 1] in PERSON_ROLES:
-            return None  # "the Kremlin spokesman": one person, found by the role
+        if "the" in t.low[max(0, start - 3) : start] and t.low[end - 1] in PERSON_ROLES:
+            return None  # "the Kremlin spokesman", "the 45th US president": found by the role
+        unnamed = t.low[end - 1] in UNNAMED
+        if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
+            if not registry.is_person(t.text[start]):
+                return None  # "U.S. officials", "media outlets": no one named
         if end - start == 2 and not registry.is_name(t.text[start]):
             return None  # "Western officials", "Republican leaders": an adjective
     words = tuple(t.text[start:end])
@@ -280,7 +303,7 @@ def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
     ("Clinton's spokesman, Brian Fallon, said"), else the first subject that opens a clause
     and ends at a comma ("Scott Morris, a fellow at the Center for Global Development, said")."""
     commas = [i for i in range(comma) if t.text[i] == ","]
-    if commas:
+    if commas and commas[-1] > 0 and not t.cap[commas[-1] - 1]:
         aside = _subject_at(t, comma, registry)
         if aside.kind == "name" and comma - commas[-1] <= 6:
             first = bisect_left(t.start, aside.start)
@@ -307,33 +330,52 @@ def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
 
 
 def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
-    """ "…,” said Kremlin spokesman Dmitry Peskov": the subject follows the verb."""
+    """ "…,” said Kremlin spokesman Dmitry Peskov", "said Idaho supplement maker Frank Rowe":
+    the subject follows the verb; its name is the last capitalised run before the phrase ends."""
     stop = verb + 1
-    while stop < len(t) and (
-        t.low[stop] == "the"
-        or t.low[stop] in PERSON_ROLES
-        or (t.cap[stop] and t.low[stop] not in STOPWORDS)
-    ):
-        stop += 1
-    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
-
-
-def name_after(t: Tokens, start: int) -> int:
-    """Index one past the capitalised run that starts at `start`."""
-    stop = start
-    while stop < len(t) and (
-        (t.cap[stop] and t.low[stop] not in STOPWORDS)
-        # "Ministry of Defence", "Bank of England"
-        or (
-            t.low[stop] == "of"
-            and stop > start
-            and t.low[stop - 1] in ORG_NOUNS
-            and stop + 1 < len(t)
-            and t.cap[stop + 1]
+    while (
+        stop < len(t)
+        and stop - verb <= _INVERTED_WORDS
+        and (
+            t.low[stop] == "the"
+            or t.low[stop] in PERSON_ROLES
+            or (t.cap[stop] and t.low[stop] not in STOPWORDS)
+            or (
+                t.text[stop].isalpha()
+                and t.text[stop].islower()
+                and t.low[stop] not in _NOT_MODIFIERS
+            )
         )
     ):
         stop += 1
+    while stop > verb + 1 and not t.cap[stop - 1]:
+        stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
+    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
+
+
+_INVERTED_WORDS = 8
+
+
+def name_after(t: Tokens, start: int) -> int:
+    """Index one past the capitalised run that starts at `start`, with the small words inside
+    names of organisations ("Ministry of Defence", "Organization for Economic Cooperation and
+    Development")."""
+    stop = start
+    joined = False
+    while stop < len(t):
+        if t.cap[stop] and t.low[stop] not in STOPWORDS:
+            stop += 1
+            continue
+        inner = t.low[stop] in _NAME_JOINERS or (t.low[stop] in ("and", "&") and joined)
+        if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
+            joined = True
+            stop += 1
+            continue
+        break
     return stop
+
+
+_NAME_JOINERS = frozenset({"of", "for", "on"})
 
 
 def after_quote(masked: str, at: int) -> bool:

@@ -89,7 +89,7 @@ RELATIVES = frozenset({"which", "who", "whose"})
 # Plural sources that are never a name, even capitalised at the start of a sentence.
 UNNAMED = word_set(
     """officials sources analysts experts critics residents witnesses authorities police
-    lawmakers diplomats observers reports people insiders aides others"""
+    lawmakers diplomats observers reports people insiders aides others outlets media"""
 )
 PERSON_ROLES = word_set(
     """spokesman spokeswoman spokesperson president minister leader envoy chancellor premier
