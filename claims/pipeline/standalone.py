@@ -12,7 +12,9 @@ says who "we" is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.pipeline.attribution.lexicon import DOCUMENT_NOUNS
 from claims.pipeline.attribution.names import ADJECTIVE_ENDINGS, PRONOUN_GENDERS, Registry
@@ -59,7 +61,7 @@ _NOT_NOUNS = _words(
 # reads worse with the name.
 _SUBJECT_WORDS = 3
 _THE_NOUN = re.compile(r"\b([Tt]he) ([a-z][a-z-]+)\b")
-_CAPITALISED = r"[A-Z][\w’'&-]*"
+_NAMED_NOUN = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'&-]* ){1,4})([a-z][a-z-]+)\b")
 _STOP = _words("the a an in on at for but and or as while when after before this that")
 
 
@@ -72,9 +74,11 @@ def claim_as_checked(
     content = _without_frame(sentence.text, attribution) if attribution else sentence.text
     if registry is not None:
         content = _named(content, sentence.start, attribution, registry)
-    content = _described(content, text[: sentence.start])
+    content = _described(content, text, sentence.start)
     content = _tidy(content)
-    if len(content.split()) < MIN_CONTENT_WORDS or _plain(content) == _plain(sentence.text):
+    # Only quotation marks or a full stop changed: the sentence itself is the wording.
+    same = abs(len(content) - len(sentence.text)) <= 4 and _plain(content) == _plain(sentence.text)
+    if same or len(content.split()) < MIN_CONTENT_WORDS:
         content = ""
     return ClaimAsChecked(content, claimant, kind)
 
@@ -255,19 +259,30 @@ def _named(content: str, at: int, attribution: Attribution | None, registry: Reg
     return "".join(pieces)
 
 
-def _described(content: str, before: str) -> str:
+def _described(content: str, text: str, at: int) -> str:
     """ "the stadium" -> "the Harbor Point stadium", as an earlier sentence called it."""
     for match in _THE_NOUN.finditer(content):
         noun = match.group(2)
         if noun in _STOP:
             continue
-        runs = list(re.finditer(rf"\b((?:{_CAPITALISED} ){{1,4}}){noun}\b", before))
-        for run in reversed(runs):
-            words = [w for w in run.group(1).split() if w.lower() not in _STOP]
-            if words and not words[-1].endswith(ADJECTIVE_ENDINGS):
-                named = f"{match.group(1)} {' '.join(words)} {noun}"
-                return content[: match.start()] + named + content[match.end() :]
+        earlier = _named_nouns(text).get(noun, ())
+        index = bisect_left(earlier, (at,)) - 1
+        if index >= 0:
+            named = f"{match.group(1)} {earlier[index][1]} {noun}"
+            return content[: match.start()] + named + content[match.end() :]
     return content
+
+
+@lru_cache(maxsize=8)
+def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
+    """Every common noun the article gives a name to ("Harbor Point stadium"), with where:
+    one pass over the article, shared by all its claims."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for match in _NAMED_NOUN.finditer(text):
+        words = [w for w in match.group(1).split() if w.lower() not in _STOP]
+        if words and not words[-1].endswith(ADJECTIVE_ENDINGS):
+            found.setdefault(match.group(2), []).append((match.start(), " ".join(words)))
+    return found
 
 
 def _plain(text: str) -> str:

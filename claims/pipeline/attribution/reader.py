@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from claims.pipeline.attribution.lexicon import (
@@ -191,6 +192,17 @@ class Reader:
                 found.append(self._candidate(sentence, masked, subject, at, "speech", cue, hint))
         return [c for c in found if c is not None]
 
+    def _transcript(self, masked: str) -> Candidate | None:
+        """ "Luciana Lopez: Saying to people ...": a transcript's or interview's speaker line."""
+        match = _SPEAKER_LINE.match(masked)
+        if not match:
+            return None
+        tokens, _, _ = split_run(match.group(1).split(" "))
+        if len(tokens) < 2:
+            return None
+        name, category = self.registry.expand(tokens, 0, categorise(tokens))
+        return Candidate(0, name, category, "quote", ":") if category == PERSON else None
+
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
 
@@ -273,7 +285,7 @@ class Reader:
 
     def read(self, sentence: Sentence, masked: str) -> Attribution | None:
         found = self.candidates(sentence, masked)
-        chosen = _choose(found, masked)
+        chosen = _choose(found, masked) or self._transcript(masked)
         hearsay = HEARSAY.search(masked)
         if (
             hearsay
@@ -333,6 +345,7 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
 
 
 _TRAILING_WORDS = 8
+_SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){1,3}): ")
 
 
 def _starts_with_quote(sentence: Sentence) -> bool:

@@ -30,6 +30,7 @@ from claims.pipeline.attribution.vocabulary import (
     TITLE_GAP,
     TOKEN,
     UNNAMED,
+    word_set,
 )
 from claims.pipeline.types import Sentence
 
@@ -199,6 +200,9 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
 
 
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
+_IRREGULAR_PAST = word_set(
+    "took went made gave came got put held ran sent left met stood sat kept brought"
+)
 # Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
@@ -263,8 +267,10 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
 
-def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
-    """The first name or pronoun followed by a verb-like word: the subject of a "... and said"."""
+def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
+    """The first name or pronoun followed by a verb-like word: the subject of a "... and said"
+    (`loose`: any lower-case word that is no preposition, as in "Ward took to the radio,
+    saying")."""
     index = 0
     while index < end:
         if t.low[index] in PRONOUNS:
@@ -274,7 +280,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
             while stop < end and t.cap[stop] and t.low[stop] not in STOPWORDS:
                 stop += 1
             following = t.low[stop] if stop < end else ""
-            if following in FILLERS or following in SPEECH_VERBS or following.endswith("ed"):
+            verb_like = following in FILLERS or following in SPEECH_VERBS
+            verb_like = verb_like or following.endswith("ed")
+            if loose and following not in PREPOSITIONS:
+                verb_like = verb_like or following in _IRREGULAR_PAST or following.endswith("s")
+            if verb_like:
                 # "... formula, which demands X and calls for Y": the relative clause's verb.
                 if not RELATIVES.isdisjoint(t.low[stop:end]):
                     return _NO_SUBJECT
@@ -288,7 +298,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
     if end > 0 and t.text[end - 1] == ",":
-        return _subject_before_aside(t, end - 1, registry)
+        subject = _subject_before_aside(t, end - 1, registry)
+        if not subject.kind and t.low[verb].endswith("ing"):
+            # "Trump took to Twitter, writing: ...": the participle's subject is the clause's.
+            return _first_subject(t, end - 1, registry, loose=True)
+        return subject
     if end > 0 and t.low[end - 1] in ("and", "but"):
         return _first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
