@@ -290,11 +290,31 @@ def _plain(text: str) -> str:
 
 
 def _tidy(content: str) -> str:
-    content = content.strip().strip(_WRAPPING).rstrip(",;: ").strip(_WRAPPING).strip()
-    content = content.replace("''", "").strip()
+    """A claim that reads as a sentence: capitalised, ending in a full stop, without the
+    quotation marks around all of it (those inside it stay, and stay closed)."""
+    content = content.strip()
+    if content.startswith("''"):
+        content = content[2:].replace("''", "")
+    elif content[:1] in _OPENING:
+        content = content[1:]
+    content = content.strip().rstrip(",;: ")
+    if content[-1:] in _CLOSING and _opened(content) < 1:
+        content = content[:-1].rstrip(",;: ")
+    content = content.strip()
     if not content:
         return ""
     content = content[0].upper() + content[1:]
-    if content[-1] not in ".!?":
+    if content[-1] not in ".!?" and not (content[-1] in _CLOSING and content[-2:-1] in ".!?"):
         content += "."
     return content
+
+
+_OPENING, _CLOSING = "“\"«'", "”\"»'"
+
+
+def _opened(text: str) -> int:
+    """How many quotations `text` opens without closing before its last character."""
+    body = text[:-1]
+    return (
+        body.count("“") + body.count("«") + body.count('"') % 2 - body.count("”") - body.count("»")
+    )
