@@ -108,7 +108,8 @@ DOCUMENT_NOUNS = _words(
     statements data review investigation audit memo memorandum letter estimate estimates
     projection projections count tally figures research filing complaint lawsuit ruling release
     assessment audit paper findings document documents transcript readout interview op-ed
-    editorial column article story post tweet email video ad advertisement"""
+    editorial column article story post tweet email video ad advertisement statistics numbers
+    records results filings disclosures returns figures"""
 )
 
 # Forms that are also nouns ("a Clinton attack", "the Trump call"): read as a verb only when no

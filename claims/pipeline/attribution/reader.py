@@ -164,7 +164,9 @@ class Reader:
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
-                if subject.kind == "description" and subject.words[-1].lower() in DOCUMENT_NOUNS:
+                document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
+                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported.
+                if document or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5]):
                     cue = t.text[index]
                     found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
@@ -379,6 +381,7 @@ def spread_quotes(
         for i in inside:
             if result[i] is None:
                 result[i] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
+    _name_quotes_before_their_cue(sentences, result)
     # A quotation that stands alone right after an attributed one continues it, and so does
     # a paragraph that opens with a quotation and names no one: news style carries a long quote
     # over several paragraphs, each opening with a quotation mark.
@@ -397,7 +400,7 @@ def spread_quotes(
                 j += 1
             if j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
                 continue  # the paragraph names its own speaker later
-        elif previous is None or previous.kind != "quote":
+        elif previous is None or previous.kind not in _CARRIED_KINDS:
             continue
         result[i] = Attribution(previous.speaker, "quote", previous.cue, previous.speaker_kind)
         j = i + 1
@@ -408,6 +411,34 @@ def spread_quotes(
 
 
 _CARRIED_KINDS = frozenset({"quote", "reported_speech", "back_reference"})
+
+
+def _name_quotes_before_their_cue(
+    sentences: Sequence[Sentence], result: list[Attribution | None]
+) -> None:
+    """ "''What does that mean?'' Mr. Trump asked, ...": a quotation the splitter cut off from
+    the sentence that names its speaker right after it."""
+    for i in range(len(sentences) - 1, 0, -1):
+        following, current = result[i], sentences[i]
+        previous = sentences[i - 1]
+        if (
+            following is not None
+            and result[i - 1] is None
+            and following.kind in _CARRIED_KINDS
+            and previous.paragraph == current.paragraph
+            and _starts_with_quote(previous)
+            and previous.text.rstrip().endswith(_QUOTE_ENDS)
+            and not _starts_with_quote(current)
+            and len(current.text.split(",")[0].split()) <= _CUE_LEAD_WORDS
+            and following.cue in current.text.split(",")[0]
+        ):
+            result[i - 1] = Attribution(
+                following.speaker, "quote", following.cue, following.speaker_kind
+            )
+
+
+_QUOTE_ENDS = ("”", '"', "''", "»")
+_CUE_LEAD_WORDS = 5
 
 
 def _paragraph_speaker(

@@ -264,3 +264,21 @@ def test_a_quote_carried_over_paragraphs_keeps_its_speaker() -> None:
         "The vote is set for June."
     )
     assert _speakers(text) == ["", "Ann Ward", "Ann Ward", "Ann Ward", ""]
+
+
+def test_a_quote_cut_off_from_the_sentence_naming_its_speaker_gets_that_speaker() -> None:
+    text = (
+        "“What does that budget mean for the port?” Mayor Tom Baker asked, "
+        "turning to the council. “Nothing good.”"
+    )
+    assert _speakers(text) == ["Tom Baker"] * len(split_sentences(text))
+
+
+def test_an_adverb_between_the_subject_and_the_verb_is_skipped() -> None:
+    text = "Ann Ward backed the plan last year, but now said the costs were too high."
+    assert _speakers(text) == ["Ann Ward"]
+
+
+def test_researchers_who_found_that_are_the_source() -> None:
+    text = "Ann Lee, an economist at the Harbor Institute, found in 2014 that rents had doubled."
+    assert _speakers(text) == ["Ann Lee"]
