@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from claims.pipeline.attribution.names import (
     Registry,
 )
-from claims.pipeline.attribution.reader import (
-    Reader,
-    spread_quotes,
-)
+from claims.pipeline.attribution.quotes import spread_quotes
+from claims.pipeline.attribution.reader import Reader
 from claims.pipeline.attribution.subjects import (
     Tokens,
     mask,
