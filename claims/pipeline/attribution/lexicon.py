@@ -112,13 +112,17 @@ DOCUMENT_NOUNS = _words(
     records results filings disclosures returns figures"""
 )
 
-# Forms that are also nouns ("a Clinton attack", "the Trump call"): read as a verb only when no
-# article or possessive stands before the subject.
-NOUN_LIKE = frozenset(
-    form
-    for lemma in SPEECH_LEMMAS
-    for form in (lemma.split(":")[0], _third_person(lemma.split(":")[0]))
+# Speech verbs that are also nouns ("a Clinton attack", "the peace talks", "security
+# guarantees"): their base and -s forms are read as a verb only when the subject is a bare name
+# with no article or possessive before it ("Trump attacks Clinton", not "the Trump attacks").
+_NOUN_LEMMAS = _words(
+    """report claim call charge comment question answer note promise pledge vow estimate
+    forecast blast joke quote reply post tweet signal hint detail request demand appeal protest
+    object thank praise counter echo chant shout text email lecture reason talk attack
+    guarantee brief ridicule mock taunt scream yell cry remark testify plea outline cite state
+    contest dispute challenge voice"""
 )
+NOUN_LIKE = frozenset(form for lemma in _NOUN_LEMMAS for form in (lemma, _third_person(lemma)))
 # "issued a statement", "released a report", "put out a memo": the subject is the source.
 PUBLISHING_VERBS = inflections("issue release publish put:put:put:putting send:sent circulate")
 

@@ -309,16 +309,14 @@ class Reader:
         )
 
     def speaker_kind(self, speaker: str, category: str) -> str:
-        """ "person" or "organization": outlets and institutions are organisations; a bare name
-        the article never gives in full is a person when a title or pronoun shows it, or when it
-        is not an acronym ("Erdoğan said" against "NATO said")."""
+        """ "person" or "organization": outlets and institutions are organisations."""
         if category == PERSON:
             return PERSON_KIND
         if category in (OUTLET, COLLECTIVE):
             return ORGANIZATION
-        if speaker in self.registry.genders:
-            return PERSON_KIND
-        return ORGANIZATION if speaker.isupper() else PERSON_KIND
+        # A bare name the article never gives in full: a person when a title or a pronoun
+        # shows it ("Erdoğan said ... he"), else a place or body ("Moscow", "NATO").
+        return PERSON_KIND if speaker in self.registry.genders else ORGANIZATION
 
 
 def _choose(found: list[Candidate], masked: str) -> Candidate | None:
@@ -352,7 +350,10 @@ _DETERMINERS = word_set("a an the this that these those")
 
 
 def _noun_reading(t: Tokens, subject: Subject) -> bool:
-    """Whether the subject is a noun's modifier ("the Clinton email"), not the verb's subject."""
+    """Whether the subject is a noun's modifier ("the Clinton email", "Ukraine peace talks"),
+    not the verb's subject."""
+    if subject.kind == "description":
+        return True
     if subject.kind != "name" or subject.start < 0:
         return False
     index = bisect.bisect_left(t.start, subject.start)
