@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims import services
+from claims import services, tasks
 from claims.models import (
     Article,
     Claim,
@@ -58,10 +58,8 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        from claims.tasks import feed_poll
-
         for feed_id in queryset.values_list("pk", flat=True):
-            feed_poll.delay(feed_id)
+            tasks.feed_poll.delay(feed_id)
         self.message_user(request, f"Polling {queryset.count()} feed(s).", messages.SUCCESS)
 
 

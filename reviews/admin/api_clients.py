@@ -9,8 +9,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
-from reviews.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from claims.models import ApiToken
+from claims.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from reviews.models import WebhookDelivery, WebhookEndpoint
 from reviews.services.webhooks import (
     WebhookError,
     webhook_delivery_replay,

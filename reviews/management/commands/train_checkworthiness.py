@@ -15,6 +15,7 @@ from claims.evaluation.checkworthiness import (
 )
 from claims.pipeline.scoring import ModelLoadError
 from claims.pipeline.training import DEFAULT_C, train_checkworthiness
+from reviews.selectors import reviewer_decisions
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "checkworthiness"
 
@@ -78,8 +79,6 @@ class Command(BaseCommand):
             examples = [(row.text, row.label) for row in rows]
             description: dict[str, object] = {"file": options["train"].name}
             if options["with_reviews"]:
-                from reviews.selectors import reviewer_decisions
-
                 decisions = reviewer_decisions()
                 examples += decisions
                 description["reviewer_decisions"] = len(decisions)
