@@ -23,6 +23,10 @@ from factcheck.logs import logging_config
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
+    # The admin's theme (django-unfold): before django.contrib.admin, whose templates it
+    # overrides; its simple-history app styles the history pages.
+    "unfold",
+    "unfold.contrib.simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,7 +71,8 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: the few of django-unfold's that the desk adapts.
+        "DIRS": [BASE_DIR / "factcheck" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -95,7 +100,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # DATABASE_URL_FILE / REDIS_URL_FILE: the URLs carry passwords, so they may come from secrets.
 _DATABASE_URL = secret("DATABASE_URL", default="")
 # The embedded default: no database server, so a local first look on this machine.
-EMBEDDED = not _DATABASE_URL
+_EMBEDDED = not _DATABASE_URL
 if _DATABASE_URL:
     DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -214,7 +219,7 @@ SECRET_KEY = secret("DJANGO_SECRET_KEY") or ""
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"
-    elif EMBEDDED:
+    elif _EMBEDDED:
         # A local first look (the embedded database on this machine): a random key, made once
         # and kept beside the database, so sessions and the commands work with no set-up.
         _KEY_FILE = VAR_DIR / "secret_key"
@@ -299,6 +304,20 @@ FACTCHECK_METRICS_ALLOWED_NETWORKS = _config.metrics_allowed_networks
 FACTCHECK_METRICS_TOKEN = _config.metrics_token
 FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
 FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
+
+# --- The admin's theme (django-unfold) ------------------------------------------------------
+# "View site" goes to the organization's site.
+UNFOLD = {
+    "SITE_TITLE": "Fact-check desk",
+    "SITE_HEADER": "Fact-check desk",
+    "SITE_URL": FACTCHECK_ORGANIZATION_URL,
+    "SITE_SYMBOL": "fact_check",
+    "SHOW_HISTORY": True,
+    "STYLES": ["factcheck.theme.stylesheet"],
+}
+# Unfold's login form carries no "next" field: signing in at /admin/login/ itself lands on
+# Django's default, /accounts/profile/, which the desk does not serve.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Observability -------------------------------------------------------------------------
 LOGGING = logging_config(

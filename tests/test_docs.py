@@ -9,7 +9,7 @@ import re
 from factcheck.config import PREFIX, Config
 from tests.paths import REPO
 
-DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+DOCS = [REPO / "README.md", REPO / "bench" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 
 
 def _documented() -> list[str]:

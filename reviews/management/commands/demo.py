@@ -187,7 +187,7 @@ class Command(BaseCommand):
             return kept
         return api_token_rotate(token_id=token.pk)[1]
 
-    def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> bool:
+    def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> None:
         """Take the claim through the desk as a reviewer and an editor would; once only."""
         claim = (
             Claim.objects.filter(text__contains=fact_check.claim_contains, review__isnull=False)
@@ -196,10 +196,10 @@ class Command(BaseCommand):
         )
         if claim is None:
             self.stderr.write(f"No queued claim contains {fact_check.claim_contains!r}.")
-            return False
+            return
         item_id = claim.review.pk
         if claim.review.status != ReviewItem.Status.PENDING:
-            return False  # Published by an earlier run, or someone is working on it.
+            return  # Published by an earlier run, or someone is working on it.
         try:
             with transaction.atomic():
                 review_take(item_id=item_id, user=reviewer)
@@ -226,8 +226,6 @@ class Command(BaseCommand):
                 publishing.verdict_approve(item_id=item_id, editor=editor)
         except TransitionError as error:
             self.stderr.write(f"Could not publish the fact-check of claim {item_id}: {error}")
-            return False
-        return True
 
 
 def credentials_read(path: Path) -> dict[str, str]:
