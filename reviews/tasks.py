@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from reviews.models import ClusterMember
-from reviews.services import claimreviews, evidence, matching, queue, webhooks
+from reviews.services import claimreviews, evidence, matching, queue, webhook_sending, webhooks
 from reviews.services import clusters as cluster_services
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def review_holds_release_stale() -> int:
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     try:
-        delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+        delivery = webhook_sending.webhook_delivery_attempt(delivery_id=delivery_id)
     except Exception:
         # The delivery stays pending and due: the sweep sends it again.
         logger.exception("webhook delivery %s crashed", delivery_id)

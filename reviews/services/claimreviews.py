@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from claims.outbound import OutboundError, http_fetch
 from claims.pipeline.claimreview import ClaimReviewFormatError, claimreviews_parse
 from claims.pipeline.matching.normalise import fact_check_embedding_text
 from claims.services.embeddings import texts_embed, vector_store
-from claims.services.fetch import FetchError, http_fetch
 from reviews.models import ImportedFactCheck
 from reviews.services.fact_check_grams import fact_check_grams_count
 
@@ -91,7 +91,7 @@ def claimreviews_import_url(*, url: str) -> ImportReport:
     """Fetch a ClaimReview feed (through the same guarded fetcher as articles) and import it."""
     try:
         fetched = http_fetch(url)
-    except FetchError as exc:
+    except OutboundError as exc:
         raise ClaimReviewImportError(f"{url}: {exc}") from exc
     if fetched.status >= 400:
         raise ClaimReviewImportError(f"{url}: the server answered {fetched.status}")

@@ -42,7 +42,7 @@ class VectorIndex:
         )
 
 
-# As created by migrations claims 0013 and reviews 0018.
+# As created by migrations claims 0015 and reviews 0019.
 CLAIMS = VectorIndex("claim_embedding", "claims_claim")
 IMPORTED = VectorIndex("imported_fact_check_embedding", "reviews_importedfactcheck")
 PUBLISHED = VectorIndex("fact_check_search_embedding", "reviews_factchecksearch")

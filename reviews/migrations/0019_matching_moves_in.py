@@ -1,8 +1,8 @@
 """Clusters, suggestions and imported fact-checks join the desk, which owns the queue they change.
 
-The tables intake had (claims 0012 dropped them from its state) are renamed, not copied; each
+The tables intake had (claims 0014 dropped them from its state) are renamed, not copied; each
 claim's cluster moves from `claims_claim.cluster_id` to the desk's own table, keyed by claim,
-so intake knows nothing of clusters (claims 0013 drops that column). Embeddings become
+so intake knows nothing of clusters (claims 0015 drops that column). Embeddings become
 pgvector columns: imported fact-checks' old float32 bytes are dropped, and
 `manage.py embeddings_backfill` fills every missing embedding again and builds the indexes.
 On PostgreSQL, imported fact-checks also get their words as a generated tsvector, and the
@@ -165,8 +165,8 @@ def _beat_renamed(pairs):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0012_matching_moves_to_reviews'),
-        ('reviews', '0017_api_token_to_claims'),
+        ('claims', '0014_matching_moves_to_reviews'),
+        ('reviews', '0018_webhook_breaker_standard_secrets'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

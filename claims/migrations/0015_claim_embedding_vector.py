@@ -1,6 +1,6 @@
 """A claim's embedding as a pgvector column, and its cluster gone to the desk.
 
-The cluster and placement columns go now that reviews 0018 has copied them. The old float32
+The cluster and placement columns go now that reviews 0019 has copied them. The old float32
 bytes are dropped: `manage.py embeddings_backfill` embeds the stored claims again (resumable)
 and builds the HNSW index. On PostgreSQL the embedding is indexed for cosine nearest
 neighbours and the text for equality, so a sentence stored before is not embedded twice.
@@ -32,8 +32,8 @@ def _on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0012_matching_moves_to_reviews"),
-        ("reviews", "0018_matching_moves_in"),
+        ("claims", "0014_matching_moves_to_reviews"),
+        ("reviews", "0019_matching_moves_in"),
     ]
 
     operations = [

@@ -1,8 +1,8 @@
-"""Clusters, suggestions and imported fact-checks leave intake for the desk (reviews 0018).
+"""Clusters, suggestions and imported fact-checks leave intake for the desk (reviews 0019).
 
-State only: the tables stay until reviews 0018 renames them and copies each claim's cluster
+State only: the tables stay until reviews 0019 renames them and copies each claim's cluster
 into the desk's own table; the claim's `cluster_id` column becomes a plain number here so
-that copy can read it, and goes with claims 0013.
+that copy can read it, and goes with claims 0015.
 """
 
 from django.db import migrations, models
@@ -10,8 +10,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0011_api_token"),
-        ("reviews", "0017_api_token_to_claims"),
+        ("claims", "0013_article_submitted_by"),
+        ("reviews", "0018_webhook_breaker_standard_secrets"),
     ]
 
     operations = [
