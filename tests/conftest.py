@@ -236,7 +236,7 @@ def reviewer_client(db: None) -> Client:
 
 @pytest.fixture
 def desk_roles(db: None) -> None:
-    """The Reviewer and Editor groups as migrations reviews 0005, 0014, 0018 and 0020 make them.
+    """The Reviewer and Editor groups as reviews migrations 0005, 0014, 0019, 0020, 0022 make them.
 
     A transactional test ends by flushing every table, migration data included; a later
     transactional test that needs the roles asks for them with this fixture.
@@ -246,20 +246,22 @@ def desk_roles(db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
-    importlib.import_module("reviews.migrations.0014_roles_clusters").grant_cluster_work(apps, None)
-    importlib.import_module("reviews.migrations.0018_rating_scale").grant(apps, None)
-    importlib.import_module("reviews.migrations.0020_desk_intake_roles").grant(apps, None)
+    importlib.import_module("reviews.migrations.0019_matching_moves_in").cluster_work_grant(
+        apps, None
+    )
+    importlib.import_module("reviews.migrations.0020_rating_scale").grant(apps, None)
+    importlib.import_module("reviews.migrations.0022_desk_intake_roles").grant(apps, None)
 
 
 class WebhookReceiver:
-    """A real HTTP server that takes webhook POSTs and checks their signatures itself.
+    """A real HTTP server that takes webhook POSTs and verifies them as a receiver would, with
+    the Standard Webhooks library (`standardwebhooks`).
 
-    `statuses` answers the first requests (then 200); `secret` is what signatures must match.
+    `statuses` answers the first requests (then 200); `secret` is the endpoint's secret.
     """
 
     def __init__(self) -> None:
-        import hashlib
-        import hmac
+        from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
         self.secret = ""
         self.statuses: list[int] = []
@@ -269,12 +271,11 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                timestamp = self.headers.get("X-Factcheck-Timestamp", "")
-                expected = hmac.new(
-                    receiver.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-                ).hexdigest()
-                signature = self.headers.get("X-Factcheck-Signature", "")
-                valid = hmac.compare_digest(signature, f"sha256={expected}")
+                try:
+                    Webhook(receiver.secret).verify(body, dict(self.headers))
+                    valid = True
+                except WebhookVerificationError:
+                    valid = False
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 receiver.received.append(
                     {

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from reviews import workflow
-from reviews.models import ReviewItem, Verdict
+from reviews.models import Cluster, ReviewItem, Verdict
 from reviews.priority import band, priority_reasons
 
 # The theme's label colours (django-unfold's utility classes), by meaning.
@@ -79,6 +79,11 @@ def queue_annotate(queryset: QuerySet[ReviewItem], request: HttpRequest) -> Quer
     )
 
 
+def _cluster(item: ReviewItem) -> Cluster | None:
+    member = getattr(item.claim, "membership", None)
+    return member.cluster if member is not None else None
+
+
 class QueueColumns:
     """The list's columns, for ReviewItemAdmin."""
 
@@ -103,7 +108,7 @@ class QueueColumns:
     # Not sortable: ordering 100,000 items by a joined column takes a second.
     @admin.display(description="First seen")
     def first_seen(self, obj: ReviewItem) -> SafeString | str:
-        cluster = obj.claim.cluster
+        cluster = _cluster(obj)
         if cluster is None:
             return age(obj.created_at)
         return format_html(
@@ -115,7 +120,7 @@ class QueueColumns:
     # Not sortable, as above; the priority already weighs repetition.
     @admin.display(description="Appearances")
     def appearances(self, obj: ReviewItem) -> int:
-        cluster = obj.claim.cluster
+        cluster = _cluster(obj)
         return cluster.appearance_count if cluster else 1
 
     @admin.display(description="Status")
@@ -152,7 +157,7 @@ class QueueColumns:
     # The stored number orders the queue; a reviewer reads why, not 170.49.
     @admin.display(description="Why here", ordering="priority")
     def queue_priority(self, obj: ReviewItem) -> SafeString:
-        cluster = obj.claim.cluster
+        cluster = _cluster(obj)
         reasons = priority_reasons(
             score=obj.score,
             appearances=cluster.appearance_count if cluster else 1,

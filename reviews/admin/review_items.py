@@ -88,7 +88,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     # Shown for the search box; the search itself is `claims_search` (full text).
     search_fields = ["claim__text"]
     search_help_text = 'Words of the claim; "quoted phrase", -excluded, or.'
-    list_select_related = ["claim__article", "claim__cluster", "assigned_to"]
+    list_select_related = ["claim__article", "claim__membership__cluster", "assigned_to"]
     ordering = ["-priority", "id"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -169,7 +169,9 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewItem]:
         queryset = super().get_queryset(request)
         # The detail page's displays read the claim, its article and cluster.
-        queryset = queryset.select_related("claim__article", "claim__cluster", "assigned_to")
+        queryset = queryset.select_related(
+            "claim__article", "claim__membership__cluster", "assigned_to"
+        )
         return queue_annotate(queryset, request)
 
     def change_view(

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, Cluster
+from claims.models import Claim
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ReviewItem
 from reviews.priority import recency_window, review_priority
 from reviews.workflow import TransitionError
 
@@ -88,7 +88,7 @@ def review_priorities_age(*, now: datetime | None = None) -> int:
     rows = (
         ReviewItem.objects.filter(status__in=workflow.OPEN, last_seen_at__gte=since)
         .order_by()
-        .values_list("pk", "score", "claim__cluster__appearance_count", "last_seen_at")
+        .values_list("pk", "score", "claim__membership__cluster__appearance_count", "last_seen_at")
     )
     changed = 0
     batch: list[ReviewItem] = []

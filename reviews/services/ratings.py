@@ -53,7 +53,7 @@ DEFAULT_RATINGS: list[tuple[str, str, int | None, str]] = [
 def rating_scale_default_ensure() -> RatingScale:
     """The current scale; when none is current (a new or emptied database), the default one.
 
-    Migration reviews 0018 creates the default scale; this keeps the desk working where the
+    Migration reviews 0020 creates the default scale; this keeps the desk working where the
     table was emptied since (a flushed test database, a restore without it).
     """
     try:

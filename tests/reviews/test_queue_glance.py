@@ -12,9 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Cluster
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ReviewItem
 from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.workflow import TransitionError
@@ -47,7 +46,7 @@ def test_each_row_shows_band_first_seen_appearances_status_and_reasons(
 ) -> None:
     item = ReviewItemFactory(claim=ClaimFactory(text="Rents rose 40 percent.", score=0.9))
     three_days = timezone.now() - timedelta(days=3)
-    Cluster.objects.filter(pk=item.claim.cluster_id).update(
+    Cluster.objects.filter(pk=item.claim.membership.cluster_id).update(
         appearance_count=12, first_seen_at=three_days
     )
 
@@ -146,7 +145,7 @@ def test_a_claim_sent_back_is_flagged_returned_to_its_reviewer(reviewer_client: 
 def test_the_recency_bonus_fades_on_schedule_and_leaves_older_claims_alone() -> None:
     now = timezone.now()
     fresh = ReviewItemFactory(claim=ClaimFactory(score=0.6))
-    Cluster.objects.filter(pk=fresh.claim.cluster_id).update(last_seen_at=now)
+    Cluster.objects.filter(pk=fresh.claim.membership.cluster_id).update(last_seen_at=now)
     fresh.last_seen_at = now
     fresh.priority = 1.6
     fresh.save()

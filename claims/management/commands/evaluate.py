@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from claims.evaluation.targets import evaluation_targets
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.scoring import ModelLoadError
 from claims.scorers import scorer_get, scorer_read
@@ -37,26 +38,30 @@ class Command(BaseCommand):
             "--jsonl", action="store_true", help="also print every sentence's score"
         )
 
-        matching = targets.add_parser(
-            "matching",
-            help="MAP@5, MRR and P@1 of fact-check matching on CheckThat! 2020 Task 2 data",
+        attribution = targets.add_parser(
+            "attribution",
+            help="speaker accuracy of claims on a PolNeAR split (text/ and attributions/)",
         )
-        matching.add_argument("--pool", required=True, type=Path, help="verified_claims.docs.tsv")
-        matching.add_argument("--queries", required=True, type=Path, help="tweets.queries.tsv")
-        matching.add_argument("--qrels", required=True, type=Path, help="TREC qrels file")
-        matching.add_argument(
-            "--method",
-            choices=["hybrid", "lexical"],
-            default="hybrid",
-            help="lexical: character n-grams and BM25 only (default: hybrid when installed)",
+        attribution.add_argument(
+            "--dir", required=True, type=Path, help="a split folder: text/NAME.txt, attributions/"
         )
-        matching.add_argument("--limit", type=int, default=None, help="only the first N queries")
+        attribution.add_argument("--threshold", type=float, default=None)
+        attribution.add_argument(
+            "--all-sentences",
+            action="store_true",
+            help="every sentence, not only the claims at the threshold (independent of scoring)",
+        )
+        attribution.add_argument(
+            "--errors", action="store_true", help="also print every sentence given no or another"
+        )
+
+        for target in evaluation_targets():
+            target.add_arguments(targets.add_parser(target.name, help=target.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["target"] == "matching":
-            from claims.evaluation.matching_command import evaluate_matching_command
-
-            for line in evaluate_matching_command(options):
+        registered = {target.name: target for target in evaluation_targets()}
+        if options["target"] in registered:
+            for line in registered[options["target"]].run(options):
                 self.stdout.write(line)
             return
         try:
@@ -69,6 +74,8 @@ class Command(BaseCommand):
             raise CommandError("--threshold must lie between 0 and 1")
         if options["target"] == "extraction":
             lines = self._extraction(options["dir"], scorer, threshold)
+        elif options["target"] == "attribution":
+            lines = self._attribution(options, scorer, threshold)
         else:
             lines = self._checkworthiness(options["tsv"], scorer, threshold, options["jsonl"])
         for line in lines:
@@ -87,6 +94,29 @@ class Command(BaseCommand):
         except ValueError as exc:  # a page folder whose expected metadata is unreadable
             raise CommandError(str(exc)) from exc
         return render_report(report)
+
+    def _attribution(
+        self, options: dict[str, Any], scorer: Any, threshold: float | None
+    ) -> list[str]:
+        from claims.evaluation.attribution import (
+            evaluate_attribution,
+            every_sentence,
+            render_attribution,
+        )
+        from claims.evaluation.polnear import read_split
+
+        try:
+            articles = read_split(options["dir"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
+        report = evaluate_attribution(
+            articles,
+            every_sentence
+            if options["all_sentences"]
+            else lambda document: extract_claims(document, scorer, cutoff).claims,
+        )
+        return render_attribution(report, errors=options["errors"])
 
     def _checkworthiness(
         self, tsv: Path, scorer: Any, threshold: float | None, jsonl: bool

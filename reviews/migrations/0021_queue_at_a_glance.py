@@ -21,7 +21,8 @@ def reprioritise(apps, schema_editor):
     now = timezone.now()
     window = settings.FACTCHECK_QUEUE_RECENCY_HOURS * 3600
     rows = ReviewItem.objects.order_by("pk").values_list(
-        "pk", "score", "claim__cluster__appearance_count", "claim__cluster__last_seen_at",
+        "pk", "score", "claim__membership__cluster__appearance_count",
+        "claim__membership__cluster__last_seen_at",
         "claim__article__received_at",
     )
     batch = []
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0010_vector_extension'),
-        ('reviews', '0018_rating_scale'),
+        ('reviews', '0020_rating_scale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]

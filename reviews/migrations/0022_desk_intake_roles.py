@@ -42,6 +42,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0019_queue_at_a_glance")]
+    dependencies = [("reviews", "0021_queue_at_a_glance")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -74,7 +74,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0017_api_token_to_claims'),
+        ('reviews', '0019_matching_moves_in'),
     ]
 
     operations = [
