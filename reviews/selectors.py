@@ -19,14 +19,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from claims.models import Claim
 from reviews import workflow
-from reviews.models import (
-    RATING_BEST,
-    RATING_WORST,
-    EvidenceSource,
-    FactCheckSearch,
-    ReviewItem,
-    Verdict,
-)
+from reviews.models import EvidenceSource, FactCheckSearch, ReviewItem, Verdict
+from reviews.models.verdicts import RATING_BEST, RATING_WORST
 
 CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
 

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from reviews import evidence
+from reviews.services import evidence
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def review_holds_release_stale() -> int:
     """Periodic: put claims held longer than the hold time back in the queue."""
     from django.conf import settings
 
-    from reviews import services
+    from reviews.services import queue as services
 
     return services.reviews_release_stale(older_than_seconds=settings.FACTCHECK_HOLD_SECONDS)
 
@@ -49,7 +49,7 @@ def review_holds_release_stale() -> int:
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from reviews import webhooks
+    from reviews.services import webhooks
 
     try:
         delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
@@ -67,6 +67,6 @@ def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-d
 
 @shared_task(acks_late=True)
 def webhook_deliveries_requeue_stale() -> int:
-    from reviews import webhooks
+    from reviews.services import webhooks
 
     return webhooks.webhook_deliveries_requeue_stale()

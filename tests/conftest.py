@@ -226,7 +226,7 @@ def free_tcp_port() -> int:
 @pytest.fixture
 def reviewer_client(db: None) -> Client:
     """A test client logged in as the demo `reviewer` (in the Reviewer group only)."""
-    from reviews.services import demo_accounts_ensure
+    from reviews.services.queue import demo_accounts_ensure
 
     demo_accounts_ensure(password="pw")
     client = Client()

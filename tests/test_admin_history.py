@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from reviews import publishing, workflow
+from reviews import workflow
 from reviews.models import ReviewItem
-from reviews.services import demo_accounts_ensure
+from reviews.services import publishing
+from reviews.services.queue import demo_accounts_ensure
 from tests.api import helpers as h
 from tests.factories import ReviewItemFactory
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from reviews.services import demo_accounts_ensure
+from reviews.services.queue import demo_accounts_ensure
 
 
 @pytest.mark.django_db

@@ -69,8 +69,8 @@ def clusters_merge(
     from claims.models import ClusterEvent, ClusterSuggestion, FactCheckSuggestion
     from claims.services.matching import cluster_recount
     from reviews.models import ReviewItem
-    from reviews.records import fact_check_records_refresh
-    from reviews.services import review_priorities_refresh
+    from reviews.services.queue import review_priorities_refresh
+    from reviews.services.records import fact_check_records_refresh
 
     with transaction.atomic():
         ids = sorted({source.pk for source in sources} - {target.pk})
@@ -122,8 +122,8 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
     entry; matching never moves them back (they stay placed)."""
     from claims.models import ClusterEvent
     from claims.services.matching import cluster_recount
-    from reviews.records import fact_check_records_refresh
-    from reviews.services import review_items_create, review_priorities_refresh
+    from reviews.services.queue import review_items_create, review_priorities_refresh
+    from reviews.services.records import fact_check_records_refresh
 
     with transaction.atomic():
         rows = list(

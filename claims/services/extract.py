@@ -21,7 +21,7 @@ from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
 from claims.services.clusters import claims_match_enqueue, clusters_assign
 from factcheck import metrics
-from reviews.services import review_items_create
+from reviews.services.queue import review_items_create
 
 logger = logging.getLogger(__name__)
 

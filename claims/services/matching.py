@@ -400,8 +400,8 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     added to the index at once, so the next claim of the same batch can join it. Joins are
     decided claim by claim and written for the whole batch at its end (`_Joins`).
     """
-    from reviews.records import fact_check_records_refresh
-    from reviews.services import review_priorities_refresh
+    from reviews.services.queue import review_priorities_refresh
+    from reviews.services.records import fact_check_records_refresh
 
     report = MatchReport()
     pending = list(Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).order_by("pk"))

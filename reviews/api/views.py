@@ -28,7 +28,6 @@ from reviews.api.serializers import (
     serializer_context,
 )
 from reviews.claimreview import claim_review
-from reviews.records import json_text, record_for, record_text, with_stored_records
 from reviews.selectors import (
     FactCheck,
     archived_source_get,
@@ -37,6 +36,7 @@ from reviews.selectors import (
     fact_checks_published,
     fact_checks_search,
 )
+from reviews.services.records import json_text, record_for, record_text, with_stored_records
 
 
 def fact_check_public_url(request: Request | None, fact_check: FactCheck) -> str:

@@ -17,7 +17,7 @@ from claims.api.serializers import StrictCharField
 from reviews.api.common import ApiView
 from reviews.api.permissions import CanRead
 from reviews.models import WebhookEndpoint
-from reviews.webhooks import WebhookError, webhook_endpoint_register
+from reviews.services.webhooks import WebhookError, webhook_endpoint_register
 
 
 class WebhookSerializer(serializers.Serializer):

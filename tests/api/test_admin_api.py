@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from reviews import webhooks
 from reviews.models import ApiToken, WebhookDelivery
+from reviews.services import webhooks
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 
 from claims.models import Article
 from claims.services import article_extract
-from reviews import services
+from reviews.services import queue as services
 from tests.api import helpers as h
 from tests.conftest import LocalWebServer, Route
 from tests.factories import UserFactory

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from claims.models import Article
-from reviews import publishing, services, webhooks
 from reviews.models import EvidenceSource, Verdict, WebhookDelivery
+from reviews.services import publishing, webhooks
+from reviews.services import queue as services
 from tests.api import helpers as h
 from tests.factories import UserFactory
 

@@ -105,8 +105,8 @@ def test_a_text_unlike_every_fact_check_finds_nothing() -> None:
 def test_a_claim_repeated_thousands_of_times_keeps_a_bounded_search_entry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reviews import search
     from reviews.models import FactCheckSearch
+    from reviews.services import search
 
     monkeypatch.setattr(search, "MAX_DOCUMENT_CHARS", 60)
     item = h.published("Unemployment fell to 3 percent.")

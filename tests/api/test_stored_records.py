@@ -15,13 +15,13 @@ from claims.services.clusters import cluster_split, clusters_merge
 from claims.services.matching import claims_match, indexes_reset
 from reviews.api.serializers import FactCheckSerializer, serializer_context
 from reviews.models import FactCheckRecord, ReviewItem
-from reviews.records import (
+from reviews.selectors import fact_check_get, fact_checks_published
+from reviews.services.records import (
     fact_check_records_rebuild,
     record_for,
     record_text,
     with_stored_records,
 )
-from reviews.selectors import fact_check_get, fact_checks_published
 from tests.api import helpers as h
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from reviews import webhooks
 from reviews.models import WebhookDelivery, WebhookEndpoint
+from reviews.services import webhooks
 from tests.api import helpers as h
 from tests.conftest import CeleryWorker, WebhookReceiver, wait_until
 

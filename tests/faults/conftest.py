@@ -1,8 +1,9 @@
 """A stack of our own for the fault tests: PostgreSQL cluster, Redis, workers, web.
 
 They kill and restart these, so they never touch the servers the rest of the suite uses.
-PostgreSQL binaries come from FACTCHECK_PG_BIN (default Debian's 15); as root, the cluster
-runs as user postgres (it refuses to run as root).
+PostgreSQL (with pgvector) is the one the dev dependencies bring (`tests.pgvector_server`);
+FACTCHECK_PG_BIN names another bin directory. As root, the cluster runs as the server's
+system user (PostgreSQL refuses to run as root).
 """
 
 from __future__ import annotations
@@ -25,10 +26,18 @@ from typing import Any
 import psycopg
 import pytest
 
+from tests import pgvector_server
 from tests.conftest import WORKER_QUEUES, free_port, wait_until
 from tests.paths import REPO
 
-PG_BIN = Path(os.environ.get("FACTCHECK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    if os.environ.get("FACTCHECK_PG_BIN"):
+        return Path(os.environ["FACTCHECK_PG_BIN"])
+    return pgvector_server.binaries()
+
+
+PG_BIN = _pg_bin()
 ALL_QUEUES = ",".join(dict.fromkeys([*WORKER_QUEUES.split(","), "matching", "webhooks"]))
 TEMPLATE_DB = "factcheck_faults_template"
 
@@ -36,7 +45,7 @@ pytestmark = pytest.mark.faults
 
 
 def _as_postgres(argv: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+    return pgvector_server.as_server_user(argv)
 
 
 class PostgresCluster:
@@ -44,8 +53,7 @@ class PostgresCluster:
         self.root = root
         self.data = root / "data"
         self.port = free_port()
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres")
+        pgvector_server.own(root)
         subprocess.run(
             _as_postgres(
                 [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres"]

@@ -7,9 +7,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from reviews import services, workflow
+from reviews import workflow
 from reviews.models import ReviewItem, Verdict
-from reviews.services import demo_accounts_ensure
+from reviews.services import queue as services
+from reviews.services.queue import demo_accounts_ensure
 from tests.factories import ReviewItemFactory
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from reviews import services, workflow
+from reviews import workflow
 from reviews.models import ReviewItem
+from reviews.services import queue as services
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 
 

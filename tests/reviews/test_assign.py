@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from reviews import services, workflow
+from reviews import workflow
 from reviews.models import ReviewItem
+from reviews.services import queue as services
 from reviews.workflow import TransitionError
 from tests.concurrency import at_once
 from tests.factories import ReviewItemFactory, UserFactory

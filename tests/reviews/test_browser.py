@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from reviews import workflow
 from reviews.models import ReviewItem, Verdict
-from reviews.services import demo_accounts_ensure
+from reviews.services.queue import demo_accounts_ensure
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
 
 pytestmark = pytest.mark.browser

@@ -8,9 +8,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from reviews import admin_forms, workflow
+from reviews import workflow
+from reviews.admin import forms as admin_forms
 from reviews.models import ReviewItem
-from reviews.services import demo_accounts_ensure
+from reviews.services.queue import demo_accounts_ensure
 from tests.factories import ReviewItemFactory
 
 QUEUE = reverse("admin:reviews_reviewitem_changelist")
@@ -120,7 +121,7 @@ def test_bulk_actions_refuse_more_than_the_limit(
     clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reviewer, _ = clients
-    monkeypatch.setattr("reviews.admin.BULK_LIMIT", 2)
+    monkeypatch.setattr("reviews.admin.review_items.BULK_LIMIT", 2)
     items = [ReviewItemFactory() for _ in range(3)]
 
     response = reviewer.post(
@@ -178,7 +179,7 @@ def test_actions_without_a_page_also_refuse_more_than_the_limit(
     clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch, action: str
 ) -> None:
     reviewer, _ = clients
-    monkeypatch.setattr("reviews.admin.BULK_LIMIT", 2)
+    monkeypatch.setattr("reviews.admin.review_items.BULK_LIMIT", 2)
     items = [ReviewItemFactory() for _ in range(3)]
 
     # "Select all": the whole queue, as the list's "select across pages" link sends it.

@@ -6,8 +6,10 @@ import hashlib
 
 import pytest
 
-from reviews import evidence, publishing, services, tasks
+from reviews import tasks
 from reviews.models import EvidenceSource, Verdict
+from reviews.services import evidence, publishing
+from reviews.services import queue as services
 from tests.conftest import CeleryWorker, LocalWebServer, Route, wait_until
 from tests.factories import ReviewItemFactory, UserFactory
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from claims import scorers
 from reviews.selectors import reviewer_decisions
-from reviews.services import demo_accounts_ensure
+from reviews.services.queue import demo_accounts_ensure
 from tests.claims.checkworthiness_data import labelled_tsv
 from tests.factories import ClaimFactory, ReviewItemFactory
 

@@ -8,8 +8,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from reviews import publishing, services, workflow
+from reviews import workflow
 from reviews.models import ReviewItem
+from reviews.services import publishing
+from reviews.services import queue as services
 from tests.factories import ReviewItemFactory, UserFactory
 
 

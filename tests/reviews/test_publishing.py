@@ -7,9 +7,12 @@ from django.contrib.auth.models import Permission
 from django.db import IntegrityError
 from django.test import override_settings
 
-from reviews import publishing, services, workflow
-from reviews.models import RATING_VALUES, ReviewItem, Verdict
-from reviews.publishing import PublishingError
+from reviews import workflow
+from reviews.models import ReviewItem, Verdict
+from reviews.models.verdicts import RATING_VALUES
+from reviews.services import publishing
+from reviews.services import queue as services
+from reviews.services.publishing import PublishingError
 from reviews.workflow import TransitionError
 from tests.concurrency import at_once
 from tests.factories import ReviewItemFactory, UserFactory

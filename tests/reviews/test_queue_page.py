@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Cluster, Feed, Publisher
-from reviews import admin_queue, services, workflow
-from reviews.admin import ReviewItemAdmin
+from reviews import workflow
+from reviews.admin import queue as admin_queue
+from reviews.admin.review_items import ReviewItemAdmin
 from reviews.models import ReviewItem
 from reviews.priority import review_priority
+from reviews.services import queue as services
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
 
 QUEUE = reverse("admin:reviews_reviewitem_changelist")

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from reviews import services, tasks, workflow
+from reviews import tasks, workflow
 from reviews.models import ReviewItem
+from reviews.services import queue as services
 from reviews.workflow import TransitionError
 from tests.api import helpers as h
 from tests.concurrency import at_once
@@ -82,7 +83,7 @@ def test_the_periodic_sweep_releases_lapsed_holds_without_anyone_taking_the_next
 
 @pytest.mark.django_db
 def test_saving_the_draft_or_citing_a_source_keeps_the_hold() -> None:
-    from reviews import publishing
+    from reviews.services import publishing
 
     drafted, cited = ReviewItemFactory(), ReviewItemFactory()
     alice = UserFactory()
@@ -185,7 +186,7 @@ def test_concurrent_take_next_never_hands_one_claim_to_two_reviewers() -> None:
 def test_only_an_editor_rejects_a_claim_whose_verdict_awaits_approval() -> None:
     from django.contrib.auth.models import Permission
 
-    from reviews import publishing
+    from reviews.services import publishing
 
     author, other, editor = UserFactory(), UserFactory(), UserFactory()
     editor.user_permissions.add(Permission.objects.get(codename="approve_verdict"))

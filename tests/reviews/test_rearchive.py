@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from reviews import evidence, tasks
+from reviews import tasks
 from reviews.models import EvidenceSource, Verdict
+from reviews.services import evidence
 from tests.conftest import CeleryWorker, LocalWebServer, Route, wait_until
 from tests.factories import ReviewItemFactory, UserFactory
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, Cluster, ClusterEvent, FactCheck, FactCheckSuggestion
-from reviews.publishing import APPROVE_PERMISSION
-from reviews.services import demo_accounts_ensure
+from reviews.services.publishing import APPROVE_PERMISSION
+from reviews.services.queue import demo_accounts_ensure
 from tests.factories import ReviewItemFactory, UserFactory
 
 

@@ -13,10 +13,10 @@ from claims import services
 from claims.models import Article, Claim
 from claims.pipeline.inputs import guess_format
 from claims.services.files import expand_paths
-from reviews import publishing
 from reviews.models import ApiToken, EvidenceSource, ReviewItem, Verdict
-from reviews.services import demo_accounts_ensure, review_take, review_take_next
-from reviews.tokens import api_token_create, api_token_rotate
+from reviews.services import publishing
+from reviews.services.queue import demo_accounts_ensure, review_take, review_take_next
+from reviews.services.tokens import api_token_create, api_token_rotate
 from reviews.workflow import TransitionError
 
 DEMO_TOKEN = "demo"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from reviews.records import fact_check_records_rebuild
+from reviews.services.records import fact_check_records_rebuild
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from reviews.models import ReviewItem, Verdict
-from reviews.services import review_assignees
+from reviews.services.queue import review_assignees
 
 # A bulk action acts on at most this many claims at once: each is its own checked move.
 BULK_LIMIT = 500

@@ -16,9 +16,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from reviews import events, tasks, workflow
+from reviews import tasks, workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
-from reviews.services import _move
+from reviews.services import events
+from reviews.services.queue import _move
 from reviews.workflow import TransitionError
 
 APPROVE_PERMISSION = "reviews.approve_verdict"

@@ -23,8 +23,8 @@ from rest_framework.renderers import JSONRenderer
 
 from reviews.api.common import api_cache_clear
 from reviews.models import FactCheckRecord, Verdict
-from reviews.search import fact_check_search_update
 from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
+from reviews.services.search import fact_check_search_update
 
 # Raise when the record format changes (fields, their order or their writing): stored records
 # of another layout are then ignored until `manage.py fact_check_records_rebuild`.

@@ -10,8 +10,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
-from reviews.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
-from reviews.webhooks import WebhookError, webhook_delivery_replay, webhook_endpoint_register
+from reviews.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from reviews.services.webhooks import (
+    WebhookError,
+    webhook_delivery_replay,
+    webhook_endpoint_register,
+)
 
 
 class ApiTokenForm(forms.ModelForm):

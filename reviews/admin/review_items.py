@@ -1,5 +1,6 @@
 """The queue reviewers live in. Every button and action calls a service; the queue's filters,
-search and counts are in `admin_queue`, what its pages show in `admin_display`."""
+search and counts are in `reviews.admin.queue`, what its pages show in
+`reviews.admin.display`."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
-from reviews import admin_display, publishing, services, workflow
-from reviews.admin_forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
-from reviews.admin_queue import (
+from reviews import workflow
+from reviews.admin import display as admin_display
+from reviews.admin.forms import BULK_LIMIT, AssignForm, CorrectionForm, RejectForm
+from reviews.admin.queue import (
     AssignmentFilter,
     EstimatedCountPaginator,
     QueueChangeList,
@@ -29,8 +31,10 @@ from reviews.admin_queue import (
     StatusFilter,
     claims_search,
 )
-from reviews.admin_verdicts import VerdictInline
+from reviews.admin.verdicts import VerdictInline
 from reviews.models import ReviewItem
+from reviews.services import publishing
+from reviews.services import queue as services
 from reviews.workflow import TransitionError
 
 
@@ -521,7 +525,3 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def appearances(self, obj: ReviewItem) -> int:
         cluster = obj.claim.cluster
         return cluster.appearance_count if cluster else 1
-
-
-# The publishing API's admin (tokens, webhooks) registers itself on import.
-from reviews import admin_api  # noqa: E402,F401

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from reviews import webhooks
 from reviews.models import Verdict, WebhookDelivery
-from reviews.records import fact_check_records_refresh
 from reviews.selectors import fact_check_get
+from reviews.services import webhooks
+from reviews.services.records import fact_check_records_refresh
 
 PUBLISHED = "fact_check.published"
 CORRECTED = "fact_check.corrected"

@@ -13,8 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
-from reviews import publishing, workflow
+from reviews import workflow
 from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.services import publishing
 from reviews.workflow import TransitionError
 
 # The button that saves the draft and sends it to an editor in one go.

@@ -1,0 +1,1 @@
+"""The desk's writes: queue, verdicts and publishing, evidence, API clients and webhooks."""
