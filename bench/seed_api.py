@@ -244,8 +244,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from claims.services.tokens import api_token_create
     from reviews.services.records import fact_check_records_rebuild
-    from reviews.services.tokens import api_token_create
 
     # The API's stored records, as publishing would have written them (reviews/records.py).
     started = time.monotonic()

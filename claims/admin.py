@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
-from claims import services
+from claims import services, tasks
 from claims.models import (
     Article,
     Claim,
@@ -25,13 +26,13 @@ from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(ModelAdmin):
     list_display = ["name", "domain", "created_at"]
     search_fields = ["name", "domain"]
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(ModelAdmin):
     list_display = ["__str__", "enabled", "interval_seconds", "last_polled_at", "last_result"]
     list_filter = ["enabled", "last_result"]
     search_fields = ["url", "title"]
@@ -58,14 +59,12 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        from claims.tasks import feed_poll
-
         for feed_id in queryset.values_list("pk", flat=True):
-            feed_poll.delay(feed_id)
+            tasks.feed_poll.delay(feed_id)
         self.message_user(request, f"Polling {queryset.count()} feed(s).", messages.SUCCESS)
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(TabularInline):
     model = Claim
     fields = ["text", "speaker", "claim_type", "score"]
     readonly_fields = fields
@@ -75,7 +74,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = ["__str__", "publisher", "status", "version", "source", "received_at"]
     list_filter = ["status", "source", "language", "publisher"]
     search_fields = ["title", "url", "canonical_url"]
@@ -137,7 +136,7 @@ class ClaimAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         self.message_user(request, f"Split into a new cluster: {cluster}.", messages.SUCCESS)
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(TabularInline):
     model = Claim
     verbose_name = "appearance"
     fields = ["text", "speaker", "article", "publisher", "published"]
@@ -159,7 +158,7 @@ class AppearanceInline(admin.TabularInline):
         return claim.article.published_at or claim.article.received_at
 
 
-class FactCheckSuggestionInline(admin.TabularInline):
+class FactCheckSuggestionInline(TabularInline):
     model = FactCheckSuggestion
     fields = ["fact_check", "review_item", "score", "conflict", "status", "decided_by"]
     readonly_fields = fields
@@ -168,7 +167,7 @@ class FactCheckSuggestionInline(admin.TabularInline):
     show_change_link = True
 
 
-class ClusterEventInline(admin.TabularInline):
+class ClusterEventInline(TabularInline):
     model = ClusterEvent
     fields = ["at", "kind", "claim_ids", "other_cluster_ids", "score", "by"]
     readonly_fields = fields
@@ -243,7 +242,7 @@ class ClusterAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(ClusterSuggestion)
-class ClusterSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
+class ClusterSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
     list_display = ["cluster", "other", "kind", "score", "status", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["cluster__canonical", "other__canonical"]
@@ -279,7 +278,7 @@ _SUGGESTION_COLUMNS = ["cluster", "fact_check", "review_item", "score", "conflic
 
 
 @admin.register(FactCheckSuggestion)
-class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
+class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
     list_display = [*_SUGGESTION_COLUMNS, "created_at"]
     list_filter = ["status", "conflict"]
     list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
@@ -309,7 +308,7 @@ class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(FactCheck)
-class FactCheckAdmin(admin.ModelAdmin):
+class FactCheckAdmin(ModelAdmin):
     list_display = ["claim_reviewed", "rating", "publisher", "date_published"]
     list_filter = ["publisher"]
     search_fields = ["claim_reviewed", "headline", "url"]

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ClaimsConfig(AppConfig):
@@ -6,8 +9,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Articles and claims"
 
     def ready(self) -> None:
-        from django.core import checks
-
+        # Imported once the app registry is ready, where Django registers an app's checks.
         from claims.checks import embedding_model_check
 
         checks.register(embedding_model_check)

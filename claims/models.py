@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +19,38 @@ class Publisher(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A newsroom system's key to the API; only its SHA-256 is stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read published fact-checks"
+        SUBMIT = "submit", "Submit articles"
+        SEARCH = "search", "Search fact-checks"
+
+    name = models.CharField(max_length=100, unique=True)
+    # The key is 256 random bits, so a plain SHA-256 is enough and keeps the lookup one index
+    # probe per request (a slow password hash would cost more than the request).
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
+    scopes = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def has_scope(self, scope: str) -> bool:
+        return self.active and scope in self.scopes
 
 
 class Feed(models.Model):

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
 
 # Set on a request for a version's page, whose form is then shown disabled.
 VERSION_PAGE_ATTRIBUTE = "_history_version_page"
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
     """Shows every version of a row and never saves one back.
 
     simple-history saves a posted version for anyone who may merely view the row (settings'

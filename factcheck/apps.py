@@ -10,4 +10,5 @@ class FactcheckConfig(AppConfig):
     verbose_name = "Fact-check desk"
 
     def ready(self) -> None:
-        from factcheck import checks  # noqa: F401 (registers the checks)
+        # Imported once the app registry is ready, where Django registers an app's checks.
+        from factcheck import checks  # noqa: F401

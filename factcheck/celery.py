@@ -7,10 +7,16 @@ them outlive a PostgreSQL restart.
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
 from typing import Any
 
 from celery import Celery, signals
+from django.conf import settings
+from django.db import connections
+from prometheus_client import multiprocess, start_http_server
+
+from factcheck import logs, metrics
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -23,8 +29,6 @@ logger = logging.getLogger(__name__)
 
 @signals.task_prerun.connect
 def _task_prerun(task_id: str, task: Any, **kwargs: Any) -> None:
-    from factcheck import logs, metrics
-
     logs.task_context_set(task_id=task_id, task_name=task.name)
     metrics.task_started(task_id)
     if not task.request.is_eager:
@@ -35,8 +39,6 @@ def _db_connections_refresh() -> None:
     # Workers keep their connection across tasks (CELERY_DB_REUSE_MAX). After a PostgreSQL
     # restart it is dead, and without this every later task would fail on it: drop a
     # connection that errored or is too old, and health-check the next one before use.
-    from django.db import connections
-
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
             connection.close_if_unusable_or_obsolete()
@@ -44,8 +46,6 @@ def _db_connections_refresh() -> None:
 
 @signals.task_postrun.connect
 def _task_postrun(task_id: str, task: Any, state: str | None = None, **kwargs: Any) -> None:
-    from factcheck import logs, metrics
-
     metrics.task_finished(task_id=task_id, task_name=task.name, state=state or "")
     logs.task_context_clear()
 
@@ -53,22 +53,15 @@ def _task_postrun(task_id: str, task: Any, state: str | None = None, **kwargs: A
 @signals.setup_logging.connect
 def _logging_setup(**kwargs: Any) -> None:
     # Workers log like the web (format, request/task ids): Django's LOGGING, not Celery's own.
-    import logging.config
-
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)
 
 
 @signals.worker_init.connect
 def _worker_metrics_serve(**kwargs: Any) -> None:
-    from django.conf import settings
-
     port = settings.FACTCHECK_WORKER_METRICS_PORT
     if not port:
         return
-    from prometheus_client import start_http_server
-
+    # Imported here: the view reads models, and this module loads before the app registry.
     from factcheck.metrics_view import process_registry
 
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -92,6 +85,4 @@ def _worker_threads_share(sender: Any = None, **kwargs: Any) -> None:
 @signals.worker_process_shutdown.connect
 def _worker_process_gone(pid: int | None = None, **kwargs: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(pid or os.getpid())

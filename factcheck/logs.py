@@ -17,6 +17,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -44,7 +46,7 @@ class ContextFilter(logging.Filter):
         if request_id:
             record.context = f"request={request_id}"
         elif task_id:
-            record.context = f"task={record.task_name}[{task_id}]"
+            record.context = f"task={task_name_var.get()}[{task_id}]"
         else:
             record.context = "-"
         return True
@@ -52,8 +54,6 @@ class ContextFilter(logging.Filter):
 
 def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
     """The LOGGING dict for `FACTCHECK_LOG_FORMAT` (json or text)."""
-    from pythonjsonlogger.core import RESERVED_ATTRS
-
     formatters: dict[str, dict[str, Any]] = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(context)s %(message)s"},
         "json": {

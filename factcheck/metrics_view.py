@@ -23,7 +23,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from factcheck.metrics import StateCollector
+from factcheck.metrics_state import StateCollector
 
 _state_registry = CollectorRegistry(auto_describe=False)
 _state_registry.register(StateCollector())

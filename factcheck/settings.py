@@ -1,70 +1,32 @@
-"""Settings, all read from the environment.
+"""Settings, all read from the environment, by concern.
 
 With nothing configured the project runs on its embedded default: a SQLite file under
-`var/` and Celery tasks executed eagerly in-process. Setting `DATABASE_URL` and
-`REDIS_URL` switches to PostgreSQL and a real broker; production is switched by the
-environment, never by another settings file.
+`var/`, a local-memory cache and Celery tasks executed eagerly in-process. Setting
+`DATABASE_URL` and `REDIS_URL` switches to PostgreSQL and a real broker; production is
+switched by the environment, never by another settings file. The desk's own settings
+(`FACTCHECK_*`) are one typed object declared in factcheck/config.py. docs/configuration.md
+lists every variable.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import secrets
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.config import Config
+from factcheck.environment import BASE_DIR, VAR_DIR, env, secret
 from factcheck.logs import logging_config
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
-_BOOLEAN_WORDS = {"1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", ""}
-
-
-class _StrictEnv(environ.Env):
-    """django-environ, but a value that does not parse stops start-up with a clear message."""
-
-    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]  # noqa: E501
-        raw = self.ENVIRON.get(var)
-        if cast is bool and raw is not None and raw.strip().lower() not in _BOOLEAN_WORDS:
-            raise ImproperlyConfigured(f"{var}={raw!r} is not a boolean (use true or false)")
-        try:
-            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
-        except (ValueError, TypeError) as exc:
-            raise ImproperlyConfigured(f"{var}={raw!r} is not valid: {exc}") from exc
-
-
-env = _StrictEnv()
-
-
-def secret(name: str, default: str | None = None) -> str | None:
-    """Read a secret from NAME, or from the file named by NAME_FILE (Docker/K8s secrets)."""
-    path = env.str(f"{name}_FILE", default="")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc}") from exc
-    return env.str(name, default=default)
-
-
+# --- Django core ---------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = secret("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off."
-        )
-    SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"
-
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
-)
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-
 INSTALLED_APPS = [
+    # The admin's theme (django-unfold): before django.contrib.admin, whose templates it
+    # overrides; its simple-history app styles the history pages.
+    "unfold",
+    "unfold.contrib.simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,13 +34,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_prometheus",
     "simple_history",
     "claims",
     "reviews",
+    "factcheck",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so request counts and latency include every other middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before the rest, so their log lines and every response carry the request id.
+    "factcheck.logs.RequestIDMiddleware",
+    "factcheck.errors.NullCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +60,9 @@ MIDDLEWARE = [
     # Lets history records name the signed-in user behind an admin edit.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so a view's database outage becomes 503 before anything else sees it.
+    "factcheck.errors.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -96,7 +71,8 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: the few of django-unfold's that the desk adapts.
+        "DIRS": [BASE_DIR / "factcheck" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -108,9 +84,23 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+
+# Admin shows every version of a claim, review item and verdict, but never reverts to one:
+# a revert would write the row around the services (factcheck.admin_history).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Database and cache --------------------------------------------------------------------
 # DATABASE_URL_FILE / REDIS_URL_FILE: the URLs carry passwords, so they may come from secrets.
 _DATABASE_URL = secret("DATABASE_URL", default="")
+# The embedded default: no database server, so a local first look on this machine.
+_EMBEDDED = not _DATABASE_URL
 if _DATABASE_URL:
     DATABASES = {"default": env.db_url_config(_DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -131,7 +121,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: broker, results, cache ------------------------------------------------------
+# Redis is the broker, the result store and the cache.
 REDIS_URL = secret("REDIS_URL", default="") or ""
 if REDIS_URL:
     CACHES = {
@@ -140,17 +130,20 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery --------------------------------------------------------------------------------
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     # Embedded default: with no broker, tasks run in-process when enqueued.
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
-
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -165,143 +158,37 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery closes Django's database connection around every task unless told to reuse it;
 # reconnecting costs more than a short task. Django's CONN_MAX_AGE and health checks still
 # retire old or broken connections.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Queues by kind of work, each with its own workers (deploy/Procfile, deploy/compose.yaml).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.feed_poll": {"queue": "ingestion"},
     "claims.tasks.article_fetch": {"queue": "ingestion"},
+    "claims.tasks.claimreviews_import": {"queue": "ingestion"},
     "claims.tasks.article_extract": {"queue": "extraction"},
+    "claims.tasks.claims_match": {"queue": "matching"},
+    "claims.tasks.claims_match_pending": {"queue": "matching"},
+    "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
+    "reviews.tasks.evidence_archive": {"queue": "ingestion"},
 }
+
 # Publishing to a broker that is down fails fast instead of holding a request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
-CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-
-# --- The desk -----------------------------------------------------------------------------
-# Admin shows every version of a claim, review item and verdict, but never reverts to one:
-# a revert would write the row around the services (factcheck.admin_history).
-SIMPLE_HISTORY_REVERT_DISABLED = True
-# Sentences scoring at or above this enter the review queue.
-FACTCHECK_CLAIM_THRESHOLD = env.float("FACTCHECK_CLAIM_THRESHOLD", default=0.5)
-if not 0.0 <= FACTCHECK_CLAIM_THRESHOLD <= 1.0:
-    raise ImproperlyConfigured("FACTCHECK_CLAIM_THRESHOLD must lie between 0 and 1.")
-# A verdict needs at least this many evidence sources before it can go to an editor.
-FACTCHECK_MIN_SOURCES = env.int("FACTCHECK_MIN_SOURCES", default=2)
-# A reviewer's hold on a claim lapses after this long without being submitted.
-FACTCHECK_HOLD_SECONDS = env.int("FACTCHECK_HOLD_SECONDS", default=1800)
-# Queue order: a claim last seen this many hours later gains as much as the whole 0-1
-# check-worthiness range; each doubling of its appearances adds the repeat weight.
-FACTCHECK_QUEUE_RECENCY_HOURS = env.float("FACTCHECK_QUEUE_RECENCY_HOURS", default=48.0)
-FACTCHECK_QUEUE_REPEAT_WEIGHT = env.float("FACTCHECK_QUEUE_REPEAT_WEIGHT", default=0.25)
-if FACTCHECK_QUEUE_RECENCY_HOURS <= 0:
-    raise ImproperlyConfigured("FACTCHECK_QUEUE_RECENCY_HOURS must be positive.")
-# Retrained check-worthiness models (candidates, and the promoted one) live here.
-FACTCHECK_MODEL_DIR = Path(env.str("FACTCHECK_MODEL_DIR", default=str(VAR_DIR / "models")))
-FACTCHECK_FETCH_TIMEOUT = env.float("FACTCHECK_FETCH_TIMEOUT", default=10.0)
-FACTCHECK_FETCH_MAX_BYTES = env.int("FACTCHECK_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
-FACTCHECK_FETCH_MAX_REDIRECTS = env.int("FACTCHECK_FETCH_MAX_REDIRECTS", default=5)
-# Fetching refuses hosts that resolve to private, loopback, link-local, metadata and other
-# internal addresses (SSRF); these CIDRs are the exceptions, e.g. an intranet CMS.
-FACTCHECK_FETCH_ALLOWED_NETWORKS = env.list("FACTCHECK_FETCH_ALLOWED_NETWORKS", default=[])
-for _network in FACTCHECK_FETCH_ALLOWED_NETWORKS:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"FACTCHECK_FETCH_ALLOWED_NETWORKS: {_network!r} is not a network: {exc}"
-        ) from exc
-FACTCHECK_USER_AGENT = env.str(
-    "FACTCHECK_USER_AGENT", default="factcheck-desk/0.1 (+https://example.org/factcheck-desk)"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers reconnect to a broker that went away for as long as it takes (None: forever).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = (
+    env.int("CELERY_BROKER_CONNECTION_MAX_RETRIES", default=0) or None
 )
-# Raw input larger than this is refused (and recorded as a failed article).
-FACTCHECK_MAX_INPUT_BYTES = env.int("FACTCHECK_MAX_INPUT_BYTES", default=5 * 1024 * 1024)
-# An article still `received` this long after arriving lost its task (broker down, crash):
-# a periodic sweep enqueues it again.
-FACTCHECK_REQUEUE_AFTER_SECONDS = env.int("FACTCHECK_REQUEUE_AFTER_SECONDS", default=300)
-
-# --- Internationalisation, static -----------------------------------------------------------
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-}
-
-
-# --- Production: metrics, logs, errors, security (issue 7) ----------------------------------
-INSTALLED_APPS += ["django_prometheus", "factcheck"]
-MIDDLEWARE = [
-    # Outermost, so request counts and latency include every other middleware.
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # Before the rest, so their log lines and every response carry the request id.
-    "factcheck.logs.RequestIDMiddleware",
-    "factcheck.errors.NullCharactersMiddleware",
-    *MIDDLEWARE,
-    # Innermost, so a view's database outage becomes 503 before anything else sees it.
-    "factcheck.errors.DatabaseUnavailableMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
-]
-# Query counts, latencies and errors per database (django-prometheus wraps the backend).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "FACTCHECK_METRICS_DATABASE", default=True
-):
-    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
-# Who may scrape /metrics: these networks (by socket address), or anyone with the token.
-FACTCHECK_METRICS_ALLOWED_NETWORKS = env.list(
-    "FACTCHECK_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
-)
-try:
-    FACTCHECK_METRICS_NETWORKS = [
-        ipaddress.ip_network(network, strict=False)
-        for network in FACTCHECK_METRICS_ALLOWED_NETWORKS
-    ]
-except ValueError as exc:
-    raise ImproperlyConfigured(f"FACTCHECK_METRICS_ALLOWED_NETWORKS: {exc}") from exc
-FACTCHECK_METRICS_TOKEN = secret("FACTCHECK_METRICS_TOKEN", default="") or ""
-# Celery workers serve their metrics on this port (0: off); see deploy/entrypoint.sh.
-FACTCHECK_WORKER_METRICS_PORT = env.int("FACTCHECK_WORKER_METRICS_PORT", default=0)
-# One JSON object a line for log shippers, or text for a terminal; both carry request and
-# task ids (factcheck/logs.py).
-FACTCHECK_LOG_FORMAT = env.str("FACTCHECK_LOG_FORMAT", default="text")
-if FACTCHECK_LOG_FORMAT not in ("json", "text"):
-    raise ImproperlyConfigured(f"FACTCHECK_LOG_FORMAT={FACTCHECK_LOG_FORMAT!r}: use json or text")
-LOGGING = logging_config(
-    log_format=FACTCHECK_LOG_FORMAT, level=env.str("DJANGO_LOG_LEVEL", default="INFO")
-)
-
-# --- Production: HTTPS and cookies (issue 7) ---
-# Behind a TLS-terminating proxy: DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO makes
-# Django trust that header's "https" (only set it when the proxy always overwrites it).
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-# Probes and scrapers talk plain HTTP to the process, not through the proxy.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-# Preload is a promise to browsers; set false until the whole domain serves HTTPS only.
-SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
-_PROXY_SSL_HEADER = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
-if _PROXY_SSL_HEADER:
-    SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https")
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-
-# --- Production: broker resilience and queues (issue 7) ---
+# A task running when the broker connection drops is redelivered anyway (late ack): stop it
+# rather than finish it twice. Tasks are idempotent either way.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # An unacked message comes back after this; it must exceed the longest task, or a task
 # still running is delivered to a second worker.
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
@@ -326,46 +213,133 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": CELERY_BROKER_RESTORE_INTERVAL,
     "unacked_restore_throttle": 1,
 }
-# Workers reconnect to a broker that went away for as long as it takes (None: forever).
-CELERY_BROKER_CONNECTION_RETRY = True
-CELERY_BROKER_CONNECTION_MAX_RETRIES = (
-    env.int("CELERY_BROKER_CONNECTION_MAX_RETRIES", default=0) or None
+
+# --- Security ------------------------------------------------------------------------------
+SECRET_KEY = secret("DJANGO_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"
+    elif _EMBEDDED:
+        # A local first look (the embedded database on this machine): a random key, made once
+        # and kept beside the database, so sessions and the commands work with no set-up.
+        _KEY_FILE = VAR_DIR / "secret_key"
+        if not _KEY_FILE.exists():
+            _KEY_FILE.touch(mode=0o600)
+            _KEY_FILE.write_text(secrets.token_urlsafe(50))
+        SECRET_KEY = _KEY_FILE.read_text().strip()
+    else:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off."
+        )
+
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
-# A task running when the broker connection drops is redelivered anyway (late ack): stop it
-# rather than finish it twice. Tasks are idempotent either way.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Queues by kind of work, each with its own workers (deploy/Procfile, deploy/compose.yaml).
-# Routes to tasks that do not exist yet are harmless and keep the deploy files complete.
-CELERY_TASK_ROUTES |= {
-    "claims.tasks.claims_match": {"queue": "matching"},
-    "claims.tasks.claimreviews_import": {"queue": "ingestion"},
-    "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
-    "reviews.tasks.evidence_archive": {"queue": "ingestion"},
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a TLS-terminating proxy: DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO makes
+# Django trust that header's "https" (only set it when the proxy always overwrites it).
+_PROXY_SSL_HEADER = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes and scrapers talk plain HTTP to the process, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preload is a promise to browsers; set false until the whole domain serves HTTPS only.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- The desk's own settings: FACTCHECK_*, each under its variable's name -----------------
+# Declared, typed and checked in factcheck/config.py; named here so that code (and mypy)
+# reads them as `settings.FACTCHECK_<NAME>`.
+_config = Config.from_environment(env)
+FACTCHECK_CLAIM_THRESHOLD = _config.claim_threshold
+FACTCHECK_CHECKWORTHINESS_MODEL = _config.checkworthiness_model
+FACTCHECK_CHECKWORTHINESS_MINILM_PATH = _config.checkworthiness_minilm_path
+FACTCHECK_MODEL_DIR = _config.model_dir
+FACTCHECK_EMBEDDING_PRECISION = _config.embedding_precision
+FACTCHECK_FETCH_TIMEOUT = _config.fetch_timeout
+FACTCHECK_FETCH_MAX_BYTES = _config.fetch_max_bytes
+FACTCHECK_FETCH_MAX_REDIRECTS = _config.fetch_max_redirects
+FACTCHECK_FETCH_ALLOWED_NETWORKS = _config.fetch_allowed_networks
+FACTCHECK_USER_AGENT = _config.user_agent
+FACTCHECK_MAX_INPUT_BYTES = _config.max_input_bytes
+FACTCHECK_REQUEUE_AFTER_SECONDS = _config.requeue_after_seconds
+FACTCHECK_MATCH_MERGE_THRESHOLD = _config.match_merge_threshold
+FACTCHECK_MATCH_SUGGEST_THRESHOLD = _config.match_suggest_threshold
+FACTCHECK_MATCH_SEMANTIC_WEIGHT = _config.match_semantic_weight
+FACTCHECK_MATCH_SEMANTIC = _config.match_semantic
+FACTCHECK_MATCH_BATCH_SIZE = _config.match_batch_size
+FACTCHECK_SEARCH_MIN_SCORE = _config.search_min_score
+FACTCHECK_SEARCH_WARM_UP = _config.search_warm_up
+FACTCHECK_SEARCH_INDEX_MAX_AGE = _config.search_index_max_age
+FACTCHECK_CLAIMREVIEW_URLS = _config.claimreview_urls
+FACTCHECK_MIN_SOURCES = _config.min_sources
+FACTCHECK_HOLD_SECONDS = _config.hold_seconds
+FACTCHECK_QUEUE_RECENCY_HOURS = _config.queue_recency_hours
+FACTCHECK_QUEUE_REPEAT_WEIGHT = _config.queue_repeat_weight
+FACTCHECK_ARCHIVE_RETRY_SECONDS = _config.archive_retry_seconds
+FACTCHECK_ARCHIVE_MAX_ATTEMPTS = _config.archive_max_attempts
+FACTCHECK_ORGANIZATION_NAME = _config.organization_name
+FACTCHECK_ORGANIZATION_URL = _config.organization_url
+FACTCHECK_FACT_CHECK_URL = _config.fact_check_url
+FACTCHECK_SITE_URL = _config.site_url
+FACTCHECK_API_RATE = _config.api_rate
+FACTCHECK_API_SEARCH_RATE = _config.api_search_rate
+FACTCHECK_API_SUBMIT_RATE = _config.api_submit_rate
+FACTCHECK_API_MAX_BODY_BYTES = _config.api_max_body_bytes
+FACTCHECK_API_CACHE_SECONDS = _config.api_cache_seconds
+FACTCHECK_WEBHOOK_TIMEOUT = _config.webhook_timeout
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = _config.webhook_max_attempts
+FACTCHECK_WEBHOOK_BACKOFF_SECONDS = _config.webhook_backoff_seconds
+FACTCHECK_LOG_FORMAT = _config.log_format
+FACTCHECK_METRICS_DATABASE = _config.metrics_database
+FACTCHECK_METRICS_ALLOWED_NETWORKS = _config.metrics_allowed_networks
+FACTCHECK_METRICS_TOKEN = _config.metrics_token
+FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
+FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
+
+# --- The admin's theme (django-unfold) ------------------------------------------------------
+# "View site" goes to the organization's site.
+UNFOLD = {
+    "SITE_TITLE": "Fact-check desk",
+    "SITE_HEADER": "Fact-check desk",
+    "SITE_URL": FACTCHECK_ORGANIZATION_URL,
+    "SITE_SYMBOL": "fact_check",
+    "SHOW_HISTORY": True,
+    "STYLES": ["factcheck.theme.stylesheet"],
 }
+# Unfold's login form carries no "next" field: signing in at /admin/login/ itself lands on
+# Django's default, /accounts/profile/, which the desk does not serve.
+LOGIN_REDIRECT_URL = "admin:index"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
+# --- Observability -------------------------------------------------------------------------
+LOGGING = logging_config(
+    log_format=_config.log_format, level=env.str("DJANGO_LOG_LEVEL", default="INFO")
+)
+# Query counts, latencies and errors per database (django-prometheus wraps the backend).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _config.metrics_database:
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 
-# --- Review desk (issue 4) -------------------------------------------------------------------
-# Evidence sources whose archiving failed or never ran (broker down) are tried again by a
-# periodic sweep once their last attempt is this old, up to this many attempts in all.
-FACTCHECK_ARCHIVE_RETRY_SECONDS = env.int("FACTCHECK_ARCHIVE_RETRY_SECONDS", default=3600)
-FACTCHECK_ARCHIVE_MAX_ATTEMPTS = env.int("FACTCHECK_ARCHIVE_MAX_ATTEMPTS", default=15)
-if FACTCHECK_ARCHIVE_RETRY_SECONDS < 60 or FACTCHECK_ARCHIVE_MAX_ATTEMPTS < 1:
-    raise ImproperlyConfigured(
-        "FACTCHECK_ARCHIVE_RETRY_SECONDS must be at least 60 and "
-        "FACTCHECK_ARCHIVE_MAX_ATTEMPTS at least 1."
-    )
-
-# --- Publishing API (issue 5) ---------------------------------------------------------------
-INSTALLED_APPS += ["django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
-REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+# --- API -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per token; the scopes name the throttles of the API's views.
-    "read": env.str("FACTCHECK_API_RATE", default="1200/min"),
-    "search": env.str("FACTCHECK_API_SEARCH_RATE", default="120/min"),
-    "submit": env.str("FACTCHECK_API_SUBMIT_RATE", default="120/min"),
+    "DEFAULT_THROTTLE_RATES": {
+        "read": _config.api_rate,
+        "search": _config.api_search_rate,
+        "submit": _config.api_submit_rate,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
@@ -384,85 +358,6 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "reviews.models.EvidenceSource.Stance",
     },
 }
-# Who publishes the fact-checks (ClaimReview `author`).
-FACTCHECK_ORGANIZATION_NAME = env.str("FACTCHECK_ORGANIZATION_NAME", default="Fact-check desk")
-FACTCHECK_ORGANIZATION_URL = env.str("FACTCHECK_ORGANIZATION_URL", default="https://example.org/")
-# Where readers see a fact-check ({id} is its number); empty: the desk's public page of it.
-FACTCHECK_FACT_CHECK_URL = env.str("FACTCHECK_FACT_CHECK_URL", default="")
-try:
-    FACTCHECK_FACT_CHECK_URL.format(id=1)
-except (KeyError, IndexError, ValueError) as exc:
-    # Else every ClaimReview, feed item and webhook payload would fail, as a 500.
-    raise ImproperlyConfigured(
-        f"FACTCHECK_FACT_CHECK_URL={FACTCHECK_FACT_CHECK_URL!r}: only {{id}} may stand in "
-        f"braces ({type(exc).__name__}: {exc})"
-    ) from exc
-# This site's address, for absolute links where there is no request (webhook payloads).
-FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://localhost:8000")
-# Largest JSON body POST articles/ accepts (a larger one gets 413).
-FACTCHECK_API_MAX_BODY_BYTES = env.int("FACTCHECK_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 # Django refuses bodies over its own limit (2.5 MiB) first, with a bare "Bad Request": it must
 # not be the lower one.
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(FACTCHECK_API_MAX_BODY_BYTES, 2_621_440)
-# Cache whole API answers this long (0: off); publishing or correcting empties it.
-FACTCHECK_API_CACHE_SECONDS = env.int("FACTCHECK_API_CACHE_SECONDS", default=0)
-FACTCHECK_WEBHOOK_TIMEOUT = env.float("FACTCHECK_WEBHOOK_TIMEOUT", default=10.0)
-FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env.int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", default=8)
-# Wait before retry n is this times 2**(n-1): 30 s, 1 min, 2 min, … about 1 h before giving up.
-FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env.float("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", default=30.0)
-if FACTCHECK_WEBHOOK_MAX_ATTEMPTS < 1 or FACTCHECK_WEBHOOK_BACKOFF_SECONDS <= 0:
-    raise ImproperlyConfigured("Webhook attempts must be at least 1 and backoff positive.")
-
-# --- Claim matching (issue 6) ---------------------------------------------------------------
-CELERY_TASK_ROUTES["claims.tasks.claims_match"] = {"queue": "matching"}
-CELERY_TASK_ROUTES["claims.tasks.claimreviews_import"] = {"queue": "ingestion"}
-# A hybrid score at or above MERGE joins a new claim to a stored claim's cluster; at or above
-# SUGGEST the pair (or an existing fact-check) is shown to reviewers instead.
-FACTCHECK_MATCH_MERGE_THRESHOLD = env.float("FACTCHECK_MATCH_MERGE_THRESHOLD", default=0.6)
-FACTCHECK_MATCH_SUGGEST_THRESHOLD = env.float("FACTCHECK_MATCH_SUGGEST_THRESHOLD", default=0.45)
-if not 0.0 < FACTCHECK_MATCH_SUGGEST_THRESHOLD <= FACTCHECK_MATCH_MERGE_THRESHOLD <= 1.0:
-    raise ImproperlyConfigured(
-        "FACTCHECK_MATCH_SUGGEST_THRESHOLD must be positive and at most "
-        "FACTCHECK_MATCH_MERGE_THRESHOLD, which must be at most 1."
-    )
-# The share of the embedding cosine in the hybrid score (the rest is character n-grams).
-FACTCHECK_MATCH_SEMANTIC_WEIGHT = env.float("FACTCHECK_MATCH_SEMANTIC_WEIGHT", default=0.4)
-if not 0.0 <= FACTCHECK_MATCH_SEMANTIC_WEIGHT <= 1.0:
-    raise ImproperlyConfigured("FACTCHECK_MATCH_SEMANTIC_WEIGHT must lie between 0 and 1.")
-# "auto" uses the embedding model when the 'semantic' extra is installed; "off" never does.
-FACTCHECK_MATCH_SEMANTIC = env.str("FACTCHECK_MATCH_SEMANTIC", default="auto")
-if FACTCHECK_MATCH_SEMANTIC not in ("auto", "off"):
-    raise ImproperlyConfigured("FACTCHECK_MATCH_SEMANTIC must be 'auto' or 'off'.")
-# GET /api/v1/search/: a matcher score under this is noise, not an answer. Lower than the
-# suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the claim.
-FACTCHECK_SEARCH_MIN_SCORE = env.float("FACTCHECK_SEARCH_MIN_SCORE", default=0.25)
-if not 0.0 <= FACTCHECK_SEARCH_MIN_SCORE <= 1.0:
-    raise ImproperlyConfigured("FACTCHECK_SEARCH_MIN_SCORE must lie between 0 and 1.")
-# Arithmetic of the transformer models (matching embeddings, the MiniLM check-worthiness
-# model): `auto` is bfloat16 on CPUs that have it (AVX-512 BF16, AMX), 2-5x faster with
-# cosines within 0.002 and probabilities within 0.006 of float32's; float32 elsewhere.
-FACTCHECK_EMBEDDING_PRECISION = env.str("FACTCHECK_EMBEDDING_PRECISION", default="auto")
-if FACTCHECK_EMBEDDING_PRECISION not in ("auto", "float32", "bfloat16"):
-    raise ImproperlyConfigured("FACTCHECK_EMBEDDING_PRECISION must be auto, float32 or bfloat16.")
-# Each web process builds the fact-check index (and loads the embedding model) in the
-# background as it starts, so the first search does not wait seconds for both.
-FACTCHECK_SEARCH_WARM_UP = env.bool("FACTCHECK_SEARCH_WARM_UP", default=True)
-# GET /api/v1/search/ may answer from a fact-check index this many seconds behind the database
-# (checking for new fact-checks costs two aggregate queries; matching always checks).
-FACTCHECK_SEARCH_INDEX_MAX_AGE = env.float("FACTCHECK_SEARCH_INDEX_MAX_AGE", default=1.0)
-FACTCHECK_MATCH_BATCH_SIZE = env.int("FACTCHECK_MATCH_BATCH_SIZE", default=100)
-if FACTCHECK_MATCH_BATCH_SIZE < 1:
-    raise ImproperlyConfigured("FACTCHECK_MATCH_BATCH_SIZE must be at least 1.")
-# ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
-FACTCHECK_CLAIMREVIEW_URLS = env.list("FACTCHECK_CLAIMREVIEW_URLS", default=[])
-CELERY_TASK_ROUTES["claims.tasks.claims_match_pending"] = {"queue": "matching"}
-
-# --- Check-worthiness model choice (issue 3, the optional MiniLM model) ---------------------
-# "linear" (default): the fast model. "minilm": the fine-tuned MiniLM model, which needs the
-# 'semantic' extra and scores ~270x slower; workers fall back to linear if it cannot load.
-FACTCHECK_CHECKWORTHINESS_MODEL = env.str("FACTCHECK_CHECKWORTHINESS_MODEL", default="linear")
-if FACTCHECK_CHECKWORTHINESS_MODEL not in ("linear", "minilm"):
-    raise ImproperlyConfigured("FACTCHECK_CHECKWORTHINESS_MODEL must be 'linear' or 'minilm'.")
-# Another MiniLM artefact (.npz beside its .json, from `train_checkworthiness --model minilm`);
-# empty: the one the package ships.
-FACTCHECK_CHECKWORTHINESS_MINILM_PATH = env.str("FACTCHECK_CHECKWORTHINESS_MINILM_PATH", default="")
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(_config.api_max_body_bytes, 2_621_440)

@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 # The PostgreSQL with pgvector that `make pgvector` starts (tests/pgvector_server.py).
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5433/factcheck")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Set before the settings read them, so they pass the same checks as any other value (and the
+# workers and servers the suite starts inherit them).
+os.environ.update(
+    {
+        # The suite's web server listens on loopback, which production fetching refuses.
+        "FACTCHECK_FETCH_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
+        # Retries of failed webhook deliveries come within seconds in the suite.
+        "FACTCHECK_WEBHOOK_BACKOFF_SECONDS": "0.5",
+        "FACTCHECK_WEBHOOK_TIMEOUT": "5.0",
+        # Tests publish and search within the same second.
+        "FACTCHECK_SEARCH_INDEX_MAX_AGE": "0",
+    }
+)
 
 from factcheck.settings import *  # noqa: E402,F403
 from factcheck.settings import DATABASES, REDIS_URL  # noqa: E402
 
 if not DATABASES["default"]["ENGINE"].endswith(".postgresql") or not REDIS_URL:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "The tests run against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL."
     )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-# The suite's web server listens on loopback, which production fetching refuses.
-FACTCHECK_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
-
-# --- Production settings (issue 7) ---
 # The test client speaks plain HTTP; production redirects it to HTTPS.
 SECURE_SSL_REDIRECT = False
-
-# --- Publishing API (issue 5) ---
-# Retries of failed webhook deliveries come within seconds in the suite.
-FACTCHECK_WEBHOOK_BACKOFF_SECONDS = 0.5
-FACTCHECK_WEBHOOK_TIMEOUT = 5.0
-
-# Tests publish and search within the same second.
-FACTCHECK_SEARCH_INDEX_MAX_AGE = 0.0

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
-from reviews.api.views import claim_review_for, fact_check_public_url
-from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
+from reviews.rendering import claim_review, fact_check_public_url
+from reviews.selectors import PublishedFactCheck, fact_checks_load, fact_checks_published
 
 FEED_SIZE = 50
 
 
-def latest_fact_checks(limit: int = FEED_SIZE) -> list[FactCheck]:
+def latest_fact_checks(limit: int = FEED_SIZE) -> list[PublishedFactCheck]:
     return fact_checks_load(list(fact_checks_published()[:limit]))
 
 
@@ -32,11 +32,11 @@ def latest_fact_checks(limit: int = FEED_SIZE) -> list[FactCheck]:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _title(fact_check: FactCheck) -> str:
+def _title(fact_check: PublishedFactCheck) -> str:
     return _NOT_XML.sub(" ", f"{fact_check.rating_label}: {fact_check.claim}")
 
 
-def _description(fact_check: FactCheck) -> str:
+def _description(fact_check: PublishedFactCheck) -> str:
     parts = [fact_check.explanation, fact_check.summary]
     parts += [f"Correction (version {c.version}): {c.note}" for c in fact_check.corrections]
     return _NOT_XML.sub(" ", "\n\n".join(p for p in parts if p))
@@ -59,28 +59,28 @@ class FactChecksRss(Feed):
     def description(self) -> str:
         return "The latest published and corrected fact-checks."
 
-    def items(self) -> list[FactCheck]:
+    def items(self) -> list[PublishedFactCheck]:
         return latest_fact_checks()
 
-    def item_title(self, item: FactCheck) -> str:
+    def item_title(self, item: PublishedFactCheck) -> str:
         return _title(item)
 
-    def item_description(self, item: FactCheck) -> str:
+    def item_description(self, item: PublishedFactCheck) -> str:
         return _description(item)
 
-    def item_link(self, item: FactCheck) -> str:
+    def item_link(self, item: PublishedFactCheck) -> str:
         return fact_check_public_url(self.request, item)
 
-    def item_guid(self, item: FactCheck) -> str:
+    def item_guid(self, item: PublishedFactCheck) -> str:
         return fact_check_public_url(self.request, item)
 
-    def item_pubdate(self, item: FactCheck) -> datetime:
+    def item_pubdate(self, item: PublishedFactCheck) -> datetime:
         return item.published_at
 
-    def item_updateddate(self, item: FactCheck) -> datetime:
+    def item_updateddate(self, item: PublishedFactCheck) -> datetime:
         return item.modified_at
 
-    def item_categories(self, item: FactCheck) -> list[str]:
+    def item_categories(self, item: PublishedFactCheck) -> list[str]:
         return [item.rating_label]
 
 
@@ -107,7 +107,7 @@ def fact_checks_json_feed(request: HttpRequest) -> JsonResponse:
                 "date_published": fact_check.published_at.isoformat(),
                 "date_modified": fact_check.modified_at.isoformat(),
                 "tags": [fact_check.rating_label],
-                "_claim_review": claim_review_for(request, fact_check),
+                "_claim_review": claim_review(request, fact_check),
             }
         )
     feed = {

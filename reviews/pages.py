@@ -1,4 +1,4 @@
-"""The public page of a published fact-check: what readers (and search engines) read.
+"""The public pages: the published fact-checks, each one's page, and the list of feeds.
 
 The page is the ClaimReview `url` and the feeds' link unless FACTCHECK_FACT_CHECK_URL points
 to the newsroom's own site. Public like the feeds: it shows what `fact_checks_published()`
@@ -14,7 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from reviews.api.views import claim_review_for
+from reviews.feeds import FEED_SIZE, latest_fact_checks
+from reviews.rendering import claim_review
 from reviews.selectors import fact_check_get
 
 # A claim repeated by thousands of outlets: the page lists the first ones and counts the rest.
@@ -26,7 +27,7 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
     fact_check = fact_check_get(item_id=pk)
     if fact_check is None:
         raise Http404("No published fact-check has this number.")
-    claim_review = claim_review_for(request, fact_check)
+    json_ld = claim_review(request, fact_check)
     # As in ClaimReview and the feeds: text pushed without an address (an agency's copy, an
     # embargoed draft) is the newsroom's, not the reader's.
     published = [appearance for appearance in fact_check.appearances if appearance.url]
@@ -37,9 +38,30 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
         "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
         # Escaped for a <script> element: "</script>" in a claim must not end it.
-        "claim_review_json": json.dumps(claim_review, ensure_ascii=False)
+        "claim_review_json": json.dumps(json_ld, ensure_ascii=False)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026"),
     }
     return render(request, "reviews/fact_check_page.html", context)
+
+
+def _organization() -> dict[str, str]:
+    return {
+        "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
+        "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+    }
+
+
+@require_safe
+def fact_check_list_page(request: HttpRequest) -> HttpResponse:
+    """The site's front page: the latest published fact-checks, as the feeds list them."""
+    context = {"fact_checks": latest_fact_checks(), **_organization()}
+    return render(request, "reviews/fact_check_list.html", context)
+
+
+@require_safe
+def feeds_page(request: HttpRequest) -> HttpResponse:
+    """What /feeds/ offers: the three feeds of the latest fact-checks."""
+    context = {"feed_size": FEED_SIZE, **_organization()}
+    return render(request, "reviews/feeds.html", context)

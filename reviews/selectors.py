@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
@@ -106,7 +107,7 @@ class Correction:
 
 
 @dataclass
-class FactCheck:
+class PublishedFactCheck:
     """A published fact-check as it leaves the desk: nothing here is internal."""
 
     id: int
@@ -136,7 +137,7 @@ def _cluster_key(cluster_id: int | None, claim_id: int) -> int:
     return cluster_id if cluster_id is not None else -claim_id
 
 
-def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
+def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
     """Whole records for verdicts of `fact_checks_published()`, in three more queries.
 
     Reads plain rows (values_list), not model instances: a page is a few hundred rows and
@@ -204,8 +205,10 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
             "archived_at",
         )
     )
-    for verdict_id, *fields in source_rows:
-        sources[verdict_id].append(Source(*fields))
+    for verdict_id, pk, url, title, publisher, date, stance, quote, sha, at in source_rows:
+        sources[verdict_id].append(
+            Source(pk, url, title, publisher, date, stance, quote, sha, archived_at=at)
+        )
     corrections: dict[int, list[Correction]] = defaultdict(list)
     versions = (
         Verdict.objects.filter(
@@ -217,6 +220,7 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
         .values_list("review_item_id", "version", "published_at", "rating", "correction_note")
     )
     for item_id, version, published_at, rating, note in versions:
+        assert published_at is not None  # filtered on above
         corrections[item_id].append(Correction(version, published_at, rating, note))
     labels = dict(Verdict.Rating.choices)
     records = []
@@ -226,7 +230,7 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
             key=lambda a: (a.date is None, a.date, a.claim_id),
         )
         records.append(
-            FactCheck(
+            PublishedFactCheck(
                 id=verdict.review_item_id,
                 claim=verdict.claim_text,  # type: ignore[attr-defined]
                 speaker=verdict.claim_speaker,  # type: ignore[attr-defined]
@@ -235,7 +239,8 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
                 rating_value=verdict.rating_value,
                 explanation=verdict.explanation,
                 summary=verdict.summary,
-                published_at=verdict.first_published_at or verdict.published_at,  # type: ignore[attr-defined]
+                # Annotated by fact_checks_published(), which also keeps only published ones.
+                published_at=verdict.first_published_at or verdict.published_at,  # type: ignore[attr-defined,arg-type]
                 modified_at=verdict.published_at,  # type: ignore[arg-type]
                 version=verdict.version,
                 appearances=seen,
@@ -248,7 +253,7 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[FactCheck]:
     return records
 
 
-def fact_check_get(*, item_id: int) -> FactCheck | None:
+def fact_check_get(*, item_id: int) -> PublishedFactCheck | None:
     """One published fact-check by its number, or None if there is no such published one."""
     verdict = fact_checks_published().filter(review_item_id=item_id).first()
     return fact_checks_load([verdict])[0] if verdict else None
@@ -272,7 +277,7 @@ SEARCH_MAX_WORDS = 64
 
 @dataclass(frozen=True)
 class SearchHit:
-    fact_check: FactCheck
+    fact_check: PublishedFactCheck
     score: float
 
 
@@ -282,9 +287,7 @@ def _any_word_query(text: str) -> str:
     return " | ".join(f"'{w}'" for w in words if "'" not in w)
 
 
-def _text_query(text: str) -> object:
-    from django.contrib.postgres.search import SearchQuery
-
+def _text_query(text: str) -> SearchQuery:
     return SearchQuery(_any_word_query(text), config="english", search_type="raw")
 
 
@@ -309,8 +312,6 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
     if connection.vendor != "postgresql":
         ids = matching.order_by("pk").values_list("pk", flat=True)[:limit]
         return [(item_id, 1.0) for item_id in ids]
-    from django.contrib.postgres.search import SearchRank
-
     rows = (
         # Normalisation 1: longer documents do not win by length alone.
         matching.annotate(rank=SearchRank(F("vector"), _text_query(text), normalization=1))
@@ -339,7 +340,7 @@ def _search_matched(text: str) -> list[tuple[int, float]] | None:
     return [(hit.id, hit.score) for hit in similar if hit.score >= floor]
 
 
-def fact_checks_search(*, text: str, limit: int = 10) -> list[SearchHit]:
+def fact_checks_published_search(*, text: str, limit: int = 10) -> list[SearchHit]:
     """Published fact-checks that match a piece of text, best first, with a score.
 
     The claim matcher (the code that joins repeated claims) ranks; a text it cannot judge (one

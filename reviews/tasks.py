@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
-from reviews.services import evidence
+from reviews.services import evidence, queue, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +40,11 @@ def evidence_sources_rearchive() -> int:
 @shared_task(acks_late=True)
 def review_holds_release_stale() -> int:
     """Periodic: put claims held longer than the hold time back in the queue."""
-    from django.conf import settings
-
-    from reviews.services import queue as services
-
-    return services.reviews_release_stale(older_than_seconds=settings.FACTCHECK_HOLD_SECONDS)
+    return queue.reviews_release_stale(older_than_seconds=settings.FACTCHECK_HOLD_SECONDS)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
-    from django.utils import timezone
-
-    from reviews.services import webhooks
-
     try:
         delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
     except Exception:
@@ -67,6 +61,4 @@ def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-d
 
 @shared_task(acks_late=True)
 def webhook_deliveries_requeue_stale() -> int:
-    from reviews.services import webhooks
-
     return webhooks.webhook_deliveries_requeue_stale()

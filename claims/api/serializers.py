@@ -8,7 +8,6 @@ from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from claims.models import Article
-from reviews.models import ReviewItem
 
 
 class StrictCharField(serializers.CharField):
@@ -53,23 +52,3 @@ class ArticleAcceptedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Article.Status.choices)
     status_url = serializers.URLField()
     created = serializers.BooleanField(help_text="False when the same input was already here.")
-
-
-class ArticleClaimSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    queue_state = serializers.ChoiceField(
-        choices=[*ReviewItem.Status.choices, ("not_queued", "Not queued")]
-    )
-    fact_check_url = serializers.URLField(allow_null=True)
-
-
-class ArticleStatusSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Article.Status.choices)
-    error = serializers.CharField(help_text="Why processing failed, when it did.")
-    duplicate_of = serializers.IntegerField(allow_null=True)
-    received_at = serializers.DateTimeField()
-    extracted_at = serializers.DateTimeField(allow_null=True)
-    claims = ArticleClaimSerializer(many=True)

@@ -6,5 +6,4 @@ from claims.api import views
 
 urlpatterns = [
     path("articles/", views.ArticleSubmitView.as_view(), name="article-submit"),
-    path("articles/<int:pk>/", views.ArticleStatusView.as_view(), name="article-detail"),
 ]

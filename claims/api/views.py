@@ -1,26 +1,25 @@
-"""Articles in: POST articles/ and the status of what was pushed."""
+"""Articles in: POST articles/ (their status, with the desk's view of their claims, is
+reviews.api.articles)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims import tasks
+from claims.api.common import ApiView
+from claims.api.permissions import CanSubmit
 from claims.api.serializers import (
     ArticleAcceptedSerializer,
-    ArticleStatusSerializer,
     ArticleSubmitSerializer,
 )
-from claims.models import Article, Claim
+from claims.models import Article
 from claims.services import IngestError, article_fetch, article_receive
-from reviews.api.common import ApiView
-from reviews.api.permissions import CanSubmit
-from reviews.selectors import CHECKED
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -68,11 +67,9 @@ class ArticleSubmitView(ApiView):
                 # is kept as a failed article and fetched again by the task.
                 received = article_fetch(url=data["url"])
                 if received.retryable:
-                    from claims.tasks import article_fetch as fetch_task
-
                     url = data["url"]
                     transaction.on_commit(
-                        lambda: fetch_task.apply_async((url,), countdown=30), robust=True
+                        lambda: tasks.article_fetch.apply_async((url,), countdown=30), robust=True
                     )
         except IngestError as exc:
             raise exceptions.ValidationError({"url": [str(exc)]}) from exc
@@ -86,43 +83,3 @@ class ArticleSubmitView(ApiView):
             "created": received.created,
         }
         return Response(body, status=status.HTTP_202_ACCEPTED)
-
-
-class ArticleStatusView(ApiView):
-    permission_classes = [CanSubmit]
-    throttle_scope = "submit"
-
-    @extend_schema(responses={200: ArticleStatusSerializer, 404: OpenApiResponse()})
-    def get(self, request: Request, pk: int) -> Response:
-        """An article's processing status and its claims' places in the queue."""
-        article = Article.objects.filter(pk=pk).defer("raw", "clean_text").first()
-        if article is None:
-            raise Http404("No article has this id.")
-        claims = (
-            Claim.objects.filter(article=article)
-            .order_by("start")
-            .values_list("pk", "cluster__canonical__review", "cluster__canonical__review__status")
-        )
-        rows = []
-        for claim_id, item_id, state in claims:
-            url = None
-            if state in CHECKED:
-                url = request.build_absolute_uri(reverse("api:fact-check-detail", args=[item_id]))
-            rows.append(
-                {"id": claim_id, "queue_state": state or "not_queued", "fact_check_url": url}
-            )
-        return Response(
-            ArticleStatusSerializer(
-                {
-                    "id": article.pk,
-                    "url": article.url,
-                    "title": article.title or article.given_title,
-                    "status": article.status,
-                    "error": article.error,
-                    "duplicate_of": article.duplicate_of_id,
-                    "received_at": article.received_at,
-                    "extracted_at": article.extracted_at,
-                    "claims": rows,
-                }
-            ).data
-        )

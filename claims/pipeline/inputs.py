@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from charset_normalizer import from_bytes
 
 from claims.pipeline.errors import ExtractionError
+from claims.pipeline.html import document_from_html
+from claims.pipeline.text import document_from_text
 from claims.pipeline.types import Document
 
 FORMATS = ("html", "text")
@@ -54,8 +59,6 @@ def decode_input(raw: bytes, declared_charset: str = "") -> str:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    from charset_normalizer import from_bytes
-
     matches = list(from_bytes(raw[:200_000]))
     if not matches:
         raise ExtractionError("the input is not UTF-8 and its character set cannot be detected")
@@ -81,14 +84,10 @@ def document_from_input(
         raise ExtractionError(f"unknown input format {fmt!r}; expected one of {FORMATS}")
     text = decode_input(raw, charset)
     if fmt == "html":
-        from claims.pipeline.html import document_from_html
-
         document = document_from_html(text, url=url)
         if title and not document.title:
             document = _with_title(document, title)
     else:
-        from claims.pipeline.text import document_from_text
-
         document = document_from_text(text, title=title)
     if document.is_article and not document.text.strip():
         raise ExtractionError("no article text could be found in the input")
@@ -96,8 +95,6 @@ def document_from_input(
 
 
 def _with_title(document: Document, title: str) -> Document:
-    from dataclasses import replace
-
     return replace(document, title=title)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from claims import tasks
 from claims.models import Article, Feed
 from claims.pipeline.urls import canonicalize_url, usable_url
 from claims.services.fetch import FetchError, http_fetch
@@ -142,10 +144,8 @@ def _unseen(urls: list[str]) -> list[str]:
 
 
 def _enqueue_fetches(urls: list[str], feed_id: int) -> None:
-    from claims.tasks import article_fetch
-
     for url in urls:
-        transaction.on_commit(lambda url=url: article_fetch.delay(url, feed_id))
+        transaction.on_commit(functools.partial(tasks.article_fetch.delay, url, feed_id))
 
 
 def feed_poll_failed(*, feed_id: int, error: str) -> PollResult:

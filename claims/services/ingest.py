@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims import tasks
 from claims.models import Article, Feed, Publisher
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
@@ -31,17 +32,13 @@ class Received:
 
 
 def _enqueue_extraction(article_id: int) -> None:
-    from claims.tasks import article_extract
-
     # robust: a broker that is down must not fail the request that stored the article;
     # the article stays `received` and `articles_requeue_stale` enqueues it later.
-    transaction.on_commit(lambda: article_extract.delay(article_id), robust=True)
+    transaction.on_commit(lambda: tasks.article_extract.delay(article_id), robust=True)
 
 
 def articles_requeue_stale(*, older_than_seconds: int, batch_size: int = 500) -> int:
     """Enqueue extraction again for articles still `received` after a while (lost messages)."""
-    from claims.tasks import article_extract
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stale = list(
         Article.objects.filter(status=Article.Status.RECEIVED, received_at__lt=cutoff)
@@ -49,7 +46,7 @@ def articles_requeue_stale(*, older_than_seconds: int, batch_size: int = 500) ->
         .values_list("pk", flat=True)[:batch_size]
     )
     for article_id in stale:
-        article_extract.delay(article_id)
+        tasks.article_extract.delay(article_id)
     if stale:
         logger.warning("re-enqueued %d articles stuck in received", len(stale))
     return len(stale)
@@ -225,10 +222,8 @@ def article_retry(*, article_id: int) -> Article:
         if article.status != Article.Status.FAILED:
             return article
         if not article.raw and article.url:
-            from claims.tasks import article_fetch as fetch_task
-
             url, feed_id = article.url, article.feed_id
-            transaction.on_commit(lambda: fetch_task.delay(url, feed_id))
+            transaction.on_commit(lambda: tasks.article_fetch.delay(url, feed_id))
             return article
         article.status = Article.Status.RECEIVED
         article.error = ""

@@ -8,9 +8,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from unfold.admin import ModelAdmin
 
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
-from reviews.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from claims.models import ApiToken
+from claims.services.tokens import TokenError, api_token_create, api_token_rotate, scopes_parse
+from reviews.models import WebhookDelivery, WebhookEndpoint
 from reviews.services.webhooks import (
     WebhookError,
     webhook_delivery_replay,
@@ -40,7 +42,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     form = ApiTokenForm
     list_display = ["name", "prefix", "scope_list", "active", "last_used_at", "created_at"]
     list_filter = ["active"]
@@ -97,7 +99,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ModelAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "event_list", "active", "token", "created_at"]
     list_filter = ["active"]
@@ -127,7 +129,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ModelAdmin):
     list_display = [
         "created_at",
         "event",

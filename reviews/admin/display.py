@@ -30,7 +30,7 @@ def claim_in_context(item: ReviewItem) -> SafeString:
     last = claim.end + CONTEXT_CHARS
     # An ellipsis only where the article goes on: at its start or end there is nothing more.
     return format_html(
-        '<div style="white-space: pre-wrap; max-width: 60em">'
+        '<div id="claim-context" style="white-space: pre-wrap; max-width: 60em">'
         '{}{}<mark id="claim">{}</mark>{}{}</div>',
         "…" if first > 0 else "",
         text[first : claim.start],
@@ -76,8 +76,8 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
         else ""
     )
     return format_html(
-        '<table id="appearances"><thead><tr><th>Date</th><th>Publisher</th><th>Article</th>'
-        "<th>Address</th><th>Wording</th></tr></thead><tbody>{}</tbody></table>{}",
+        '<table id="appearances" class="desk-table"><thead><tr><th>Date</th><th>Publisher</th>'
+        "<th>Article</th><th>Address</th><th>Wording</th></tr></thead><tbody>{}</tbody></table>{}",
         rows,
         note,
     )
@@ -165,7 +165,8 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
         f"?cluster__id__exact={cluster_id}&status__exact={FactCheckSuggestion.Status.SUGGESTED}"
     )
     return format_html(
-        "<table><tr><th>match</th><th>claim checked</th><th>rating</th><th>by</th></tr>{}"
+        '<table class="desk-table"><tr><th>match</th><th>claim checked</th><th>rating</th>'
+        "<th>by</th></tr>{}"
         '</table><p><a href="{}">Confirm or reject these suggestions</a></p>',
         format_html_join(
             "",

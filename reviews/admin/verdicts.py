@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import ForeignKey, QuerySet, TextField, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from unfold.admin import StackedInline, TabularInline
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
 from reviews import workflow
@@ -34,7 +35,7 @@ VERDICT_SHOWN_FIELDS = [
 ]
 
 
-class VerdictInline(admin.TabularInline):
+class VerdictInline(TabularInline):
     """Every version of a claim's verdict, read-only, on the review item's page."""
 
     model = Verdict
@@ -62,7 +63,7 @@ class VerdictInline(admin.TabularInline):
 SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]
 
 
-class CitedSourceInline(admin.TabularInline):
+class CitedSourceInline(TabularInline):
     """Sources already cited: fixed once added, with how their archiving went."""
 
     model = EvidenceSource
@@ -78,7 +79,7 @@ class CitedSourceInline(admin.TabularInline):
         return False
 
 
-class NewSourceInline(admin.StackedInline):
+class NewSourceInline(StackedInline):
     """Blank forms for new sources; `VerdictAdmin.save_formset` cites each through the service.
 
     Stacked: as table rows, the six fields were twice as wide as the page, and the stance (which
@@ -91,7 +92,7 @@ class NewSourceInline(admin.StackedInline):
     extra = 2
     formfield_overrides = {
         URLField: {"assume_scheme": "https"},
-        TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
+        TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 3})},
     }
     can_delete = False
 
@@ -112,7 +113,6 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["review_item__claim__text", "explanation"]
     fields = ["review_item", "rating", "explanation", "summary", "editor_note"]
     inlines = [CitedSourceInline, NewSourceInline]
-    change_form_template = "admin/reviews/verdict/change_form.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.

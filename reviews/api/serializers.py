@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-import functools
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reviews.models import EvidenceSource, Verdict
-from reviews.selectors import Appearance, FactCheck, Source
-
-
-def absolute_url(request: Any, path: str) -> str:
-    """`path` as an absolute URL: from the request, or FACTCHECK_SITE_URL outside one."""
-    if request is not None:
-        return request.build_absolute_uri(path)  # type: ignore[no-any-return]
-    return settings.FACTCHECK_SITE_URL.rstrip("/") + path
+from reviews.rendering import absolute_url, fact_check_record, fact_checks_path
+from reviews.selectors import PublishedFactCheck, Source
 
 
 class AppearanceSerializer(serializers.Serializer):
@@ -96,105 +86,25 @@ class FactCheckSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     corrections = CorrectionSerializer(many=True)
 
-    def to_representation(self, instance: FactCheck) -> dict[str, Any]:
+    def to_representation(self, instance: PublishedFactCheck) -> dict[str, Any]:
         # Written out for speed (a page is 50 records with nested lists, and DRF's field-by-
         # field path costs more than the queries); tests check it equals the declared fields'.
-        return fact_check_representation(
+        return fact_check_record(
             instance, base=absolute_url(self.context["request"], fact_checks_path())
         )
 
-    def get_url(self, fact_check: FactCheck) -> str:
+    def get_url(self, fact_check: PublishedFactCheck) -> str:
         return absolute_url(
             self.context["request"], reverse("api:fact-check-detail", args=[fact_check.id])
         )
 
-    def get_claimreview_url(self, fact_check: FactCheck) -> str:
+    def get_claimreview_url(self, fact_check: PublishedFactCheck) -> str:
         return absolute_url(
             self.context["request"], reverse("api:fact-check-claimreview", args=[fact_check.id])
         )
 
 
-def fact_check_representation(instance: FactCheck, *, base: str) -> dict[str, Any]:
-    """A fact-check's API record; `base` is the absolute address of the fact-check list."""
-    tz = timezone.get_current_timezone()
-    detail = f"{base}{instance.id}/"
-    appearances = [_appearance(a, tz) for a in instance.appearances]
-    return {
-        "id": instance.id,
-        "url": detail,
-        "claimreview_url": f"{detail}claimreview/",
-        "claim": instance.claim,
-        "speaker": instance.speaker,
-        "appearances": appearances,
-        "first_appearance": appearances[0] if appearances else None,
-        "rating": {
-            "name": instance.rating,
-            "label": instance.rating_label,
-            "value": instance.rating_value,
-            "best": instance.rating_best,
-            "worst": instance.rating_worst,
-        },
-        "explanation": instance.explanation,
-        "summary": instance.summary,
-        "sources": [_source(s, detail, tz) for s in instance.sources],
-        "published_at": _datetime(instance.published_at, tz),
-        "modified_at": _datetime(instance.modified_at, tz),
-        "version": instance.version,
-        "corrections": [
-            {
-                "version": c.version,
-                "published_at": _datetime(c.published_at, tz),
-                "rating": c.rating,
-                "note": c.note,
-            }
-            for c in instance.corrections
-        ],
-    }
-
-
-@functools.cache
-def fact_checks_path() -> str:
-    return reverse("api:fact-check-list")
-
-
-def _datetime(value: datetime.datetime | None, tz: Any) -> str | None:
-    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as Z."""
-    if value is None:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _appearance(appearance: Appearance, tz: Any) -> dict[str, Any]:
-    return {
-        "url": appearance.url,
-        "title": appearance.title,
-        "publisher": appearance.publisher,
-        "date": _datetime(appearance.date, tz),
-        "claim_text": appearance.claim_text,
-    }
-
-
-def _source(source: Source, detail_url: str, tz: Any) -> dict[str, Any]:
-    archived = None
-    if source.archived_hash:
-        archived = {
-            "sha256": source.archived_hash,
-            "fetched_at": _datetime(source.archived_at, tz),
-            "text_url": f"{detail_url}sources/{source.id}/archive/",
-        }
-    return {
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "date": source.date.isoformat() if source.date else None,  # type: ignore[attr-defined]
-        "stance": source.stance,
-        "quote": source.quote,
-        "archived": archived,
-    }
-
-
-def serializer_context(request: Any, records: list[FactCheck]) -> dict[str, Any]:
+def serializer_context(request: Any, records: list[PublishedFactCheck]) -> dict[str, Any]:
     return {
         "request": request,
         "fact_check_ids": {s.id: r.id for r in records for s in r.sources},

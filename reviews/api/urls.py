@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reviews.api import views, webhooks
+from reviews.api import articles, views, webhooks
 
 app_name = "api"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
     path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
     path("", include("claims.api.urls")),
+    path("articles/<int:pk>/", articles.ArticleStatusView.as_view(), name="article-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

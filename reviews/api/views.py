@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,42 +15,23 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reviews.api.common import ApiView, StrictCursorPagination
+from claims.api.common import ApiView, StrictCursorPagination
+from claims.api.permissions import CanRead, CanSearch
 from reviews.api.filters import FactCheckFilter
-from reviews.api.permissions import CanRead, CanSearch
 from reviews.api.serializers import (
     FactCheckSerializer,
     SearchResultsSerializer,
-    absolute_url,
-    fact_checks_path,
     serializer_context,
 )
-from reviews.claimreview import claim_review
+from reviews.rendering import absolute_url, claim_review, fact_checks_path
 from reviews.selectors import (
-    FactCheck,
     archived_source_get,
     fact_check_get,
     fact_checks_load,
     fact_checks_published,
-    fact_checks_search,
+    fact_checks_published_search,
 )
 from reviews.services.records import json_text, record_for, record_text, with_stored_records
-
-
-def fact_check_public_url(request: Request | None, fact_check: FactCheck) -> str:
-    """Where readers find a fact-check: the configured page, or the desk's public page."""
-    if settings.FACTCHECK_FACT_CHECK_URL:
-        return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)
-    return absolute_url(request, reverse("fact-check-page", args=[fact_check.id]))
-
-
-def claim_review_for(request: Request | None, fact_check: FactCheck) -> dict[str, Any]:
-    return claim_review(
-        fact_check,
-        url=fact_check_public_url(request, fact_check),
-        organization_name=settings.FACTCHECK_ORGANIZATION_NAME,
-        organization_url=settings.FACTCHECK_ORGANIZATION_URL,
-    )
 
 
 class CachedMixin:
@@ -193,7 +172,7 @@ class ClaimReviewView(CachedMixin, ApiView):
         fact_check = fact_check_get(item_id=pk)
         if fact_check is None:
             raise Http404("No published fact-check has this number.")
-        return Response(claim_review_for(request, fact_check))
+        return Response(claim_review(request, fact_check))
 
 
 class PlainTextRenderer(BaseRenderer):
@@ -246,7 +225,7 @@ class SearchView(ApiView):
         text = query.validated_data["q"]
         if not text.strip():
             raise serializers.ValidationError({"q": ["The text is blank."]})
-        hits = fact_checks_search(text=text, limit=query.validated_data["limit"])
+        hits = fact_checks_published_search(text=text, limit=query.validated_data["limit"])
         records = [hit.fact_check for hit in hits]
         context = serializer_context(request, records)
         return Response(

@@ -13,9 +13,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from claims.api.common import ApiView
+from claims.api.permissions import CanRead
 from claims.api.serializers import StrictCharField
-from reviews.api.common import ApiView
-from reviews.api.permissions import CanRead
 from reviews.models import WebhookEndpoint
 from reviews.services.webhooks import WebhookError, webhook_endpoint_register
 

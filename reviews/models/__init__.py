@@ -1,12 +1,11 @@
 """The desk's tables; Django finds an app's models through this package."""
 
-from reviews.models.clients import ApiToken, WebhookDelivery, WebhookEndpoint
+from reviews.models.clients import WebhookDelivery, WebhookEndpoint
 from reviews.models.published import FactCheckRecord, FactCheckSearch
 from reviews.models.queue import ReviewItem
 from reviews.models.verdicts import EvidenceSource, Verdict
 
 __all__ = [
-    "ApiToken",
     "EvidenceSource",
     "FactCheckRecord",
     "FactCheckSearch",

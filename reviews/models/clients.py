@@ -1,43 +1,9 @@
-"""What the publishing API keeps: client tokens, and the webhook endpoints it notifies."""
+"""The webhook endpoints the publishing API notifies, and each delivery to them."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import models
 from django.db.models import Q
-
-
-class ApiToken(models.Model):
-    """A newsroom system's key to the API; only its SHA-256 is stored."""
-
-    class Scope(models.TextChoices):
-        READ = "read", "Read published fact-checks"
-        SUBMIT = "submit", "Submit articles"
-        SEARCH = "search", "Search fact-checks"
-
-    name = models.CharField(max_length=100, unique=True)
-    # The key is 256 random bits, so a plain SHA-256 is enough and keeps the lookup one index
-    # probe per request (a slow password hash would cost more than the request).
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
-    scopes = models.JSONField(default=list)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = "API token"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    def has_scope(self, scope: str) -> bool:
-        return self.active and scope in self.scopes
 
 
 class WebhookEndpoint(models.Model):
@@ -53,7 +19,11 @@ class WebhookEndpoint(models.Model):
     active = models.BooleanField(default=True)
     # The API client that registered it; endpoints added in admin have none.
     token = models.ForeignKey(
-        ApiToken, null=True, blank=True, on_delete=models.CASCADE, related_name="webhooks"
+        "claims.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
     )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from reviews.models import Verdict, WebhookDelivery
+from reviews.rendering import absolute_url, claim_review, fact_check_record, fact_checks_path
 from reviews.selectors import fact_check_get
 from reviews.services import webhooks
 from reviews.services.records import fact_check_records_refresh
@@ -18,17 +19,14 @@ CORRECTED = "fact_check.corrected"
 
 def fact_check_payload(*, item_id: int, event: str) -> dict | None:
     """The webhook body: the event and the fact-check as the API shows it, or None."""
-    from reviews.api.serializers import FactCheckSerializer, serializer_context
-    from reviews.api.views import claim_review_for
-
     record = fact_check_get(item_id=item_id)
     if record is None:
         return None  # not published: nothing about it leaves
     return {
         "event": event,
         "occurred_at": timezone.now().isoformat(),
-        "fact_check": FactCheckSerializer(record, context=serializer_context(None, [record])).data,
-        "claim_review": claim_review_for(None, record),
+        "fact_check": fact_check_record(record, base=absolute_url(None, fact_checks_path())),
+        "claim_review": claim_review(None, record),
     }
 
 

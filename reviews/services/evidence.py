@@ -3,6 +3,7 @@ verdict still shows what it rested on after the page changes or disappears."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,7 @@ from claims.pipeline.errors import ExtractionError
 from claims.pipeline.html import document_from_html
 from claims.pipeline.inputs import decode_input, guess_format
 from claims.services.fetch import FetchError, http_fetch
+from reviews import tasks
 from reviews.models import EvidenceSource
 
 ARCHIVED = "archived"
@@ -94,8 +96,6 @@ def evidence_sources_rearchive(
     A source is due when it has no archived copy, fewer than `max_attempts` attempts, and its
     last attempt (or, if none ran, its citation) is older than `retry_seconds`.
     """
-    from reviews import tasks
-
     retry_seconds = (
         settings.FACTCHECK_ARCHIVE_RETRY_SECONDS if retry_seconds is None else retry_seconds
     )
@@ -120,6 +120,6 @@ def evidence_sources_rearchive(
         EvidenceSource.objects.filter(pk__in=due).update(archive_tried_at=now)
         for source_id in due:
             transaction.on_commit(
-                lambda source_id=source_id: tasks.evidence_archive.delay(source_id), robust=True
+                functools.partial(tasks.evidence_archive.delay, source_id), robust=True
             )
     return due

@@ -6,9 +6,9 @@ the first one's result."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -21,6 +21,9 @@ from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import events
 from reviews.services.queue import _move
 from reviews.workflow import TransitionError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 APPROVE_PERMISSION = "reviews.approve_verdict"
 
@@ -40,7 +43,7 @@ def _draft(item: ReviewItem) -> Verdict | None:
     return item.verdicts.filter(published_at__isnull=True).first()
 
 
-def _check_holder(item: ReviewItem, user: AbstractBaseUser) -> None:
+def _check_holder(item: ReviewItem, user: User) -> None:
     if item.status != workflow.IN_REVIEW:
         raise PublishingError(f"claim {item.pk} is {workflow.label(item.status)}, not in review")
     if item.assigned_to_id != user.pk:
@@ -53,7 +56,7 @@ def _hold_renew(item: ReviewItem) -> None:
     ReviewItem.objects.filter(pk=item.pk).update(assigned_at=timezone.now())
 
 
-def _check_editor(editor: AbstractBaseUser) -> None:
+def _check_editor(editor: User) -> None:
     if not editor.has_perm(APPROVE_PERMISSION):  # type: ignore[attr-defined]
         raise PublishingError(f"{editor.get_username()} may not approve or correct verdicts")
 
@@ -85,7 +88,7 @@ def verdict_gate_problems(*, verdict: Verdict) -> list[str]:
 
 
 def verdict_save(
-    *, item_id: int, user: AbstractBaseUser, rating: str, explanation: str, summary: str
+    *, item_id: int, user: User, rating: str, explanation: str, summary: str
 ) -> Verdict:
     """Create or update the draft verdict of a claim the user holds."""
     _check_rating(rating)
@@ -107,7 +110,7 @@ def verdict_save(
 def source_add(
     *,
     verdict_id: int,
-    user: AbstractBaseUser,
+    user: User,
     url: str,
     title: str,
     publisher: str,
@@ -152,7 +155,7 @@ def source_add(
         return source
 
 
-def verdict_submit(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
+def verdict_submit(*, item_id: int, user: User) -> ReviewItem:
     """Send the holder's draft to an editor, if it passes the publishing gate."""
     with transaction.atomic():
         item = _item_locked(item_id)
@@ -172,7 +175,7 @@ def verdict_submit(*, item_id: int, user: AbstractBaseUser) -> ReviewItem:
         )
 
 
-def verdict_approve(*, item_id: int, editor: AbstractBaseUser) -> Verdict:
+def verdict_approve(*, item_id: int, editor: User) -> Verdict:
     """Publish a submitted verdict; the approving editor must not be its author."""
     _check_editor(editor)
     with transaction.atomic():
@@ -201,7 +204,7 @@ def verdict_approve(*, item_id: int, editor: AbstractBaseUser) -> Verdict:
         return verdict
 
 
-def verdict_send_back(*, item_id: int, editor: AbstractBaseUser, note: str) -> ReviewItem:
+def verdict_send_back(*, item_id: int, editor: User, note: str) -> ReviewItem:
     """Return a submitted verdict to its reviewer with the editor's reasons."""
     _check_editor(editor)
     if not note.strip():
@@ -230,7 +233,7 @@ def verdict_send_back(*, item_id: int, editor: AbstractBaseUser, note: str) -> R
 def verdict_correct(
     *,
     item_id: int,
-    editor: AbstractBaseUser,
+    editor: User,
     rating: str,
     explanation: str,
     summary: str,

@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -159,9 +160,6 @@ def review_assign(*, item_id: int, assignee: AbstractBaseUser, by: AbstractBaseU
 
 def review_assignees() -> list[AbstractBaseUser]:
     """The active staff who may review claims: who an editor can assign work to."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
     app_label, codename = REVIEW_PERMISSION.split(".")
     permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     users = get_user_model().objects.filter(is_active=True, is_staff=True)
@@ -268,17 +266,16 @@ DEMO_USERS = {"reviewer": REVIEWER_GROUP, "editor": EDITOR_GROUP}
 
 
 def demo_accounts_ensure(*, password: str) -> list[str]:
-    """Create (or reset) the demo staff accounts, each in its role's group only."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
+    """Create the demo staff accounts, each in its role's group only, with this password
+    (an account that has it already keeps its password hash, and so its sessions)."""
     user_model = get_user_model()
     for username, group_name in DEMO_USERS.items():
         user, _ = user_model.objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.org"}
         )
         user.is_staff = True
-        user.set_password(password)
+        if not user.check_password(password):
+            user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=group_name)])
         user.user_permissions.clear()

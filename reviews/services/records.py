@@ -18,12 +18,13 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from rest_framework.renderers import JSONRenderer
 
-from reviews.api.common import api_cache_clear
+from claims.services.api_cache import api_cache_clear
 from reviews.models import FactCheckRecord, Verdict
-from reviews.selectors import FactCheck, fact_checks_load, fact_checks_published
+from reviews.rendering import fact_check_record
+from reviews.selectors import PublishedFactCheck, fact_checks_load, fact_checks_published
 from reviews.services.search import fact_check_search_update
 
 # Raise when the record format changes (fields, their order or their writing): stored records
@@ -46,13 +47,11 @@ def json_text(data: object) -> str:
     return JSONRenderer().render(data).decode()
 
 
-def record_text(fact_check: FactCheck) -> str:
+def record_text(fact_check: PublishedFactCheck) -> str:
     """The record's JSON as the API returns it, with BASE_MARK for the list's address."""
-    from reviews.api.serializers import fact_check_representation
-
     # A fresh random stand-in while rendering: no text of the record can contain it by chance.
     stand_in = secrets.token_hex(16)
-    data = fact_check_representation(fact_check, base=stand_in)
+    data = fact_check_record(fact_check, base=stand_in)
     return json_text(data).replace(stand_in, BASE_MARK)
 
 
@@ -64,10 +63,14 @@ def record_for(text: str, *, base: str) -> str:
 def with_stored_records(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
     """`verdicts` of `fact_checks_published()` annotated with `record`: the stored record
     of exactly that version and layout, or None."""
-    stored = FactCheckRecord.objects.filter(
+    return verdicts.annotate(record=Subquery(_stored_record().values("record")[:1]))
+
+
+def _stored_record() -> QuerySet[FactCheckRecord]:
+    """The stored record of the outer verdict's exact version, in the current layout."""
+    return FactCheckRecord.objects.filter(
         review_item=OuterRef("review_item"), verdict=OuterRef("pk"), layout=layout()
     )
-    return verdicts.annotate(record=Subquery(stored.values("record")[:1]))
 
 
 def _store(verdicts: Sequence[Verdict]) -> int:
@@ -122,7 +125,7 @@ def fact_check_records_rebuild(*, everything: bool = False, batch_size: int = RE
     while True:
         batch = fact_checks_published().order_by("pk")
         if not everything:
-            batch = with_stored_records(batch).filter(record__isnull=True)
+            batch = batch.filter(~Exists(_stored_record()))
         if last is not None:
             batch = batch.filter(pk__gt=last)
         verdicts = list(batch[:batch_size])

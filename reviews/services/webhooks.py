@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from claims.models import ApiToken
 from claims.pipeline.urls import usable_url
 from claims.services.fetch import (
     FetchError,
@@ -28,7 +29,8 @@ from claims.services.fetch import (
     _PinnedAdapter,
     _public_addresses,
 )
-from reviews.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from reviews import tasks
+from reviews.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +97,10 @@ def deliveries_create(*, event: str, payload: dict) -> list[WebhookDelivery]:
 
 def deliveries_enqueue(delivery_ids: list[int]) -> None:
     """Send the deliveries once the transaction that wrote them commits."""
-    from reviews.tasks import webhook_deliver
 
     def send() -> None:
         for delivery_id in delivery_ids:
-            webhook_deliver.delay(delivery_id)
+            tasks.webhook_deliver.delay(delivery_id)
 
     # robust: a broker outage must not undo the publication; the sweep sends them later.
     transaction.on_commit(send, robust=True)
@@ -232,8 +233,6 @@ def webhook_delivery_replay(*, delivery_id: int) -> WebhookDelivery:
 
 def webhook_deliveries_requeue_stale(*, grace_seconds: float = 60, batch_size: int = 500) -> int:
     """Enqueue pending deliveries overdue by more than `grace_seconds` (their task was lost)."""
-    from reviews.tasks import webhook_deliver
-
     cutoff = timezone.now() - timedelta(seconds=grace_seconds)
     due = list(
         WebhookDelivery.objects.filter(
@@ -243,7 +242,7 @@ def webhook_deliveries_requeue_stale(*, grace_seconds: float = 60, batch_size: i
         .values_list("pk", flat=True)[:batch_size]
     )
     for delivery_id in due:
-        webhook_deliver.delay(delivery_id)
+        tasks.webhook_deliver.delay(delivery_id)
     if due:
         logger.warning("re-enqueued %d overdue webhook deliveries", len(due))
     return len(due)

@@ -10,11 +10,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Claim, Cluster, Publisher
+from claims.services.tokens import api_token_create
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.services.records import fact_check_records_refresh
-from reviews.services.tokens import api_token_create
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory
 
 ALL_SCOPES = ("read", "submit", "search")

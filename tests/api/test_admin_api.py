@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from reviews.models import ApiToken, WebhookDelivery
+from claims.models import ApiToken
+from reviews.models import WebhookDelivery
 from reviews.services import webhooks
 from tests.factories import UserFactory
 
@@ -20,7 +21,7 @@ def _admin() -> Client:
 
 def test_a_token_added_in_admin_shows_its_key_once_and_the_key_works() -> None:
     response = _admin().post(
-        "/admin/reviews/apitoken/add/",
+        "/admin/claims/apitoken/add/",
         {"name": "cms", "active": "on", "scope_choices": ["read", "search"]},
         follow=True,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,15 +12,20 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.django_db
 
 
-def _demo() -> str:
+def _demo(tmp_path: Path) -> str:
     out = StringIO()
-    call_command("demo", "--password", "pw", stdout=out, stderr=StringIO())
+    credentials = str(tmp_path / "demo-credentials.json")
+    call_command(
+        "demo", "--password", "pw", "--credentials", credentials, stdout=out, stderr=StringIO()
+    )
     return out.getvalue().strip().splitlines()[-1].rsplit(" ", 1)[-1]
 
 
-def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview() -> None:
+def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview(
+    tmp_path: Path,
+) -> None:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {_demo()}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {_demo(tmp_path)}")
     records = api.get("/api/v1/fact-checks/").json()["results"]
 
     assert len(records) == 2
@@ -34,13 +40,3 @@ def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview() 
         claim = review["itemReviewed"]
         assert claim["@type"] == "Claim" and claim["author"]["name"] and claim["datePublished"]
         assert claim["appearance"] and claim["firstAppearance"]["url"].startswith("https://")
-
-
-def test_a_second_demo_run_gives_a_new_key_and_the_old_one_stops() -> None:
-    first = _demo()
-    second = _demo()
-    old, new = APIClient(), APIClient()
-    old.credentials(HTTP_AUTHORIZATION=f"Token {first}")
-    new.credentials(HTTP_AUTHORIZATION=f"Token {second}")
-    assert old.get("/api/v1/fact-checks/").status_code == 401
-    assert new.get("/api/v1/fact-checks/").status_code == 200

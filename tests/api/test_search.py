@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.selectors import fact_checks_similar
-from reviews.selectors import fact_checks_search
+from reviews.selectors import fact_checks_published_search
 from tests.api import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +32,13 @@ def test_the_closest_fact_check_comes_first_with_a_score() -> None:
 
 def test_another_wording_of_a_checked_claim_finds_it() -> None:
     item = h.published("Unemployment fell to 3 percent.")
-    assert fact_checks_search(text="joblessness lowest in decades", limit=5) == []
+    assert fact_checks_published_search(text="joblessness lowest in decades", limit=5) == []
     # The search entry is rewritten when a wording joins the cluster (and on correction).
     h.appear_again(item, "Joblessness dropped to its lowest level in decades.")
-    hits = fact_checks_search(text="joblessness lowest in decades", limit=5)
+    hits = fact_checks_published_search(text="joblessness lowest in decades", limit=5)
     assert [hit.fact_check.id for hit in hits] == [item.pk]
     h.correct(item)
-    hits = fact_checks_search(text="joblessness lowest in decades", limit=5)
+    hits = fact_checks_published_search(text="joblessness lowest in decades", limit=5)
     assert [hit.fact_check.id for hit in hits] == [item.pk]
 
 
@@ -84,7 +84,9 @@ def test_a_query_with_no_words_finds_nothing_instead_of_failing() -> None:
 def test_the_claim_matcher_finds_a_rewording_but_only_published_leave() -> None:
     published = h.published("The city's unemployment rate fell to 3 percent last year.")
     h.queued("The city's unemployment rate fell to 3 percent in the last year.")
-    hits = fact_checks_search(text="Unemployment in the city fell to 3 percent last year", limit=5)
+    hits = fact_checks_published_search(
+        text="Unemployment in the city fell to 3 percent last year", limit=5
+    )
     assert [hit.fact_check.id for hit in hits] == [published.pk]
     assert 0 < hits[0].score <= 1
     # The ranking came from the matcher, not from the full-text fallback.

@@ -9,8 +9,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from claims.models import Article
-from reviews.models import ApiToken
+from claims.models import ApiToken, Article
 from tests.api import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +111,7 @@ class _Clock:
 def test_the_throttle_window_slides_and_refusals_use_no_budget(settings: object) -> None:
     from types import SimpleNamespace
 
-    from reviews.api.throttling import TokenRateThrottle
+    from claims.api.throttling import TokenRateThrottle
 
     cache.clear()
     rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])  # type: ignore[attr-defined]

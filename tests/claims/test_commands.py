@@ -7,11 +7,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from claims.models import Article, Claim
-from reviews.models import ReviewItem, Verdict
+from claims.models import Article
 from tests.paths import CORPUS, SAMPLE_ARTICLES
 
 
@@ -139,31 +137,6 @@ def test_ingest_refuses_a_json_file_with_a_bad_url_before_storing_any_of_it(
         err.getvalue()
     )
     assert not Article.objects.exists()
-
-
-@pytest.mark.django_db
-def test_demo_loads_articles_into_the_queue_and_can_run_twice() -> None:
-    first = _run("demo", "--password", "pw-for-test")
-    claims = Claim.objects.count()
-    second = _run("demo", "--password", "pw-for-test")
-
-    assert "password: pw-for-test" in first and "password: pw-for-test" in second
-    assert Article.objects.filter(status=Article.Status.EXTRACTED).count() >= 4
-    assert ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count() >= 8
-    assert Claim.objects.count() == claims
-    held = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW)
-    assert held.count() == 1 and held.get().assigned_to.username == "reviewer"
-    # Published once, through the real desk: a second run publishes nothing more.
-    assert "2 demo fact-check(s) published" in first and "0 demo fact-check(s)" in second
-    published = Verdict.objects.filter(published_at__isnull=False)
-    assert published.count() >= 2
-    assert ReviewItem.objects.filter(status=ReviewItem.Status.PUBLISHED).count() >= 2
-    for verdict in published:
-        assert verdict.author.username == "reviewer" and verdict.approved_by.username == "editor"
-        assert verdict.sources.count() >= 2 and verdict.rating and verdict.explanation
-    for username in ("reviewer", "editor"):
-        user = get_user_model().objects.get(username=username)
-        assert user.is_staff and user.check_password("pw-for-test")
 
 
 def test_evaluate_extraction_meets_the_targets_on_the_corpus() -> None:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
-from claims.pipeline.inputs import document_from_input
+from claims.pipeline.inputs import document_from_input, guess_format
 from claims.scorers import scorer_get
 from claims.services.files import InputFileError, expand_paths, json_articles
 
@@ -61,8 +61,6 @@ def _inputs(path: Path) -> list[tuple[bytes, str, str, str]]:
             (item["raw"], item["fmt"], item["url"], item["title"])
             for item in json_articles(data, name=str(path))
         ]
-    from claims.pipeline.inputs import guess_format
-
     return [(data, guess_format(path.name, head=data[:1024]), "", "")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from reviews.models import ApiToken
+from claims.models import ApiToken
 
 KEY_PREFIX = "fc_"
 

@@ -14,6 +14,7 @@ from claims.pipeline.checkworthiness.evaluation import evaluate_checkworthiness
 from claims.pipeline.checkworthiness.linear import load_scorer
 from claims.pipeline.checkworthiness.linear_training import DEFAULT_C, train_checkworthiness
 from claims.pipeline.checkworthiness.scorer import ModelLoadError
+from reviews.selectors import reviewer_decisions
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "checkworthiness"
 
@@ -77,8 +78,6 @@ class Command(BaseCommand):
             examples = [(row.text, row.label) for row in rows]
             description: dict[str, object] = {"file": options["train"].name}
             if options["with_reviews"]:
-                from reviews.selectors import reviewer_decisions
-
                 decisions = reviewer_decisions()
                 examples += decisions
                 description["reviewer_decisions"] = len(decisions)

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from reviews.models import ApiToken
+from claims.models import ApiToken
 
 PREFIX = "throttle"
 

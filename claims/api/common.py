@@ -1,5 +1,6 @@
 """What every API view shares: strict query parameters, cursor pages that fail with 400,
-conditional GET, and the API's authentication, throttling and caching."""
+conditional GET, and the API's authentication, throttling and caching (the API of both apps:
+the articles newsroom systems push in and the fact-checks they read)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviews.api.authentication import ApiTokenAuthentication
-from reviews.api.throttling import TokenRateThrottle
-
-CACHE_GENERATION_KEY = "api:generation"
+from claims.api.authentication import ApiTokenAuthentication
+from claims.api.throttling import TokenRateThrottle
+from claims.services.api_cache import api_cache_generation
 
 
 class StrictCursorPagination(CursorPagination):
@@ -87,14 +87,6 @@ class StrictJSONParser(JSONParser):
             raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
 
 
-def api_cache_clear() -> None:
-    """Forget every cached API answer (after a publication or a correction)."""
-    try:
-        cache.incr(CACHE_GENERATION_KEY)
-    except ValueError:
-        cache.set(CACHE_GENERATION_KEY, 1, None)
-
-
 class ApiView(APIView):
     """Base of the API's views. `allowed_params` lists the query parameters a view takes."""
 
@@ -126,7 +118,7 @@ class ApiView(APIView):
             return None
         # Asked twice per request (look-up, then store): one Redis read is enough.
         if not hasattr(self, "_cache_key_memo"):
-            generation = cache.get(CACHE_GENERATION_KEY) or 0
+            generation = api_cache_generation()
             # The Accept header picks the renderer: the browsable API's HTML is not JSON.
             asked = f"{request.get_full_path()}\n{request.META.get('HTTP_ACCEPT', '')}"
             path = hashlib.sha256(asked.encode()).hexdigest()

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from reviews.models import ApiToken
+from claims.models import ApiToken
 
 
 class _HasScope(BasePermission):

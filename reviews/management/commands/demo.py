@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,18 +11,23 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from claims import services
-from claims.models import Article, Claim
+from claims.models import ApiToken, Article, Claim
 from claims.pipeline.inputs import guess_format
 from claims.services.files import expand_paths
-from reviews.models import ApiToken, EvidenceSource, ReviewItem, Verdict
+from claims.services.tokens import api_token_create, api_token_rotate
+from factcheck.environment import VAR_DIR
+from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.selectors import CHECKED
 from reviews.services import publishing
 from reviews.services.queue import demo_accounts_ensure, review_take, review_take_next
-from reviews.services.tokens import api_token_create, api_token_rotate
 from reviews.workflow import TransitionError
 
 DEMO_TOKEN = "demo"
 DEMO_SITE = "https://news.example.org/demo/"
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo_articles"
+# The password and token key the demo printed, so a second run prints (and keeps) the same ones;
+# only the key's hash is in the database, and a password cannot be read back from its hash.
+DEMO_CREDENTIALS = VAR_DIR / "demo-credentials.json"
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--password", help="password for the demo accounts (a random one when omitted)"
+            "--password",
+            help="password for the demo accounts (default: the one printed before, or a random "
+            "one the first time)",
+        )
+        parser.add_argument(
+            "--credentials",
+            type=Path,
+            default=DEMO_CREDENTIALS,
+            help=f"where the printed password and key are kept (default: {DEMO_CREDENTIALS})",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        password = options["password"] or secrets.token_urlsafe(12)
+        kept = credentials_read(options["credentials"])
+        password = options["password"] or kept.get("password") or secrets.token_urlsafe(12)
         for path in expand_paths([DEMO_ARTICLES]):
             data = path.read_bytes()
             # Each demo article gets an address, as a real one would have, so the published
@@ -140,33 +155,39 @@ class Command(BaseCommand):
         usernames = demo_accounts_ensure(password=password)
         users = get_user_model().objects
         reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
-        published = sum(
+        for fact_check in FACT_CHECKS:
             self._publish(fact_check, reviewer=reviewer, editor=editor)
-            for fact_check in FACT_CHECKS
-        )
+        published = ReviewItem.objects.filter(
+            status__in=CHECKED, claim__article__url__startswith=DEMO_SITE
+        ).count()
         # One claim in review, so the desk shows a claim being worked on.
         if not ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).exists():
             review_take_next(user=reviewer)
         extracted = Article.objects.filter(status=Article.Status.EXTRACTED).count()
         queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
         self.stdout.write(f"{extracted} articles extracted, {queued} claims in the review queue.")
-        self.stdout.write(f"{published} demo fact-check(s) published.")
+        self.stdout.write(f"{published} demo fact-checks published.")
         self.stdout.write(f"Demo accounts: {', '.join(usernames)}; password: {password}")
-        key = self._api_token()
+        key = self._api_token(kept.get("key", ""))
+        _credentials_write(options["credentials"], password=password, key=key)
         self.stdout.write(
             "API: /api/v1/fact-checks/ (docs at /api/v1/docs/), with the header "
             f"'Authorization: Token {key}'"
         )
         self.stdout.write(f"API token (read, submit, search): {key}")
 
-    def _api_token(self) -> str:
-        """A token with every scope for the demo; a new key on every run."""
+    def _api_token(self, kept: str) -> str:
+        """The demo's token with every scope: the key printed before while it still opens
+        the API, else a new one."""
         token = ApiToken.objects.filter(name=DEMO_TOKEN).first()
         if token is None:
             return api_token_create(name=DEMO_TOKEN, scopes=ApiToken.Scope.values)[1]
+        if kept and token.key_hash == ApiToken.hash_key(kept):
+            ApiToken.objects.filter(pk=token.pk).update(active=True, scopes=ApiToken.Scope.values)
+            return kept
         return api_token_rotate(token_id=token.pk)[1]
 
-    def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> bool:
+    def _publish(self, fact_check: DemoFactCheck, *, reviewer: Any, editor: Any) -> None:
         """Take the claim through the desk as a reviewer and an editor would; once only."""
         claim = (
             Claim.objects.filter(text__contains=fact_check.claim_contains, review__isnull=False)
@@ -175,10 +196,10 @@ class Command(BaseCommand):
         )
         if claim is None:
             self.stderr.write(f"No queued claim contains {fact_check.claim_contains!r}.")
-            return False
+            return
         item_id = claim.review.pk
         if claim.review.status != ReviewItem.Status.PENDING:
-            return False  # Published by an earlier run, or someone is working on it.
+            return  # Published by an earlier run, or someone is working on it.
         try:
             with transaction.atomic():
                 review_take(item_id=item_id, user=reviewer)
@@ -205,5 +226,17 @@ class Command(BaseCommand):
                 publishing.verdict_approve(item_id=item_id, editor=editor)
         except TransitionError as error:
             self.stderr.write(f"Could not publish the fact-check of claim {item_id}: {error}")
-            return False
-        return True
+
+
+def credentials_read(path: Path) -> dict[str, str]:
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _credentials_write(path: Path, *, password: str, key: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps({"password": password, "key": key}))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reviews.services.tokens import TokenError, api_token_create
+from claims.services.tokens import TokenError, api_token_create
 
 
 class Command(BaseCommand):

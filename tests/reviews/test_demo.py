@@ -1,0 +1,85 @@
+"""`manage.py demo`: the demo articles through the real pipeline and desk, and a second run
+that keeps what the first one made and printed."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from claims.models import Article, Claim
+from reviews.models import ReviewItem, Verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(tmp_path: Path, *args: str) -> str:
+    out = StringIO()
+    credentials = str(tmp_path / "demo-credentials.json")
+    call_command("demo", "--credentials", credentials, *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _printed(output: str) -> tuple[str, str]:
+    password = re.search(r"password: (\S+)", output)
+    key = re.search(r"API token \(read, submit, search\): (\S+)", output)
+    assert password and key, output
+    return password.group(1), key.group(1)
+
+
+def test_demo_loads_articles_into_the_queue_and_a_second_run_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    first = _demo(tmp_path, "--password", "pw-for-test")
+    claims = Claim.objects.count()
+    second = _demo(tmp_path, "--password", "pw-for-test")
+
+    assert "password: pw-for-test" in first and "password: pw-for-test" in second
+    assert Article.objects.filter(status=Article.Status.EXTRACTED).count() >= 4
+    assert ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count() >= 8
+    assert Claim.objects.count() == claims
+    held = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW)
+    assert held.count() == 1 and held.get().assigned_to.username == "reviewer"
+    # Published once, through the real desk; both runs report what exists.
+    assert "2 demo fact-checks published" in first and "2 demo fact-checks published" in second
+    published = Verdict.objects.filter(published_at__isnull=False)
+    assert published.count() == 2
+    for verdict in published:
+        assert verdict.author.username == "reviewer" and verdict.approved_by.username == "editor"
+        assert verdict.sources.count() >= 2 and verdict.rating and verdict.explanation
+    for username in ("reviewer", "editor"):
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and user.check_password("pw-for-test")
+
+
+def test_a_second_run_prints_and_keeps_the_password_and_key_of_the_first(
+    tmp_path: Path,
+) -> None:
+    password, key = _printed(_demo(tmp_path))
+    hashes = dict(get_user_model().objects.values_list("username", "password"))
+
+    assert _printed(_demo(tmp_path)) == (password, key)
+    # The password hashes are untouched, so reviewers logged in stay logged in.
+    assert dict(get_user_model().objects.values_list("username", "password")) == hashes
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/fact-checks/").status_code == 200
+
+
+def test_a_key_that_no_longer_opens_the_api_is_replaced(tmp_path: Path) -> None:
+    _, key = _printed(_demo(tmp_path))
+    (tmp_path / "demo-credentials.json").write_text('{"key": "fc_forgotten"}')
+
+    _, new_key = _printed(_demo(tmp_path))
+
+    assert new_key != key
+    old, new = APIClient(), APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    new.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
+    assert old.get("/api/v1/fact-checks/").status_code == 401
+    assert new.get("/api/v1/fact-checks/").status_code == 200
