@@ -137,7 +137,16 @@ class Article(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
+    # The API tokens that pushed this article (the same input pushed twice is one article);
+    # only they may read its status.
+    submitted_by = models.ManyToManyField(
+        ApiToken, blank=True, related_name="submitted_articles", editable=False
+    )
     error = models.TextField(blank=True)
+    # What the API client that pushed the article is told when it failed: `error` may name
+    # internal addresses and resolver messages, so fetch failures get a generic text with a
+    # reference that is also in `error` and the logs.
+    client_error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     pipeline_version = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -159,6 +168,21 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.given_title or self.url or f"Article {self.pk}"
+
+
+class FetchAttempt(models.Model):
+    """Fetches of a URL started recently, counted before each request is sent, so a fetch
+    whose task is killed mid-request (and redelivered) still counts towards the retry cap."""
+
+    url_key = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the canonical URL."
+    )
+    url = models.URLField(max_length=2000)
+    attempts = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.attempts} attempts)"
 
 
 class ClaimantKind(models.TextChoices):

@@ -89,7 +89,15 @@ class Config:
     embedding_precision: str = knob("auto", choices=("auto", "float32", "bfloat16"))
 
     # --- Intake: fetching and receiving articles ---------------------------------------------
+    # Outbound requests (claims/outbound.py): TIMEOUT bounds connecting and each read; DEADLINE
+    # bounds a whole fetch (resolution, every redirect hop, headers and body) by the wall
+    # clock, so a peer that trickles bytes cannot hold a worker until the task's time limit.
     fetch_timeout: float = knob(10.0, gt=0)
+    fetch_deadline: float = knob(30.0, gt=0)
+    # POST articles/ with only a URL fetches it while the client waits, for at most this long
+    # (a slower page is fetched by a worker with the full deadline): a slow page must not hold
+    # a web process.
+    api_fetch_deadline: float = knob(5.0, gt=0)
     fetch_max_bytes: int = knob(5 * 1024 * 1024, ge=1)
     fetch_max_redirects: int = knob(5, ge=0)
     # Fetching refuses hosts that resolve to private, loopback, link-local, metadata and other
@@ -155,10 +163,25 @@ class Config:
     api_max_body_bytes: int = knob(5 * 1024 * 1024, ge=1)
     # Cache whole API answers this long (0: off); publishing or correcting empties it.
     api_cache_seconds: int = knob(0, ge=0)
+    # Wall-clock seconds one delivery attempt may take in all (connect, headers, answer).
     webhook_timeout: float = knob(10.0, gt=0.0)
     webhook_max_attempts: int = knob(8, ge=1)
     # Wait before retry n is this times 2**(n-1): 30 s, 1 min, 2 min, … about 1 h in all.
     webhook_backoff_seconds: float = knob(30.0, gt=0.0)
+    # Endpoints one API token may register.
+    webhook_max_endpoints_per_token: int = knob(10, ge=1)
+    # Deliveries of one endpoint sent at once; the rest wait, so a slow endpoint holds at most
+    # this many webhook workers.
+    webhook_max_in_flight: int = knob(2, ge=1)
+    # Circuit breaker: after this many failed attempts in a row an endpoint is paused this long.
+    webhook_breaker_failures: int = knob(5, ge=1)
+    webhook_breaker_seconds: int = knob(600, ge=1)
+
+    # --- Admin login -------------------------------------------------------------------------
+    # After this many failed logins a username, and separately an address, is refused for
+    # this many minutes (then it may try again); a success resets the count.
+    login_failure_limit: int = knob(5, ge=1)
+    login_lockout_minutes: float = knob(15.0, gt=0.0)
 
     # --- Observability -----------------------------------------------------------------------
     # One JSON object a line for log shippers, or text for a terminal; both carry request and
@@ -173,6 +196,16 @@ class Config:
     worker_metrics_port: int = knob(0, ge=0, le=65535)
 
     def __post_init__(self) -> None:
+        if not self.fetch_timeout <= self.fetch_deadline:
+            raise ImproperlyConfigured(
+                f"{PREFIX}FETCH_TIMEOUT ({self.fetch_timeout}) must be at most "
+                f"{PREFIX}FETCH_DEADLINE ({self.fetch_deadline})."
+            )
+        if self.api_fetch_deadline > self.fetch_deadline:
+            raise ImproperlyConfigured(
+                f"{PREFIX}API_FETCH_DEADLINE ({self.api_fetch_deadline}) must be at most "
+                f"{PREFIX}FETCH_DEADLINE ({self.fetch_deadline})."
+            )
         if self.match_suggest_threshold > self.match_merge_threshold:
             raise ImproperlyConfigured(
                 f"{PREFIX}MATCH_SUGGEST_THRESHOLD ({self.match_suggest_threshold}) must be at "

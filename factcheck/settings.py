@@ -11,6 +11,7 @@ lists every variable.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_prometheus",
     "simple_history",
+    "axes",
     "claims",
     "reviews",
     "factcheck",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so a view's database outage becomes 503 before anything else sees it.
     "factcheck.errors.DatabaseUnavailableMiddleware",
+    # Turns a login refused for a lockout into the lockout answer (last, as its docs say).
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -265,6 +269,8 @@ FACTCHECK_CHECKWORTHINESS_MINILM_PATH = _config.checkworthiness_minilm_path
 FACTCHECK_MODEL_DIR = _config.model_dir
 FACTCHECK_EMBEDDING_PRECISION = _config.embedding_precision
 FACTCHECK_FETCH_TIMEOUT = _config.fetch_timeout
+FACTCHECK_FETCH_DEADLINE = _config.fetch_deadline
+FACTCHECK_API_FETCH_DEADLINE = _config.api_fetch_deadline
 FACTCHECK_FETCH_MAX_BYTES = _config.fetch_max_bytes
 FACTCHECK_FETCH_MAX_REDIRECTS = _config.fetch_max_redirects
 FACTCHECK_FETCH_ALLOWED_NETWORKS = _config.fetch_allowed_networks
@@ -298,12 +304,51 @@ FACTCHECK_API_CACHE_SECONDS = _config.api_cache_seconds
 FACTCHECK_WEBHOOK_TIMEOUT = _config.webhook_timeout
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = _config.webhook_max_attempts
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = _config.webhook_backoff_seconds
+FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN = _config.webhook_max_endpoints_per_token
+FACTCHECK_WEBHOOK_MAX_IN_FLIGHT = _config.webhook_max_in_flight
+FACTCHECK_WEBHOOK_BREAKER_FAILURES = _config.webhook_breaker_failures
+FACTCHECK_WEBHOOK_BREAKER_SECONDS = _config.webhook_breaker_seconds
 FACTCHECK_LOG_FORMAT = _config.log_format
 FACTCHECK_METRICS_DATABASE = _config.metrics_database
 FACTCHECK_METRICS_ALLOWED_NETWORKS = _config.metrics_allowed_networks
 FACTCHECK_METRICS_TOKEN = _config.metrics_token
 FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
 FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
+
+# Outbound requests and webhook attempts end before a task's soft time limit: one cut short
+# by the limit would record nothing.
+if max(_config.fetch_deadline, _config.webhook_timeout) >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FACTCHECK_FETCH_DEADLINE and FACTCHECK_WEBHOOK_TIMEOUT must be below "
+        "CELERY_TASK_SOFT_TIME_LIMIT."
+    )
+
+# --- Admin login: failed attempts limited per user and per address (django-axes) ---------
+AUTHENTICATION_BACKENDS = [
+    "factcheck.auth.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+FACTCHECK_LOGIN_FAILURE_LIMIT = _config.login_failure_limit
+FACTCHECK_LOGIN_LOCKOUT_MINUTES = _config.login_lockout_minutes
+AXES_FAILURE_LIMIT = FACTCHECK_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=FACTCHECK_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# More tries during a lockout do not extend it: it ends when it says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address. Behind a proxy, DJANGO_CLIENT_IP_HEADER names the header it sets
+# (HTTP_X_FORWARDED_FOR) and DJANGO_CLIENT_IP_PROXY_COUNT how many proxies listed in it come
+# after the client: 0 for one proxy that appends the address it sees (nginx's
+# $proxy_add_x_forwarded_for), one more for each proxy in front of that. Entries a client
+# writes itself come first and are not taken for its address. Never set the header without
+# a proxy that sets it, or any client can claim any address.
+_CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT: int | None = None
+if _CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (_CLIENT_IP_HEADER, "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_CLIENT_IP_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
 
 # --- The admin's theme (django-unfold) ------------------------------------------------------
 # "View site" goes to the organization's site.

@@ -14,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from reviews.rendering import claim_review, fact_check_public_url
@@ -36,10 +37,22 @@ def _title(fact_check: PublishedFactCheck) -> str:
     return _NOT_XML.sub(" ", f"{fact_check.rating_label}: {fact_check.claim}")
 
 
-def _description(fact_check: PublishedFactCheck) -> str:
+def _paragraphs(fact_check: PublishedFactCheck) -> list[str]:
     parts = [fact_check.explanation, fact_check.summary]
     parts += [f"Correction (version {c.version}): {c.note}" for c in fact_check.corrections]
-    return _NOT_XML.sub(" ", "\n\n".join(p for p in parts if p))
+    return [_NOT_XML.sub(" ", p) for p in parts if p]
+
+
+def _description(fact_check: PublishedFactCheck) -> str:
+    """Plain text (JSON Feed's content_text)."""
+    return "\n\n".join(_paragraphs(fact_check))
+
+
+def _description_html(fact_check: PublishedFactCheck) -> str:
+    # RSS descriptions and Atom's <summary type="html"> are read as HTML: the text (a claim
+    # comes from a pushed article, notes from reviewers) is escaped, so markup in it shows as
+    # written and never runs in a feed reader.
+    return "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(fact_check))
 
 
 class FactChecksRss(Feed):
@@ -63,10 +76,11 @@ class FactChecksRss(Feed):
         return latest_fact_checks()
 
     def item_title(self, item: PublishedFactCheck) -> str:
-        return _title(item)
+        # Many readers take an RSS title for HTML too; escaped, it reads as written either way.
+        return escape(_title(item))
 
     def item_description(self, item: PublishedFactCheck) -> str:
-        return _description(item)
+        return _description_html(item)
 
     def item_link(self, item: PublishedFactCheck) -> str:
         return fact_check_public_url(self.request, item)
@@ -86,6 +100,9 @@ class FactChecksRss(Feed):
 
 class FactChecksAtom(FactChecksRss):
     feed_type = Atom1Feed
+
+    def item_title(self, item: PublishedFactCheck) -> str:
+        return _title(item)  # an Atom title without a type is text: not HTML, not escaped
 
     def subtitle(self) -> str:
         return self.description()

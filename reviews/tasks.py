@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from reviews.services import evidence, queue, webhooks
+from reviews.services import evidence, queue, webhook_sending, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def review_holds_release_stale() -> int:
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
     try:
-        delivery = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+        delivery = webhook_sending.webhook_delivery_attempt(delivery_id=delivery_id)
     except Exception:
         # The delivery stays pending and due: the sweep sends it again.
         logger.exception("webhook delivery %s crashed", delivery_id)

@@ -61,11 +61,17 @@ class ArticleSubmitView(ApiView):
                     source=Article.Source.PUSH,
                     url=data.get("url", ""),
                     title=data.get("title", ""),
+                    token=request.auth,
                 )
             else:
                 # Fetched now, so the client gets an article id at once; a transient failure
-                # is kept as a failed article and fetched again by the task.
-                received = article_fetch(url=data["url"])
+                # (a page slower than the API's short deadline too) is kept as a failed
+                # article and fetched again by the task, with the full deadline.
+                received = article_fetch(
+                    url=data["url"],
+                    deadline=settings.FACTCHECK_API_FETCH_DEADLINE,
+                    token=request.auth,
+                )
                 if received.retryable:
                     url = data["url"]
                     transaction.on_commit(

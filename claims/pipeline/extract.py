@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claims.pipeline.attribution import attribute
+from claims.pipeline.attribution import attribute_article
 from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.claim_types import claim_type
 from claims.pipeline.sentences import split_sentences
+from claims.pipeline.standalone import claim_as_checked
 from claims.pipeline.types import Claim, Document, Extraction, Sentence
 
 # Sentences shorter than this carry no checkable statement ("He agreed.").
@@ -36,7 +37,8 @@ def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extr
     if not sentences:
         return Extraction(document=document, notes=("no sentences",))
     scores = scorer.score([s.text for s in sentences], explain_from=threshold)
-    attributions = attribute(document.text, sentences)
+    parsed = attribute_article(document.text, sentences)
+    attributions = parsed.attributions
     claims = []
     for index, (sentence, score, who) in enumerate(
         zip(sentences, scores, attributions, strict=True)
@@ -45,6 +47,7 @@ def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extr
             continue
         if len(sentence.text) > MAX_CLAIM_CHARS:
             continue
+        checked = claim_as_checked(sentence, who, document.text, parsed.registry)
         claims.append(
             Claim(
                 text=sentence.text,
@@ -57,6 +60,9 @@ def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extr
                 claim_type=claim_type(sentence.text, who),
                 reasons=score.reasons,
                 model_version=scorer.version,
+                standalone=checked.standalone,
+                claimant=checked.claimant,
+                claimant_kind=checked.claimant_kind,
             )
         )
     return Extraction(document=document, sentences=sentences, claims=tuple(claims))

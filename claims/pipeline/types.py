@@ -45,6 +45,8 @@ class Attribution:
     speaker: str  # who said or reported it: "Dmitry Peskov", "Politico"
     kind: str  # "quote", "reported_speech", "according_to", "reported", "back_reference"
     cue: str = ""  # the words that carried the attribution ("told reporters", "according to")
+    # What the speaker is: "person", "organization", or "" when the text does not tell.
+    speaker_kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from claims.models import FactCheck
+from claims.outbound import OutboundError, http_fetch
 from claims.pipeline.claimreview import ClaimReviewFormatError, claimreviews_parse
 from claims.pipeline.matching.normalise import fact_check_embedding_text
-from claims.services.fetch import FetchError, http_fetch
 from claims.services.matching import fact_check_source_key, texts_embed
 
 BATCH_SIZE = 500
@@ -74,7 +74,7 @@ def claimreviews_import_url(*, url: str) -> ImportReport:
     """Fetch a ClaimReview feed (through the same guarded fetcher as articles) and import it."""
     try:
         fetched = http_fetch(url)
-    except FetchError as exc:
+    except OutboundError as exc:
         raise ClaimReviewImportError(f"{url}: {exc}") from exc
     if fetched.status >= 400:
         raise ClaimReviewImportError(f"{url}: the server answered {fetched.status}")

@@ -92,7 +92,9 @@ def _run_pipeline(article: Article) -> Extraction:
 def _fail(article: Article, error: str) -> None:
     article.status = Article.Status.FAILED
     article.error = error
-    article.save(update_fields=["status", "error", "attempts"])
+    # The pipeline's refusals are about the input the client sent: it may read them.
+    article.client_error = error[:300]
+    article.save(update_fields=["status", "error", "client_error", "attempts"])
     _count_on_commit(metrics.ARTICLES_FAILED.labels(source=article.source, stage="extract").inc)
 
 
@@ -130,6 +132,7 @@ STORED_FIELDS = [
     "pipeline_version",
     "extracted_at",
     "error",
+    "client_error",
     "status",
     "duplicate_of",
     "attempts",
@@ -168,7 +171,7 @@ def _store(article: Article, extraction: Extraction) -> None:
     article.skip_reason = document.skip_reason[:300]
     article.pipeline_version = pipeline_version()[:100]
     article.extracted_at = timezone.now()
-    article.error = ""
+    article.error = article.client_error = ""
     if not document.text.strip() or document.skip_reason:
         # Nothing to mine and nothing to be a copy of: pages that are not articles.
         article.status = Article.Status.EXTRACTED

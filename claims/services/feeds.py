@@ -15,8 +15,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from claims import tasks
 from claims.models import Article, Feed
+from claims.outbound import OutboundError, http_fetch
 from claims.pipeline.urls import canonicalize_url, usable_url
-from claims.services.fetch import FetchError, http_fetch
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +72,11 @@ def feed_poll(*, feed_id: int) -> PollResult:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     feed.last_polled_at = timezone.now()
+    # Recorded before the request: a poll cut short still shows when it was tried.
+    Feed.objects.filter(pk=feed.pk).update(last_polled_at=feed.last_polled_at)
     try:
         response = http_fetch(feed.url, headers=headers)
-    except FetchError as exc:
+    except OutboundError as exc:
         return _poll_failed(feed, str(exc))
     if response.status == 304:
         feed.last_result = Feed.Result.NOT_MODIFIED

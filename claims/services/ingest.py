@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,13 +12,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims import tasks
-from claims.models import Article, Feed, Publisher
+from claims.models import ApiToken, Article, Feed, FetchAttempt, Publisher
+from claims.outbound import COULD_NOT_FETCH, OutboundError, http_fetch
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import canonicalize_url, url_domain, usable_url
-from claims.services.fetch import FetchError, http_fetch
 from factcheck import metrics
 
 logger = logging.getLogger(__name__)
+
+# Fetches of one URL started within the window (the first and the task's retries); a later
+# one is refused, even if the earlier ones never finished (their worker was killed).
+FETCH_MAX_ATTEMPTS = 5
+FETCH_ATTEMPT_WINDOW = timedelta(hours=1)
 
 
 class IngestError(ValueError):
@@ -70,10 +76,12 @@ def article_receive(
     title: str = "",
     feed: Feed | None = None,
     charset: str = "",
+    token: ApiToken | None = None,
 ) -> Received:
     """Store an incoming article once and enqueue its extraction after commit.
 
-    The same bytes are stored once; new bytes at a known URL become its next version.
+    The same bytes are stored once; new bytes at a known URL become its next version. The
+    API `token` that pushed it is recorded: it may read the article's status.
     """
     if url and not usable_url(url):
         raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
@@ -89,6 +97,7 @@ def article_receive(
             # Its first task may have been lost (broker down): asking again is harmless.
             with transaction.atomic():
                 _enqueue_extraction(existing.pk)
+        _submitted(existing, token)
         return Received(existing, created=False)
     for _attempt in range(3):
         try:
@@ -105,14 +114,21 @@ def article_receive(
                     feed=feed,
                 )
                 _enqueue_extraction(article.pk)
+                _submitted(article, token)
                 transaction.on_commit(metrics.ARTICLES_RECEIVED.labels(source=source).inc)
                 return Received(article, created=True)
         except IntegrityError:
             # Another request stored the same input, or the same URL's next version, first.
             existing = Article.objects.filter(raw_hash=raw_hash).first()
             if existing is not None:
+                _submitted(existing, token)
                 return Received(existing, created=False)
     raise RuntimeError(f"could not store a new version of {canonical} after 3 attempts")
+
+
+def _submitted(article: Article, token: ApiToken | None) -> None:
+    if token is not None:
+        article.submitted_by.add(token)
 
 
 def _article_create(
@@ -154,15 +170,39 @@ def _article_create(
     return article
 
 
-def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
-    """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry."""
+def article_fetch(
+    *,
+    url: str,
+    feed_id: int | None = None,
+    deadline: float | None = None,
+    token: ApiToken | None = None,
+) -> Received:
+    """Fetch a URL and receive it; a failed fetch is kept as a failed article to retry.
+
+    `deadline`: wall-clock seconds for the fetch (default FACTCHECK_FETCH_DEADLINE).
+    """
     if not usable_url(url):
         raise IngestError(f"not a usable http(s) URL: {url[:200]!r}")
     feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
+    attempts = _fetch_attempt_start(url)
+    if attempts > FETCH_MAX_ATTEMPTS:
+        error = (
+            f"gave up fetching {url}: {attempts - 1} attempts within "
+            f"{FETCH_ATTEMPT_WINDOW} did not succeed (or never finished)"
+        )
+        return _fetch_failed(url=url, feed=feed, error=error, retryable=False, token=token)
     try:
-        result = http_fetch(url)
-    except FetchError as exc:
-        return _fetch_failed(url=url, feed=feed, error=str(exc), retryable=exc.retryable)
+        result = http_fetch(url, deadline=deadline)
+    except OutboundError as exc:
+        return _fetch_failed(
+            url=url,
+            feed=feed,
+            error=str(exc),
+            retryable=exc.retryable and attempts < FETCH_MAX_ATTEMPTS,
+            client_error=exc.public,
+            token=token,
+        )
+    FetchAttempt.objects.filter(url_key=_url_key(url)).delete()
     fmt = guess_format(result.url, result.content_type, result.content[:1024])
     # The URL as asked for, not where redirects ended: that is what feeds list and dedup on.
     received = article_receive(
@@ -172,14 +212,44 @@ def article_fetch(*, url: str, feed_id: int | None = None) -> Received:
         url=url,
         feed=feed,
         charset=result.charset,
+        token=token,
     )
-    # The URL may be known from an earlier failed fetch: that record is now resolved.
-    Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED).update(
+    # The URL may be known from an earlier failed fetch: that record is now resolved, and
+    # whoever pushed it may read the article it became.
+    failed = Article.objects.filter(raw_hash=_failed_fetch_key(url), status=Article.Status.FAILED)
+    received.article.submitted_by.add(
+        *ApiToken.objects.filter(submitted_articles__in=failed).distinct()
+    )
+    failed.update(
         status=Article.Status.DUPLICATE,
         error=f"fetched later as article {received.article.pk}",
         duplicate_of=received.article,
     )
     return received
+
+
+def _url_key(url: str) -> str:
+    return hashlib.sha256(canonicalize_url(url).encode()).hexdigest()
+
+
+def _fetch_attempt_start(url: str) -> int:
+    """Count a fetch of `url` (committed before the request is sent); the count in the window."""
+    key, now = _url_key(url), timezone.now()
+    for _try in range(2):
+        try:
+            with transaction.atomic():
+                attempt, _ = FetchAttempt.objects.select_for_update().get_or_create(
+                    url_key=key, defaults={"url": url[:2000], "last_started_at": now}
+                )
+                if attempt.last_started_at < now - FETCH_ATTEMPT_WINDOW:
+                    attempt.attempts = 0
+                attempt.attempts += 1
+                attempt.last_started_at = now
+                attempt.save(update_fields=["attempts", "last_started_at"])
+                return attempt.attempts
+        except IntegrityError:
+            continue  # another fetch of the same URL created the row first: lock that one
+    raise RuntimeError(f"could not count a fetch of {url}")
 
 
 def _failed_fetch_key(url: str) -> str:
@@ -193,12 +263,26 @@ def article_fetch_failed(*, url: str, feed_id: int | None, error: str) -> Receiv
     return _fetch_failed(url=url, feed=feed, error=error, retryable=True)
 
 
-def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -> Received:
+def _fetch_failed(
+    *,
+    url: str,
+    feed: Feed | None,
+    error: str,
+    retryable: bool,
+    client_error: str = "",
+    token: ApiToken | None = None,
+) -> Received:
+    if not client_error:
+        reference = secrets.token_hex(5)
+        error, client_error = (
+            f"{error} (reference {reference})",
+            f"{COULD_NOT_FETCH} (reference {reference})",
+        )
     logger.warning("fetch failed: %s", error)
     key = _failed_fetch_key(url)
     article, created = Article.objects.update_or_create(
         raw_hash=key,
-        defaults={"error": error, "status": Article.Status.FAILED},
+        defaults={"error": error, "client_error": client_error, "status": Article.Status.FAILED},
         create_defaults={
             "url": url,
             "feed": feed,
@@ -208,9 +292,11 @@ def _fetch_failed(*, url: str, feed: Feed | None, error: str, retryable: bool) -
             "raw_hash": key,
             "status": Article.Status.FAILED,
             "error": error,
+            "client_error": client_error,
             "publisher": publisher_for_url(url),
         },
     )
+    _submitted(article, token)
     metrics.ARTICLES_FAILED.labels(source=article.source, stage="fetch").inc()
     return Received(article, created=created, retryable=retryable)
 
@@ -223,11 +309,13 @@ def article_retry(*, article_id: int) -> Article:
             return article
         if not article.raw and article.url:
             url, feed_id = article.url, article.feed_id
+            # Asked for by a person: the count of earlier attempts no longer holds it back.
+            FetchAttempt.objects.filter(url_key=_url_key(url)).delete()
             transaction.on_commit(lambda: tasks.article_fetch.delay(url, feed_id))
             return article
         article.status = Article.Status.RECEIVED
-        article.error = ""
+        article.error = article.client_error = ""
         article.attempts = 0
-        article.save(update_fields=["status", "error", "attempts"])
+        article.save(update_fields=["status", "error", "client_error", "attempts"])
         _enqueue_extraction(article.pk)
     return article

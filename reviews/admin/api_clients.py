@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from unfold.admin import ModelAdmin
 
 from claims.models import ApiToken
@@ -17,6 +18,9 @@ from reviews.services.webhooks import (
     WebhookError,
     webhook_delivery_replay,
     webhook_endpoint_register,
+    webhook_endpoint_update,
+    webhook_endpoints_resume,
+    webhook_url_check,
 )
 
 
@@ -97,35 +101,92 @@ class WebhookEndpointForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["event_choices"].initial = self.instance.events
 
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if self.instance.pk is None or url != self.initial.get("url"):
+            try:
+                webhook_url_check(url)
+            except WebhookError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return url
+
+
+class TokenActiveFilter(admin.SimpleListFilter):
+    title = "API token"
+    parameter_name = "token_state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", "Active token"), ("deactivated", "Deactivated token"), ("none", "None")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "active":
+            return queryset.filter(token__active=True)
+        if value == "deactivated":
+            return queryset.filter(token__active=False)
+        if value == "none":
+            return queryset.filter(token__isnull=True)
+        return queryset
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ModelAdmin):
+    """Staff can remove any endpoint here, also one whose token was deactivated (and so can
+    no longer remove it through the API)."""
+
     form = WebhookEndpointForm
-    list_display = ["url", "event_list", "active", "token", "created_at"]
-    list_filter = ["active"]
-    readonly_fields = ["secret", "token", "created_at"]
+    list_display = ["url", "event_list", "state", "token", "created_at"]
+    list_filter = ["active", TokenActiveFilter]
+    list_select_related = ["token"]
+    readonly_fields = ["state", "consecutive_failures", "secret", "token", "created_at"]
+    actions = ["resume"]
 
     @admin.display(description="Events")
     def event_list(self, endpoint: WebhookEndpoint) -> str:
         return ", ".join(endpoint.events)
 
+    @admin.display(description="State")
+    def state(self, endpoint: WebhookEndpoint) -> str:
+        refusal = endpoint.refusal()
+        if refusal:
+            return f"Not sent to: {refusal}"
+        if endpoint.paused_until and endpoint.paused_until > timezone.now():
+            local = timezone.localtime(endpoint.paused_until)
+            return (
+                f"Paused until {local:%Y-%m-%d %H:%M:%S} after "
+                f"{endpoint.consecutive_failures} failed attempts in a row"
+            )
+        if endpoint.consecutive_failures:
+            return f"Live ({endpoint.consecutive_failures} failed attempts in a row)"
+        return "Live"
+
     def save_model(
         self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
     ) -> None:
         events = form.cleaned_data["event_choices"]
-        if change:
-            obj.events = events
-            obj.save()
-            return
         try:
+            if change:
+                webhook_endpoint_update(
+                    endpoint=obj,
+                    url=obj.url,
+                    events=events,
+                    description=obj.description,
+                    active=obj.active,
+                )
+                return
             endpoint = webhook_endpoint_register(
                 url=obj.url, events=events, description=obj.description
             )
         except WebhookError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
             return
         obj.pk, obj.secret, obj.events = endpoint.pk, endpoint.secret, endpoint.events
         self.message_user(request, f"Signing secret of {endpoint.url}: {endpoint.secret}")
+
+    @admin.action(description="Resume the selected endpoints (lift a circuit breaker's pause)")
+    def resume(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        resumed = webhook_endpoints_resume(endpoint_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{resumed} endpoints resumed.")
 
 
 @admin.register(WebhookDelivery)

@@ -43,9 +43,15 @@ class ArticleStatusView(ApiView):
     @extend_schema(responses={200: ArticleStatusSerializer, 404: OpenApiResponse()})
     def get(self, request: Request, pk: int) -> Response:
         """An article's processing status and its claims' places in the queue."""
-        article = Article.objects.filter(pk=pk).defer("raw", "clean_text").first()
+        # Only a token that pushed the article may read it: another client's URLs, titles and
+        # errors are theirs. Any other id reads as one that does not exist.
+        article = (
+            Article.objects.filter(pk=pk, submitted_by=request.auth)
+            .defer("raw", "clean_text")
+            .first()
+        )
         if article is None:
-            raise Http404("No article has this id.")
+            raise Http404("This token submitted no article with this id.")
         claims = (
             Claim.objects.filter(article=article)
             .order_by("start")
@@ -66,7 +72,7 @@ class ArticleStatusView(ApiView):
                     "url": article.url,
                     "title": article.title or article.given_title,
                     "status": article.status,
-                    "error": article.error,
+                    "error": _client_error(article),
                     "duplicate_of": article.duplicate_of_id,
                     "received_at": article.received_at,
                     "extracted_at": article.extracted_at,
@@ -74,3 +80,10 @@ class ArticleStatusView(ApiView):
                 }
             ).data
         )
+
+
+def _client_error(article: Article) -> str:
+    # `error` is for the desk: it may name internal addresses or the resolver's messages.
+    if article.status != Article.Status.FAILED:
+        return ""
+    return article.client_error or f"processing failed (reference article {article.pk})"

@@ -14,7 +14,9 @@ class WebhookEndpoint(models.Model):
         CORRECTED = "fact_check.corrected", "Fact-check corrected"
 
     url = models.URLField(max_length=2000)
-    secret = models.CharField(max_length=100, help_text="Key of the HMAC-SHA256 signature.")
+    secret = models.CharField(
+        max_length=100, help_text="whsec_ and the base64 key of the HMAC-SHA256 signature."
+    )
     events = models.JSONField(default=list)
     active = models.BooleanField(default=True)
     # The API client that registered it; endpoints added in admin have none.
@@ -27,12 +29,25 @@ class WebhookEndpoint(models.Model):
     )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The circuit breaker: failed attempts in a row, and until when sending is paused.
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    paused_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.url
+
+    def refusal(self) -> str:
+        """Why nothing may be sent to this endpoint now, or "" (pauses are not refusals)."""
+        if not self.active:
+            return "the endpoint was deactivated"
+        if self.token is not None and not self.token.active:
+            return "the API token that registered the endpoint was deactivated"
+        if self.token is not None and not self.token.has_scope("read"):
+            return "the API token that registered the endpoint lost its read scope"
+        return ""
 
 
 class WebhookDelivery(models.Model):
@@ -55,6 +70,9 @@ class WebhookDelivery(models.Model):
     response_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while an attempt is being sent (until its deadline has surely passed): the deliveries
+    # of an endpoint in flight at once are counted on it.
+    sending_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

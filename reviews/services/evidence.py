@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from claims.outbound import OutboundError, http_fetch
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.html import document_from_html
 from claims.pipeline.inputs import decode_input, guess_format
-from claims.services.fetch import FetchError, http_fetch
 from reviews import tasks
 from reviews.models import EvidenceSource
 
@@ -48,7 +48,7 @@ def evidence_archive(*, source_id: int) -> ArchiveResult:
     try:
         fetched = http_fetch(source.url)
         text = _readable_text(fetched.content, fetched.content_type, fetched.charset, fetched.url)
-    except FetchError as exc:
+    except OutboundError as exc:
         evidence_archive_failed(source_id=source_id, error=str(exc))
         attempts_left = source.archive_attempts + 1 < settings.FACTCHECK_ARCHIVE_MAX_ATTEMPTS
         return ArchiveResult(FAILED, retryable=exc.retryable and attempts_left)

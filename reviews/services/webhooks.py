@@ -2,54 +2,51 @@
 
 A delivery is a row written in the same transaction as the publication it announces, so
 none is lost; the `webhook_deliver` task sends it (and retries with exponential backoff), and
-a periodic sweep sends again any whose task was lost.
+a periodic sweep sends again any whose task was lost. Sending is in
+`reviews.services.webhook_sending`; deliveries are signed as Standard Webhooks
+(https://www.standardwebhooks.com/), so a receiver can verify them with that specification's
+libraries.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-import json
 import logging
 import secrets
-import time
 from collections.abc import Iterable
 from datetime import timedelta
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from claims.models import ApiToken
+from claims.outbound import ADDRESS_NOT_ALLOWED, OutboundError, address_check
 from claims.pipeline.urls import usable_url
-from claims.services.fetch import (
-    FetchError,
-    _allowed_networks,
-    _PinnedAdapter,
-    _public_addresses,
-)
 from reviews import tasks
 from reviews.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Factcheck-Signature"
-TIMESTAMP_HEADER = "X-Factcheck-Timestamp"
-EVENT_HEADER = "X-Factcheck-Event"
-DELIVERY_HEADER = "X-Factcheck-Delivery"
-# Only this much of an endpoint's answer is kept in the log.
-ERROR_EXCERPT = 500
+SECRET_PREFIX = "whsec_"
 
 
 class WebhookError(ValueError):
     """An endpoint the rules refuse; the message says why."""
 
 
-def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    """`sha256=` and the hex HMAC-SHA256 of "{timestamp}.{body}" under the endpoint's secret."""
-    message = str(timestamp).encode() + b"." + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+def webhook_secret_new() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def webhook_signature(*, secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """`v1,` and the base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" (Standard Webhooks)."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
 def _events_parse(events: Iterable[str]) -> list[str]:
@@ -63,29 +60,80 @@ def _events_parse(events: Iterable[str]) -> list[str]:
     return [e for e in WebhookEndpoint.Event.values if e in wanted]
 
 
-def webhook_endpoint_register(
-    *, url: str, events: Iterable[str], token: ApiToken | None = None, description: str = ""
-) -> WebhookEndpoint:
-    """Register an endpoint with a fresh secret; refuses addresses the desk may not reach."""
+def webhook_url_check(url: str) -> None:
+    """Refuse a URL deliveries could not or must not go to, with no oracle in the message."""
     if not usable_url(url):
         raise WebhookError(f"not a usable http(s) URL: {url[:200]!r}")
     try:
-        _public_addresses(url, _allowed_networks())
-    except FetchError as exc:
-        if not exc.retryable:  # an unresolvable name may resolve later; a private one won't
-            raise WebhookError(str(exc)) from exc
-    return WebhookEndpoint.objects.create(
-        url=url,
-        events=_events_parse(events),
-        token=token,
-        description=description,
-        secret=secrets.token_urlsafe(32),
+        address_check(url)
+    except OutboundError as exc:
+        # The same answer whether the name is internal or does not resolve at all, so
+        # registering is no way to learn which internal names exist.
+        logger.warning("webhook endpoint refused: %s", exc)
+        raise WebhookError(
+            f"{ADDRESS_NOT_ALLOWED}: the host must resolve to public addresses "
+            f"(reference {exc.reference})"
+        ) from exc
+
+
+def webhook_endpoint_register(
+    *, url: str, events: Iterable[str], token: ApiToken | None = None, description: str = ""
+) -> WebhookEndpoint:
+    """Register an endpoint with a fresh secret; refuses addresses the desk may not reach and
+    more than FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN endpoints for one token."""
+    webhook_url_check(url)
+    parsed = _events_parse(events)
+    with transaction.atomic():
+        if token is not None:
+            # Locked, so concurrent registrations are counted one after the other.
+            ApiToken.objects.select_for_update().filter(pk=token.pk).first()
+            limit = settings.FACTCHECK_WEBHOOK_MAX_ENDPOINTS_PER_TOKEN
+            if WebhookEndpoint.objects.filter(token=token).count() >= limit:
+                raise WebhookError(
+                    f"this token has {limit} webhook endpoints, the most it may have; "
+                    "remove one first"
+                )
+        return WebhookEndpoint.objects.create(
+            url=url,
+            events=parsed,
+            token=token,
+            description=description,
+            secret=webhook_secret_new(),
+        )
+
+
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str, events: Iterable[str], description: str, active: bool
+) -> WebhookEndpoint:
+    """Change an endpoint; a new URL is checked as a registration's is."""
+    if url != WebhookEndpoint.objects.values_list("url", flat=True).get(pk=endpoint.pk):
+        webhook_url_check(url)
+    endpoint.url = url
+    endpoint.events = _events_parse(events)
+    endpoint.description = description
+    endpoint.active = active
+    endpoint.save(update_fields=["url", "events", "description", "active"])
+    return endpoint
+
+
+def webhook_endpoints_resume(*, endpoint_ids: list[int]) -> int:
+    """Lift the circuit breaker's pause; the next deliveries are sent at once."""
+    now = timezone.now()
+    resumed = WebhookEndpoint.objects.filter(pk__in=endpoint_ids).update(
+        paused_until=None, consecutive_failures=0
     )
+    WebhookDelivery.objects.filter(
+        endpoint_id__in=endpoint_ids, status=WebhookDelivery.Status.PENDING
+    ).update(next_attempt_at=now)
+    return resumed
 
 
 def deliveries_create(*, event: str, payload: dict) -> list[WebhookDelivery]:
-    """A pending delivery of `payload` for every active endpoint that wants `event`."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if event in e.events]
+    """A pending delivery of `payload` for every live endpoint that wants `event`."""
+    candidates = WebhookEndpoint.objects.filter(active=True).select_related("token")
+    # A deactivated token's endpoints, or one that lost the read scope, get nothing: a webhook
+    # tells only what the token could read itself (Endpoint.refusal says which).
+    endpoints = [e for e in candidates if event in e.events and not e.refusal()]
     now = timezone.now()
     return WebhookDelivery.objects.bulk_create(
         [
@@ -104,117 +152,6 @@ def deliveries_enqueue(delivery_ids: list[int]) -> None:
 
     # robust: a broker outage must not undo the publication; the sweep sends them later.
     transaction.on_commit(send, robust=True)
-
-
-def _body(delivery: WebhookDelivery) -> bytes:
-    # The same bytes on every attempt, so a receiver can dedup on the delivery id.
-    return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> requests.Response:
-    """POST to `url` connecting only to checked public (or allowlisted) addresses."""
-    addresses = _public_addresses(url, _allowed_networks())
-    adapter = _PinnedAdapter()
-    with requests.Session() as session:
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        for index, address in enumerate(addresses):
-            adapter.address = str(address)
-            try:
-                return session.post(
-                    url,
-                    data=body,
-                    headers=headers,
-                    timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT,
-                    allow_redirects=False,  # a redirect could lead anywhere: it is a failure
-                    # Read only what the log keeps: an answer may be huge or never end.
-                    stream=True,
-                )
-            except requests.ConnectionError:
-                if index == len(addresses) - 1:
-                    raise
-    raise AssertionError("unreachable: addresses is never empty")
-
-
-def _excerpt(response: requests.Response) -> str:
-    """The start of an endpoint's answer, for the log (never the whole of it)."""
-    head = next(response.iter_content(ERROR_EXCERPT * 4), b"")
-    try:
-        text = head.decode(response.encoding or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
-        text = head.decode("utf-8", errors="replace")
-    # PostgreSQL text takes no NUL: an endpoint's answer must not stop the log.
-    return text[:ERROR_EXCERPT].replace("\x00", "")
-
-
-def backoff_seconds(attempts: int) -> float:
-    return float(settings.FACTCHECK_WEBHOOK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
-
-
-def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
-    """Send a pending delivery that is due, and log the outcome; None if another task has it."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
-            return delivery
-        now = timezone.now()
-        # A duplicated or early task must not add an attempt before the backoff is over.
-        if delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=0.2):
-            return delivery
-        endpoint = delivery.endpoint
-        if not endpoint.active:
-            delivery.status = WebhookDelivery.Status.FAILED
-            delivery.last_error = "the endpoint was deactivated"
-            delivery.next_attempt_at = None
-            delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
-            return delivery
-        body = _body(delivery)
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": settings.FACTCHECK_USER_AGENT,
-            EVENT_HEADER: delivery.event,
-            DELIVERY_HEADER: str(delivery.pk),
-            TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: webhook_signature(
-                secret=endpoint.secret, timestamp=timestamp, body=body
-            ),
-        }
-        code: int | None = None
-        try:
-            with _post(endpoint.url, body, headers) as response:
-                code = response.status_code
-                error = "" if 200 <= code < 300 else f"HTTP {code}: {_excerpt(response)}"
-        except FetchError as exc:  # refused by the SSRF guard, or the name did not resolve
-            error = str(exc)
-        except requests.RequestException as exc:
-            error = f"could not reach {endpoint.url}: {exc}"
-        except ValueError as exc:
-            # requests parses a redirect's Location even when it does not follow it.
-            error = f"{endpoint.url} answered a malformed redirect: {exc}"
-        delivery.attempts += 1
-        delivery.response_code = code
-        delivery.last_error = error
-        if not error:
-            delivery.status = WebhookDelivery.Status.DELIVERED
-            delivery.delivered_at = timezone.now()
-            delivery.next_attempt_at = None
-        elif delivery.attempts >= settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS:
-            delivery.status = WebhookDelivery.Status.FAILED
-            delivery.next_attempt_at = None
-        else:
-            delivery.next_attempt_at = timezone.now() + timedelta(
-                seconds=backoff_seconds(delivery.attempts)
-            )
-        delivery.save()
-        if error:
-            logger.warning("webhook delivery %s failed: %s", delivery.pk, error)
-        return delivery
 
 
 def webhook_delivery_replay(*, delivery_id: int) -> WebhookDelivery:

@@ -203,7 +203,7 @@ def test_the_worker_survives_bad_input_and_goes_on_working(
 
 
 @pytest.mark.django_db
-@override_settings(FACTCHECK_FETCH_TIMEOUT=0.3)
+@override_settings(FACTCHECK_FETCH_TIMEOUT=0.3, FACTCHECK_FETCH_DEADLINE=1.0)
 def test_a_server_that_trickles_bytes_is_cut_off(web: LocalWebServer) -> None:
     web.routes["/slow"] = Route(b"<p>" + b"x" * 200 + b"</p>", trickle=0.05)
 

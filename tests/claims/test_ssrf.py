@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from claims.services.fetch import FetchError, http_fetch
+from claims.outbound import OutboundError, http_fetch
 from tests.conftest import LocalWebServer, Route
 
 PRIVATE = "resolves to a private address"
@@ -42,7 +42,7 @@ def connects(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
 def test_internal_addresses_are_refused_without_connecting(
     url: str, connects: list[object]
 ) -> None:
-    with pytest.raises(FetchError, match=PRIVATE) as refused:
+    with pytest.raises(OutboundError, match=PRIVATE) as refused:
         http_fetch(url)
 
     assert refused.value.retryable is False
@@ -55,7 +55,7 @@ def test_loopback_is_refused_without_the_request_reaching_the_server(
 ) -> None:
     web.routes["/"] = Route(b"<html>internal admin</html>")
 
-    with pytest.raises(FetchError, match=PRIVATE) as refused:
+    with pytest.raises(OutboundError, match=PRIVATE) as refused:
         http_fetch(web.url("/"))
 
     assert refused.value.retryable is False
@@ -67,7 +67,7 @@ def test_loopback_is_refused_without_the_request_reaching_the_server(
 def test_a_name_resolving_to_loopback_is_refused(web: LocalWebServer) -> None:
     port = web.server.server_address[1]
 
-    with pytest.raises(FetchError, match=PRIVATE):
+    with pytest.raises(OutboundError, match=PRIVATE):
         http_fetch(f"http://localhost:{port}/")
 
     assert web.requests == []
@@ -79,7 +79,7 @@ def test_a_redirect_to_a_private_address_is_refused_at_the_hop(
 ) -> None:
     web.routes["/moved"] = Route(b"", status=302, headers={"Location": "http://10.1.2.3/"})
 
-    with pytest.raises(FetchError, match=f"10.1.2.3 {PRIVATE}") as refused:
+    with pytest.raises(OutboundError, match=f"10.1.2.3 {PRIVATE}") as refused:
         http_fetch(web.url("/moved"))
 
     assert refused.value.retryable is False

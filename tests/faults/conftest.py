@@ -186,6 +186,10 @@ class Stack:
             FACTCHECK_REQUEUE_AFTER_SECONDS="1",
             CELERY_TASK_SOFT_TIME_LIMIT="12",
             CELERY_TASK_TIME_LIMIT="15",
+            # Outbound deadlines must end before the soft limit (checked at start-up).
+            FACTCHECK_FETCH_TIMEOUT="5",
+            FACTCHECK_FETCH_DEADLINE="8",
+            FACTCHECK_WEBHOOK_TIMEOUT="5",
             CELERY_BROKER_VISIBILITY_TIMEOUT="16",
             CELERY_BROKER_RESTORE_INTERVAL="1",
             FACTCHECK_LOG_FORMAT="text",

@@ -37,6 +37,23 @@ class Command(BaseCommand):
             "--jsonl", action="store_true", help="also print every sentence's score"
         )
 
+        attribution = targets.add_parser(
+            "attribution",
+            help="speaker accuracy of claims on a PolNeAR split (text/ and attributions/)",
+        )
+        attribution.add_argument(
+            "--dir", required=True, type=Path, help="a split folder: text/NAME.txt, attributions/"
+        )
+        attribution.add_argument("--threshold", type=float, default=None)
+        attribution.add_argument(
+            "--all-sentences",
+            action="store_true",
+            help="every sentence, not only the claims at the threshold (independent of scoring)",
+        )
+        attribution.add_argument(
+            "--errors", action="store_true", help="also print every sentence given no or another"
+        )
+
         matching = targets.add_parser(
             "matching",
             help="MAP@5, MRR and P@1 of fact-check matching on CheckThat! 2020 Task 2 data",
@@ -69,6 +86,8 @@ class Command(BaseCommand):
             raise CommandError("--threshold must lie between 0 and 1")
         if options["target"] == "extraction":
             lines = self._extraction(options["dir"], scorer, threshold)
+        elif options["target"] == "attribution":
+            lines = self._attribution(options, scorer, threshold)
         else:
             lines = self._checkworthiness(options["tsv"], scorer, threshold, options["jsonl"])
         for line in lines:
@@ -87,6 +106,29 @@ class Command(BaseCommand):
         except ValueError as exc:  # a page folder whose expected metadata is unreadable
             raise CommandError(str(exc)) from exc
         return render_report(report)
+
+    def _attribution(
+        self, options: dict[str, Any], scorer: Any, threshold: float | None
+    ) -> list[str]:
+        from claims.evaluation.attribution import (
+            evaluate_attribution,
+            every_sentence,
+            render_attribution,
+        )
+        from claims.evaluation.polnear import read_split
+
+        try:
+            articles = read_split(options["dir"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
+        report = evaluate_attribution(
+            articles,
+            every_sentence
+            if options["all_sentences"]
+            else lambda document: extract_claims(document, scorer, cutoff).claims,
+        )
+        return render_attribution(report, errors=options["errors"])
 
     def _checkworthiness(
         self, tsv: Path, scorer: Any, threshold: float | None, jsonl: bool

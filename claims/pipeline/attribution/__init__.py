@@ -9,14 +9,13 @@ and pronouns or role nouns ("he", "the spokesman") point back to the last person
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from claims.pipeline.attribution.names import (
     Registry,
 )
-from claims.pipeline.attribution.reader import (
-    Reader,
-    spread_quotes,
-)
+from claims.pipeline.attribution.quotes import spread_quotes
+from claims.pipeline.attribution.reader import Reader
 from claims.pipeline.attribution.subjects import (
     Tokens,
     mask,
@@ -25,10 +24,25 @@ from claims.pipeline.attribution.subjects import (
 from claims.pipeline.types import Attribution, Sentence
 
 
+@dataclass(frozen=True)
+class ArticleAttribution:
+    attributions: list[Attribution | None]  # one per sentence
+    registry: Registry | None  # the article's names, for resolving pronouns in its claims
+
+
 def attribute(text: str, sentences: Sequence[Sentence]) -> list[Attribution | None]:
     """For each sentence, who said or reported it, or None when the article itself asserts it."""
+    return attribute_article(text, sentences).attributions
+
+
+def attribute_article(text: str, sentences: Sequence[Sentence]) -> ArticleAttribution:
+    """`attribute`, with the article's name registry."""
     if not sentences:
-        return []
+        return ArticleAttribution([], None)
+    # Some archives write quotation marks as two apostrophes: read them as one mark and a space,
+    # which keeps every offset.
+    if "''" in text:
+        text = text.replace("''", '" ')
     spans = quote_spans(text, sentences)
     masked = mask(text, spans)
     tokens = Tokens.of(masked)
@@ -36,4 +50,4 @@ def attribute(text: str, sentences: Sequence[Sentence]) -> list[Attribution | No
     reader = Reader(tokens, Registry(text, lower_words))
     result = [reader.read(s, masked[s.start : s.end]) for s in sentences]
     spread_quotes(sentences, spans, result)
-    return result
+    return ArticleAttribution(result, reader.registry)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -24,6 +26,79 @@ from claims.pipeline.attribution.vocabulary import (
     TITLES,
     UNKNOWN,
 )
+
+# "Western", "Russian", "Republican", "Democratic", "Chinese", "British".
+ADJECTIVE_ENDINGS = ("ern", "ian", "ean", "ese", "ish", "ic", "an", "ch")
+
+
+PRONOUN_GENDERS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
+_GENDERED_WORDS = {
+    **PRONOUN_GENDERS,
+    "mr.": "m",
+    "mr": "m",
+    "mrs.": "f",
+    "mrs": "f",
+    "ms.": "f",
+    "ms": "f",
+    "miss": "f",
+    "spokesman": "m",
+    "spokeswoman": "f",
+    "chairman": "m",
+    "chairwoman": "f",
+    "congressman": "m",
+    "congresswoman": "f",
+    "businessman": "m",
+    "businesswoman": "f",
+    "king": "m",
+    "queen": "f",
+    "prince": "m",
+    "princess": "f",
+    "actor": "m",
+    "actress": "f",
+}
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]imself|[Hh]erself)\b")
+_SENTENCE_END = re.compile(r"[.!?][\s”\"»]")
+# A pronoun's antecedent is looked for this many characters back (about two sentences).
+PRONOUN_WINDOW = 400
+
+
+def _genders(text: str, mentions: Sequence[_Mention]) -> dict[str, str]:
+    """Each person's gender as the article shows it: a title or gendered role before the name
+    ("Mr.", "spokeswoman"), and every "he"/"his"/"she"/"her" credited to the sentence's first
+    person before it (news sentences open with their subject; a pronoun after a lone name
+    counts double). No list of first names: the article's own words."""
+    votes: dict[str, list[int]] = {}
+    people = [m for m in mentions if m.category == PERSON]
+    starts = [m.start for m in people]
+    for mention in people:
+        tally = votes.setdefault(mention.name, [0, 0])
+        before = text[max(0, mention.start - 16) : mention.start].split()[-1:]
+        for word in (*mention.roles, *(w.lower() for w in before)):
+            if word in _GENDERED_WORDS:
+                tally[_GENDERED_WORDS[word] == "f"] += 2
+    if not people:
+        return {}
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for found in _PRONOUN.finditer(text):
+        at = found.start()
+        index = bisect_left(ends, at + 1) - 1
+        first = bisect_left(starts, ends[index] if index >= 0 else 0)
+        last = bisect_left(starts, at)
+        names = {people[i].name for i in range(first, last)}
+        if not names:
+            continue
+        weight = 2 if len(names) == 1 else 1
+        votes[people[first].name][PRONOUN_GENDERS[found.group().lower()] == "f"] += weight
+    return {name: "m" if m > f else "f" for name, (m, f) in votes.items() if m != f}
 
 
 class _Mention(NamedTuple):  # a NamedTuple: an article has ~100 mentions, built per call
@@ -54,7 +129,7 @@ def categorise(tokens: Sequence[str]) -> str:
     last = tokens[-1].lower()
     if last in OUTLET_NOUNS:
         return OUTLET
-    if last in ORG_NOUNS or tokens[0].lower() in PLACE_STARTS:
+    if last in ORG_NOUNS or tokens[0].lower().rstrip(".") in PLACE_STARTS:
         return COLLECTIVE
     return PERSON if len(tokens) > 1 else ""
 
@@ -132,6 +207,8 @@ class Registry:
             self.mentions.append(_Mention(start, name, category, roles))
             if quals:
                 self.quals.setdefault(name, set()).update(quals)
+        self.starts = [m.start for m in self.mentions]
+        self.genders = _genders(text, self.mentions)
 
     def expand(self, tokens: Sequence[str], at: int, category: str) -> tuple[str, str]:
         """The fullest form of a name used in the article, preferring the latest before `at`."""
@@ -156,6 +233,15 @@ class Registry:
         # full first, so a bare name is rarely a person, but it may be one ("Erdoğan said").
         return tokens[0], COLLECTIVE if tokens[0] in self.places else UNKNOWN
 
+    def is_name(self, word: str) -> bool:
+        """Whether a capitalised word is a name rather than an adjective ("Western", "Russian"):
+        it is part of a full name in the article, or has no adjective's ending."""
+        return word in self.full or word in self.outlets or not word.endswith(ADJECTIVE_ENDINGS)
+
+    def is_person(self, word: str) -> bool:
+        """Whether a capitalised word is (part of) a person's name in the article."""
+        return any(category == PERSON for _, _, category in self.full.get(word, ()))
+
     def resolve_role(self, role: str, quals: set[str], before: int) -> str:
         """The person (or body) a role noun like "the spokesman" or "the ministry" stands for."""
         compatible = []
@@ -171,6 +257,24 @@ class Registry:
                 compatible.append(mention.name)
         # An unmatched "the 45th US president" most likely means the latest compatible person.
         return compatible[0] if compatible and role in PERSON_ROLES else ""
+
+    def resolve_pronoun(self, pronoun: str, before: int, last_speaker: str = "") -> str:
+        """The person "he" or "she" stands for: the last speaker when of that gender or of
+        none known, else the nearest earlier person of that gender; a person of unknown gender
+        only when no one else is near. "" rather than a guess."""
+        gender = PRONOUN_GENDERS.get(pronoun.lower(), "")
+        if last_speaker and self.genders.get(last_speaker, gender) == gender:
+            return last_speaker
+        lo = bisect_left(self.starts, before - PRONOUN_WINDOW)
+        hi = bisect_left(self.starts, before)
+        near = [m.name for m in reversed(self.mentions[lo:hi]) if m.category == PERSON]
+        for name in near:
+            if self.genders.get(name) == gender:
+                return name
+        unknown = {name for name in near if name not in self.genders}
+        if len(unknown) == 1 and len(set(near)) == 1 and not last_speaker:
+            return near[0]
+        return ""
 
     def latest_person(self, before: int) -> str:
         for mention in reversed(self.mentions):

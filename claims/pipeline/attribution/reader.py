@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import re
 
+from claims.pipeline.attribution.lexicon import (
+    DOCUMENT_NOUNS,
+    DOCUMENT_VERBS,
+    NOUN_LIKE,
+    PARTICLES,
+    PERSON_SOURCE_NOUNS,
+    PUBLISHING_VERBS,
+)
 from claims.pipeline.attribution.names import (
     Candidate,
     Registry,
@@ -21,14 +29,12 @@ from claims.pipeline.attribution.subjects import (
     subject_of,
 )
 from claims.pipeline.attribution.vocabulary import (
+    COLLECTIVE,
     COORDINATION,
     CUE_WORDS,
     HEARSAY,
-    INVERTIBLE,
-    OPEN_QUOTES,
     OUTLET,
     OUTLET_ROLES,
-    PARTICLE_VERBS,
     PERSON,
     QUOTE_FOLLOWS,
     RANK,
@@ -42,6 +48,7 @@ from claims.pipeline.attribution.vocabulary import (
 )
 from claims.pipeline.types import Attribution, Sentence
 
+PERSON_KIND, ORGANIZATION = "person", "organization"
 _ACCORDING_SKIP = word_set(
     "a an the new recent latest report reports article statement story investigation from by in"
     " of published data figures documents"
@@ -61,7 +68,7 @@ class Reader:
         """(speaker, category, found through a back-reference) or ("", "", False)."""
         registry = self.registry
         if subject.kind == "pronoun":
-            person = self.last_person or registry.latest_person(at)
+            person = registry.resolve_pronoun(subject.words[0], at, self.last_person)
             return person, PERSON, True
         if subject.kind == "role":
             name = registry.resolve_role(subject.role, set(subject.quals), at)
@@ -69,6 +76,8 @@ class Reader:
                 return "", "", False
             categories = [m.category for m in registry.mentions if m.name == name]
             return name, categories[0] if categories else PERSON, True
+        if subject.kind == "description":
+            return self._description(subject, at)
         if subject.kind != "name":
             return "", "", False
         tokens, _, _ = split_run(subject.words)
@@ -79,6 +88,30 @@ class Reader:
             hint = OUTLET
         name, category = registry.expand(tokens, at, categorise(tokens) or hint)
         return name, category, False
+
+    def _description(self, subject: Subject, at: int) -> tuple[str, str, bool]:
+        """ "Paul Ryan's spokeswoman", "Clinton campaign": the name in its fullest form."""
+        words = list(subject.words)
+        if subject.role == "possessive":
+            # ("Ryan’s", "spokeswoman") or, from "a spokeswoman for Ryan", ("Ryan", "spokeswoman").
+            split = next(
+                (i + 1 for i, w in enumerate(words) if w.endswith(("’s", "'s"))), len(words) - 1
+            )
+            name = [w.removesuffix("’s").removesuffix("'s") for w in words[:split]]
+            tokens, _, _ = split_run(name)
+            if not tokens:
+                return "", "", False
+            full, _ = self.registry.expand(tokens, at, categorise(tokens))
+            nouns = words[split:]
+            speaker = f"{full}'s {' '.join(nouns)}"
+        else:
+            tokens, _, _ = split_run(words)
+            nouns = [w for w in tokens if w.islower()]
+            speaker = " ".join(tokens)
+        if not nouns or not tokens:
+            return "", "", False
+        category = PERSON if nouns[-1] in PERSON_SOURCE_NOUNS else COLLECTIVE
+        return speaker, category, False
 
     def _candidate(
         self,
@@ -121,13 +154,23 @@ class Reader:
             if low == "according":
                 if following == "to":
                     found.append(self._according(sentence, masked, t, index))
-            elif low in REPORT_NOUNS:
+            elif low in ("by", "from"):
+                found.append(self._by(sentence, masked, t, index))
+            elif low in REPORT_NOUNS and self._report_subject(t, index):
                 found.append(self._report(sentence, masked, t, index))
             elif not t.text[index].islower():
                 continue  # "the United States", "Notes from the field"
+            elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
+                subject = subject_of(t, index, registry)
+                document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
+                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported.
+                if document or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5]):
+                    cue = t.text[index]
+                    found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
                 low in SPEECH_VERBS
-                or (low in PARTICLE_VERBS and following == PARTICLE_VERBS[low])
+                or following in PARTICLES.get(low, ())
+                or (low in PUBLISHING_VERBS and _publishes_statement(t, index))
                 or (
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
@@ -136,7 +179,9 @@ class Reader:
                 if low == "quoted" and following != "as":
                     continue
                 subject = subject_of(t, index, registry)
-                if not subject.kind and low in INVERTIBLE:
+                if low in NOUN_LIKE and _noun_reading(t, subject):
+                    continue  # "a Clinton attack", "the Trump call"
+                if not subject.kind and index > 0 and t.text[index - 1] in ',”»"':
                     subject = inverted_subject(t, index, registry)
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
@@ -147,6 +192,42 @@ class Reader:
                 found.append(self._candidate(sentence, masked, subject, at, "speech", cue, hint))
         return [c for c in found if c is not None]
 
+    def _transcript(self, masked: str) -> Candidate | None:
+        """ "Luciana Lopez: Saying to people ...": a transcript's or interview's speaker line."""
+        match = _SPEAKER_LINE.match(masked)
+        if not match:
+            return None
+        tokens, _, _ = split_run(match.group(1).split(" "))
+        if len(tokens) < 2:
+            return None
+        name, category = self.registry.expand(tokens, 0, categorise(tokens))
+        return Candidate(0, name, category, "quote", ":") if category == PERSON else None
+
+    def _report_subject(self, t: Tokens, index: int) -> bool:
+        return index > 0 and t.cap[index - 1]
+
+    def _by(self, sentence: Sentence, masked: str, t: Tokens, index: int) -> Candidate | None:
+        """ "an analysis by X found", "data from X", "was first reported by X", "a report
+        issued in May by X"."""
+        if index == 0:
+            return None
+        back = index - 1
+        while back > 0 and index - back < _BY_WINDOW and t.text[back].isalnum():
+            if t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index):
+                break
+            back -= 1
+        if not (t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index)):
+            return None
+        start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
+        stop = name_after(t, start)
+        if stop == start:
+            return None
+        words = tuple(t.text[start:stop])
+        subject = Subject("name", words, t.start[start])
+        at = (t.start[back], t.end[index])
+        cue = f"{t.text[back]} {t.text[index]}"
+        return self._candidate(sentence, masked, subject, at, "reported", cue, "")
+
     def _according(
         self, sentence: Sentence, masked: str, t: Tokens, index: int
     ) -> Candidate | None:
@@ -155,6 +236,22 @@ class Reader:
         while start < len(t) and t.low[start] in _ACCORDING_SKIP and t.text[start].islower():
             report = report or t.low[start] in REPORT_NOUNS
             start += 1
+        # "according to former Sen. Scott Brown", "according to a spokeswoman for the Clinton
+        # campaign": lower-case words before the name.
+        probe = start
+        while probe < len(t) and probe - start < 4 and t.text[probe].isalpha() and not t.cap[probe]:
+            probe += 1
+        if probe < len(t) and t.cap[probe] and probe > start:
+            if t.low[probe - 1] in ("for", "at", "of") and probe - 1 > start:
+                stop = name_after(t, probe)
+                words = (*t.text[probe:stop], t.low[probe - 2])
+                subject = Subject("description", words, t.start[probe], role="possessive")
+                at = (t.start[index], t.end[index + 1])
+                return self._candidate(
+                    sentence, masked, subject, at, "according_to", "according to"
+                )
+            if t.low[probe - 1] not in ("of", "in", "on", "at", "from", "by", "to", "and"):
+                start = probe
         stop = name_after(t, start)
         if stop == start:
             return None  # "according to officials", "according to the data"
@@ -188,7 +285,7 @@ class Reader:
 
     def read(self, sentence: Sentence, masked: str) -> Attribution | None:
         found = self.candidates(sentence, masked)
-        chosen = _choose(found, masked)
+        chosen = _choose(found, masked) or self._transcript(masked)
         hearsay = HEARSAY.search(masked)
         if (
             hearsay
@@ -197,14 +294,29 @@ class Reader:
             and (chosen is None or hearsay.start() <= chosen.position)
         ):
             # "Putin reportedly told ...": the article relays an outlet's report.
-            return Attribution(self.last_outlet, "reported", hearsay.group())
+            return Attribution(self.last_outlet, "reported", hearsay.group(), ORGANIZATION)
         if chosen is None:
             return None
         if chosen.category in (PERSON, UNKNOWN):
             self.last_person = chosen.speaker
         elif chosen.category == OUTLET:
             self.last_outlet = chosen.speaker
-        return Attribution(chosen.speaker, chosen.kind, chosen.cue)
+        return Attribution(
+            chosen.speaker,
+            chosen.kind,
+            chosen.cue,
+            self.speaker_kind(chosen.speaker, chosen.category),
+        )
+
+    def speaker_kind(self, speaker: str, category: str) -> str:
+        """ "person" or "organization": outlets and institutions are organisations."""
+        if category == PERSON:
+            return PERSON_KIND
+        if category in (OUTLET, COLLECTIVE):
+            return ORGANIZATION
+        # A bare name the article never gives in full: a person when a title or a pronoun
+        # shows it ("Erdoğan said ... he"), else a place or body ("Moscow", "NATO").
+        return PERSON_KIND if speaker in self.registry.genders else ORGANIZATION
 
 
 def _choose(found: list[Candidate], masked: str) -> Candidate | None:
@@ -220,47 +332,49 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
             masked, chosen.position, candidate.position
         ):
             chosen = candidate
+    last = found[-1]
+    if last is not chosen and RANK[last.category] <= RANK[chosen.category]:
+        # "X suggested, the US would ..., sources told the Times": a source named after the
+        # last comma, at the sentence's end, reports everything before it.
+        comma = masked.rfind(",", 0, last.position)
+        if comma > chosen.position and len(masked[comma:].split()) <= _TRAILING_WORDS:
+            chosen = last
     return chosen
 
 
-def _starts_with_quote(sentence: Sentence) -> bool:
-    return sentence.text[:1] in OPEN_QUOTES or sentence.text[:1] == '"'
+_TRAILING_WORDS = 8
+_SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){1,3}): ")
 
 
-def spread_quotes(
-    sentences: Sequence[Sentence],
-    spans: Sequence[tuple[int, int]],
-    result: list[Attribution | None],
-) -> None:
-    """Give every sentence of a multi-sentence quotation the speaker its cue names.
+_DETERMINERS = word_set("a an the this that these those")
 
-    `sentences` are in text order, as split_sentences gives them.
-    """
-    # Found by bisection: scanning every sentence for every quotation was quadratic (seconds
-    # for a few hundred kilobytes of short quotes).
-    ends = [s.end for s in sentences]
-    for begin, end in spans:
-        inside = []
-        i = bisect.bisect_right(ends, begin)
-        while i < len(sentences) and sentences[i].start < end:
-            inside.append(i)
-            i += 1
-        if len(inside) < 2:
-            continue
-        owners = [result[i] for i in (inside[-1], inside[0]) if result[i] is not None]
-        owner = next((a for a in owners if a is not None and a.kind == "quote"), None)
-        if owner is None:
-            continue
-        for i in inside:
-            if result[i] is None:
-                result[i] = Attribution(owner.speaker, "quote", owner.cue)
-    # A quotation that stands alone right after an attributed one continues it.
-    for i in range(1, len(sentences)):
-        previous = result[i - 1]
-        if (
-            result[i] is None
-            and previous is not None
-            and previous.kind == "quote"
-            and _starts_with_quote(sentences[i])
-        ):
-            result[i] = Attribution(previous.speaker, "quote", previous.cue)
+
+def _noun_reading(t: Tokens, subject: Subject) -> bool:
+    """Whether the subject is a noun's modifier ("the Clinton email", "Ukraine peace talks"),
+    not the verb's subject."""
+    if subject.kind == "description":
+        return True
+    if subject.kind != "name" or subject.start < 0:
+        return False
+    index = bisect.bisect_left(t.start, subject.start)
+    return 0 < index < len(t) and (
+        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(("’s", "'s"))
+    )
+
+
+def _publishes_statement(t: Tokens, index: int) -> bool:
+    """ "issued a statement", "released a report", "put out a memo"."""
+    return not DOCUMENT_NOUNS.isdisjoint(t.low[index + 1 : index + 5])
+
+
+_BY_WINDOW = 6
+
+
+def _passive(t: Tokens, at: int, by: int) -> bool:
+    """ "was first reported by": a speech verb's participle before "by"."""
+    low = t.low[at]
+    return (
+        t.low[by] == "by"
+        and (low in SPEECH_VERBS or low in PUBLISHING_VERBS)
+        and low.endswith(("ed", "n", "t"))
+    )

@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from claims.pipeline.attribution.lexicon import SOURCE_NOUNS
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
@@ -29,6 +30,7 @@ from claims.pipeline.attribution.vocabulary import (
     TITLE_GAP,
     TOKEN,
     UNNAMED,
+    word_set,
 )
 from claims.pipeline.types import Sentence
 
@@ -158,6 +160,8 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     if low in PRONOUNS:
         return Subject("pronoun", (last,), t.start[end - 1])
     start = run_before(t, end, registry, 0)
+    if start == 0 and end == 1 and t.low[0].endswith(("ly", "ing")):
+        return _NO_SUBJECT  # "Similarly, ...", "Having ..."
     if start < end:
         words = tuple(t.text[start:end])
         if words[-1].endswith(("’s", "'s")):
@@ -169,9 +173,21 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
         elif role in PREPOSITIONS:
+            # "a spokeswoman for Clinton said": Clinton's spokeswoman.
+            if role in _OF_ROLE and start > 1 and _is_noun_after_article(t, start - 2):
+                first = _description_start(t, start - 2)
+                return Subject(
+                    "description",
+                    (*words, t.low[start - 2]),
+                    t.start[first],
+                    role="possessive",
+                )
             # "Officials in Kyiv said": the name is where the subject is, not the subject.
             return _subject_at(t, start - 1, registry)
         return Subject("name", words, t.start[start], role=role)
+    described = _described(t, end, registry)
+    if described is not None:
+        return described
     if low in ALL_ROLES:
         for back in range(end - 2, max(-1, end - 6), -1):
             if t.low[back] == "the":
@@ -183,8 +199,78 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     return _NO_SUBJECT
 
 
-def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
-    """The first name or pronoun followed by a verb-like word: the subject of a "... and said"."""
+_OF_ROLE = frozenset({"for", "of", "at", "with"})
+_IRREGULAR_PAST = word_set(
+    "took went made gave came got put held ran sent left met stood sat kept brought"
+)
+# Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
+_NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
+_DESCRIPTION_WORDS = 3
+
+
+def _is_noun_after_article(t: Tokens, index: int) -> bool:
+    """ "a spokeswoman", "one producer", "the senior aide": a noun a source is named by."""
+    if t.low[index] in SOURCE_NOUNS:
+        return True
+    word = t.text[index]
+    if not (word.isalpha() and word.islower()) or t.low[index] in _NOT_MODIFIERS:
+        return False
+    first = _description_start(t, index)
+    return first > 0 and t.low[first - 1] in ("a", "an", "one", "another", "the")
+
+
+def _description_start(t: Tokens, index: int) -> int:
+    """Where the noun phrase ending with token `index` starts: its article and adjectives."""
+    while index > 0 and t.text[index - 1].islower() and t.low[index - 1] not in _NOT_MODIFIERS:
+        index -= 1
+    return index
+
+
+def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
+    """ "the Clinton campaign", "Ryan's spokeswoman", "a CNN/ORC poll": a name and the nouns
+    after it, when the nouns name a source (a campaign, an aide, a poll)."""
+    last = t.text[end - 1]
+    if t.low[end - 1] not in SOURCE_NOUNS and (
+        not last.isalpha()
+        or not last.islower()
+        or t.low[end - 1] in _NOT_MODIFIERS
+        or last.endswith(("ly", "ed", "ing"))
+    ):
+        return None
+    index = end - 1
+    while (
+        index > 0
+        and end - index < _DESCRIPTION_WORDS
+        and t.text[index - 1].islower()
+        and t.text[index - 1].isalpha()
+        and t.low[index - 1] not in _NOT_MODIFIERS
+    ):
+        index -= 1
+    if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
+        return None
+    possessive = t.text[index - 1].endswith(("’s", "'s"))
+    start = run_before(t, index, registry, 0)
+    if possessive and start == index:
+        start = index - 1
+    if start >= index:
+        return None
+    if not possessive:
+        if "the" in t.low[max(0, start - 3) : start] and t.low[end - 1] in PERSON_ROLES:
+            return None  # "the Kremlin spokesman", "the 45th US president": found by the role
+        unnamed = t.low[end - 1] in UNNAMED
+        if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
+            if not registry.is_person(t.text[start]):
+                return None  # "U.S. officials", "media outlets": no one named
+        if end - start == 2 and not registry.is_name(t.text[start]):
+            return None  # "Western officials", "Republican leaders": an adjective
+    words = tuple(t.text[start:end])
+    return Subject("description", words, t.start[start], role="possessive" if possessive else "")
+
+
+def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
+    """The first name or pronoun followed by a verb-like word: the subject of a "... and said"
+    (`loose`: any lower-case word that is no preposition, as in "Ward took to the radio,
+    saying")."""
     index = 0
     while index < end:
         if t.low[index] in PRONOUNS:
@@ -194,7 +280,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
             while stop < end and t.cap[stop] and t.low[stop] not in STOPWORDS:
                 stop += 1
             following = t.low[stop] if stop < end else ""
-            if following in FILLERS or following in SPEECH_VERBS or following.endswith("ed"):
+            verb_like = following in FILLERS or following in SPEECH_VERBS
+            verb_like = verb_like or following.endswith("ed")
+            if loose and following not in PREPOSITIONS:
+                verb_like = verb_like or following in _IRREGULAR_PAST or following.endswith("s")
+            if verb_like:
                 # "... formula, which demands X and calls for Y": the relative clause's verb.
                 if not RELATIVES.isdisjoint(t.low[stop:end]):
                     return _NO_SUBJECT
@@ -207,48 +297,99 @@ def _first_subject(t: Tokens, end: int, registry: Registry) -> Subject:
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
-    for _ in range(3):
-        if end > 0 and t.text[end - 1] == ",":
-            # ", citing two sources," or ", backed by Washington,": skip the aside.
-            commas = [i for i in range(end - 1) if t.text[i] == ","]
-            if not commas:
-                return _NO_SUBJECT
-            end = _strip_fillers(t, commas[-1])
-            continue
-        break
+    if end > 0 and t.text[end - 1] == ",":
+        subject = _subject_before_aside(t, end - 1, registry)
+        if not subject.kind and t.low[verb].endswith("ing"):
+            # "Trump took to Twitter, writing: ...": the participle's subject is the clause's.
+            return _first_subject(t, end - 1, registry, loose=True)
+        return subject
     if end > 0 and t.low[end - 1] in ("and", "but"):
         return _first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
 
 
+_CLAUSE_OPENERS = frozenset({",", ":", ";", "—", "–", "“", "«", '"', "(", "and", "but"})
+_SUBJECT_KINDS = frozenset({"name", "pronoun", "role", "description"})
+
+
+def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
+    """The subject of "X, APPOSITION, said": a name in apposition right before the verb
+    ("Clinton's spokesman, Brian Fallon, said"), else the first subject that opens a clause
+    and ends at a comma ("Scott Morris, a fellow at the Center for Global Development, said")."""
+    commas = [i for i in range(comma) if t.text[i] == ","]
+    if commas and commas[-1] > 0 and not t.cap[commas[-1] - 1]:
+        aside = _subject_at(t, comma, registry)
+        if aside.kind == "name" and comma - commas[-1] <= 6:
+            first = bisect_left(t.start, aside.start)
+            if first == commas[-1] + 1:
+                return aside
+    for index in commas:
+        subject = _subject_at(t, _strip_fillers(t, index), registry)
+        if subject.kind not in _SUBJECT_KINDS:
+            continue
+        first = bisect_left(t.start, subject.start)
+        if first == 0 or t.low[first - 1] in _CLAUSE_OPENERS:
+            return subject
+    # ", citing two sources," or ", backed by Washington,": skip the aside.
+    end = comma + 1
+    for _ in range(3):
+        if end > 0 and t.text[end - 1] == ",":
+            before = [i for i in range(end - 1) if t.text[i] == ","]
+            if not before:
+                return _NO_SUBJECT
+            end = _strip_fillers(t, before[-1])
+            continue
+        break
+    return _subject_at(t, end, registry)
+
+
 def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
-    """ "…,” said Kremlin spokesman Dmitry Peskov": the subject follows the verb."""
+    """ "…,” said Kremlin spokesman Dmitry Peskov", "said Idaho supplement maker Frank Rowe":
+    the subject follows the verb; its name is the last capitalised run before the phrase ends."""
     stop = verb + 1
-    while stop < len(t) and (
-        t.low[stop] == "the"
-        or t.low[stop] in PERSON_ROLES
-        or (t.cap[stop] and t.low[stop] not in STOPWORDS)
-    ):
-        stop += 1
-    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
-
-
-def name_after(t: Tokens, start: int) -> int:
-    """Index one past the capitalised run that starts at `start`."""
-    stop = start
-    while stop < len(t) and (
-        (t.cap[stop] and t.low[stop] not in STOPWORDS)
-        # "Ministry of Defence", "Bank of England"
-        or (
-            t.low[stop] == "of"
-            and stop > start
-            and t.low[stop - 1] in ORG_NOUNS
-            and stop + 1 < len(t)
-            and t.cap[stop + 1]
+    while (
+        stop < len(t)
+        and stop - verb <= _INVERTED_WORDS
+        and (
+            t.low[stop] == "the"
+            or t.low[stop] in PERSON_ROLES
+            or (t.cap[stop] and t.low[stop] not in STOPWORDS)
+            or (
+                t.text[stop].isalpha()
+                and t.text[stop].islower()
+                and t.low[stop] not in _NOT_MODIFIERS
+            )
         )
     ):
         stop += 1
+    while stop > verb + 1 and not t.cap[stop - 1]:
+        stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
+    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
+
+
+_INVERTED_WORDS = 8
+
+
+def name_after(t: Tokens, start: int) -> int:
+    """Index one past the capitalised run that starts at `start`, with the small words inside
+    names of organisations ("Ministry of Defence", "Organization for Economic Cooperation and
+    Development")."""
+    stop = start
+    joined = False
+    while stop < len(t):
+        if t.cap[stop] and t.low[stop] not in STOPWORDS:
+            stop += 1
+            continue
+        inner = t.low[stop] in _NAME_JOINERS or (t.low[stop] in ("and", "&") and joined)
+        if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
+            joined = True
+            stop += 1
+            continue
+        break
     return stop
+
+
+_NAME_JOINERS = frozenset({"of", "for", "on"})
 
 
 def after_quote(masked: str, at: int) -> bool:

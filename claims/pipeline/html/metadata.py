@@ -138,7 +138,16 @@ def _strip_site(title: str, site_name: str, host: str) -> str:
     return title.strip()
 
 
+# A contained title agrees with a longer one when it is at least this share of it: "Headline"
+# and "Headline - Section" agree, "Politics" and "Headline - Politics" do not.
+_CONTAINED_SHARE = 0.5
+# Headlines are rarely this short; site and section names ("Yahoo News", "Politics") often are.
+_SHORT_TITLE_WORDS = 3
+
+
 def _title(tree: HtmlElement, meta: PageMeta, site_name: str, url: str) -> str:
+    """The story's headline: the most trusted candidate that is not a lone site or section name
+    ("Yahoo News", "Politics") while other candidates agree on a headline."""
     host = urlsplit(url).hostname or ""
     headings = [clean(h.text_content()) for h in tree.iter("h1")]
     headings = [h for h in headings if h and not _is_site_label(h, site_name, host)]
@@ -146,24 +155,61 @@ def _title(tree: HtmlElement, meta: PageMeta, site_name: str, url: str) -> str:
     page_title = clean(title_element.text_content()) if title_element is not None else ""
     # Structured and social titles name the story; <title> carries SEO suffixes and an <h1>
     # may be the site's logo, so they are fallbacks. The order is Readability's.
-    for candidate in (
-        _ld_text(meta.ld_article.get("headline") or meta.ld_article.get("name")),
-        meta.tags.get("dc:title"),
-        meta.tags.get("dcterm:title") or meta.tags.get("dcterms:title"),
-        meta.tags.get("og:title"),
-        meta.tags.get("title"),
-        meta.tags.get("twitter:title"),
-        meta.tags.get("parsely-title"),
-    ):
-        if candidate and not _is_site_label(candidate, site_name, host):
-            return _strip_site(candidate, site_name, host)
+    structured = [
+        _strip_site(candidate, site_name, host)
+        for candidate in (
+            _ld_text(meta.ld_article.get("headline") or meta.ld_article.get("name")),
+            meta.tags.get("dc:title"),
+            meta.tags.get("dcterm:title") or meta.tags.get("dcterms:title"),
+            meta.tags.get("og:title"),
+            meta.tags.get("title"),
+            meta.tags.get("twitter:title"),
+            meta.tags.get("parsely-title"),
+        )
+        if candidate and not _is_site_label(candidate, site_name, host)
+    ]
+    visible = [*headings[:3], _strip_site(page_title, site_name, host)]
+    keys = [_key(c) for c in [*structured, *visible]]
+    for index, candidate in enumerate(structured):
+        if candidate and not _lone_label(index, keys, candidate):
+            return candidate
+    stripped = _strip_site(page_title, site_name, host)
     for heading in headings:
-        # An <h1> that the <title> repeats is the headline, not a section name.
-        if _key(heading) in _key(page_title):
+        # An <h1> that the <title> repeats is the headline; a short one inside a longer <title>
+        # ("Politics" in "Headline - Politics - Site") is a section name.
+        key = _key(heading)
+        if _agree(key, _key(stripped)) or (
+            key in _key(page_title) and len(heading.split()) > _SHORT_TITLE_WORDS
+        ):
             return heading
-    if len(headings) == 1:
+    if len(headings) == 1 and (
+        len(headings[0].split()) > _SHORT_TITLE_WORDS or len(stripped.split()) <= _SHORT_TITLE_WORDS
+    ):
         return headings[0]
-    return _strip_site(page_title, site_name, host) or (headings[0] if headings else "")
+    return stripped or (headings[0] if headings else "")
+
+
+def _lone_label(index: int, keys: list[str], candidate: str) -> bool:
+    """Whether a short candidate no other one agrees with stands beside a headline that others
+    agree on: a site or section name given as the page's title."""
+    if len(candidate.split()) > _SHORT_TITLE_WORDS:
+        return False
+    if any(_agree(keys[index], other) for j, other in enumerate(keys) if j != index and other):
+        return False
+    return any(
+        _agree(key, other)
+        for i, key in enumerate(keys)
+        if i != index and key
+        for j, other in enumerate(keys)
+        if j not in (i, index) and other
+    )
+
+
+def _agree(key: str, other: str) -> bool:
+    if key == other:
+        return True
+    short, long = (key, other) if len(key) < len(other) else (other, key)
+    return bool(short) and short in long and len(short) >= _CONTAINED_SHARE * len(long)
 
 
 def _byline(tree: HtmlElement, meta: PageMeta) -> str:

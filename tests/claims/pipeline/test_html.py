@@ -135,6 +135,27 @@ def test_site_suffix_is_recognised_from_the_address_when_no_site_name_is_given()
     assert document.title == "Council approves $12 million to replace water pipes"
 
 
+def test_a_portal_name_given_as_the_social_title_loses_to_the_headline_others_agree_on() -> None:
+    # A syndicating portal names itself in og:title; <title> and the <h1> carry the story.
+    head = '<meta property="og:title" content="Northwind News">'
+    document = document_from_html(article_page(head=head))
+    assert document.title == "Council approves $12 million to replace water pipes"
+
+
+def test_a_section_name_in_the_h1_loses_to_the_headline_in_the_page_title() -> None:
+    page = article_page().replace(
+        "<h1>Council approves $12 million to replace water pipes</h1>", "<h1>Local</h1>"
+    )
+    document = document_from_html(page)
+    assert document.title == "Council approves $12 million to replace water pipes"
+
+
+def test_a_short_headline_that_others_repeat_is_kept() -> None:
+    head = '<meta property="og:title" content="Pipes approved">'
+    document = document_from_html(article_page(title="Pipes approved", head=head))
+    assert document.title == "Pipes approved"
+
+
 def test_a_dash_inside_the_headline_is_kept() -> None:
     title = "Pipes - and roads - compete for the same money"
     document = document_from_html(article_page(title=title))

@@ -1,0 +1,118 @@
+"""Quotations that run over several sentences or paragraphs keep the speaker their cue names."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from claims.pipeline.attribution.vocabulary import OPEN_QUOTES
+from claims.pipeline.types import Attribution, Sentence
+
+
+def _starts_with_quote(sentence: Sentence) -> bool:
+    return sentence.text[:1] in OPEN_QUOTES or sentence.text.startswith(('"', "''"))
+
+
+def spread_quotes(
+    sentences: Sequence[Sentence],
+    spans: Sequence[tuple[int, int]],
+    result: list[Attribution | None],
+) -> None:
+    """Give every sentence of a multi-sentence quotation the speaker its cue names.
+
+    `sentences` are in text order, as split_sentences gives them.
+    """
+    # Found by bisection: scanning every sentence for every quotation was quadratic (seconds
+    # for a few hundred kilobytes of short quotes).
+    ends = [s.end for s in sentences]
+    for begin, end in spans:
+        inside = []
+        i = bisect.bisect_right(ends, begin)
+        while i < len(sentences) and sentences[i].start < end:
+            inside.append(i)
+            i += 1
+        if len(inside) < 2:
+            continue
+        owners = [result[i] for i in (inside[-1], inside[0]) if result[i] is not None]
+        owner = next((a for a in owners if a is not None and a.kind == "quote"), None)
+        if owner is None:
+            continue
+        for i in inside:
+            if result[i] is None:
+                result[i] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
+    _name_quotes_before_their_cue(sentences, result)
+    # A quotation that stands alone right after an attributed one continues it, and so does
+    # a paragraph that opens with a quotation and names no one: news style carries a long quote
+    # over several paragraphs, each opening with a quotation mark.
+    for i in range(1, len(sentences)):
+        if result[i] is not None or not _starts_with_quote(sentences[i]):
+            continue
+        previous = result[i - 1]
+        if sentences[i].paragraph != sentences[i - 1].paragraph:
+            previous = _paragraph_speaker(sentences, result, i - 1)
+            if previous is None or previous.kind not in _CARRIED_KINDS:
+                continue
+            j = i + 1
+            while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
+                if result[j] is not None:
+                    break
+                j += 1
+            if j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
+                continue  # the paragraph names its own speaker later
+        elif previous is None or previous.kind not in _CARRIED_KINDS:
+            continue
+        result[i] = Attribution(previous.speaker, "quote", previous.cue, previous.speaker_kind)
+        j = i + 1
+        while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:
+            if result[j] is None and _inside_quote(sentences[j], spans):
+                result[j] = result[i]
+            j += 1
+
+
+_CARRIED_KINDS = frozenset({"quote", "reported_speech", "back_reference"})
+
+
+def _name_quotes_before_their_cue(
+    sentences: Sequence[Sentence], result: list[Attribution | None]
+) -> None:
+    """ "''What does that mean?'' Mr. Trump asked, ...": a quotation the splitter cut off from
+    the sentence that names its speaker right after it."""
+    for i in range(len(sentences) - 1, 0, -1):
+        following, current = result[i], sentences[i]
+        previous = sentences[i - 1]
+        if (
+            following is not None
+            and result[i - 1] is None
+            and following.kind in _CARRIED_KINDS
+            and previous.paragraph == current.paragraph
+            and _starts_with_quote(previous)
+            and previous.text.rstrip().endswith(_QUOTE_ENDS)
+            and not _starts_with_quote(current)
+            and len(current.text.split(",")[0].split()) <= _CUE_LEAD_WORDS
+            and following.cue in current.text.split(",")[0]
+        ):
+            result[i - 1] = Attribution(
+                following.speaker, "quote", following.cue, following.speaker_kind
+            )
+
+
+_QUOTE_ENDS = ("”", '"', "''", "»")
+_CUE_LEAD_WORDS = 5
+
+
+def _paragraph_speaker(
+    sentences: Sequence[Sentence], result: list[Attribution | None], last: int
+) -> Attribution | None:
+    """The last speaker named in the paragraph that ends with sentence `last`."""
+    paragraph = sentences[last].paragraph
+    i = last
+    while i >= 0 and sentences[i].paragraph == paragraph:
+        if result[i] is not None:
+            return result[i]
+        i -= 1
+    return None
+
+
+def _inside_quote(sentence: Sentence, spans: Sequence[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (sentence.start, len(spans) + sentence.end)) - 1
+    return index >= 0 and spans[index][0] <= sentence.start and sentence.start < spans[index][1]

@@ -1,0 +1,320 @@
+"""The claim as a fact-checker would check it: who made it, and its words without the frame.
+
+Rules over the attribution parse (no language model): the attribution frame is cut ("He said
+the stadium would create 4,000 jobs." -> "the stadium would create 4,000 jobs"; "“We are
+ready,” Lee said." -> "We are ready"; "..., according to the ministry."), pronouns are replaced
+by the person they stand for (resolved by the attribution's registry: by gender, nearest
+first, left alone when unsure), and a bare "the stadium" takes the name an earlier sentence
+gave it ("the Harbor Point stadium"). First-person words inside a quotation stay: the claimant
+says who "we" is.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from claims.pipeline.attribution.lexicon import DOCUMENT_NOUNS
+from claims.pipeline.attribution.names import ADJECTIVE_ENDINGS, PRONOUN_GENDERS, Registry
+from claims.pipeline.types import Attribution, Sentence
+
+
+def _words(vocabulary: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text, which reads better than 90 literals."""
+    return frozenset(vocabulary.split())
+
+
+@dataclass(frozen=True)
+class ClaimAsChecked:
+    standalone: str  # "" when no wording better than the sentence was found
+    claimant: str
+    claimant_kind: str  # "person", "organization" or ""
+
+
+# A frame at the end ("..., Lee said on Monday.") or in the middle is at most this long.
+FRAME_WORDS = 12
+# What is left after cutting a frame must be at least this long to stand as a claim.
+MIN_CONTENT_WORDS = 4
+# In "An analysis by X found that ...", "that" comes this many words after the cue at most.
+THAT_WITHIN = 8
+
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|''.*?(?:''|$)|«[^»]*»?")
+_WRAPPING = "“”\"'«» "
+_TIME = re.compile(
+    r"^\s*,?\s*(?:(?:on|last|this|late|early|in an?|in)\s+)?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|week|weekend|month|year|morning|afternoon|evening|night|"
+    r"statement|interview|email|news conference|press conference|speech|briefing|letter)\b"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*,?",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Hh]im)\b")
+# After "her", these words make it an object ("told her that"), not a possessive ("her plan").
+_NOT_NOUNS = _words(
+    """to and or in on at for with that from by as of is was were are be been has had have will
+    would could should may might about after before if when while but than so because into
+    over again also"""
+)
+# Pronouns are replaced in the claim's first words only, where they are its subject ("He would
+# resign", "Her office had not seen"): further on, "the Russian leader could change his mind"
+# reads worse with the name.
+_SUBJECT_WORDS = 3
+_THE_NOUN = re.compile(r"\b([Tt]he) ([a-z][a-z-]+)\b")
+_NAMED_NOUN = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'&-]* ){1,4})([a-z][a-z-]+)\b")
+_STOP = _words("the a an in on at for but and or as while when after before this that")
+
+
+def claim_as_checked(
+    sentence: Sentence, attribution: Attribution | None, text: str, registry: Registry | None
+) -> ClaimAsChecked:
+    """The claimant and standalone wording of one sentence of `text`."""
+    claimant = attribution.speaker if attribution else ""
+    kind = attribution.speaker_kind if attribution else ""
+    content = _without_frame(sentence.text, attribution) if attribution else sentence.text
+    if registry is not None:
+        content = _named(content, sentence.start, attribution, registry)
+    content = _described(content, text, sentence.start)
+    content = _tidy(content)
+    # Only quotation marks or a full stop changed: the sentence itself is the wording.
+    same = abs(len(content) - len(sentence.text)) <= 4 and _plain(content) == _plain(sentence.text)
+    if same or len(content.split()) < MIN_CONTENT_WORDS:
+        content = ""
+    return ClaimAsChecked(content, claimant, kind)
+
+
+def _outside_quotes(text: str, word: str) -> list[re.Match[str]]:
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    return [
+        m
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+        if not any(a <= m.start() < b for a, b in quoted)
+    ]
+
+
+def _without_frame(text: str, attribution: Attribution) -> str:
+    cue = attribution.cue.split()
+    if not cue:
+        return text
+    first = cue[0].lower()
+    if first in ("reportedly", "allegedly"):
+        return re.sub(rf"\s*\b{first}\b", "", text, count=1)
+    if first in _DENIALS:
+        return text  # what someone denies is not what they claim
+    # "analysis by", "report from": the frame's verb comes later ("... found that").
+    word = cue[-2] if len(cue) == 2 and cue[-1] in ("by", "from") else cue[0]
+    quoted = _whole_quote(text, word)
+    if quoted:
+        return quoted
+    found = _outside_quotes(text, word)
+    if not found:
+        return text
+    at = found[-1] if len(found) > 1 and found[-1].start() > len(text) / 2 else found[0]
+    words_before = len(text[: at.start()].split())
+    words_after = len(text[at.end() :].split())
+    cut = max(text.rfind(",", 0, at.start()), text.rfind("”", 0, at.start()))
+    if (
+        cut > 0
+        and words_after <= FRAME_WORDS
+        and len(text[cut:].split()) <= FRAME_WORDS
+        and (
+            text[cut + 1 :].lstrip().lower().startswith("according to")
+            or (
+                words_before > words_after
+                and _names_speaker(text[cut + 1 : at.start()], text[at.end() :])
+            )
+        )
+    ):
+        return text[:cut]  # "The port will reopen, Lee said on Monday.", "..., according to"
+    end = text.find(",", at.end())
+    before = text[:cut].split() if cut > 0 else []
+    if (
+        end > 0
+        and len(before) >= 2
+        and before[0].lower() not in _OPENERS
+        and len(text[cut:end].split()) <= FRAME_WORDS
+        and _names_speaker(text[cut + 1 : at.start()], "")
+        and not text[end + 1 :].split()[0].endswith("ing")
+        and len(text[end:].split()) >= MIN_CONTENT_WORDS
+    ):
+        return text[:cut] + text[end + 1 :]  # "The port, Lee said, will reopen."
+    return _after_leading_frame(text, at, attribution)
+
+
+def _whole_quote(text: str, cue: str) -> str:
+    """The quotation a sentence opens with, when its frame follows it ("“…,” Lee said.")."""
+    match = re.match(r"\s*(?:“([^”]+)”|\"([^\"]+)\"|''(.+?)'')", text)
+    if not match:
+        return ""
+    inner = next(g for g in match.groups() if g is not None)
+    frame = text[match.end() :].split()[: _SPEAKER_WORDS + 1]
+    if len(inner.split()) < MIN_CONTENT_WORDS or cue.lower() not in (w.lower() for w in frame):
+        return ""
+    return inner
+
+
+def _names_speaker(between: str, after: str) -> bool:
+    """Whether the words between a comma and the cue are the speaker ("..., Lee said"), or the
+    speaker follows the cue ("..., said Lee")."""
+    words = between.strip(" ”\"'").split()
+    if not words:
+        following = after.split()[:1]
+        return bool(following) and (following[0][0].isupper() or following[0] == "the")
+    return len(words) <= _SPEAKER_WORDS and any(
+        w[0].isupper() or w.lower() in PRONOUN_GENDERS or w.lower() in ("they", "it") for w in words
+    )
+
+
+def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution) -> str:
+    rest = text[at.end() :]
+    cue = at.group().lower()
+    if attribution.kind == "according_to":
+        comma = rest.find(",")
+        if comma >= 0 and len(rest[:comma].split()) <= FRAME_WORDS:
+            return rest[comma + 1 :]
+        return text
+    that = _outside_quotes(rest, "that")
+    if that:
+        gap = rest[: that[0].start()]
+        words = gap.split()
+        if (
+            not words
+            or _TIME.fullmatch(gap.strip(" ,"))
+            or (cue in _TELL and len(words) <= 3)
+            or (cue in DOCUMENT_NOUNS and len(words) <= THAT_WITHIN and _has_verb(words))
+        ):
+            return rest[that[0].end() :]
+    if cue not in _CLAUSE_VERBS:
+        return text
+    rest = _TIME.sub("", rest, count=1).lstrip(" :,")
+    following = rest.split()[:1]
+    if not following or not (following[0][0].isupper() or following[0].lower() in _CLAUSE_STARTS):
+        return text
+    return rest
+
+
+_SPEAKER_WORDS = 6
+# Words that open an adverbial, not a subject: "On Tuesday, Politico reported, citing ...".
+_OPENERS = _words("on in at last this during after before while when since as")
+# Verbs whose object may be a clause without "that": "He said the stadium would ...".
+_CLAUSE_VERBS = _words(
+    """said says say saying added adds claimed claims argued argues insisted insists noted
+    notes warned warns predicted predicts suggested suggests confirmed confirms stated
+    states wrote writes estimated estimates explained explains acknowledged acknowledges
+    admitted admits announced announces declared declares maintained maintains contended
+    contends"""
+)
+_TELL = _words("told tells telling assured assures informed informs reminded warned")
+_DENIALS = _words(
+    """denied denies deny denying rejected rejects rejecting dismissed dismisses dismissing
+    refuted refutes disputed disputes"""
+)
+_CLAUSE_STARTS = _words(
+    """the a an this these those there it he she they we i you his her their its our no all
+    some most many more fewer several every each any one two three four five"""
+)
+_REPORTING = _words(
+    """found finds shows show showed concluded concludes said says estimated estimates"""
+)
+
+
+def _has_verb(words: list[str]) -> bool:
+    return any(w.lower() in _REPORTING for w in words)
+
+
+def _named(content: str, at: int, attribution: Attribution | None, registry: Registry) -> str:
+    """He, she, his, her and him replaced, the first time each appears, by the name they
+    stand for."""
+    speaker = attribution.speaker if attribution and attribution.speaker_kind == "person" else ""
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(content)]
+    pieces = []
+    done = 0
+    named: set[str] = set()
+    lead = content.lstrip(_WRAPPING)
+    subject_end = len(content) - len(lead) + len(" ".join(lead.split()[:_SUBJECT_WORDS]))
+    for match in _PRONOUN.finditer(content, 0, subject_end):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # inside a quotation, "he" is the speaker's word
+        pronoun = match.group().lower()
+        name = registry.resolve_pronoun(pronoun, at, speaker)
+        gender = registry.genders.get(name, "")
+        # "Lee said he would resign": the speaker, unless the article shows another gender;
+        # anyone else only when the article shows their gender.
+        matches = bool(name) and name not in named and gender == PRONOUN_GENDERS[pronoun]
+        if not matches and not (name and name == speaker and not gender and name not in named):
+            continue
+        named.add(name)
+        following = content[match.end() :].split()[:1]
+        possessive = pronoun == "his" or (
+            pronoun == "her"
+            and following
+            and following[0].isalpha()
+            and following[0].islower()
+            and following[0] not in _NOT_NOUNS
+        )
+        pieces.append(content[done : match.start()])
+        pieces.append(f"{name}'s" if possessive else name)
+        done = match.end()
+    pieces.append(content[done:])
+    return "".join(pieces)
+
+
+def _described(content: str, text: str, at: int) -> str:
+    """ "the stadium" -> "the Harbor Point stadium", as an earlier sentence called it."""
+    for match in _THE_NOUN.finditer(content):
+        noun = match.group(2)
+        if noun in _STOP:
+            continue
+        earlier = _named_nouns(text).get(noun, ())
+        index = bisect_left(earlier, (at,)) - 1
+        if index >= 0:
+            named = f"{match.group(1)} {earlier[index][1]} {noun}"
+            return content[: match.start()] + named + content[match.end() :]
+    return content
+
+
+@lru_cache(maxsize=8)
+def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
+    """Every common noun the article gives a name to ("Harbor Point stadium"), with where:
+    one pass over the article, shared by all its claims."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for match in _NAMED_NOUN.finditer(text):
+        words = [w for w in match.group(1).split() if w.lower() not in _STOP]
+        if words and not words[-1].endswith(ADJECTIVE_ENDINGS):
+            found.setdefault(match.group(2), []).append((match.start(), " ".join(words)))
+    return found
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text).strip().lower()
+
+
+def _tidy(content: str) -> str:
+    """A claim that reads as a sentence: capitalised, ending in a full stop, without the
+    quotation marks around all of it (those inside it stay, and stay closed)."""
+    content = content.strip()
+    if content.startswith("''"):
+        content = content[2:].replace("''", "")
+    elif content[:1] in _OPENING:
+        content = content[1:]
+    content = content.strip().rstrip(",;: ")
+    if content[-1:] in _CLOSING and _opened(content) < 1:
+        content = content[:-1].rstrip(",;: ")
+    content = content.strip()
+    if not content:
+        return ""
+    content = content[0].upper() + content[1:]
+    if content[-1] not in ".!?" and not (content[-1] in _CLOSING and content[-2:-1] in ".!?"):
+        content += "."
+    return content
+
+
+_OPENING, _CLOSING = "“\"«'", "”\"»'"
+
+
+def _opened(text: str) -> int:
+    """How many quotations `text` opens without closing before its last character."""
+    body = text[:-1]
+    return (
+        body.count("“") + body.count("«") + body.count('"') % 2 - body.count("”") - body.count("»")
+    )
