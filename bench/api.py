@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DB = os.environ.get("BENCH_DATABASE", "factcheck_bench_api")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 HOST, PORT = "127.0.0.1", 8811
 WORDS = [
     "unemployment",
@@ -49,7 +50,7 @@ def start_server(cache_seconds: int, workers: int, threads: int) -> subprocess.P
         DJANGO_SETTINGS_MODULE="bench.api_bare",
         DJANGO_SECRET_KEY="bench-only",
         DJANGO_ALLOWED_HOSTS=HOST,
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
+        DATABASE_URL=f"{SERVER}/{BENCH_DB}",
         REDIS_URL="redis://127.0.0.1:6379/12",
         DJANGO_LOG_LEVEL="WARNING",
         # Plain HTTP on loopback: production's redirect to HTTPS would answer every request 301.
@@ -220,7 +221,7 @@ def search_ready(token: str, limit: float = 300.0) -> float:
 def published_ids(count: int = 5000) -> list[int]:
     import psycopg
 
-    with psycopg.connect(f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}") as db:
+    with psycopg.connect(f"{SERVER}/{BENCH_DB}") as db:
         rows = db.execute(
             "SELECT id FROM reviews_reviewitem WHERE status IN ('published', 'corrected') "
             "ORDER BY random() LIMIT %s",

@@ -15,9 +15,11 @@ SELECT v.review_item_id AS id, c.text AS claim, c.speaker, v.rating, v.explanati
   (SELECT coalesce(json_agg(json_build_object('url', a.url, 'title', a.title,
       'publisher', pub.name, 'date', coalesce(a.published_at, a.received_at),
       'claim_text', ac.text) ORDER BY coalesce(a.published_at, a.received_at), ac.id), '[]')
-    FROM claims_claim ac JOIN claims_article a ON a.id = ac.article_id
+    FROM reviews_clustermember am JOIN claims_claim ac ON ac.id = am.claim_id
+    JOIN claims_article a ON a.id = ac.article_id
     LEFT JOIN claims_publisher pub ON pub.id = a.publisher_id
-    WHERE ac.cluster_id = c.cluster_id) AS appearances,
+    WHERE am.cluster_id = (SELECT cm.cluster_id FROM reviews_clustermember cm
+      WHERE cm.claim_id = c.id)) AS appearances,
   (SELECT coalesce(json_agg(json_build_object('url', s.url, 'title', s.title,
       'publisher', s.publisher, 'date', s.date, 'stance', s.stance, 'quote', s.quote,
       'sha256', s.archived_hash, 'fetched_at', s.archived_at) ORDER BY s.id), '[]')

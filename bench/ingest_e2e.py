@@ -2,17 +2,17 @@
 
     .venv/bin/python bench/ingest_e2e.py [--articles 1000] [--processes 2] [--via push|url]
 
-Uses its own database (`factcheck_bench` on the local PostgreSQL, dropped and created anew)
-and Redis database 14. Articles are the sample articles, each made unique by a numbered
-first sentence, so dedup does not skip them. Reports articles a second from the first
-enqueue to the last extraction and to the last claim placed by matching (queue `matching`;
-the copies repeat each other's claims, so most join clusters), and what each step costs.
+Uses its own database (`factcheck_bench` on the PostgreSQL with pgvector that `make pgvector`
+starts, port 5433, or BENCH_POSTGRES; dropped and created anew) and Redis database 14. Articles
+are the sample articles, each made unique by a numbered first sentence, so dedup does not skip
+them. Reports articles a second from the first enqueue to the last extraction and to the last
+claim placed by matching (queue `matching`; the copies repeat each other's claims, so most join
+clusters), and what each step costs.
 
-`--via url` serves the articles from a local HTTP server and enqueues a fetch for each
-(queue `ingestion`), which then enqueues its extraction (queue `extraction`), so both queues
-are measured. Either way the worker's own metrics (factcheck_celery_task_seconds, scraped
-from FACTCHECK_WORKER_METRICS_PORT) give the pool-process time each queue's tasks cost.
-"""
+`--via url` serves the articles from a local HTTP server and enqueues a fetch for each (queue
+`ingestion`), which then enqueues its extraction (queue `extraction`), so both queues are
+measured. Either way the worker's own metrics (factcheck_celery_task_seconds, scraped from
+FACTCHECK_WORKER_METRICS_PORT) give the pool-process time each queue's tasks cost."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DB = "factcheck_bench"
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="factcheck.settings",
     DJANGO_SECRET_KEY="bench-only",
-    DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
+    DATABASE_URL=f"{SERVER}/{BENCH_DB}",
     REDIS_URL="redis://127.0.0.1:6379/14",
     DJANGO_LOG_LEVEL="WARNING",
     # --via url fetches from this machine's own server.
@@ -45,7 +46,7 @@ os.environ.update(
 def recreate_database() -> None:
     import psycopg
 
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         db.execute(f"CREATE DATABASE {BENCH_DB}")
 
@@ -113,7 +114,7 @@ def queue_costs(metrics_port: int, articles: int, claims: int) -> list[str]:
             f"{sums[task] / articles * 1000:.1f} ms of a pool process per article"
             + (
                 f", {sums[task] / claims * 1000:.1f} ms per claim ({claims} claims)"
-                if task == "claims.tasks.claims_match" and claims
+                if task == "reviews.tasks.claims_match" and claims
                 else ""
             )
         )
@@ -144,7 +145,8 @@ def main() -> None:
     from django.db.models import Count, Max, Min
 
     from claims import services
-    from claims.models import Article, Claim
+    from claims.models import Article
+    from reviews.models import ClusterMember
 
     generated = texts(args.samples, args.articles + 50)
     payloads, probe = generated[: args.articles], generated[args.articles :]
@@ -212,7 +214,7 @@ def main() -> None:
             time.sleep(0.1)
         extracted_at = time.monotonic()
         # Matching (queue `matching`) is part of the path: a claim is done once it is placed.
-        pending = Claim.objects.filter(article__in=batch, matched_at__isnull=True)
+        pending = ClusterMember.objects.filter(claim__article__in=batch, matched_at__isnull=True)
         while pending.exists():
             if time.monotonic() - extracted_at > args.match_timeout:
                 raise SystemExit(
@@ -223,7 +225,7 @@ def main() -> None:
         matching_tail = time.monotonic() - extracted_at
         time.sleep(1)  # the last task's postrun signal records its duration
         # The probe and warm-up articles' claims are matched by the workers too.
-        claims = Claim.objects.filter(matched_at__isnull=False).count()
+        claims = ClusterMember.objects.filter(matched_at__isnull=False).count()
         costs = queue_costs(metrics_port, args.articles, claims)
     finally:
         worker.terminate()

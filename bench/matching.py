@@ -1,230 +1,242 @@
-"""Claim matching speed: top-5 matches among N stored claims, and the cost per new claim.
+"""Claim matching from PostgreSQL: candidates and rescoring for a new claim among N stored.
 
-    .venv/bin/python bench/matching.py [--stored 1000000] [--queries 300] [--real 3000] [--lexical]
+    .venv/bin/python bench/matching.py [--stored 1000000] [--queries 200] [--real 1000]
+    .venv/bin/python bench/matching.py --reuse        # the database of an earlier run
 
-Stored claims: the first `--real` verified claims of the CheckThat! 2020 pool (plus those the
-dev queries' qrels name), with their texts embedded by the real model, then synthetic claims up
-to N: texts of 20-30 words drawn Zipf-wise from the words of the real claims and tweets, most
-frequent first, plus a figure (so a real query's words meet posting lists as long as real text
-gives them), and vectors that are normalised noisy mixes of two real
-claims' vectors (the graph's cost depends on how the vectors cluster, not on what they mean).
-Queries are real tweets (CheckThat! dev, then train) embedded by the real model one at a time,
-and each is timed through everything the matching task does for a claim without the database:
-embedding, both indexes' candidates, rescoring and guards for the stored claims, the same for
-the fact-check index (the real verified claims), and the merge decision. Then the next tweets
-in batches of FACTCHECK_MATCH_BATCH_SIZE, as `claims_match` runs them (one batched embedding
-call, then each claim's searches).
+Fills its own database (`factcheck_bench_matching` on the PostgreSQL with pgvector that
+`make pgvector` starts, or BENCH_POSTGRES) through the real schema: N stored claims in
+`claims_claim` (text, embedding as halfvec, the generated words column) with their places in
+clusters, and the real verified claims as imported fact-checks (embedded, their n-grams
+counted). The stored claims are the same as `bench/matching_memory.py` makes: the first
+`--real` verified claims of the CheckThat! 2020 pool, then synthetic texts of 20-30 words
+drawn Zipf-wise from the words of real claims and tweets plus a figure, with vectors mixed
+from two real claims' vectors and noise. Then the HNSW and GIN indexes are built (timed) and
+the tables analysed.
+
+Real tweets (CheckThat! dev, then train), embedded by the real model one at a time (timed
+apart), are each taken through what the matching task computes for a claim before it takes
+its locks: candidates among stored claims (`reviews.candidates.claim_candidates`), rescoring
+and guards (`claim_scoring`), and the fact-checks ranked for it (`reviews.similar`). Then the
+next tweets in batches of FACTCHECK_MATCH_BATCH_SIZE. No process holds an index: the resident
+memory printed is this process's, with the model loaded.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import statistics
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-
-from claims.pipeline.embeddings import DIMENSIONS, Embedder, embedder_get  # noqa: E402
-from claims.pipeline.matching.matcher import (  # noqa: E402
-    Match,
-    Matcher,
-    claim_matcher,
-    fact_check_matcher,
+sys.path.insert(0, str(REPO / "bench"))
+BENCH_DB = os.environ.get("BENCH_DATABASE", "factcheck_bench_matching")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="factcheck.settings",
+    DJANGO_SECRET_KEY="bench-only",
+    DATABASE_URL=f"{SERVER}/{BENCH_DB}",
+    DJANGO_LOG_LEVEL="WARNING",
 )
-from claims.pipeline.matching.normalise import normalise, words  # noqa: E402
+os.environ.pop("REDIS_URL", None)
 
-BATCH = 10_000
+import matching_memory as memory  # noqa: E402 (the same stored claims and queries)
+
+BATCH = 20_000
 MATCH_BATCH = 100  # FACTCHECK_MATCH_BATCH_SIZE's default
-MERGE_AT = 0.6  # FACTCHECK_MATCH_MERGE_THRESHOLD's default
-SHARED = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared"))
-CORPUS = SHARED / "corpus" / "claim-matching"
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS claim_embedding ON claims_claim "
+    "USING hnsw (embedding halfvec_cosine_ops)",
+    "CREATE INDEX IF NOT EXISTS claim_search_vector ON claims_claim USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS claim_text_equal ON claims_claim USING hash (text)",
+]
 
 
-def _tsv(path: Path) -> list[tuple[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle, delimiter="\t")
-        next(reader)
-        return [(row[0], row[1]) for row in reader if len(row) >= 2]
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
-def _qrels(path: Path) -> dict[str, set[str]]:
-    relevant: dict[str, set[str]] = {}
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        parts = line.split()
-        if len(parts) == 4 and parts[3] != "0":
-            relevant.setdefault(parts[0], set()).add(parts[2])
-    return relevant
+def _vector(row: np.ndarray) -> str:
+    return "[" + ",".join(f"{value:.5f}" for value in row) + "]"
 
 
-def _vocabulary(texts: list[str]) -> list[str]:
-    """The words of real claims and tweets, most frequent first, so that the synthetic claims'
-    posting lists are as long as a real query's words meet them."""
-    counts = Counter(word for text in texts for word in words(normalise(text)))
-    return [word for word, _ in counts.most_common()]
+def seed(stored: int, real: list[tuple[str, str]], base: np.ndarray, vocabulary: list[str]) -> None:
+    """Stored claims (each placed, in a cluster of its own), the real verified claims as
+    imported fact-checks; then the indexes, built once over everything."""
+    from django.core.management import call_command
+    from django.db import connection
 
+    from claims.pipeline.matching.normalise import fact_check_embedding_text
+    from claims.services.embeddings import texts_embed, vector_store
+    from reviews.models import ImportedFactCheck
+    from reviews.services.fact_check_grams import fact_check_grams_count
 
-def _texts(rng: np.random.Generator, vocabulary: list[str], n: int) -> list[str]:
-    ranks = np.minimum(rng.zipf(1.2, size=(n, 30)), len(vocabulary)) - 1
-    lengths = rng.integers(20, 31, size=n)
-    numbers = rng.integers(1, 1000, size=n)
-    return [
-        " ".join(vocabulary[r] for r in row[:length]) + f" {number} percent"
-        for row, length, number in zip(ranks, lengths, numbers, strict=True)
-    ]
-
-
-def _mixed(rng: np.random.Generator, base: np.ndarray, n: int) -> np.ndarray:
-    """Unit vectors near real ones: w*a + (1-w)*b + noise, w in [0.5, 1], noise norm ~0.5."""
-    a = base[rng.integers(len(base), size=n)]
-    b = base[rng.integers(len(base), size=n)]
-    w = rng.uniform(0.5, 1.0, size=(n, 1)).astype(np.float32)
-    noise = rng.standard_normal((n, DIMENSIONS), dtype=np.float32) * (0.5 / DIMENSIONS**0.5)
-    vectors = w * a + (1 - w) * b + noise
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors
-
-
-def _rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().split("\n"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(int(len(ordered) * q + 0.5) - 1, 0)]
-
-
-def _place(
-    claims: Matcher, facts: Matcher, key: int, text: str, vector: np.ndarray | None
-) -> tuple[list[Match], Match | None]:
-    """What `_claim_place` computes outside the database: matches, the merge target, checks,
-    and adding the placed claim to the index (under a new key, as production does)."""
-    matches = claims.search(text, vector=vector, k=5)
-    target = next((m for m in matches if m.score >= MERGE_AT and not m.conflicting), None)
-    facts.search(text, vector=vector, k=3)
-    claims.add([key], [text], None if vector is None else vector.reshape(1, -1))
-    return matches, target
-
-
-def _timed(call: Callable[[], object]) -> tuple[object, float]:
-    started = time.perf_counter()
-    result = call()
-    return result, (time.perf_counter() - started) * 1000
+    call_command("migrate", verbosity=0)
+    rng = np.random.default_rng(7)
+    with connection.cursor() as cur:
+        for index in ("claim_embedding", "claim_search_vector", "claim_text_equal"):
+            cur.execute(f"DROP INDEX IF EXISTS {index}")
+        cur.execute(
+            "INSERT INTO claims_article (url, canonical_url, source, raw, raw_format, raw_hash, "
+            "raw_size, given_title, title, byline, published_at, language, site_name, "
+            "clean_text, content_hash, skip_reason, version, status, error, attempts, "
+            "pipeline_version, received_at, extracted_at, raw_charset) VALUES ('', '', 'push', "
+            "'', 'text', 'bench', 0, '', 'Bench', '', now(), 'en', '', '', 'bench', '', 1, "
+            "'extracted', '', 1, 'bench', now(), now(), '')"
+        )
+        started = time.perf_counter()
+        with cur.connection.cursor().copy(
+            'COPY claims_claim (id, article_id, text, start, "end", context, score, speaker, '
+            "attribution, claim_type, reasons, model_version, created_at, standalone, claimant, "
+            "claimant_kind, embedding) FROM STDIN"
+        ) as copy:
+            texts = [text for _, text in real]
+            chunks = [(0, texts, base)]
+            for start in range(len(real), stored, BATCH):
+                n = min(BATCH, stored - start)
+                chunks.append((start, None, None))  # made when written: a million at once
+            for start, batch_texts, vectors in chunks:
+                if batch_texts is None:
+                    n = min(BATCH, stored - start)
+                    batch_texts = memory._texts(rng, vocabulary, n)
+                    vectors = memory._mixed(rng, base, n)
+                for row, text in enumerate(batch_texts):
+                    pk = start + row + 1
+                    copy.write_row(
+                        (pk, 1, text, pk * 10, pk * 10 + 5, "", 0.8, "", "", "statement", "[]",
+                         "bench", "now", "", "", "", _vector(vectors[row]))
+                    )  # fmt: skip
+                if (start // BATCH) % 10 == 0:
+                    done = start + len(batch_texts)
+                    print(f"  {done:,} claims stored, {time.perf_counter() - started:.0f} s")
+        cur.execute(
+            "INSERT INTO reviews_cluster (id, canonical_id, appearance_count, first_seen_at, "
+            "last_seen_at, created_at) SELECT id, id, 1, now(), now(), now() FROM claims_claim"
+        )
+        cur.execute(
+            "INSERT INTO reviews_clustermember (claim_id, cluster_id, matched_at, created_at) "
+            "SELECT id, id, now(), now() FROM claims_claim"
+        )
+        for table in ("claims_claim", "reviews_cluster"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        print(f"stored claims        {stored:,} in {time.perf_counter() - started:.0f} s")
+        vectors = texts_embed([fact_check_embedding_text(text, "") for text in texts])
+        ImportedFactCheck.objects.bulk_create(
+            ImportedFactCheck(
+                claim_reviewed=text,
+                source_key=f"bench:{doc_id}",
+                embedding=None if vectors is None else vector_store(vectors[row]),
+            )
+            for row, (doc_id, text) in enumerate(real)
+        )
+        fact_check_grams_count(added=texts)
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        for sql in INDEXES:
+            started = time.perf_counter()
+            cur.execute(sql)
+            print(f"{sql.split(' ON ')[0][27:]:<20} built in {time.perf_counter() - started:.0f} s")
+        cur.execute("ANALYZE")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stored", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--real", type=int, default=3000, help="real verified claims stored")
-    parser.add_argument("--lexical", action="store_true", help="no embeddings")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--real", type=int, default=1000, help="real verified claims stored")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
     args = parser.parse_args()
-    rng = np.random.default_rng(7)
-    pool = _tsv(CORPUS / "verified_claims.docs.tsv")
-    dev = _tsv(CORPUS / "dev" / "tweets.queries.tsv")
-    everything = dev + _tsv(CORPUS / "train" / "tweets.queries.tsv")
+    pool = memory._tsv(memory.CORPUS / "verified_claims.docs.tsv")
+    dev = memory._tsv(memory.CORPUS / "dev" / "tweets.queries.tsv")
+    everything = dev + memory._tsv(memory.CORPUS / "train" / "tweets.queries.tsv")
     tweets = everything[: args.queries]
-    # The batches take the tweets that follow: texts never matched before, as at ingestion
-    # (the matcher keeps recent texts' character counts and fingerprints).
     later = everything[args.queries : 2 * args.queries]
-    relevant = _qrels(CORPUS / "dev" / "tweet-vclaim-pairs.qrels")
+    relevant = memory._qrels(memory.CORPUS / "dev" / "tweet-vclaim-pairs.qrels")
     wanted = {vclaim for ids in relevant.values() for vclaim in ids}
     real = [row for n, row in enumerate(pool) if n < args.real or row[0] in wanted]
-    vocabulary = _vocabulary([text for _, text in pool] + [text for _, text in tweets])
-    print(f"cpus {os.cpu_count()}, load average at start {_load()}")
+    print(f"cpus {os.cpu_count()}, load average at start {memory._load()}")
+    if not args.reuse:
+        recreate_database()
 
-    embedder: Embedder | None = None
-    if not args.lexical:
-        embedder = embedder_get()
-        embedder.encode(["warm up the model"])
-    dims = None if embedder is None else DIMENSIONS
-    # The two indexes as the matching service builds them.
-    claims = claim_matcher(dimensions=dims)
-    facts = fact_check_matcher(dimensions=dims)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from claims.pipeline.embeddings import embedder_get
+    from claims.pipeline.matching.matcher import claim_scoring
+    from claims.pipeline.matching.normalise import fingerprint
+    from reviews.candidates import Query, batch_candidates, claim_candidates
+    from reviews.similar import fact_checks_ranked
 
     started = time.perf_counter()
-    real_texts = [text for _, text in real]
-    base = None if embedder is None else embedder.encode(real_texts)
-    embed_real = time.perf_counter() - started
-    facts.add(list(range(len(real))), real_texts, base)
-    before = _rss_mib()
-    started = time.perf_counter()
-    claims.add(list(range(len(real))), real_texts, base)
-    for start in range(len(real), args.stored, BATCH):
-        n = min(BATCH, args.stored - start)
-        vectors = None if base is None else _mixed(rng, base, n)
-        claims.add(list(range(start, start + n)), _texts(rng, vocabulary, n), vectors)
-    build = time.perf_counter() - started
-    print(f"stored claims        {args.stored:,} ({'lexical' if embedder is None else 'hybrid'})")
-    print(f"real claims embedded {len(real):,} in {embed_real:.0f} s")
-    rss = _rss_mib()
-    print(f"index build          {build:.0f} s, RSS {rss:,.0f} MiB (+{rss - before:,.0f})")
-    print(f"load average         {_load()}")
+    embedder = embedder_get()
+    embedder.encode(["warm up the model"])
+    print(
+        f"model loaded in {time.perf_counter() - started:.1f} s, RSS {memory._rss_mib():,.0f} MiB"
+    )
+    if not args.reuse:
+        base = embedder.encode([text for _, text in real])
+        vocabulary = memory._vocabulary([t for _, t in pool] + [t for _, t in tweets])
+        seed(args.stored, real, base, vocabulary)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*), pg_size_pretty(pg_relation_size('claims_claim')) FROM claims_claim"
+        )
+        count, heap = cur.fetchone()
+        cur.execute("SELECT pg_size_pretty(pg_relation_size('claim_embedding'))")
+        (graph,) = cur.fetchone()
+    print(f"stored claims {count:,}: table {heap}, HNSW index {graph}; load {memory._load()}")
+    scoring = claim_scoring()
 
-    keys = {vclaim: n for n, (vclaim, _) in enumerate(real)}
+    def place(queries: list[Query]) -> list[list[object]]:
+        found = claim_candidates(queries)
+        for key, more in batch_candidates(queries).items():
+            found[key] = [*found[key], *more]
+        facts = fact_checks_ranked(queries)
+        return [[scoring.rank(fingerprint(q.text), found[q.key]), facts[q.key]] for q in queries]
+
     embed_ms: list[float] = []
     search_ms: list[float] = []
-    total_ms: list[float] = []
-    found = judged = 0
-    next_key = args.stored
-    for tweet_id, text in tweets:
-        next_key += 1
-        vector = None
-        if embedder is not None:
-            encoded, ms = _timed(lambda text=text: embedder.encode([text]))  # type: ignore[union-attr]
-            vector = encoded[0]  # type: ignore[index]
-            embed_ms.append(ms)
-        result, ms = _timed(
-            lambda key=next_key, text=text, vector=vector: _place(claims, facts, key, text, vector)
-        )
-        search_ms.append(ms)
-        total_ms.append(ms + (embed_ms[-1] if embed_ms else 0.0))
-        if tweet_id in relevant:
-            judged += 1
-            top = {m.key for m in result[0]}  # type: ignore[index]
-            found += any(keys.get(v) in top for v in relevant[tweet_id])
-    print(f"one claim at a time  {len(total_ms)} real tweets, load {_load()}")
-    parts = (("embedding", embed_ms), ("search+rescore", search_ms), ("total", total_ms))
-    for name, values in parts:
-        if values:
-            p50, p95 = statistics.median(values), _pct(values, 0.95)
-            print(f"  {name:18} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
-    if judged:
-        print(f"  dev tweets with a relevant verified claim in the top 5: {found}/{judged}")
+    for n, (_, text) in enumerate(tweets):
+        t0 = time.perf_counter()
+        vector = embedder.encode([text])[0]
+        t1 = time.perf_counter()
+        place([Query(-1 - n, text, vector)])
+        t2 = time.perf_counter()
+        embed_ms.append((t1 - t0) * 1000)
+        search_ms.append((t2 - t1) * 1000)
+    print(f"one claim at a time  {len(tweets)} real tweets, load {memory._load()}")
+    for name, values in (("embedding", embed_ms), ("candidates+rescore", search_ms)):
+        p50, p95 = statistics.median(values), memory._pct(values, 0.95)
+        print(f"  {name:18} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {max(values):6.1f} ms")
 
     batch_ms: list[float] = []
     batch_embed: list[float] = []
     for start in range(0, len(later), MATCH_BATCH):
         texts = [text for _, text in later[start : start + MATCH_BATCH]]
         t0 = time.perf_counter()
-        vectors = None if embedder is None else embedder.encode(texts)
+        vectors = embedder.encode(texts)
         t1 = time.perf_counter()
-        for row, text in enumerate(texts):
-            next_key += 1
-            _place(claims, facts, next_key, text, None if vectors is None else vectors[row])
+        place([Query(-10_000 - start - row, t, vectors[row]) for row, t in enumerate(texts)])
         t2 = time.perf_counter()
         batch_embed.append((t1 - t0) * 1000 / len(texts))
         batch_ms.append((t2 - t0) * 1000 / len(texts))
-    print(f"in batches of {MATCH_BATCH}    the next {len(later)} tweets, load {_load()}")
+    print(f"in batches of {MATCH_BATCH}    the next {len(later)} tweets, load {memory._load()}")
     for n, (per, emb) in enumerate(zip(batch_ms, batch_embed, strict=True)):
         print(f"  batch {n}: {per:.1f} ms per claim ({emb:.1f} embedding, {per - emb:.1f} search)")
-    print(f"  mean {statistics.mean(batch_ms):.1f} ms per claim added to ingestion")
-    print(f"max RSS {_rss_mib():,.0f} MiB, load average at end {_load()}")
+    print(f"max RSS {memory._rss_mib():,.0f} MiB (model loaded, no index), load {memory._load()}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="factcheck.settings",
     DJANGO_SECRET_KEY="bench-only",

@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/seed.py [--claims 1000000] [--queue 100000]
 
-Drops and recreates `BENCH_DATABASE` (default `factcheck_bench_queue` on the local
-PostgreSQL), migrates it, then fills it with set-based SQL on the server (INSERT … SELECT over
-generate_series) and COPY: publishers, feeds, articles (5 claims each), `--claims` claims in
-`--queue` clusters (each cluster's first claim is its canonical one; the others are repeats with
-a skewed spread, so a few claims appear hundreds of times), and one review item per cluster with
-its priority from `reviews.priority.review_priority`. Secondary indexes on the big tables are
-dropped while loading and rebuilt after it, then everything is ANALYZEd.
-"""
+Drops and recreates `BENCH_DATABASE` (default `factcheck_bench_queue` on the PostgreSQL with
+pgvector that `make pgvector` starts, or BENCH_POSTGRES), migrates it, then fills it with set-based
+SQL on the server (INSERT … SELECT over generate_series) and COPY: publishers, feeds,
+articles (5 claims each), `--claims` claims in `--queue` clusters (each cluster's first claim
+is its canonical one; the others are repeats with a skewed spread, so a few claims appear
+hundreds of times), and one review item per cluster with its priority from
+`reviews.priority.review_priority`. Secondary indexes on the big tables are dropped while
+loading and rebuilt after it, then everything is ANALYZEd."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "factcheck_bench_queue")
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="factcheck.settings",
     DJANGO_SECRET_KEY="bench-only",
@@ -37,7 +37,13 @@ CLAIMS_PER_ARTICLE = 5
 PUBLISHERS = 40
 FEEDS = 120
 USERS = 20
-BIG_TABLES = ["claims_article", "claims_claim", "claims_cluster", "reviews_reviewitem"]
+BIG_TABLES = [
+    "claims_article",
+    "claims_claim",
+    "reviews_cluster",
+    "reviews_clustermember",
+    "reviews_reviewitem",
+]
 
 # Claim wording: a subject, a topic, a movement, a number and a year; every 50th claim also
 # names a rarer topic, and one in 5,000 a very rare one, so searches have every selectivity.
@@ -147,12 +153,11 @@ def seed(claims: int, queue: int) -> None:
         # vary; `score` is spread over the queue threshold's range 0.5-1.
         cur.execute(
             f"""
-            INSERT INTO claims_claim (id, cluster_id, text, start, "end", context, score,
-                speaker, attribution, claim_type, reasons, model_version, created_at, article_id)
+            INSERT INTO claims_claim (id, text, start, "end", context, score,
+                speaker, attribution, claim_type, reasons, model_version, created_at, article_id,
+                standalone, claimant, claimant_kind)
             SELECT
                 i,
-                CASE WHEN i <= %(queue)s THEN i
-                    ELSE 1 + floor(%(queue)s * power(random(), 3))::bigint END,
                 s.subject || ' said ' || t.topic || ' ' || m.move || ' by ' || (i %% 97)
                     || ' percent in ' || (2000 + i %% 25)
                     || CASE WHEN i %% 50 = 0 THEN ', mostly ' || ({_array(RARE)})[1 + (i / 50) %% {len(RARE)}] ELSE '' END
@@ -164,7 +169,8 @@ def seed(claims: int, queue: int) -> None:
                     || ({_array(SPEAKER_LAST)})[1 + (i / 7) %% {len(SPEAKER_LAST)}],
                 'said', ({_array(CLAIM_TYPES)})[1 + (i * 13) %% {len(CLAIM_TYPES)}],
                 '[]'::jsonb, 'bench', now(),
-                (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE}
+                (SELECT min(id) FROM claims_article) + (i - 1) / {CLAIMS_PER_ARTICLE},
+                '', '', ''
             FROM generate_series(1, %(claims)s) i,
                 LATERAL (SELECT ({_array(SUBJECTS)})[1 + i %% {len(SUBJECTS)}] AS subject) s,
                 LATERAL (SELECT ({_array(TOPICS)})[1 + (i / 3) %% {len(TOPICS)}] AS topic) t,
@@ -175,17 +181,23 @@ def seed(claims: int, queue: int) -> None:
         step(f"{claims} claims", started)
         # Clusters: the first `queue` claims are canonical; every other claim repeats one of
         # them, skewed towards the first (cubed uniform), like a few stories spreading widely.
-        # Claims name their cluster on insert (the foreign key is checked at commit): an UPDATE
-        # of a million rows would leave the indexes built after it unusable to any session
-        # older than the build while another session keeps an old transaction open.
+        # Places name their cluster on insert (the foreign key is checked at commit).
         cur.execute(
-            "INSERT INTO claims_cluster (id, appearance_count, first_seen_at, last_seen_at, "
-            "created_at, canonical_id) "
-            "SELECT c.cluster_id, count(*), min(a.received_at), max(a.received_at), now(), "
-            "c.cluster_id FROM claims_claim c JOIN claims_article a ON a.id = c.article_id "
-            "GROUP BY c.cluster_id"
+            "INSERT INTO reviews_clustermember (claim_id, cluster_id, matched_at, created_at) "
+            "SELECT i, CASE WHEN i <= %(queue)s THEN i "
+            "ELSE 1 + floor(%(queue)s * power(random(), 3))::bigint END, now(), now() "
+            "FROM generate_series(1, %(claims)s) i",
+            {"claims": claims, "queue": queue},
         )
-        for table in ("claims_claim", "claims_cluster"):
+        cur.execute(
+            "INSERT INTO reviews_cluster (id, appearance_count, first_seen_at, last_seen_at, "
+            "created_at, canonical_id) "
+            "SELECT m.cluster_id, count(*), min(a.received_at), max(a.received_at), now(), "
+            "m.cluster_id FROM reviews_clustermember m "
+            "JOIN claims_claim c ON c.id = m.claim_id "
+            "JOIN claims_article a ON a.id = c.article_id GROUP BY m.cluster_id"
+        )
+        for table in ("claims_claim", "reviews_cluster"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
@@ -193,7 +205,7 @@ def seed(claims: int, queue: int) -> None:
         step(f"{queue} clusters", started)
         cur.execute(
             "SELECT k.id, c.id, c.score, k.appearance_count, k.last_seen_at, c.speaker, "
-            "c.claim_type, a.publisher_id, a.feed_id FROM claims_cluster k "
+            "c.claim_type, a.publisher_id, a.feed_id FROM reviews_cluster k "
             "JOIN claims_claim c ON c.id = k.canonical_id "
             "JOIN claims_article a ON a.id = c.article_id ORDER BY k.id"
         )

@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BENCH_DB = os.environ.get("BENCH_DATABASE", "factcheck_bench_api")
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5433")
+DATABASE_URL = f"{SERVER}/{BENCH_DB}"
 ENV = {
     "DJANGO_SETTINGS_MODULE": "factcheck.settings",
     "DJANGO_SECRET_KEY": "bench-only",
@@ -78,7 +79,7 @@ def _array(values: list[str]) -> str:
 def recreate_database() -> None:
     import psycopg
 
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         db.execute(f"CREATE DATABASE {BENCH_DB}")
 
@@ -123,26 +124,31 @@ def seed(claims: int, published: int) -> None:
             "claims",
             f"""
             INSERT INTO claims_claim (id, article_id, text, start, "end", context, score,
-                speaker, attribution, claim_type, reasons, model_version, cluster_id, embedding,
-                matched_at, created_at)
+                speaker, attribution, claim_type, reasons, model_version, created_at,
+                standalone, claimant, claimant_kind)
             SELECT i, (i - 1) / 5 + 1,
                 initcap(({_array(SUBJECTS)})[1 + i % 20]) || ' in '
                     || ({_array(PLACES)})[1 + (i / 20) % 10] || ' '
                     || ({_array(VERBS)})[1 + (i / 200) % 8] || ' by ' || (i % 97 + 2)
                     || ' percent since ' || (1990 + i % 33) || '.',
                 ((i - 1) % 5) * 200, ((i - 1) % 5) * 200 + 80, '', 0.5 + (i % 50) / 100.0,
-                ({_array(SPEAKERS)})[1 + i % 7], '', 'quantity', '[]', 'bench', NULL, '\\x'::bytea,
-                now(), now()
+                ({_array(SPEAKERS)})[1 + i % 7], '', 'quantity', '[]', 'bench', now(), '', '', ''
+
             FROM generate_series(1, {claims}) i""",
         ),
         (
             "clusters",
             f"""
-            INSERT INTO claims_cluster (id, canonical_id, appearance_count, first_seen_at,
+            INSERT INTO reviews_cluster (id, canonical_id, appearance_count, first_seen_at,
                 last_seen_at, created_at)
             SELECT c, 2 * c - 1, 2, now(), now(), now() FROM generate_series(1, {clusters}) c""",
         ),
-        ("claim clusters", "UPDATE claims_claim SET cluster_id = (id + 1) / 2"),
+        (
+            "claim clusters",
+            f"""
+            INSERT INTO reviews_clustermember (claim_id, cluster_id, matched_at, created_at)
+            SELECT i, (i + 1) / 2, now(), now() FROM generate_series(1, {claims}) i""",
+        ),
         (
             "review items",
             f"""
@@ -203,7 +209,7 @@ def seed(claims: int, published: int) -> None:
                 for table in (
                     "claims_article",
                     "claims_claim",
-                    "claims_cluster",
+                    "reviews_cluster",
                     "reviews_reviewitem",
                     "auth_user",
                 )
@@ -216,8 +222,9 @@ def seed(claims: int, published: int) -> None:
             SELECT r.id, string_agg(c.text, E'\\n' ORDER BY c.id),
                 to_tsvector('english', string_agg(c.text, E'\\n' ORDER BY c.id))
             FROM reviews_reviewitem r
-            JOIN claims_claim k ON k.id = r.claim_id
-            JOIN claims_claim c ON c.cluster_id = k.cluster_id
+            JOIN reviews_clustermember k ON k.claim_id = r.claim_id
+            JOIN reviews_clustermember m ON m.cluster_id = k.cluster_id
+            JOIN claims_claim c ON c.id = m.claim_id
             WHERE r.status IN ('published', 'corrected')
             GROUP BY r.id""",
         ),

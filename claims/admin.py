@@ -1,27 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 
 from claims import services, tasks
-from claims.models import (
-    Article,
-    Claim,
-    Cluster,
-    ClusterEvent,
-    ClusterSuggestion,
-    FactCheck,
-    FactCheckSuggestion,
-    Feed,
-    Publisher,
-)
-from claims.services import clusters as cluster_services
+from claims.models import Article, Claim, Feed, Publisher
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 
 
@@ -99,12 +84,10 @@ class ArticleAdmin(ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
-    actions = ["split_out"]
-    list_display = ["text", "speaker", "claim_type", "score", "article", "cluster"]
+    list_display = ["text", "speaker", "claim_type", "score", "article"]
     list_filter = ["claim_type"]
     search_fields = ["text", "speaker"]
-    # The cluster column shows the cluster's canonical claim.
-    list_select_related = ["article", "cluster__canonical"]
+    list_select_related = ["article"]
     show_full_result_count = False
     readonly_fields = [
         "article",
@@ -124,208 +107,4 @@ class ClaimAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Claims come from articles: every field is read-only, so a claim "added" by hand
         # was an empty row that failed the database's constraints (a 500).
-        return False
-
-    @admin.action(description="Split selected claims out of their cluster", permissions=["change"])
-    def split_out(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        try:
-            cluster = cluster_services.cluster_split(claims=list(queryset), by=request.user)
-        except cluster_services.ClusterError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
-        self.message_user(request, f"Split into a new cluster: {cluster}.", messages.SUCCESS)
-
-
-class AppearanceInline(TabularInline):
-    model = Claim
-    verbose_name = "appearance"
-    fields = ["text", "speaker", "article", "publisher", "published"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        # Each row shows its article and publisher: read with the rows, not one query each.
-        return super().get_queryset(request).select_related("article__publisher")
-
-    @admin.display(description="publisher")
-    def publisher(self, claim: Claim) -> str:
-        return str(claim.article.publisher or claim.article.site_name or "")
-
-    @admin.display(description="published")
-    def published(self, claim: Claim) -> object:
-        return claim.article.published_at or claim.article.received_at
-
-
-class FactCheckSuggestionInline(TabularInline):
-    model = FactCheckSuggestion
-    fields = ["fact_check", "review_item", "score", "conflict", "status", "decided_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-
-class ClusterEventInline(TabularInline):
-    model = ClusterEvent
-    fields = ["at", "kind", "claim_ids", "other_cluster_ids", "score", "by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-
-# A claim repeated by thousands of outlets would render thousands of rows on its cluster's
-# page (and as many events): the page shows the first appearances and the latest events, and
-# links to the claims list for every appearance.
-CLUSTER_PAGE_ROWS = 50
-
-
-@admin.register(Cluster)
-class ClusterAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
-    list_display = ["canonical", "appearance_count", "first_seen_at", "last_seen_at"]
-    ordering = ["-last_seen_at"]
-    search_fields = ["canonical__text"]
-    list_select_related = ["canonical"]
-    show_full_result_count = False
-    readonly_fields = [
-        "canonical",
-        "appearance_count",
-        "every_appearance",
-        "first_seen_at",
-        "last_seen_at",
-    ]
-    inlines = [AppearanceInline, FactCheckSuggestionInline, ClusterEventInline]
-    actions = ["merge"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def get_formset_kwargs(
-        self, request: HttpRequest, obj: Cluster, inline: Any, prefix: str
-    ) -> dict[str, Any]:
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj.pk is not None and isinstance(inline, AppearanceInline | ClusterEventInline):
-            rows = inline.model.objects.filter(cluster=obj)
-            order = "pk" if isinstance(inline, AppearanceInline) else "-at"
-            shown = rows.order_by(order).values("pk")[:CLUSTER_PAGE_ROWS]
-            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=shown)
-        return kwargs
-
-    @admin.display(description="appearances shown")
-    def every_appearance(self, cluster: Cluster) -> str:
-        listed = reverse("admin:claims_claim_changelist") + f"?cluster__id__exact={cluster.pk}"
-        shown = min(cluster.appearance_count, CLUSTER_PAGE_ROWS)
-        return format_html(
-            'the first {} of {} below; <a href="{}">every appearance in the claims list</a>',
-            shown,
-            cluster.appearance_count,
-            listed,
-        )
-
-    @admin.action(
-        description="Merge selected clusters (into the one seen first)", permissions=["change"]
-    )
-    def merge(self, request: HttpRequest, queryset: QuerySet[Cluster]) -> None:
-        clusters = list(queryset.order_by("first_seen_at", "pk"))
-        if len(clusters) < 2:
-            self.message_user(request, "Choose at least two clusters.", messages.ERROR)
-            return
-        try:
-            merged = cluster_services.clusters_merge(
-                target=clusters[0], sources=clusters[1:], by=request.user
-            )
-        except cluster_services.ClusterError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
-        self.message_user(request, f"Merged into {merged}.", messages.SUCCESS)
-
-
-@admin.register(ClusterSuggestion)
-class ClusterSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
-    list_display = ["cluster", "other", "kind", "score", "status", "created_at"]
-    list_filter = ["status", "kind"]
-    list_select_related = ["cluster__canonical", "other__canonical"]
-    readonly_fields = ["cluster", "other", "kind", "score", "status", "created_at"]
-    actions = ["merge", "dismiss"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.action(description="Same claim: merge each pair", permissions=["change"])
-    def merge(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
-        done = 0
-        for suggestion in queryset.filter(status=ClusterSuggestion.Status.OPEN):
-            try:
-                cluster_services.clusters_merge(
-                    target=suggestion.other, sources=[suggestion.cluster], by=request.user
-                )
-                done += 1
-            except cluster_services.ClusterError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-        self.message_user(request, f"Merged {done} pair(s).", messages.SUCCESS)
-
-    @admin.action(description="Different claims: dismiss", permissions=["change"])
-    def dismiss(self, request: HttpRequest, queryset: QuerySet[ClusterSuggestion]) -> None:
-        count = cluster_services.cluster_suggestions_dismiss(
-            suggestion_ids=list(queryset.values_list("pk", flat=True))
-        )
-        self.message_user(request, f"Dismissed {count} suggestion(s).", messages.SUCCESS)
-
-
-# What a fact-check suggestion shows, in its list and, read-only, on its page.
-_SUGGESTION_COLUMNS = ["cluster", "fact_check", "review_item", "score", "conflict", "status"]
-
-
-@admin.register(FactCheckSuggestion)
-class FactCheckSuggestionAdmin(ViewOnlyPagesMixin, ModelAdmin):
-    list_display = [*_SUGGESTION_COLUMNS, "created_at"]
-    list_filter = ["status", "conflict"]
-    list_select_related = ["cluster__canonical", "fact_check", "review_item__claim"]
-    readonly_fields = [*_SUGGESTION_COLUMNS, "decided_by"]
-    actions = ["confirm", "reject"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.action(description="Confirm: this fact-check answers the claim", permissions=["change"])
-    def confirm(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
-        count = cluster_services.fact_check_suggestions_decide(
-            suggestion_ids=list(queryset.values_list("pk", flat=True)),
-            confirm=True,
-            by=request.user,
-        )
-        self.message_user(request, f"Confirmed {count} suggestion(s).", messages.SUCCESS)
-
-    @admin.action(description="Reject: never suggest this pair again", permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[FactCheckSuggestion]) -> None:
-        count = cluster_services.fact_check_suggestions_decide(
-            suggestion_ids=list(queryset.values_list("pk", flat=True)),
-            confirm=False,
-            by=request.user,
-        )
-        self.message_user(request, f"Rejected {count} suggestion(s).", messages.SUCCESS)
-
-
-@admin.register(FactCheck)
-class FactCheckAdmin(ModelAdmin):
-    list_display = ["claim_reviewed", "rating", "publisher", "date_published"]
-    list_filter = ["publisher"]
-    search_fields = ["claim_reviewed", "headline", "url"]
-    show_full_result_count = False
-    exclude = ["embedding"]
-    readonly_fields = [
-        "claim_reviewed",
-        "headline",
-        "rating",
-        "url",
-        "publisher",
-        "claimant",
-        "date_published",
-        "source_key",
-        "imported_from",
-        "imported_at",
-    ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

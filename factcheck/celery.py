@@ -86,3 +86,28 @@ def _worker_threads_share(sender: Any = None, **kwargs: Any) -> None:
 def _worker_process_gone(pid: int | None = None, **kwargs: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(pid or os.getpid())
+
+
+# Set in the worker's parent from its command line and inherited by its pool processes.
+_EMBEDDER_WANTED = "FACTCHECK_WORKER_LOADS_EMBEDDER"
+
+
+@signals.celeryd_init.connect
+def _embedder_wanted(options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    queues = (options or {}).get("queues") or []
+    if isinstance(queues, str):
+        queues = queues.split(",")
+    # No -Q: the worker serves every queue, `matching` among them.
+    os.environ[_EMBEDDER_WANTED] = "1" if not queues or "matching" in queues else "0"
+
+
+@signals.worker_process_init.connect
+def _embedder_warm_up(**kwargs: Any) -> None:
+    # A pool process serving `matching` loads the embedding model as it starts, in the
+    # background: loaded inside its first task it would count against the task's time limit,
+    # and a soft limit hit in the middle of importing torch leaves the process unable to
+    # import it again.
+    if os.environ.get(_EMBEDDER_WANTED) == "1":
+        from claims.services.embeddings import embedder_warm_up_start
+
+        embedder_warm_up_start(always=True)

@@ -124,12 +124,9 @@ class Config:
     # suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the
     # claim.
     search_min_score: float = knob(0.25, ge=0.0, le=1.0)
-    # Each web process builds the fact-check index (and loads the embedding model) in the
-    # background as it starts, so the first search does not wait seconds for both.
+    # Each web process loads the embedding model in the background as it starts, so the first
+    # search does not wait seconds for it.
     search_warm_up: bool = knob(True)
-    # Search may answer from a fact-check index this many seconds behind the database
-    # (checking for new fact-checks costs two aggregate queries; matching always checks).
-    search_index_max_age: float = knob(1.0, ge=0.0)
     # ClaimReview feeds (JSON-LD, a list, JSON lines or a DataCommons feed) re-imported by beat.
     claimreview_urls: tuple[str, ...] = knob(())
 

@@ -174,10 +174,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.feed_poll": {"queue": "ingestion"},
     "claims.tasks.article_fetch": {"queue": "ingestion"},
-    "claims.tasks.claimreviews_import": {"queue": "ingestion"},
+    "reviews.tasks.claimreviews_import": {"queue": "ingestion"},
     "claims.tasks.article_extract": {"queue": "extraction"},
-    "claims.tasks.claims_match": {"queue": "matching"},
-    "claims.tasks.claims_match_pending": {"queue": "matching"},
+    "reviews.tasks.claims_match": {"queue": "matching"},
+    "reviews.tasks.claims_match_pending": {"queue": "matching"},
     "reviews.tasks.webhook_deliver": {"queue": "webhooks"},
     "reviews.tasks.evidence_archive": {"queue": "ingestion"},
 }
@@ -284,7 +284,6 @@ FACTCHECK_MATCH_SEMANTIC = _config.match_semantic
 FACTCHECK_MATCH_BATCH_SIZE = _config.match_batch_size
 FACTCHECK_SEARCH_MIN_SCORE = _config.search_min_score
 FACTCHECK_SEARCH_WARM_UP = _config.search_warm_up
-FACTCHECK_SEARCH_INDEX_MAX_AGE = _config.search_index_max_age
 FACTCHECK_CLAIMREVIEW_URLS = _config.claimreview_urls
 FACTCHECK_MIN_SOURCES = _config.min_sources
 FACTCHECK_HOLD_SECONDS = _config.hold_seconds

@@ -19,8 +19,6 @@ os.environ.update(
         # Retries of failed webhook deliveries come within seconds in the suite.
         "FACTCHECK_WEBHOOK_BACKOFF_SECONDS": "0.5",
         "FACTCHECK_WEBHOOK_TIMEOUT": "5.0",
-        # Tests publish and search within the same second.
-        "FACTCHECK_SEARCH_INDEX_MAX_AGE": "0",
     }
 )
 

@@ -22,8 +22,9 @@ from claims.models import Claim
 from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSearch, ReviewItem, Verdict
 from reviews.models.verdicts import RATING_BEST, RATING_WORST
+from reviews.similar import fact_checks_similar
 
-CHECKED = (workflow.PUBLISHED, workflow.CORRECTED)
+CHECKED = workflow.CHECKED
 
 
 def reviewer_decisions() -> list[tuple[str, bool]]:
@@ -67,7 +68,7 @@ def _published() -> QuerySet[Verdict]:
             claim_id=F("review_item__claim_id"),
             claim_text=F("review_item__claim__text"),
             claim_speaker=F("review_item__claim__speaker"),
-            cluster_id=F("review_item__claim__cluster_id"),
+            cluster_id=F("review_item__claim__membership__cluster_id"),
         )
         .defer("editor_note", "author", "approved_by", "approved_at", "created_at")
         .order_by("-published_at", "-id")
@@ -148,11 +149,12 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
     keys = {_cluster_key(v.cluster_id, v.claim_id) for v in verdicts}  # type: ignore[attr-defined]
     appearances: dict[int, list[Appearance]] = defaultdict(list)
     rows = Claim.objects.filter(
-        Q(cluster_id__in=[k for k in keys if k > 0]) | Q(pk__in=[-k for k in keys if k < 0])
+        Q(membership__cluster_id__in=[k for k in keys if k > 0])
+        | Q(pk__in=[-k for k in keys if k < 0])
     ).values_list(
         "pk",
         "text",
-        "cluster_id",
+        "membership__cluster_id",
         "article__url",
         "article__title",
         "article__given_title",
@@ -324,15 +326,11 @@ def _search_full_text(text: str, limit: int) -> list[tuple[int, float]]:
 def _search_matched(text: str) -> list[tuple[int, float]] | None:
     """This desk's fact-checks the claim matcher finds for `text`; None if it cannot judge it.
 
-    The index always has a nearest neighbour: candidates under FACTCHECK_SEARCH_MIN_SCORE
-    are noise and left out.
+    There is always a nearest neighbour: candidates under FACTCHECK_SEARCH_MIN_SCORE are
+    noise and left out.
     """
-    from claims.selectors import fact_checks_similar
-
     # Every candidate, so imported fact-checks and ones under the floor take no place.
-    found = fact_checks_similar(
-        text=text, limit=None, max_age=settings.FACTCHECK_SEARCH_INDEX_MAX_AGE
-    )
+    found = fact_checks_similar(text=text, limit=None)
     similar = [hit for hit in found if not hit.external]
     if not similar:
         return None

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils import timezone
 
-from reviews.services import evidence, queue, webhook_sending, webhooks
+from reviews.models import ClusterMember
+from reviews.services import claimreviews, evidence, matching, queue, webhook_sending, webhooks
+from reviews.services import clusters as cluster_services
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +65,45 @@ def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-d
 @shared_task(acks_late=True)
 def webhook_deliveries_requeue_stale() -> int:
     return webhooks.webhook_deliveries_requeue_stale()
+
+
+@shared_task(acks_late=True)
+def claims_match(claim_ids: list[int]) -> int:
+    try:
+        return matching.claims_match(claim_ids=claim_ids).matched
+    except SoftTimeLimitExceeded:
+        # The batch's transaction rolled back: its claims go round again, in two halves, so a
+        # batch too big for the time limit on a busy machine still gets placed.
+        left = list(
+            ClusterMember.objects.filter(claim_id__in=claim_ids, matched_at__isnull=True)
+            .order_by("claim_id")
+            .values_list("claim_id", flat=True)
+        )
+        logger.warning("matching hit the time limit; %s claims sent again", len(left))
+        half = (len(left) + 1) // 2
+        for part in (left[:half], left[half:]):
+            if part:
+                claims_match.delay(part)
+        return 0
+
+
+@shared_task(acks_late=True)
+def claims_match_pending() -> int:
+    """Re-send claims left unmatched for five minutes (a lost message, a dead worker)."""
+    return cluster_services.claims_match_requeue(older_than_seconds=300)
+
+
+@shared_task(acks_late=True)
+def claimreviews_import(url: str | None = None) -> int:
+    """Re-import one ClaimReview feed, or every one in FACTCHECK_CLAIMREVIEW_URLS."""
+    imported = 0
+    for source in [url] if url else settings.FACTCHECK_CLAIMREVIEW_URLS:
+        try:
+            report = claimreviews.claimreviews_import_url(url=source)
+        except claimreviews.ClaimReviewImportError as exc:
+            logger.warning("ClaimReview import failed: %s", exc)
+            continue
+        for error in report.errors:
+            logger.warning("ClaimReview import %s: %s", source, error)
+        imported += report.created + report.updated
+    return imported

@@ -12,6 +12,8 @@ AWAITING_APPROVAL = "awaiting_approval"
 PUBLISHED = "published"
 REJECTED = "rejected"
 CORRECTED = "corrected"
+# A claim whose fact-check is out: published, or published and corrected since.
+CHECKED = (PUBLISHED, CORRECTED)
 
 # The work still to do: what the queue's list shows unless asked for another status.
 OPEN = (PENDING, IN_REVIEW, AWAITING_APPROVAL)

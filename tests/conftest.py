@@ -236,7 +236,7 @@ def reviewer_client(db: None) -> Client:
 
 @pytest.fixture
 def desk_roles(db: None) -> None:
-    """The Reviewer and Editor groups as migrations reviews 0005 and 0014 make them.
+    """The Reviewer and Editor groups as migrations reviews 0005, 0014 and 0019 make them.
 
     A transactional test ends by flushing every table, migration data included; a later
     transactional test that needs the roles asks for them with this fixture.
@@ -246,7 +246,9 @@ def desk_roles(db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("reviews.migrations.0005_roles").create_roles(apps, None)
-    importlib.import_module("reviews.migrations.0014_roles_clusters").grant_cluster_work(apps, None)
+    importlib.import_module("reviews.migrations.0019_matching_moves_in").cluster_work_grant(
+        apps, None
+    )
 
 
 class WebhookReceiver:

@@ -9,8 +9,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from claims.models import Article, Claim, Cluster
-from reviews.models import ReviewItem
+from claims.models import Article, Claim
+from reviews.models import Cluster, ClusterMember, ReviewItem
+from reviews.services.clusters import clusters_assign
 
 _counter = itertools.count()
 
@@ -50,11 +51,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def clustered(claim: Claim, create: bool, extracted: bool | None, **kwargs: object) -> None:
         """A claim made by hand is its own cluster, as extraction would leave it."""
-        if not create or extracted is False or claim.cluster_id is not None:
+        if not create or extracted is False or hasattr(claim, "membership"):
             return
-        now = timezone.now()
-        claim.cluster = Cluster.objects.create(canonical=claim, first_seen_at=now, last_seen_at=now)
-        claim.save(update_fields=["cluster"])
+        clusters_assign(claims=[claim], seen_at=timezone.now())
 
 
 class ReviewItemFactory(factory.django.DjangoModelFactory):
@@ -69,3 +68,19 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
     score = factory.LazyAttribute(lambda item: item.claim.score)
     publisher_id = factory.LazyAttribute(lambda item: item.claim.article.publisher_id)
     feed_id = factory.LazyAttribute(lambda item: item.claim.article.feed_id)
+
+
+def cluster_of(claim: Claim) -> int:
+    """The cluster a claim stands in now."""
+    return ClusterMember.objects.get(claim=claim).cluster_id
+
+
+def appearance(cluster: Cluster, **claim_fields: object) -> Claim:
+    """Another claim making the cluster's claim, placed in it as a join would."""
+    claim = ClaimFactory(clustered=False, **claim_fields)
+    ClusterMember.objects.create(claim=claim, cluster=cluster, matched_at=timezone.now())
+    return claim
+
+
+def cluster_get(claim: Claim) -> Cluster:
+    return Cluster.objects.get(pk=cluster_of(claim))

@@ -19,9 +19,8 @@ from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
 from claims.scorers import scorer_get
-from claims.services.clusters import claims_match_enqueue, clusters_assign
+from claims.signals import claims_stored
 from factcheck import metrics
-from reviews.services.queue import review_items_create
 
 logger = logging.getLogger(__name__)
 
@@ -195,30 +194,29 @@ def _store(article: Article, extraction: Extraction) -> None:
         return
     article.status = Article.Status.EXTRACTED
     article.save(update_fields=STORED_FIELDS)
-    claims = Claim.objects.bulk_create(
-        [
-            Claim(
-                article=article,
-                text=claim.text,
-                start=claim.start,
-                end=claim.end,
-                context=claim.context,
-                score=claim.score,
-                speaker=claim.speaker[:300],
-                attribution=claim.attribution_kind,
-                claim_type=claim.claim_type,
-                reasons=list(claim.reasons),
-                model_version=claim.model_version,
-                standalone=claim.standalone,
-                claimant=claim.claimant[:300],
-                claimant_kind=claim.claimant_kind,
-            )
-            for claim in extraction.claims
-        ]
-    )
+    claims = [
+        Claim(
+            article=article,
+            text=claim.text,
+            start=claim.start,
+            end=claim.end,
+            context=claim.context,
+            score=claim.score,
+            speaker=claim.speaker[:300],
+            attribution=claim.attribution_kind,
+            claim_type=claim.claim_type,
+            reasons=list(claim.reasons),
+            model_version=claim.model_version,
+            standalone=claim.standalone,
+            claimant=claim.claimant[:300],
+            claimant_kind=claim.claimant_kind,
+        )
+        for claim in extraction.claims
+    ]
+    claims = Claim.objects.bulk_create(claims)
     _count_on_commit(metrics.ARTICLES_EXTRACTED.labels(article.source, "extracted").inc)
     _count_on_commit(lambda: metrics.CLAIMS_CREATED.inc(len(claims)))
-    seen_at = article.published_at or article.received_at
-    clusters = clusters_assign(claims=claims, seen_at=seen_at)
-    review_items_create(clusters=clusters)
-    claims_match_enqueue(claim_ids=[claim.pk for claim in claims])
+    if claims:
+        claims_stored.send(
+            sender=Claim, claims=claims, seen_at=article.published_at or article.received_at
+        )

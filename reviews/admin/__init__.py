@@ -1,5 +1,5 @@
 """The desk in Django admin: importing the modules registers their ModelAdmins."""
 
-from reviews.admin import api_clients, review_items, verdicts
+from reviews.admin import api_clients, clusters, review_items, verdicts
 
-__all__ = ["api_clients", "review_items", "verdicts"]
+__all__ = ["api_clients", "clusters", "review_items", "verdicts"]

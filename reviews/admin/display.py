@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from claims.models import Claim, FactCheckSuggestion
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.models import ClusterMember, EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
 
 # How much of the article to show on each side of the claim.
 CONTEXT_CHARS = 700
@@ -42,16 +41,17 @@ def claim_in_context(item: ReviewItem) -> SafeString:
 
 def appearances_table(item: ReviewItem) -> SafeString | str:
     """Every article that makes this claim, linked, most recently extracted first."""
-    claim = item.claim
-    if claim.cluster_id is None:
+    member = getattr(item.claim, "membership", None)
+    if member is None:
         return "only here"
-    appearances = list(
-        Claim.objects.filter(cluster_id=claim.cluster_id)
-        .select_related("article__publisher")
-        # Newest extracted first: one range of the (cluster, id) index however widely the
-        # claim spread (migration reviews 0009).
-        .order_by("-pk")[:APPEARANCES_SHOWN]
-    )
+    appearances = [
+        appearance.claim
+        for appearance in ClusterMember.objects.filter(cluster_id=member.cluster_id)
+        .select_related("claim__article__publisher")
+        # Newest extracted first: one range of the (cluster, claim) index however widely the
+        # claim spread.
+        .order_by("-claim_id")[:APPEARANCES_SHOWN]
+    ]
     rows = format_html_join(
         "",
         '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
@@ -69,7 +69,7 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
             for a in appearances
         ),
     )
-    total = claim.cluster.appearance_count if claim.cluster else len(appearances)
+    total = member.cluster.appearance_count
     note = (
         format_html("<p>The {} most recent of {} appearances.</p>", len(appearances), total)
         if total > len(appearances)
@@ -123,9 +123,10 @@ def _flagged(suggestion: FactCheckSuggestion) -> str:
 
 def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
     """Fact-checks (published here or imported) the matcher thinks may already answer the claim."""
-    cluster_id = item.claim.cluster_id
-    if cluster_id is None:
+    member = getattr(item.claim, "membership", None)
+    if member is None:
         return "none"
+    cluster_id = member.cluster_id
     suggestions = list(
         FactCheckSuggestion.objects.filter(
             cluster_id=cluster_id, status=FactCheckSuggestion.Status.SUGGESTED
@@ -161,7 +162,7 @@ def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
                 )
             )
     # The suggestions' own list, narrowed to this cluster's open ones, holds the actions.
-    decide_url = reverse("admin:claims_factchecksuggestion_changelist") + (
+    decide_url = reverse("admin:reviews_factchecksuggestion_changelist") + (
         f"?cluster__id__exact={cluster_id}&status__exact={FactCheckSuggestion.Status.SUGGESTED}"
     )
     return format_html(

@@ -84,7 +84,7 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     # Shown for the search box; the search itself is `claims_search` (full text).
     search_fields = ["claim__text"]
     search_help_text = 'Words of the claim; "quoted phrase", -excluded, or.'
-    list_select_related = ["claim__article", "claim__cluster", "assigned_to"]
+    list_select_related = ["claim__article", "claim__membership__cluster", "assigned_to"]
     ordering = ["-priority", "id"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -163,7 +163,9 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewItem]:
         queryset = super().get_queryset(request)
         # The detail page's displays read the claim, its article and cluster.
-        return queryset.select_related("claim__article", "claim__cluster", "assigned_to")
+        return queryset.select_related(
+            "claim__article", "claim__membership__cluster", "assigned_to"
+        )
 
     def change_view(
         self,
@@ -527,5 +529,5 @@ class ReviewItemAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     # already weighs repetition.
     @admin.display(description="Appearances")
     def appearances(self, obj: ReviewItem) -> int:
-        cluster = obj.claim.cluster
-        return cluster.appearance_count if cluster else 1
+        member = getattr(obj.claim, "membership", None)
+        return member.cluster.appearance_count if member else 1

@@ -55,7 +55,11 @@ class ArticleStatusView(ApiView):
         claims = (
             Claim.objects.filter(article=article)
             .order_by("start")
-            .values_list("pk", "cluster__canonical__review", "cluster__canonical__review__status")
+            .values_list(
+                "pk",
+                "membership__cluster__canonical__review",
+                "membership__cluster__canonical__review__status",
+            )
         )
         rows = []
         for claim_id, item_id, state in claims:

@@ -69,8 +69,8 @@ class FactCheckFilter(django_filters.FilterSet):
         value = value.strip()
         clusters = Claim.objects.filter(
             Q(article__publisher__name__iexact=value) | Q(article__publisher__domain__iexact=value)
-        ).values("cluster_id")
-        return queryset.filter(review_item__claim__cluster_id__in=clusters)
+        ).values("membership__cluster_id")
+        return queryset.filter(review_item__claim__membership__cluster_id__in=clusters)
 
     def filter_text(self, queryset: QuerySet[Verdict], name: str, value: str) -> QuerySet:
         return queryset.filter(review_item_id__in=fact_check_ids_matching(value).values("pk"))

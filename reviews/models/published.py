@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from pgvector.django import HalfVectorField
+
+from claims.pipeline.embeddings import DIMENSIONS
 
 
 class FactCheckSearch(models.Model):
     """The words of a published fact-check (every wording of its claim), for full-text search.
 
     Written when a fact-check is published or corrected, so search ranks the published
-    fact-checks only instead of every claim ever extracted.
+    fact-checks only instead of every claim ever extracted. Matching and search find their
+    candidates among published fact-checks here: by these words and by the embedding of the
+    claim as checked (its queue entry's claim).
     """
 
     review_item = models.OneToOneField(
@@ -19,6 +24,8 @@ class FactCheckSearch(models.Model):
     document = models.TextField()
     # PostgreSQL only (GIN-indexed by migration); the embedded SQLite default searches words.
     vector = SearchVectorField(null=True)
+    # The claim's embedding, copied when the entry is written; HNSW-indexed on PostgreSQL.
+    embedding = HalfVectorField(dimensions=DIMENSIONS, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "fact-check search entries"

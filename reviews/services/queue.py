@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, Cluster
+from claims.models import Claim
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ReviewItem
 from reviews.priority import review_priority
 from reviews.workflow import TransitionError
 

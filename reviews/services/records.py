@@ -3,8 +3,8 @@
 A page of the API is 50 records with appearances, sources and corrections; building them at
 each request cost three more queries and most of the request's time. They are rendered here
 instead whenever what they show changes: a publication or correction (reviews.events), a
-claim joining the fact-check's cluster (claims.services.matching) and a merge or split of
-clusters (claims.services.clusters). The API reads them through `fact_checks_published()`,
+claim joining the fact-check's cluster (reviews.services.matching) and a merge or split of
+clusters (reviews.services.clusters). The API reads them through `fact_checks_published()`,
 only for the version they were rendered from and in the current `layout()`; any other record
 is rendered afresh, so a missed update shows as slowness, never as a wrong version. Their
 full-text search entries (reviews.search) hold the same cluster's wordings and are written
@@ -105,7 +105,7 @@ def fact_check_records_refresh(
         return 0
     verdicts = list(
         fact_checks_published().filter(
-            Q(review_item_id__in=items) | Q(review_item__claim__cluster_id__in=clusters)
+            Q(review_item_id__in=items) | Q(review_item__claim__membership__cluster_id__in=clusters)
         )
     )
     if not verdicts:

@@ -9,13 +9,20 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Cluster, Publisher
+from claims.models import Claim, Publisher
 from claims.services.tokens import api_token_create
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.models import Cluster, EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.services.records import fact_check_records_refresh
-from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    ReviewItemFactory,
+    UserFactory,
+    appearance,
+    cluster_get,
+)
 
 ALL_SCOPES = ("read", "submit", "search")
 
@@ -53,14 +60,11 @@ def queued(text: str, *, speaker: str = "", **article_kwargs: Any) -> ReviewItem
 
 def appear_again(item: ReviewItem, text: str, **article_kwargs: Any) -> Claim:
     """The same claim made in another article, joined to the item's cluster."""
-    claim = ClaimFactory(
-        text=text, end=len(text), article=article(**article_kwargs), clustered=False
-    )
-    claim.cluster = item.claim.cluster
-    claim.save(update_fields=["cluster"])
-    Cluster.objects.filter(pk=item.claim.cluster_id).update(appearance_count=2)
+    cluster = cluster_get(item.claim)
+    claim = appearance(cluster, text=text, end=len(text), article=article(**article_kwargs))
+    Cluster.objects.filter(pk=cluster.pk).update(appearance_count=2)
     # As the matcher's join does: a published fact-check's stored record lists its appearances.
-    fact_check_records_refresh(cluster_ids=[item.claim.cluster_id])
+    fact_check_records_refresh(cluster_ids=[cluster.pk])
     return claim
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.selectors import fact_checks_similar
 from reviews.selectors import fact_checks_published_search
+from reviews.similar import fact_checks_similar
 from tests.api import helpers as h
 
 pytestmark = pytest.mark.django_db

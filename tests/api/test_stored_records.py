@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from claims.models import Claim, Cluster
-from claims.services.clusters import cluster_split, clusters_merge
-from claims.services.matching import claims_match, indexes_reset
+from claims.models import Claim
 from reviews.api.serializers import FactCheckSerializer, serializer_context
-from reviews.models import FactCheckRecord, ReviewItem
+from reviews.models import Cluster, FactCheckRecord, ReviewItem
 from reviews.selectors import fact_check_get, fact_checks_published
+from reviews.services.clusters import cluster_split, clusters_merge
+from reviews.services.matching import claims_match
 from reviews.services.records import (
     fact_check_records_rebuild,
     record_for,
@@ -23,7 +23,7 @@ from reviews.services.records import (
     with_stored_records,
 )
 from tests.api import helpers as h
-from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory
+from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory, UserFactory, cluster_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,7 @@ BASE = "http://testserver/api/v1/fact-checks/"
 @pytest.fixture(autouse=True)
 def lexical_matching(settings: Any) -> Iterator[None]:
     settings.FACTCHECK_MATCH_SEMANTIC = "off"
-    indexes_reset()
     yield
-    indexes_reset()
 
 
 def _stored(item: ReviewItem) -> str:
@@ -98,8 +96,8 @@ def test_the_stored_record_is_the_fresh_one_after_publication_correction_and_a_j
 
 def test_merging_into_and_splitting_out_of_a_fact_checks_cluster_rewrite_its_record() -> None:
     item = h.published(PLEDGE)
-    target = Cluster.objects.get(pk=item.claim.cluster_id)
-    source = Cluster.objects.get(pk=_queued_repeat(PLEDGE_AGAIN).cluster_id)
+    target = Cluster.objects.get(pk=cluster_of(item.claim))
+    source = Cluster.objects.get(pk=cluster_of(_queued_repeat(PLEDGE_AGAIN)))
 
     clusters_merge(target=target, sources=[source])
     _assert_current(item)

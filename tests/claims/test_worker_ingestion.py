@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from claims import services
-from claims.models import Article, Claim, Cluster, Feed
+from claims.models import Article, Claim, Feed
 from claims.tasks import article_fetch, feed_poll
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ClusterMember, ReviewItem
 from tests.conftest import LocalWebServer, Route, wait_until
 from tests.paths import SAMPLE_ARTICLES
 
@@ -32,7 +32,9 @@ def test_ingesting_the_samples_fills_the_queue_and_a_second_time_adds_nothing(
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.EXTRACTED}
     # Matching may still join repeated claims: one queue entry per cluster once it is done.
     # The first matching task in each worker process loads the embedding model (tens of s).
-    wait_until(lambda: not Claim.objects.filter(matched_at__isnull=True).exists(), timeout=180)
+    wait_until(
+        lambda: not ClusterMember.objects.filter(matched_at__isnull=True).exists(), timeout=180
+    )
     queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
     assert queued >= 15
     assert queued == Cluster.objects.count()

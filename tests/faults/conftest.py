@@ -196,11 +196,11 @@ class Stack:
         )
         self._names = itertools.count()
 
-    def worker(self, concurrency: int = 2) -> Process:
+    def worker(self, concurrency: int = 2, queues: str = ALL_QUEUES) -> Process:
         name = f"fault{next(self._names)}"
         log = self.root / f"{name}.log"
         worker = Process(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", ALL_QUEUES]
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queues]
             + ["-c", str(concurrency), "--pool", "prefork", "--without-gossip"]
             + ["--without-mingle", "--loglevel", "INFO", "-n", f"{name}@%h"],
             self.env,
@@ -244,6 +244,11 @@ class Stack:
         )
         return list(json.loads(result.stdout.strip().splitlines()[-1]))
 
+    def stored(self, command: str, *args: str) -> list[int]:
+        """Articles a driver command stored (`pairs`, `copies`), by id."""
+        result = self.driver(command, *args)
+        return list(json.loads(result.stdout.strip().splitlines()[-1]))
+
     def sweep(self) -> None:
         self.driver("sweep")
 
@@ -277,6 +282,42 @@ class Stack:
             ids,
         )
         return {article_id: (total, distinct) for article_id, total, distinct in rows}
+
+    def places(self, ids: list[int]) -> dict[int, tuple[int, bool]]:
+        """Each claim of these articles: (its cluster, whether matching placed it)."""
+        rows = self.sql(
+            "SELECT c.id, m.cluster_id, m.matched_at IS NOT NULL FROM claims_claim c "
+            "JOIN reviews_clustermember m ON m.claim_id = c.id WHERE c.article_id = ANY(%s)",
+            ids,
+        )
+        return {claim: (cluster, placed) for claim, cluster, placed in rows}
+
+    def desk_consistent(self) -> None:
+        """Every claim in exactly one cluster whose count is its members, one queue entry per
+        cluster (its canonical claim's), each join recorded once."""
+        ((claims, members),) = self.sql(
+            "SELECT (SELECT count(*) FROM claims_claim), "
+            "(SELECT count(*) FROM reviews_clustermember)"
+        )
+        assert claims == members
+        wrong = self.sql(
+            "SELECT k.id, k.appearance_count, count(m.claim_id) FROM reviews_cluster k "
+            "LEFT JOIN reviews_clustermember m ON m.cluster_id = k.id "
+            "GROUP BY k.id HAVING k.appearance_count <> count(m.claim_id)"
+        )
+        assert wrong == []
+        ((clusters, queued, canonical_queued),) = self.sql(
+            "SELECT (SELECT count(*) FROM reviews_cluster), "
+            "(SELECT count(*) FROM reviews_reviewitem), "
+            "(SELECT count(*) FROM reviews_reviewitem r JOIN reviews_cluster k "
+            "ON k.canonical_id = r.claim_id)"
+        )
+        assert clusters == queued == canonical_queued
+        repeated = self.sql(
+            "SELECT claim_ids FROM reviews_clusterevent WHERE kind = 'join' "
+            "GROUP BY claim_ids HAVING count(*) > 1"
+        )
+        assert repeated == []
 
     def close(self) -> None:
         for process in self.processes:

@@ -71,8 +71,11 @@ def test_the_procfile_stack_extracts_on_the_extraction_worker_and_a_redelivery_c
     stack.driver("extract", str(ids[0]), str(ids[0]))
     wait_for(lambda: extraction_runs() == 5, 30, "the redelivered tasks", honcho)
     assert stack.sql("SELECT id, article_id, start FROM claims_claim ORDER BY id") == claims
-    ((queued,),) = stack.sql("SELECT count(*) FROM reviews_reviewitem")
-    assert queued == len(claims)
+    # One queue entry per cluster: the matching worker may already have joined repeats.
+    ((queued, clusters),) = stack.sql(
+        "SELECT (SELECT count(*) FROM reviews_reviewitem), (SELECT count(*) FROM reviews_cluster)"
+    )
+    assert queued == clusters and 0 < clusters <= len(claims)
 
     status, text = http_get(base + "/metrics")
     assert status == 200

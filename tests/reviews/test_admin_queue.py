@@ -77,10 +77,10 @@ def test_the_claim_page_shows_the_claim_highlighted_in_its_article(
 def test_the_claim_page_shows_fact_checks_that_may_already_answer_it(
     reviewer_client: Client,
 ) -> None:
-    from claims.models import FactCheck
-    from claims.services.matching import claims_match
+    from reviews.models import ImportedFactCheck
+    from reviews.services.matching import claims_match
 
-    FactCheck.objects.create(
+    ImportedFactCheck.objects.create(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
         rating="False",
         publisher="Example Checks",

@@ -11,14 +11,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, Cluster, Feed, Publisher
+from claims.models import Claim, Feed, Publisher
 from reviews import workflow
 from reviews.admin import queue as admin_queue
 from reviews.admin.review_items import ReviewItemAdmin
-from reviews.models import ReviewItem
+from reviews.models import Cluster, ReviewItem
 from reviews.priority import review_priority
 from reviews.services import queue as services
-from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    ReviewItemFactory,
+    appearance,
+    cluster_get,
+    cluster_of,
+)
 
 QUEUE = reverse("admin:reviews_reviewitem_changelist")
 
@@ -232,7 +239,7 @@ def test_the_queue_page_never_counts(reviewer_client: Client) -> None:
 
 def test_each_row_shows_how_often_the_claim_appears(reviewer_client: Client) -> None:
     item = ReviewItemFactory()
-    Cluster.objects.filter(pk=item.claim.cluster_id).update(appearance_count=7)
+    Cluster.objects.filter(pk=cluster_of(item.claim)).update(appearance_count=7)
 
     response = reviewer_client.get(QUEUE)
 
@@ -244,10 +251,10 @@ def test_each_row_shows_how_often_the_claim_appears(reviewer_client: Client) -> 
 
 def test_the_claim_page_links_every_appearance(reviewer_client: Client) -> None:
     item = ReviewItemFactory()
-    cluster = item.claim.cluster
-    repeat = ClaimFactory(
+    cluster = cluster_get(item.claim)
+    repeat = appearance(
+        cluster,
         text="Unemployment fell to 3 percent last year, the paper said.",
-        cluster=cluster,
         article=ArticleFactory(url="https://other.example/jobs", title="Other paper"),
     )
     Cluster.objects.filter(pk=cluster.pk).update(appearance_count=2)
@@ -265,7 +272,7 @@ def test_the_claim_page_links_every_appearance(reviewer_client: Client) -> None:
 def test_priority_is_refreshed_when_a_cluster_gains_appearances() -> None:
     item = ReviewItemFactory()
     other = ReviewItemFactory()
-    cluster = item.claim.cluster
+    cluster = cluster_get(item.claim)
     cluster.appearance_count = 8
     cluster.last_seen_at = timezone.now() + timedelta(hours=1)
     cluster.save()
@@ -283,7 +290,7 @@ def test_priority_is_refreshed_when_a_cluster_gains_appearances() -> None:
 @pytest.mark.django_db
 def test_new_queue_entries_get_their_priority_from_the_priority_function() -> None:
     claim = ClaimFactory(score=0.7)
-    cluster = claim.cluster
+    cluster = cluster_get(claim)
     ReviewItem.objects.filter(claim=claim).delete()
 
     (item,) = services.review_items_create(clusters=[cluster])
@@ -304,7 +311,7 @@ def test_a_new_queue_entry_keeps_its_claims_attributes_for_the_filters() -> None
         score=0.66,
     )
 
-    services.review_items_create(clusters=[claim.cluster])
+    services.review_items_create(clusters=[cluster_get(claim)])
 
     item = ReviewItem.objects.get(claim=claim)
     assert (item.speaker, item.claim_type, item.score) == ("Jane Doe", "prediction", 0.66)

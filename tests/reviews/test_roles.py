@@ -12,10 +12,11 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, Cluster, ClusterEvent, FactCheck, FactCheckSuggestion
+from claims.models import Claim
+from reviews.models import Cluster, ClusterEvent, FactCheckSuggestion, ImportedFactCheck
 from reviews.services.publishing import APPROVE_PERMISSION
 from reviews.services.queue import demo_accounts_ensure
-from tests.factories import ReviewItemFactory, UserFactory
+from tests.factories import ReviewItemFactory, UserFactory, cluster_of
 
 
 @pytest.mark.django_db
@@ -54,7 +55,7 @@ def _demo_user(username: str) -> Any:
 
 
 def _cluster_of(text: str) -> Cluster:
-    return Cluster.objects.get(pk=ReviewItemFactory(claim__text=text).claim.cluster_id)
+    return Cluster.objects.get(pk=cluster_of(ReviewItemFactory(claim__text=text).claim))
 
 
 @pytest.mark.django_db
@@ -62,9 +63,9 @@ def test_a_reviewer_follows_the_review_page_to_confirm_a_fact_check_suggestion(
     client: Client,
 ) -> None:
     item = ReviewItemFactory(claim__text="The bridge cost 40 million euros.")
-    fact = FactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
+    fact = ImportedFactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
     suggestion = FactCheckSuggestion.objects.create(
-        cluster_id=item.claim.cluster_id, fact_check=fact, score=0.8
+        cluster_id=cluster_of(item.claim), fact_check=fact, score=0.8
     )
     reviewer = _demo_user("reviewer")
     client.force_login(reviewer)
@@ -94,14 +95,14 @@ def test_a_reviewer_merges_two_clusters_and_splits_a_claim_back_out(client: Clie
     client.force_login(_demo_user("reviewer"))
 
     client.post(
-        reverse("admin:claims_cluster_changelist"),
+        reverse("admin:reviews_cluster_changelist"),
         {"action": "merge", "_selected_action": [first.pk, second.pk]},
     )
     assert Cluster.objects.count() == 1
-    assert client.get(reverse("admin:claims_cluster_change", args=[first.pk])).status_code == 200
+    assert client.get(reverse("admin:reviews_cluster_change", args=[first.pk])).status_code == 200
     wrong = Claim.objects.get(text__startswith="The tunnel")
     client.post(
-        reverse("admin:claims_claim_changelist"),
+        reverse("admin:reviews_clustermember_changelist"),
         {"action": "split_out", "_selected_action": [wrong.pk]},
     )
 
@@ -113,7 +114,7 @@ def test_a_reviewer_merges_two_clusters_and_splits_a_claim_back_out(client: Clie
 def test_staff_who_may_only_look_cannot_decide_suggestions_or_merge(client: Client) -> None:
     first = _cluster_of("The bridge cost 40 million euros.")
     second = _cluster_of("The tunnel cost 40 million euros.")
-    fact = FactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
+    fact = ImportedFactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
     suggestion = FactCheckSuggestion.objects.create(cluster=first, fact_check=fact, score=0.8)
     looker = UserFactory(is_staff=True)
     looker.user_permissions.set(
@@ -121,13 +122,13 @@ def test_staff_who_may_only_look_cannot_decide_suggestions_or_merge(client: Clie
     )
     client.force_login(looker)
 
-    listing = client.get(reverse("admin:claims_factchecksuggestion_changelist"))
+    listing = client.get(reverse("admin:reviews_factchecksuggestion_changelist"))
     client.post(
-        reverse("admin:claims_factchecksuggestion_changelist"),
+        reverse("admin:reviews_factchecksuggestion_changelist"),
         {"action": "confirm", "_selected_action": [suggestion.pk]},
     )
     client.post(
-        reverse("admin:claims_cluster_changelist"),
+        reverse("admin:reviews_cluster_changelist"),
         {"action": "merge", "_selected_action": [first.pk, second.pk]},
     )
 
@@ -146,12 +147,12 @@ def test_a_reviewers_claim_and_cluster_pages_are_for_reading(client: Client) -> 
 
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
     client.post(reverse("admin:claims_claim_change", args=[claim.pk]), {"cluster": second.pk})
-    cluster_page = client.get(reverse("admin:claims_cluster_change", args=[first.pk]))
+    cluster_page = client.get(reverse("admin:reviews_cluster_change", args=[first.pk]))
 
     assert page.status_code == 200 and 'name="cluster"' not in page.text
     assert 'name="_save"' not in page.text and 'name="_save"' not in cluster_page.text
     claim.refresh_from_db()
-    assert claim.cluster_id == first.pk
+    assert cluster_of(claim) == first.pk
 
 
 @pytest.mark.django_db

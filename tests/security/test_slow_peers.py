@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from claims.services.claimreviews import ClaimReviewImportError, claimreviews_import_url
 from django.test import override_settings
 
 from claims.models import Article, Feed
 from claims.outbound import OutboundError, http_fetch
 from claims.services import article_fetch, feed_poll, feed_save
-from claims.services.claimreviews import ClaimReviewImportError, claimreviews_import_url
 from reviews.models import EvidenceSource
 from reviews.services import evidence
 from tests.api import helpers as h

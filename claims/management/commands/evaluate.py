@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from claims.evaluation.targets import evaluation_targets
 from claims.pipeline.checkworthiness.scorer import ModelLoadError
 from claims.pipeline.extract import extract_claims
 from claims.scorers import scorer_get, scorer_read
@@ -54,26 +55,13 @@ class Command(BaseCommand):
             "--errors", action="store_true", help="also print every sentence given no or another"
         )
 
-        matching = targets.add_parser(
-            "matching",
-            help="MAP@5, MRR and P@1 of fact-check matching on CheckThat! 2020 Task 2 data",
-        )
-        matching.add_argument("--pool", required=True, type=Path, help="verified_claims.docs.tsv")
-        matching.add_argument("--queries", required=True, type=Path, help="tweets.queries.tsv")
-        matching.add_argument("--qrels", required=True, type=Path, help="TREC qrels file")
-        matching.add_argument(
-            "--method",
-            choices=["hybrid", "lexical"],
-            default="hybrid",
-            help="lexical: character n-grams and BM25 only (default: hybrid when installed)",
-        )
-        matching.add_argument("--limit", type=int, default=None, help="only the first N queries")
+        for target in evaluation_targets():
+            target.add_arguments(targets.add_parser(target.name, help=target.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["target"] == "matching":
-            from claims.evaluation.matching_command import evaluate_matching_command
-
-            for line in evaluate_matching_command(options):
+        registered = {target.name: target for target in evaluation_targets()}
+        if options["target"] in registered:
+            for line in registered[options["target"]].run(options):
                 self.stdout.write(line)
             return
         try:

@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +43,10 @@ def char_similarity(query: str, texts: Sequence[str]) -> np.ndarray:
     return _first_row_cosines(unit_rows(_recent.counts([query, *texts])))
 
 
+class _Rarity(Protocol):
+    def idf(self, features: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass(frozen=True)
 class CharCosines:
     """A query's character n-gram cosines with its candidates, and theirs with each other."""
@@ -52,7 +57,7 @@ class CharCosines:
 
 
 def char_similarities(
-    query: str, texts: Sequence[str], rarity: CharRarity | None = None
+    query: str, texts: Sequence[str], rarity: _Rarity | None = None
 ) -> CharCosines:
     """The query's character n-gram cosine with each text, the texts' with each other and,
     given `rarity`, the query's on n-grams weighted by their IDF, from one vectorisation
@@ -201,3 +206,32 @@ class CharRarity:
         """Smoothed IDF of each feature: 1 for an n-gram every text holds, more the rarer."""
         df, size = self._counts
         return (np.log((size + 1) / (df[features] + 1)) + 1).astype(np.float32)
+
+
+def char_features_per_text(texts: Sequence[str]) -> list[np.ndarray]:
+    """The distinct hashed character n-grams of each normalised text."""
+    counts = _chars.transform(texts).tocsr()
+    counts.sum_duplicates()
+    return [
+        counts.indices[counts.indptr[row] : counts.indptr[row + 1]].copy()
+        for row in range(counts.shape[0])
+    ]
+
+
+def char_features(texts: Sequence[str]) -> np.ndarray:
+    """The distinct hashed character n-grams of normalised texts, sorted."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(_chars.transform(texts).indices).astype(np.int64)
+
+
+def char_cosine_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Every normalised text's character n-gram cosine with every other, a square matrix."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = unit_rows(_recent.counts(list(texts)))
+    features, column = np.unique(vectors.indices, return_inverse=True)
+    compact = sparse.csr_matrix(
+        (vectors.data, column, vectors.indptr), shape=(vectors.shape[0], len(features))
+    )
+    return (compact @ compact.T).toarray().astype(np.float32)

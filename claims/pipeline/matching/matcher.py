@@ -1,15 +1,17 @@
-"""Find the stored claims (or fact-checks) a new claim repeats, with a hybrid score.
+"""Score the stored claims (or fact-checks) a new claim may repeat, with a hybrid score.
 
-Candidates come from two indexes (BM25 over words; embeddings when the model is there), are
-rescored on character n-grams plus embedding cosine, and carry the guards' verdicts so the
-caller can refuse to merge a claim with its denial or with the same sentence about another
-number.
+A few candidates come from an index of words and one of embeddings: PostgreSQL's full-text
+search and pgvector in production, or the in-memory `Matcher` below (the embedded default,
+the benchmarks of the pure code). `Scoring.rank` rescores them on character n-grams plus
+embedding cosine, and each result carries the guards' verdicts so the caller can refuse to
+merge a claim with its denial or with the same sentence about another number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -61,16 +63,116 @@ class Match:
         return self.numbers_differ or self.polarity_differs
 
 
-class Matcher:
-    """An in-memory index of matchable texts, keyed by int.
+@dataclass(frozen=True)
+class Candidate:
+    """A stored text proposed for a query, with its embedding cosine when both have one."""
 
-    Results come best score first, unless the matcher ranks by rarity (`rank_by_rarity`):
-    then they are ordered by the hybrid computed on IDF-weighted character n-grams, which
-    follows the index's content, while each keeps its plain score for the thresholds. With
-    `duplicates_at`, results whose texts are at least that alike (plain character n-gram
-    cosine) are one text stored twice: they are listed together, lowest key first, where the
-    best of them ranks (`duplicates_together`).
+    key: int
+    text: str  # normalised: `fingerprint(text).text`
+    semantic: float | None = None
+
+
+class Rarity(Protocol):
+    """Inverse document frequencies of hashed character n-grams among the stored texts."""
+
+    def idf(self, features: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How candidates are scored and ordered.
+
+    Results come best score first, unless `rank_by_rarity`: then they are ordered by the
+    hybrid computed on IDF-weighted character n-grams (IDF from the `rarity` given to
+    `rank`), while each keeps its plain score for the thresholds. With `duplicates_at`,
+    results whose texts are at least that alike (plain character n-gram cosine) are one text
+    stored twice: they are listed together, lowest key first, where the best of them ranks
+    (`duplicates_together`).
     """
+
+    weights: Weights = field(default_factory=lambda: Weights())
+    duplicates_at: float | None = None
+    rank_by_rarity: bool = False
+
+    def rank(
+        self, query: Fingerprint, candidates: Sequence[Candidate], rarity: Rarity | None = None
+    ) -> list[Match]:
+        """Every candidate scored against the query, in this scoring's order."""
+        if not candidates or not query.matchable:
+            return []
+        ordered = [candidate.key for candidate in candidates]
+        texts = {candidate.key: candidate.text for candidate in candidates}
+        semantic = {candidate.key: candidate.semantic for candidate in candidates}
+        prints = {key: fingerprint_normalised(texts[key]) for key in ordered}
+        rarity = rarity if self.rank_by_rarity else None
+        alike = weighted = None
+        if self.duplicates_at is None and rarity is None:
+            lexical = char_similarity(query.text, [texts[key] for key in ordered])
+        else:
+            cosines = char_similarities(query.text, [texts[key] for key in ordered], rarity)
+            lexical, weighted = cosines.query, cosines.weighted
+            if self.duplicates_at is not None:
+                # Two texts a figure or a "not" sets apart are two claims, however alike.
+                alike = {
+                    key: {
+                        ordered[col]
+                        for col in np.flatnonzero(among >= self.duplicates_at)
+                        if not _guards_object(prints[key], prints[ordered[col]])
+                    }
+                    for key, among in zip(ordered, cosines.among, strict=True)
+                }
+        matches = [
+            self._match(query, key, prints[key], float(lexical[row]), semantic[key])
+            for row, key in enumerate(ordered)
+        ]
+        if weighted is None:
+            matches.sort(key=lambda match: (-match.score, match.key))
+        else:
+            # The same hybrid with the weighted cosine in place of the plain one.
+            rank = {
+                match.key: match.score
+                + self._lexical_share(match) * (float(weighted[row]) - float(lexical[row]))
+                for row, match in enumerate(matches)
+            }
+            matches.sort(key=lambda match: (-rank[match.key], match.key))
+        if alike is not None:
+            matches = duplicates_together(matches, alike)
+        return matches
+
+    def _lexical_share(self, match: Match) -> float:
+        return 1.0 if match.semantic is None else 1 - self.weights.semantic
+
+    def _match(
+        self,
+        query: Fingerprint,
+        key: int,
+        other: Fingerprint,
+        lexical: float,
+        semantic: float | None,
+    ) -> Match:
+        score = lexical
+        if semantic is not None:
+            weight = self.weights.semantic
+            score = weight * max(semantic, 0.0) + (1 - weight) * lexical
+        numbers = numbers_conflict(query, other)
+        polarity = polarity_conflict(query, other)
+        if numbers or polarity:
+            score -= self.weights.conflict_penalty
+        elif numbers_shared(query, other):
+            score += self.weights.shared_number_bonus
+        return Match(
+            key=key,
+            score=round(score, 6),
+            lexical=round(lexical, 6),
+            semantic=None if semantic is None else round(semantic, 6),
+            numbers_differ=numbers,
+            polarity_differs=polarity,
+        )
+
+
+class Matcher:
+    """An in-memory index of matchable texts, keyed by int: candidates from BM25 over words
+    and from embeddings, ranked by `Scoring` (with IDF from the index's own content)."""
 
     def __init__(
         self,
@@ -80,8 +182,7 @@ class Matcher:
         duplicates_at: float | None = None,
         rank_by_rarity: bool = False,
     ) -> None:
-        self.weights = weights or Weights()
-        self.duplicates_at = duplicates_at
+        self.scoring = Scoring(weights or Weights(), duplicates_at, rank_by_rarity)
         self.rarity = CharRarity() if rank_by_rarity else None
         self.lexical = BM25Index()
         self.dense = DenseIndex(dimensions) if dimensions else None
@@ -115,16 +216,14 @@ class Matcher:
             present = [row for row in range(len(keys)) if np.any(vectors[row])]
             self.dense.add([keys[row] for row in present], vectors[present])
 
-    def search(
+    def candidates(
         self,
         text: str,
         *,
         vector: np.ndarray | None = None,
-        k: int | None = 5,
         exclude: frozenset[int] = frozenset(),
-    ) -> list[Match]:
-        """The `k` best matches for a raw text (every candidate's with `k` None), best first;
-        none for an unmatchable text."""
+    ) -> list[Candidate]:
+        """The texts both indexes propose for a raw text (none for an unmatchable text)."""
         query = fingerprint(text)
         if not query.matchable or not len(self):
             return []
@@ -140,84 +239,26 @@ class Matcher:
                 semantic[int(key)] = float(score)
         for key in exclude:
             candidates.pop(key, None)
-        if not candidates:
-            return []
-        ordered = list(candidates)
-        texts = self._candidate_texts(ordered)
-        ordered = [key for key in ordered if key in texts]
-        # Indexed texts are stored normalised.
-        prints = {key: fingerprint_normalised(texts[key]) for key in ordered}
-        alike = weighted = None
-        if self.duplicates_at is None and self.rarity is None:
-            lexical = char_similarity(query.text, [texts[key] for key in ordered])
-        else:
-            cosines = char_similarities(query.text, [texts[key] for key in ordered], self.rarity)
-            lexical, weighted = cosines.query, cosines.weighted
-            if self.duplicates_at is not None:
-                # Two texts a figure or a "not" sets apart are two claims, however alike.
-                alike = {
-                    key: {
-                        ordered[col]
-                        for col in np.flatnonzero(among >= self.duplicates_at)
-                        if not _guards_object(prints[key], prints[ordered[col]])
-                    }
-                    for key, among in zip(ordered, cosines.among, strict=True)
-                }
+        ordered = [key for key in candidates if key in self._texts]
         if dense is not None and vector is not None:
             missing = [key for key in ordered if key not in semantic]
             if missing:
                 found = dense.vectors_get(missing) @ vector
                 semantic.update(zip(missing, (float(s) for s in found), strict=True))
-        matches = [
-            self._match(query, key, prints[key], float(lexical[row]), semantic.get(key))
-            for row, key in enumerate(ordered)
-        ]
-        if weighted is None:
-            matches.sort(key=lambda match: (-match.score, match.key))
-        else:
-            # The same hybrid with the weighted cosine in place of the plain one.
-            rank = {
-                match.key: match.score
-                + self._lexical_share(match) * (float(weighted[row]) - float(lexical[row]))
-                for row, match in enumerate(matches)
-            }
-            matches.sort(key=lambda match: (-rank[match.key], match.key))
-        if alike is not None:
-            matches = duplicates_together(matches, alike)
-        return matches[:k]
+        return [Candidate(key, self._texts[key], semantic.get(key)) for key in ordered]
 
-    def _lexical_share(self, match: Match) -> float:
-        return 1.0 if match.semantic is None else 1 - self.weights.semantic
-
-    def _candidate_texts(self, keys: list[int]) -> dict[int, str]:
-        return {key: self._texts[key] for key in keys if key in self._texts}
-
-    def _match(
+    def search(
         self,
-        query: Fingerprint,
-        key: int,
-        other: Fingerprint,
-        lexical: float,
-        semantic: float | None,
-    ) -> Match:
-        score = lexical
-        if semantic is not None:
-            weight = self.weights.semantic
-            score = weight * max(semantic, 0.0) + (1 - weight) * lexical
-        numbers = numbers_conflict(query, other)
-        polarity = polarity_conflict(query, other)
-        if numbers or polarity:
-            score -= self.weights.conflict_penalty
-        elif numbers_shared(query, other):
-            score += self.weights.shared_number_bonus
-        return Match(
-            key=key,
-            score=round(score, 6),
-            lexical=round(lexical, 6),
-            semantic=None if semantic is None else round(semantic, 6),
-            numbers_differ=numbers,
-            polarity_differs=polarity,
-        )
+        text: str,
+        *,
+        vector: np.ndarray | None = None,
+        k: int | None = 5,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[Match]:
+        """The `k` best matches for a raw text (every candidate's with `k` None), best first;
+        none for an unmatchable text."""
+        found = self.candidates(text, vector=vector, exclude=exclude)
+        return self.scoring.rank(fingerprint(text), found, rarity=self.rarity)[:k]
 
 
 # A fact-check answers a claim and its denial alike ("fake", "not true" are in a third of the
@@ -238,28 +279,41 @@ FACT_CHECK_DUPLICATE_SIMILARITY = 0.9
 CLAIM_SHARED_NUMBER_BONUS = 0.1
 
 
-def claim_matcher(*, dimensions: int | None, semantic: float = Weights.semantic) -> Matcher:
-    """The index of stored claims, which new claims join."""
-    return Matcher(
-        dimensions=dimensions,
-        weights=Weights(semantic=semantic, shared_number_bonus=CLAIM_SHARED_NUMBER_BONUS),
+def claim_scoring(*, semantic: float = Weights.semantic) -> Scoring:
+    """How stored claims are scored for a new claim, which may join them."""
+    return Scoring(Weights(semantic=semantic, shared_number_bonus=CLAIM_SHARED_NUMBER_BONUS))
+
+
+def fact_check_scoring(*, semantic: float = Weights.semantic) -> Scoring:
+    """How imported and published fact-checks are ranked for a claim they may answer.
+
+    On the hybrid computed with IDF-weighted character n-grams: shared rare words ("ivanka",
+    "voting machines") then count for more than a shared "trump" or "president" (MAP@5 with
+    the copies together: train 0.903 -> 0.913, dev 0.908 -> 0.912; 19 train tweets gain their
+    fact-check at rank 1, 11 lose it). Each keeps its plain score: IDF follows the stored
+    fact-checks' size and content, and the thresholds were set on the plain score.
+    """
+    return Scoring(
+        Weights(semantic=semantic, conflict_penalty=FACT_CHECK_CONFLICT_PENALTY),
+        duplicates_at=FACT_CHECK_DUPLICATE_SIMILARITY,
+        rank_by_rarity=True,
     )
 
 
-def fact_check_matcher(*, dimensions: int | None, semantic: float = Weights.semantic) -> Matcher:
-    """The index of imported and published fact-checks, which claims are told about.
+def claim_matcher(*, dimensions: int | None, semantic: float = Weights.semantic) -> Matcher:
+    """An in-memory index of stored claims, scored as `claim_scoring`."""
+    scoring = claim_scoring(semantic=semantic)
+    return Matcher(dimensions=dimensions, weights=scoring.weights)
 
-    Ranked on the hybrid computed with IDF-weighted character n-grams: shared rare words
-    ("ivanka", "voting machines") then count for more than a shared "trump" or "president"
-    (MAP@5 with the copies together: train 0.903 -> 0.913, dev 0.908 -> 0.912; 19 train tweets
-    gain their fact-check at rank 1, 11 lose it). Each keeps its plain score: IDF follows the
-    index's size and content, and the thresholds were set on the plain score.
-    """
+
+def fact_check_matcher(*, dimensions: int | None, semantic: float = Weights.semantic) -> Matcher:
+    """An in-memory index of fact-checks, ranked as `fact_check_scoring`."""
+    scoring = fact_check_scoring(semantic=semantic)
     return Matcher(
         dimensions=dimensions,
-        weights=Weights(semantic=semantic, conflict_penalty=FACT_CHECK_CONFLICT_PENALTY),
-        duplicates_at=FACT_CHECK_DUPLICATE_SIMILARITY,
-        rank_by_rarity=True,
+        weights=scoring.weights,
+        duplicates_at=scoring.duplicates_at,
+        rank_by_rarity=scoring.rank_by_rarity,
     )
 
 

@@ -5,30 +5,37 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, Cluster, ClusterEvent, FactCheck, FactCheckSuggestion
-from claims.services.clusters import ClusterError, cluster_split, clusters_merge
+from claims.models import Claim
 from reviews import workflow
-from reviews.models import ReviewItem
-from tests.factories import ReviewItemFactory, UserFactory
+from reviews.models import (
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    FactCheckSuggestion,
+    ImportedFactCheck,
+    ReviewItem,
+)
+from reviews.services.clusters import ClusterError, cluster_split, clusters_merge
+from tests.factories import ReviewItemFactory, UserFactory, cluster_of
 
 
 def _cluster(text: str) -> Cluster:
     item = ReviewItemFactory(claim__text=text)
-    return Cluster.objects.get(pk=item.claim.cluster_id)
+    return Cluster.objects.get(pk=cluster_of(item.claim))
 
 
 @pytest.mark.django_db
 def test_merging_moves_appearances_and_suggestions_and_drops_the_extra_queue_entry() -> None:
     target = _cluster("The bridge cost 40 million euros.")
     source = _cluster("The new bridge cost forty million euros, the minister said.")
-    fact = FactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
+    fact = ImportedFactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
     FactCheckSuggestion.objects.create(cluster=source, fact_check=fact, score=0.7)
     editor = UserFactory()
 
     merged = clusters_merge(target=target, sources=[source], by=editor)
 
     assert merged.appearance_count == 2
-    assert set(Claim.objects.values_list("cluster", flat=True)) == {target.pk}
+    assert set(ClusterMember.objects.values_list("cluster", flat=True)) == {target.pk}
     assert list(ReviewItem.objects.values_list("claim", flat=True)) == [target.canonical_id]
     assert FactCheckSuggestion.objects.get().cluster_id == target.pk
     event = ClusterEvent.objects.get(kind=ClusterEvent.Kind.MERGE)
@@ -79,23 +86,23 @@ def test_the_admin_merges_selected_clusters(client) -> None:  # type: ignore[no-
     client.force_login(UserFactory(is_superuser=True))
 
     response = client.post(
-        reverse("admin:claims_cluster_changelist"),
+        reverse("admin:reviews_cluster_changelist"),
         {"action": "merge", "_selected_action": [first.pk, second.pk]},
         follow=True,
     )
 
     assert response.status_code == 200
     assert Cluster.objects.count() == 1
-    page = client.get(reverse("admin:claims_cluster_change", args=[Cluster.objects.get().pk]))
+    page = client.get(reverse("admin:reviews_cluster_change", args=[Cluster.objects.get().pk]))
     assert page.status_code == 200 and b"appearance" in page.content
 
 
 @pytest.mark.django_db
 def test_a_decided_suggestion_is_not_overturned_by_a_second_click() -> None:
-    from claims.services.clusters import fact_check_suggestions_decide
+    from reviews.services.clusters import fact_check_suggestions_decide
 
     cluster = _cluster("The bridge cost 40 million euros.")
-    fact = FactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
+    fact = ImportedFactCheck.objects.create(claim_reviewed="Bridge cost 40 million", source_key="k")
     suggestion = FactCheckSuggestion.objects.create(cluster=cluster, fact_check=fact, score=0.7)
     first, second = UserFactory(), UserFactory()
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.models import FactCheck
-from claims.services.matching import indexes_reset
+from reviews.models import ImportedFactCheck
 
 
 def _review(n: int, **extra: object) -> dict[str, object]:
@@ -30,7 +29,6 @@ def _review(n: int, **extra: object) -> dict[str, object]:
 @pytest.fixture(autouse=True)
 def lexical(settings):  # type: ignore[no-untyped-def]
     settings.FACTCHECK_MATCH_SEMANTIC = "off"
-    indexes_reset()
 
 
 def _run(path: Path) -> tuple[str, str]:
@@ -54,7 +52,7 @@ def test_a_datacommons_feed_is_imported_with_publisher_rating_and_claimant(
     out, _ = _run(path)
 
     assert "2 new, 0 updated, 0 refused" in out
-    fact = FactCheck.objects.get(url="https://checks.example/1")
+    fact = ImportedFactCheck.objects.get(url="https://checks.example/1")
     assert (fact.publisher, fact.rating, fact.claimant) == ("Example Checks", "False", "A. Mayor")
     assert str(fact.date_published) == "2025-03-04"
 
@@ -68,7 +66,7 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(tmp_path: 
     out, _ = _run(path)
 
     assert "0 new, 2 updated" in out
-    assert FactCheck.objects.count() == 2
+    assert ImportedFactCheck.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -91,7 +89,7 @@ def test_malformed_records_are_refused_one_by_one_and_the_rest_imported(tmp_path
     assert "line 3: claimReviewed is missing or empty" in err
     assert "line 4: url 'javascript:alert(1)' is not an http(s) URL" in err
     assert "line 5: @type is 'Article', not ClaimReview" in err
-    assert set(FactCheck.objects.values_list("url", flat=True)) == {
+    assert set(ImportedFactCheck.objects.values_list("url", flat=True)) == {
         "https://checks.example/1",
         "https://checks.example/4",
     }
@@ -116,7 +114,9 @@ def test_records_with_text_postgresql_cannot_store_are_refused_one_by_one(tmp_pa
     assert "line 1: claim_reviewed contains the character '\\x00'" in err
     assert "line 2: headline contains the character '\\ud800'" in err
     assert "line 3: publisher contains the character '\\x00'" in err
-    assert list(FactCheck.objects.values_list("url", flat=True)) == ["https://checks.example/4"]
+    assert list(ImportedFactCheck.objects.values_list("url", flat=True)) == [
+        "https://checks.example/4"
+    ]
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_json_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="nested too deeply"):
         _run(path)
-    assert not FactCheck.objects.exists()
+    assert not ImportedFactCheck.objects.exists()
 
 
 @pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="not JSON .*expected a ClaimReview object"):
         _run(path)
-    assert not FactCheck.objects.exists()
+    assert not ImportedFactCheck.objects.exists()
 
 
 @pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_an_imported_fact_check_is_found_by_search(tmp_path: Path) -> None:
-    from claims.selectors import fact_checks_similar
+    from reviews.similar import fact_checks_similar
 
     path = tmp_path / "one.json"
     path.write_text(json.dumps(_review(7)))

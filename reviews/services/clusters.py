@@ -1,50 +1,92 @@
-"""Group claims into clusters: one claim, however many articles make it."""
+"""Clusters of one claim made many times: each new claim's own, and reviewers' merges and
+splits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import Claim, Cluster
+from claims.models import Claim
+from reviews import workflow
+from reviews.models import (
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    ClusterSuggestion,
+    FactCheckSuggestion,
+    ReviewItem,
+)
+from reviews.services.queue import review_items_create, review_priorities_refresh
+from reviews.services.records import fact_check_records_refresh
+
+
+def claims_queue(*, claims: Sequence[Claim], seen_at: datetime) -> list[Cluster]:
+    """Take newly stored claims onto the desk: each its own cluster and queue entry, and
+    matching once the transaction that stored them commits."""
+    clusters = clusters_assign(claims=claims, seen_at=seen_at)
+    review_items_create(clusters=clusters)
+    claims_match_enqueue(claim_ids=[claim.pk for claim in claims])
+    return clusters
 
 
 def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Cluster]:
-    """Give each new claim a cluster; returns the clusters that are new."""
+    """Give each new claim a cluster of its own; returns the clusters."""
     clusters = Cluster.objects.bulk_create(
         [Cluster(canonical=claim, first_seen_at=seen_at, last_seen_at=seen_at) for claim in claims]
     )
-    for claim, cluster in zip(claims, clusters, strict=True):
-        claim.cluster = cluster
-    Claim.objects.bulk_update(claims, ["cluster"], batch_size=500)
+    ClusterMember.objects.bulk_create(
+        [
+            ClusterMember(claim=claim, cluster=cluster)
+            for claim, cluster in zip(claims, clusters, strict=True)
+        ]
+    )
     return clusters
 
 
 def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:
-    """Send new claims to matching once the transaction that stored them commits."""
-    from claims.tasks import claims_match
+    """Send claims to matching once the transaction that stored them commits."""
+    from reviews.tasks import claims_match  # the tasks call these services
 
     size = settings.FACTCHECK_MATCH_BATCH_SIZE
     for start in range(0, len(claim_ids), size):
         batch = list(claim_ids[start : start + size])
-        transaction.on_commit(lambda batch=batch: claims_match.delay(batch), robust=True)
+        transaction.on_commit(partial(claims_match.delay, batch), robust=True)
 
 
 def claims_match_requeue(*, older_than_seconds: int, limit: int = 10_000) -> int:
     """Enqueue matching for claims that should have been matched by now."""
-    from datetime import timedelta
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
-        Claim.objects.filter(matched_at__isnull=True, created_at__lt=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        ClusterMember.objects.filter(matched_at__isnull=True, created_at__lt=cutoff)
+        .order_by("claim_id")
+        .values_list("claim_id", flat=True)[:limit]
     )
     claims_match_enqueue(claim_ids=ids)
     return len(ids)
+
+
+def cluster_recount(*, cluster: Cluster) -> Cluster:
+    """Recompute a cluster's appearance count and first/last seen from its claims."""
+    # Counted in the database: a claim repeated by hundreds of outlets would otherwise be
+    # read back whole, with its articles, each time one more joins.
+    seen = Coalesce("claim__article__published_at", "claim__article__received_at")
+    found = ClusterMember.objects.filter(cluster=cluster).aggregate(
+        n=Count("pk"), first=Min(seen), last=Max(seen)
+    )
+    if found["n"]:
+        cluster.appearance_count = found["n"]
+        cluster.first_seen_at = found["first"]
+        cluster.last_seen_at = found["last"]
+        cluster.save(update_fields=["appearance_count", "first_seen_at", "last_seen_at"])
+    return cluster
 
 
 class ClusterError(Exception):
@@ -52,31 +94,22 @@ class ClusterError(Exception):
 
 
 def _queue_entry_removable(cluster: Cluster) -> bool:
-    from reviews import workflow
-    from reviews.models import ReviewItem
-
     # Locked until the merge commits: a reviewer taking it meanwhile waits, then finds it gone,
     # instead of the merge deleting a claim (and its draft) someone had just taken.
     item = ReviewItem.objects.select_for_update().filter(claim_id=cluster.canonical_id).first()
     return item is None or (item.status == workflow.PENDING and item.assigned_to_id is None)
 
 
-def clusters_merge(
-    *, target: Cluster, sources: Sequence[Cluster], by: object | None = None
-) -> Cluster:
+def clusters_merge(*, target: Cluster, sources: Sequence[Cluster], by: Any = None) -> Cluster:
     """Fold `sources` into `target`: their claims, suggestions and spread; their queue
     entries go, so the target's entry (and verdict) covers every appearance."""
-    from claims.models import ClusterEvent, ClusterSuggestion, FactCheckSuggestion
-    from claims.services.matching import cluster_recount
-    from reviews.models import ReviewItem
-    from reviews.services.queue import review_priorities_refresh
-    from reviews.services.records import fact_check_records_refresh
-
     with transaction.atomic():
         ids = sorted({source.pk for source in sources} - {target.pk})
         locked = {
             cluster.pk: cluster
-            for cluster in Cluster.objects.select_for_update().filter(pk__in=[target.pk, *ids])
+            for cluster in Cluster.objects.select_for_update()
+            .filter(pk__in=[target.pk, *ids])
+            .order_by("pk")
         }
         if target.pk not in locked or len(locked) != len(ids) + 1:
             raise ClusterError("a cluster to merge no longer exists; reload the page")
@@ -86,11 +119,13 @@ def clusters_merge(
                     f"cluster {pk} is being reviewed or was checked; merge the other way round "
                     "or finish its review first"
                 )
-        moved = list(Claim.objects.filter(cluster_id__in=ids).values_list("pk", flat=True))
+        moved = list(
+            ClusterMember.objects.filter(cluster_id__in=ids).values_list("claim_id", flat=True)
+        )
         canonicals = [locked[pk].canonical_id for pk in ids]
         ReviewItem.objects.filter(claim_id__in=canonicals).delete()
-        Claim.objects.filter(pk__in=moved).update(cluster=target)
-        known = set(
+        ClusterMember.objects.filter(claim_id__in=moved).update(cluster=target)
+        known: set[tuple[int | None, int | None]] = set(
             FactCheckSuggestion.objects.filter(cluster=target).values_list(
                 "fact_check_id", "review_item_id"
             )
@@ -117,33 +152,36 @@ def clusters_merge(
     return merged
 
 
-def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Cluster:
+def cluster_split(*, claims: Sequence[Claim], by: Any = None) -> Cluster:
     """Take claims wrongly matched out of their cluster into a new one with its own queue
     entry; matching never moves them back (they stay placed)."""
-    from claims.models import ClusterEvent
-    from claims.services.matching import cluster_recount
-    from reviews.services.queue import review_items_create, review_priorities_refresh
-    from reviews.services.records import fact_check_records_refresh
-
     with transaction.atomic():
-        rows = list(
-            Claim.objects.select_for_update()
-            .filter(pk__in=[claim.pk for claim in claims])
-            .order_by("pk")
+        places = dict(
+            ClusterMember.objects.filter(claim_id__in=[claim.pk for claim in claims]).values_list(
+                "claim_id", "cluster_id"
+            )
         )
-        clusters = {row.cluster_id for row in rows}
-        if not rows or len(clusters) != 1 or None in clusters:
+        clusters = set(places.values())
+        if not places or len(clusters) != 1 or len(places) != len({c.pk for c in claims}):
             raise ClusterError("choose claims of one cluster to split out")
-        old = Cluster.objects.select_for_update().get(pk=rows[0].cluster_id)
+        old = Cluster.objects.select_for_update().filter(pk__in=clusters).first()
+        rows = list(
+            ClusterMember.objects.select_for_update()
+            .filter(claim_id__in=list(places), cluster=old)
+            .select_related("claim__article")
+            .order_by("claim_id")
+        )
+        if old is None or len(rows) != len(places):
+            raise ClusterError("the claims moved meanwhile; reload the page")
         if old.appearance_count <= len(rows):
             raise ClusterError("splitting every claim out of a cluster leaves it as it was")
-        if old.canonical_id in {row.pk for row in rows}:
+        if old.canonical_id in places:
             raise ClusterError(
                 "the cluster's canonical claim holds its queue entry; split the others out"
             )
         now = timezone.now()
-        new = Cluster.objects.create(canonical=rows[0], first_seen_at=now, last_seen_at=now)
-        Claim.objects.filter(pk__in=[row.pk for row in rows]).update(cluster=new)
+        new = Cluster.objects.create(canonical=rows[0].claim, first_seen_at=now, last_seen_at=now)
+        ClusterMember.objects.filter(claim_id__in=list(places)).update(cluster=new)
         new = cluster_recount(cluster=new)
         old = cluster_recount(cluster=old)
         fact_check_records_refresh(cluster_ids=[old.pk, new.pk])
@@ -152,7 +190,7 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
         ClusterEvent.objects.create(
             kind=ClusterEvent.Kind.SPLIT,
             cluster=new,
-            claim_ids=[row.pk for row in rows],
+            claim_ids=sorted(places),
             other_cluster_ids=[old.pk],
             by=by,
         )
@@ -160,15 +198,13 @@ def cluster_split(*, claims: Sequence[Claim], by: object | None = None) -> Clust
 
 
 def fact_check_suggestions_decide(
-    *, suggestion_ids: Sequence[int], confirm: bool, by: object | None = None
+    *, suggestion_ids: Sequence[int], confirm: bool, by: Any = None
 ) -> int:
     """A reviewer confirms or rejects suggested fact-checks; a rejected pair stays rejected.
 
     Only open suggestions are decided: a second reviewer's click does not overturn the first
     decision (the count returned says how many were still open).
     """
-    from claims.models import FactCheckSuggestion
-
     status = (
         FactCheckSuggestion.Status.CONFIRMED if confirm else FactCheckSuggestion.Status.REJECTED
     )
@@ -179,8 +215,6 @@ def fact_check_suggestions_decide(
 
 def cluster_suggestions_dismiss(*, suggestion_ids: Sequence[int]) -> int:
     """Two clusters a reviewer judged to be different claims: never suggested again."""
-    from claims.models import ClusterSuggestion
-
     return ClusterSuggestion.objects.filter(
         pk__in=suggestion_ids, status=ClusterSuggestion.Status.OPEN
     ).update(status=ClusterSuggestion.Status.DISMISSED)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from claims.models import FactCheck
 from claims.outbound import OutboundError, http_fetch
 from claims.pipeline.claimreview import ClaimReviewFormatError, claimreviews_parse
 from claims.pipeline.matching.normalise import fact_check_embedding_text
-from claims.services.matching import fact_check_source_key, texts_embed
+from claims.services.embeddings import texts_embed, vector_store
+from reviews.models import ImportedFactCheck
+from reviews.services.fact_check_grams import fact_check_grams_count
 
 BATCH_SIZE = 500
 
@@ -24,6 +26,10 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def fact_check_source_key(*, url: str, claim_reviewed: str) -> str:
+    return hashlib.sha256(f"{url}\n{' '.join(claim_reviewed.split())}".encode()).hexdigest()
 
 
 def claimreviews_import(*, data: bytes | str, source: str = "") -> ImportReport:
@@ -46,12 +52,18 @@ def claimreviews_import(*, data: bytes | str, source: str = "") -> ImportReport:
             ]
         )
         with transaction.atomic():
-            existing = set(
-                FactCheck.objects.filter(source_key__in=batch).values_list("source_key", flat=True)
-            )
+            existing = {
+                fact.source_key: fact
+                for fact in ImportedFactCheck.objects.select_for_update().filter(
+                    source_key__in=batch
+                )
+            }
+            added: list[str] = []
+            removed: list[str] = []
             for row, key in enumerate(batch):
                 record = records[key]
-                FactCheck.objects.update_or_create(
+                before = existing.get(key)
+                fact, _ = ImportedFactCheck.objects.update_or_create(
                     source_key=key,
                     defaults={
                         "claim_reviewed": record.claim_reviewed,
@@ -62,9 +74,14 @@ def claimreviews_import(*, data: bytes | str, source: str = "") -> ImportReport:
                         "claimant": record.claimant,
                         "date_published": record.date_published,
                         "imported_from": source[:2000],
-                        "embedding": b"" if vectors is None else vectors[row].tobytes(),
+                        "embedding": None if vectors is None else vector_store(vectors[row]),
                     },
                 )
+                if before is None or before.match_text != fact.match_text:
+                    added.append(fact.match_text)
+                    if before is not None:
+                        removed.append(before.match_text)
+            fact_check_grams_count(added=added, removed=removed)
             report.updated += len(existing)
             report.created += len(batch) - len(existing)
     return report

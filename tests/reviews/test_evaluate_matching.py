@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.evaluation.matching import rank_metrics
-from claims.models import FactCheck
+from reviews.models import ImportedFactCheck
 from tests.paths import CORPUS
 
 MATCHING = CORPUS / "claim-matching"
@@ -71,7 +71,9 @@ def _evaluate(paths: dict[str, Path], method: str) -> tuple[list[str], dict[str,
 def test_a_slice_of_dev_is_ranked_and_reported_as_one_json_line(
     dev_slice: dict[str, Path], method: str
 ) -> None:
-    FactCheck.objects.create(claim_reviewed="kept aside during evaluation", source_key="mine")
+    ImportedFactCheck.objects.create(
+        claim_reviewed="kept aside during evaluation", source_key="mine"
+    )
 
     lines, result = _evaluate(dev_slice, method)
 
@@ -80,7 +82,7 @@ def test_a_slice_of_dev_is_ranked_and_reported_as_one_json_line(
     assert f"method    {method}" in lines
     # Far above chance (1 in 300) on the pool: the queries really went through the matcher.
     assert result["map_at_5"] > 0.6 and result["p_at_1"] > 0.5
-    assert list(FactCheck.objects.values_list("source_key", flat=True)) == ["mine"]
+    assert list(ImportedFactCheck.objects.values_list("source_key", flat=True)) == ["mine"]
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.services.claimreviews import (
+from reviews.services.claimreviews import (
     ClaimReviewImportError,
     claimreviews_import,
     claimreviews_import_url,

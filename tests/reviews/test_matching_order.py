@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.management import call_command
 
 from claims import services
-from claims.models import Article, Claim, ClusterSuggestion
-from claims.services.matching import claims_match, indexes_reset
+from claims.models import Article, Claim
+from reviews.models import ClusterSuggestion
+from reviews.services.matching import claims_match
+from tests.factories import cluster_of
 from tests.paths import SAMPLE_ARTICLES
-
-
-@pytest.fixture
-def fresh_indexes() -> Iterator[None]:
-    indexes_reset()
-    yield
-    indexes_reset()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("order", ["as received", "reversed"])
 def test_the_kremlin_denial_and_confirmation_are_suggested_whichever_comes_first(
-    order: str, fresh_indexes: None
+    order: str,
 ) -> None:
     call_command("ingest", str(SAMPLE_ARTICLES), "--no-progress")
     articles = list(Article.objects.order_by("pk"))
@@ -37,7 +30,7 @@ def test_the_kremlin_denial_and_confirmation_are_suggested_whichever_comes_first
 
     denial = Claim.objects.get(text__contains="Peskov denied on Wednesday")
     confirmation = Claim.objects.get(text__contains="reaffirmed ongoing confidential contacts")
-    pair = {denial.cluster_id, confirmation.cluster_id}
+    pair = {cluster_of(denial), cluster_of(confirmation)}
     assert len(pair) == 2
     assert any(
         {s.cluster_id, s.other_id} == pair

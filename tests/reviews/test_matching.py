@@ -8,18 +8,23 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims.models import Claim, Cluster, ClusterEvent, ClusterSuggestion, FactCheck
-from claims.selectors import fact_checks_similar
-from claims.services import matching
-from claims.services.matching import (
-    claims_match,
-    fact_check_index,
-    fact_checks_search,
-    indexes_reset,
-    search_warm_up_start,
-)
+from claims.models import Claim
+from claims.services import embeddings
+from claims.services.embeddings import embedder_warm_up_start
 from reviews import workflow
-from reviews.models import ReviewItem
+from reviews.candidates import Query
+from reviews.models import (
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    ClusterSuggestion,
+    ImportedFactCheck,
+    ReviewItem,
+)
+from reviews.services.clusters import clusters_assign
+from reviews.services.fact_check_grams import fact_check_grams_count
+from reviews.services.matching import claims_match
+from reviews.similar import fact_checks_found, fact_checks_ranked, fact_checks_similar
 from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
 
 PLEDGE = "The mayor pledged to end the transit strike within 24 hours of taking office."
@@ -29,20 +34,27 @@ PLEDGE_AGAIN = "The mayor has promised he would end the transit strike within 24
 @pytest.fixture(autouse=True, params=["auto", "off"], ids=["hybrid", "lexical"])
 def mode(request: pytest.FixtureRequest, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     settings.FACTCHECK_MATCH_SEMANTIC = request.param
-    indexes_reset()
     yield request.param
-    indexes_reset()
 
 
 def _queued(text: str, *, days_ago: int = 0) -> Claim:
+    """A claim as extraction leaves it: in a cluster of its own, queued."""
     published = timezone.now() - timedelta(days=days_ago)
-    item = ReviewItemFactory(
-        claim=ClaimFactory(text=text, article=ArticleFactory(published_at=published))
-    )
-    Cluster.objects.filter(pk=item.claim.cluster_id).update(
+    claim = ClaimFactory(text=text, article=ArticleFactory(published_at=published), clustered=False)
+    clusters_assign(claims=[claim], seen_at=published)
+    item = ReviewItemFactory(claim=claim)
+    Cluster.objects.filter(pk=cluster_of(item.claim)).update(
         first_seen_at=published, last_seen_at=published
     )
     return Claim.objects.get(pk=item.claim.pk)
+
+
+def cluster_of(claim: Claim) -> int:
+    return ClusterMember.objects.get(claim=claim).cluster_id
+
+
+def matched_at(claim: Claim) -> object:
+    return ClusterMember.objects.get(claim=claim).matched_at
 
 
 @pytest.mark.django_db
@@ -54,9 +66,8 @@ def test_a_repeated_claim_joins_the_first_ones_cluster_and_queue_entry() -> None
 
     report = claims_match(claim_ids=[again.pk])
 
-    again.refresh_from_db()
-    cluster = Cluster.objects.get(pk=first.cluster_id)
-    assert report.joined == 1 and again.cluster_id == cluster.pk
+    cluster = Cluster.objects.get(pk=cluster_of(first))
+    assert report.joined == 1 and cluster_of(again) == cluster.pk
     assert cluster.appearance_count == 2
     assert cluster.last_seen_at > cluster.first_seen_at + timedelta(days=29)
     assert list(ReviewItem.objects.values_list("claim", flat=True)) == [first.pk]
@@ -69,12 +80,14 @@ def test_matching_twice_changes_nothing() -> None:
     first = _queued(PLEDGE)
     again = _queued(PLEDGE_AGAIN)
     claims_match(claim_ids=[first.pk, again.pk])
-    clusters = list(Claim.objects.order_by("pk").values_list("cluster", flat=True))
+    places = list(ClusterMember.objects.order_by("claim").values_list("cluster", "matched_at"))
 
     report = claims_match(claim_ids=[first.pk, again.pk])
 
     assert report.matched == 0
-    assert list(Claim.objects.order_by("pk").values_list("cluster", flat=True)) == clusters
+    assert list(ClusterMember.objects.order_by("claim").values_list("cluster", "matched_at")) == (
+        places
+    )
     assert Cluster.objects.get().appearance_count == 2
     assert ClusterEvent.objects.count() == 1
 
@@ -100,7 +113,7 @@ def test_a_denial_stays_apart_and_is_shown_as_possibly_contradictory() -> None:
     assert Cluster.objects.count() == 2
     suggestion = ClusterSuggestion.objects.get()
     assert suggestion.kind == ClusterSuggestion.Kind.CONTRADICTION
-    assert {suggestion.cluster_id, suggestion.other_id} == {first.cluster_id, denial.cluster_id}
+    assert {suggestion.cluster_id, suggestion.other_id} == {cluster_of(first), cluster_of(denial)}
 
 
 @pytest.mark.django_db
@@ -114,9 +127,8 @@ def test_a_claim_a_reviewer_already_holds_is_not_pulled_into_another_cluster() -
 
     claims_match(claim_ids=[again.pk])
 
-    again.refresh_from_db()
-    assert again.cluster_id != first.cluster_id and again.matched_at is not None
-    assert ClusterSuggestion.objects.filter(cluster=again.cluster_id).exists()
+    assert cluster_of(again) != cluster_of(first) and matched_at(again) is not None
+    assert ClusterSuggestion.objects.filter(cluster=cluster_of(again)).exists()
 
 
 def _user():  # type: ignore[no-untyped-def]
@@ -127,7 +139,7 @@ def _user():  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> None:
-    fact = FactCheck.objects.create(
+    fact = _imported(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
         rating="False",
         publisher="Example Checks",
@@ -137,7 +149,7 @@ def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> Non
 
     claims_match(claim_ids=[claim.pk])
 
-    suggestion = Cluster.objects.get(pk=claim.cluster_id).fact_check_suggestions.get()
+    suggestion = Cluster.objects.get(pk=cluster_of(claim)).fact_check_suggestions.get()
     assert suggestion.fact_check == fact and suggestion.status == "suggested"
     found = fact_checks_similar(text="sharks swimming on a highway after a hurricane", limit=3)
     assert found[0].external and found[0].id == fact.pk and found[0].rating == "False"
@@ -145,14 +157,14 @@ def test_a_claim_an_imported_fact_check_answers_gets_it_as_a_suggestion() -> Non
 
 @pytest.mark.django_db
 def test_a_denial_of_a_checked_claim_gets_the_check_flagged_as_contradicting() -> None:
-    checked = FactCheck.objects.create(
+    checked = _imported(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
         rating="False",
         source_key="k1",
     )
     denial = _queued("No sharks were swimming on the flooded highway after the hurricane")
     other_figure = _queued("A photo shows 40 sharks swimming on a flooded highway in 2017")
-    figures = FactCheck.objects.create(
+    figures = _imported(
         claim_reviewed="A photo shows 12 sharks swimming on a flooded highway in 2011.",
         source_key="k2",
     )
@@ -160,7 +172,7 @@ def test_a_denial_of_a_checked_claim_gets_the_check_flagged_as_contradicting() -
     claims_match(claim_ids=[denial.pk, other_figure.pk])
 
     def conflicts(claim: Claim) -> dict[int | None, str]:
-        suggestions = Cluster.objects.get(pk=claim.cluster_id).fact_check_suggestions
+        suggestions = Cluster.objects.get(pk=cluster_of(claim)).fact_check_suggestions
         return {s.fact_check_id: s.conflict for s in suggestions.filter(status="suggested")}
 
     assert conflicts(denial)[checked.pk] == "polarity"
@@ -169,20 +181,19 @@ def test_a_denial_of_a_checked_claim_gets_the_check_flagged_as_contradicting() -
 
 @pytest.mark.django_db
 def test_a_rejected_suggestion_is_never_made_again() -> None:
-    FactCheck.objects.create(
+    _imported(
         claim_reviewed="A photo shows sharks swimming on a flooded highway after the hurricane.",
         source_key="k1",
     )
     claim = _queued("Sharks were seen swimming on the flooded highway after the hurricane")
     claims_match(claim_ids=[claim.pk])
-    cluster = Cluster.objects.get(pk=claim.cluster_id)
+    cluster = Cluster.objects.get(pk=cluster_of(claim))
     cluster.fact_check_suggestions.update(status="rejected")
     again = _queued("Sharks were seen swimming on a flooded highway after that hurricane")
 
     claims_match(claim_ids=[again.pk])
 
-    again.refresh_from_db()
-    assert again.cluster_id == cluster.pk
+    assert cluster_of(again) == cluster.pk
     assert list(cluster.fact_check_suggestions.values_list("status", flat=True)) == ["rejected"]
 
 
@@ -205,21 +216,29 @@ CHECKED = (
 BRIDGE = "The new bridge over the river cost 40 million euros more than planned."
 
 
-def _fact_check(text: str, key: str) -> FactCheck:
-    return FactCheck.objects.create(claim_reviewed=text, rating="False", source_key=key)
+def _imported(**fields: object) -> ImportedFactCheck:
+    """An imported fact-check as the import stores it: embedded and counted for ranking."""
+    fact = ImportedFactCheck(**fields)
+    vectors = embeddings.texts_embed([fact.claim_reviewed])
+    fact.embedding = None if vectors is None else embeddings.vector_store(vectors[0])
+    fact.save()
+    fact_check_grams_count(added=[fact.match_text])
+    return fact
+
+
+def _fact_check(text: str, key: str) -> ImportedFactCheck:
+    return _imported(claim_reviewed=text, rating="False", source_key=key)
 
 
 @pytest.mark.django_db
-def test_the_fact_check_index_takes_new_fact_checks_without_being_built_again() -> None:
+def test_a_fact_check_stored_a_moment_ago_is_found_at_once() -> None:
     _fact_check(SHARKS, "k1")
-    index = fact_check_index()
     assert fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
 
     bridge = _fact_check(BRIDGE, "k2")
     found = fact_checks_similar(text="the bridge over the river cost 40 million euros", limit=3)
 
     assert found[0].id == bridge.pk
-    assert fact_check_index() is index and len(index) == 2
 
 
 @pytest.mark.django_db
@@ -234,37 +253,39 @@ def test_a_fact_check_imported_twice_is_listed_first_as_first_stored() -> None:
 
 
 @pytest.mark.django_db
-def test_the_fact_check_index_is_built_again_when_one_goes_or_changes() -> None:
+def test_a_fact_check_gone_or_changed_is_found_as_it_now_reads() -> None:
     sharks = _fact_check(SHARKS, "k1")
     bridge = _fact_check(BRIDGE, "k2")
-    first = fact_check_index()
 
     sharks.delete()
-    second = fact_check_index()
     bridge.claim_reviewed = "Tax revenue from tobacco doubled in the last five years."
+    bridge.embedding = (
+        embeddings.vector_store(
+            embeddings.texts_embed([bridge.claim_reviewed])[0]  # type: ignore[index]
+        )
+        if embeddings.semantic_enabled()
+        else None
+    )
     bridge.save()
-    third = fact_check_index()
 
-    assert second is not first and len(second) == 1
-    assert third is not second and len(third) == 1
-    assert not fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
-    assert fact_checks_similar(text="tobacco tax revenue doubled in five years", limit=3)
+    found = fact_checks_similar(text="sharks swimming on a flooded highway", limit=3)
+    assert sharks.pk not in {fact.id for fact in found}
+    assert all(fact.score < 0.2 for fact in found)  # the nearest neighbour, far off
+    found = fact_checks_similar(text="tobacco tax revenue doubled in five years", limit=3)
+    assert found[0].id == bridge.pk and found[0].score > 0.45
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_web_process_builds_the_fact_check_index_in_the_background_as_it_starts(
+def test_a_web_process_loads_the_embedding_model_in_the_background_as_it_starts(
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    _fact_check(SHARKS, "k1")
-    indexes_reset()
-
-    thread = search_warm_up_start()
+    thread = embedder_warm_up_start()
     assert thread is not None
     thread.join(timeout=120)
 
-    assert matching._fact_index is not None and len(matching._fact_index.matcher) == 1
+    assert embeddings.semantic_enabled() == (settings.FACTCHECK_MATCH_SEMANTIC != "off")
     settings.FACTCHECK_SEARCH_WARM_UP = False
-    assert search_warm_up_start() is None
+    assert embedder_warm_up_start() is None
 
 
 @pytest.mark.django_db
@@ -276,47 +297,39 @@ def test_repeats_within_one_batch_all_end_in_the_first_ones_cluster() -> None:
     report = claims_match(claim_ids=[first.pk, again.pk, third.pk])
 
     cluster = Cluster.objects.get()
-    assert report.joined == 2 and cluster.pk == first.cluster_id
+    assert report.joined == 2 and cluster.pk == cluster_of(first)
     assert cluster.appearance_count == 3
-    assert set(Claim.objects.values_list("cluster", flat=True)) == {cluster.pk}
+    assert set(ClusterMember.objects.values_list("cluster", flat=True)) == {cluster.pk}
     assert list(ReviewItem.objects.values_list("claim", flat=True)) == [first.pk]
     events = ClusterEvent.objects.filter(kind=ClusterEvent.Kind.JOIN, cluster=cluster)
     assert sorted(pk for event in events for pk in event.claim_ids) == [again.pk, third.pk]
-    assert Claim.objects.filter(matched_at__isnull=True).count() == 0
-
-
-@pytest.mark.django_db
-def test_search_may_answer_from_an_index_a_moment_behind_but_matching_never_does() -> None:
-    _fact_check(SHARKS, "k1")
-    index = fact_check_index()
-    _fact_check(BRIDGE, "k2")
-
-    assert len(fact_check_index(max_age=60.0)) == 1  # checked a moment ago: no queries
-    assert len(fact_check_index()) == 2 and fact_check_index() is index
+    assert ClusterMember.objects.filter(matched_at__isnull=True).count() == 0
 
 
 @pytest.mark.django_db
 def test_a_result_under_the_threshold_takes_no_place_in_a_short_list() -> None:
     for n in range(30):
-        FactCheck.objects.create(
+        _imported(
             claim_reviewed=f"The president said in a speech on day {n} that the economy is strong.",
             source_key=f"speech{n}",
         )
-    FactCheck.objects.create(
+    _imported(
         claim_reviewed="Ivanka got a Chinese trademark for voting machines.", source_key="ivanka"
     )
     query = "The president said in a speech that Ivanka sells voting machines."
-    ranked = [match for match, _ in fact_checks_search(text=query, vector=None, limit=10)]
+    every = fact_checks_ranked([Query(0, query, None)])[0]
+    ranked = [match for match, _ in fact_checks_found(every, limit=10)]
     floor = max(match.score for match in ranked)  # only the best-scoring one clears it
     best = next(match for match in ranked if match.score >= floor)
 
-    found = fact_checks_search(text=query, vector=None, limit=1, min_score=floor)
+    found = fact_checks_found(every, limit=1, min_score=floor)
 
     assert [match.key for match, _ in found] == [best.key]
 
 
 @pytest.mark.django_db
 def test_a_batch_of_joins_reads_no_claim_one_query_at_a_time() -> None:
+    """Candidates come for the whole batch at once, not a query per claim."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
