@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from claims.services.claimreviews import ClaimReviewImportError, claimreviews_import_url
 from django.test import override_settings
 
 from claims.models import Article, Feed
@@ -19,6 +18,7 @@ from claims.outbound import OutboundError, http_fetch
 from claims.services import article_fetch, feed_poll, feed_save
 from reviews.models import EvidenceSource
 from reviews.services import evidence
+from reviews.services.claimreviews import ClaimReviewImportError, claimreviews_import_url
 from tests.api import helpers as h
 from tests.conftest import wait_until
 from tests.factories import UserFactory
