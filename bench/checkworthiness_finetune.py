@@ -1,8 +1,9 @@
 """Does fine-tuning all-MiniLM-L6-v2 beat the shipped linear check-worthiness model?
 
 Frozen MiniLM embeddings lost to the linear model (bench/checkworthiness_models.py). This
-fine-tunes the top layers of MiniLM with a logistic head (`claims.pipeline.minilm_training`)
-and compares it with the linear model trained the same way on the same sentences:
+fine-tunes the top layers of MiniLM with a logistic head
+(`claims.pipeline.checkworthiness.minilm_training`) and compares it with the linear model
+trained the same way on the same sentences:
 
 - held-out train: both trained on a stratified 80% of the CheckThat! 2024 English training set,
   scored on the other 20%. Dev is much easier than train (the linear model: 0.90 on dev, 0.69 in
@@ -31,18 +32,21 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claims.evaluation.checkworthiness import read_checkthat_tsv  # noqa: E402
-from claims.pipeline import minilm, minilm_training, training  # noqa: E402
+from claims.pipeline.checkworthiness import linear_training as training  # noqa: E402
+from claims.pipeline.checkworthiness import minilm, minilm_training  # noqa: E402
+from claims.pipeline.checkworthiness.data import read_checkthat_tsv  # noqa: E402
+from claims.pipeline.checkworthiness.metrics import (  # noqa: E402
+    THRESHOLD_GRID,
+    binary_metrics,
+)
 
 SEED = 0
 HELD_OUT = 0.2
 
 
 def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    f1s = [
-        training.binary_metrics(probabilities >= t, labels)["f1"] for t in training.THRESHOLD_GRID
-    ]
-    return float(training.THRESHOLD_GRID[int(np.argmax(f1s))])
+    f1s = [binary_metrics(probabilities >= t, labels)["f1"] for t in THRESHOLD_GRID]
+    return float(THRESHOLD_GRID[int(np.argmax(f1s))])
 
 
 def _crossfit(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -54,7 +58,7 @@ def _crossfit(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, flo
         threshold = _best_threshold(probabilities[chosen_on], labels[chosen_on])
         thresholds.append(threshold)
         predicted[~chosen_on] = probabilities[~chosen_on] >= threshold
-    return float(training.binary_metrics(predicted, labels)["f1"]), float(np.mean(thresholds))
+    return float(binary_metrics(predicted, labels)["f1"]), float(np.mean(thresholds))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -65,10 +69,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _metrics(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     # On held-out train, the cross-fitted figure is the honest one. On dev, both it and the
     # best-threshold figure are tuned on dev itself: upper bounds, only the F1 at 0.5 counts.
-    at_half = training.binary_metrics(probabilities >= 0.5, labels)
-    best = max(
-        training.binary_metrics(probabilities >= t, labels)["f1"] for t in training.THRESHOLD_GRID
-    )
+    at_half = binary_metrics(probabilities >= 0.5, labels)
+    best = max(binary_metrics(probabilities >= t, labels)["f1"] for t in THRESHOLD_GRID)
     crossfit, threshold = _crossfit(probabilities, labels)
     return {
         "f1_crossfit_threshold": round(crossfit, 4),

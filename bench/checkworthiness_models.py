@@ -1,8 +1,9 @@
 """Would a sentence-embedding model beat the shipped linear check-worthiness model?
 
 Compares, on the CheckThat! 2024 English data, the shipped kind of model (hashed n-gram TF-IDF,
-`claims.pipeline.training`), a logistic regression on all-MiniLM-L6-v2 embeddings (the
-`semantic` extra), and the two stacked (embedding + the linear model's out-of-fold logit).
+`claims.pipeline.checkworthiness.linear_training`), a logistic regression on all-MiniLM-L6-v2
+embeddings (the `semantic` extra), and the two stacked (embedding + the linear model's
+out-of-fold logit).
 Each is judged by 5-fold cross-validation on the training set, with the threshold chosen there,
 and by the dev set at that threshold: dev is never used to choose anything. Also reports how
 fast the embedding model scores, next to the linear one.
@@ -15,7 +16,6 @@ Needs the `semantic` extra. Takes ~3 minutes on 2 idle cores (embedding 23,500 s
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
@@ -27,7 +27,10 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claims.pipeline import scoring, training  # noqa: E402
+from claims.pipeline.checkworthiness.data import read_checkthat_tsv  # noqa: E402
+from claims.pipeline.checkworthiness.linear_training import DEFAULT_C, fit_linear  # noqa: E402
+from claims.pipeline.checkworthiness.metrics import best_threshold, binary_metrics  # noqa: E402
+from claims.pipeline.checkworthiness.scorer import MAX_CHARS  # noqa: E402
 from claims.pipeline.embeddings import embedder_get  # noqa: E402
 
 SEED = 0
@@ -36,21 +39,17 @@ C_EMBEDDING = 1.0
 
 
 def _read(path: Path) -> tuple[list[str], np.ndarray]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [r["Text"] for r in rows], np.array([r["class_label"].strip() == "Yes" for r in rows])
+    rows = read_checkthat_tsv(path)
+    return [r.text for r in rows], np.array([r.label for r in rows])
 
 
 def _f1(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> float:
-    predicted = probabilities >= threshold
-    true_positives = int((predicted & labels).sum())
-    return 2 * true_positives / max(int(predicted.sum()) + int(labels.sum()), 1)
+    return float(binary_metrics(probabilities >= threshold, labels)["f1"])
 
 
 def _best(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    f1s = [_f1(probabilities, labels, t) for t in training.THRESHOLD_GRID]
-    i = int(np.argmax(f1s))
-    return float(training.THRESHOLD_GRID[i]), float(f1s[i])
+    threshold = best_threshold(probabilities, labels)
+    return threshold, _f1(probabilities, labels, threshold)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -85,11 +84,11 @@ def main() -> int:
 
     linear_oof = np.zeros(len(train_texts))
     for fit_rows, held_rows in folds:
-        fold_model = training._fit(
-            [train_texts[i] for i in fit_rows], train_labels[fit_rows], training.DEFAULT_C
+        fold_model = fit_linear(
+            [train_texts[i] for i in fit_rows], train_labels[fit_rows], DEFAULT_C
         )
         linear_oof[held_rows] = fold_model.logits([train_texts[i] for i in held_rows])
-    linear = training._fit(train_texts, train_labels, training.DEFAULT_C)
+    linear = fit_linear(train_texts, train_labels, DEFAULT_C)
     started = time.perf_counter()
     linear_dev = linear.logits(dev_texts)
     linear_rate = len(dev_texts) / (time.perf_counter() - started)
@@ -122,7 +121,7 @@ def main() -> int:
         f"\nspeed: linear {linear_rate:,.0f} sentences/s (all cores numpy uses); MiniLM "
         f"{embed_rate:,.0f} sentences/s, model load {load_seconds:.1f} s "
         f"(torch threads: {os.environ.get('OMP_NUM_THREADS', 'default')}); "
-        f"scoring.MAX_CHARS={scoring.MAX_CHARS}"
+        f"MAX_CHARS={MAX_CHARS}"
     )
     return 0
 

@@ -3,8 +3,10 @@
 Scores the CheckThat! 2024 English dev sentences (1,032 debate sentences) through `score()`,
 the pipeline's call, with reasons for those at or above 0.5 as extraction asks for them:
 
-- linear: the default model (`claims.pipeline.scoring`), the dev set repeated 20 times;
-- minilm: the optional fine-tuned MiniLM model (`claims.pipeline.minilm`, `semantic` extra).
+- linear: the default model (`claims.pipeline.checkworthiness.linear`), the dev set repeated
+  20 times;
+- minilm: the fine-tuned MiniLM model (`claims.pipeline.checkworthiness.minilm`, `semantic`
+  extra).
 
 Load time is a fresh process's first load: the linear model's arrays; for MiniLM, importing
 torch and transformers, the packaged base model and the fine-tuned layers.
@@ -33,7 +35,7 @@ import json, os, sys, time
 os.environ["OMP_NUM_THREADS"] = "1"
 sys.path.insert(0, {repo!r})
 started = time.perf_counter()
-from claims.pipeline import minilm, scoring
+from claims.pipeline.checkworthiness import linear as scoring, minilm
 linear = scoring.read_model(scoring.DEFAULT_MODEL_PATH)
 linear_seconds = time.perf_counter() - started
 if {kind!r} == "minilm":
@@ -60,8 +62,9 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from claims.evaluation.checkworthiness import read_checkthat_tsv
-    from claims.pipeline import minilm, scoring
+    from claims.pipeline.checkworthiness import linear as scoring
+    from claims.pipeline.checkworthiness import minilm
+    from claims.pipeline.checkworthiness.data import read_checkthat_tsv
     from claims.pipeline.embeddings import precision_resolve
 
     torch.set_num_threads(1)

@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from claims.pipeline.attribution import attribute, attribute_article  # noqa: E402
+from claims.pipeline.checkworthiness.linear import load_scorer  # noqa: E402
 from claims.pipeline.claim_types import claim_type  # noqa: E402
 from claims.pipeline.extract import extract_claims  # noqa: E402
-from claims.pipeline.scoring import load_scorer  # noqa: E402
 from claims.pipeline.sentences import split_sentences  # noqa: E402
 from claims.pipeline.standalone import claim_as_checked  # noqa: E402
 from claims.pipeline.text import document_from_text  # noqa: E402

@@ -4,9 +4,9 @@ Retrained models are written as candidates under FACTCHECK_MODEL_DIR and never u
 promoted; promotion swaps the active files atomically, and every process picks the new model
 up on its next extraction (the file's modification time is checked, not cached forever).
 
-FACTCHECK_CHECKWORTHINESS_MODEL=minilm swaps in the optional fine-tuned MiniLM model
-(`claims.pipeline.minilm`); when it cannot load (extra missing, file corrupt) workers keep
-scoring with the linear model and log why, rather than failing every article.
+FACTCHECK_CHECKWORTHINESS_MODEL=minilm swaps in the fine-tuned MiniLM model
+(`claims.pipeline.checkworthiness.minilm`); when it cannot load (extra missing, file corrupt)
+workers keep scoring with the linear model and log why, rather than failing every article.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-from claims.pipeline import minilm
-from claims.pipeline.embeddings import precision_resolve
-from claims.pipeline.scoring import (
+from claims.pipeline.checkworthiness import minilm
+from claims.pipeline.checkworthiness.artefacts import metadata_path
+from claims.pipeline.checkworthiness.linear import (
     DEFAULT_MODEL_PATH,
     LinearCheckworthinessModel,
-    ModelLoadError,
-    Scorer,
     load_scorer,
-    metadata_path,
     read_model,
 )
+from claims.pipeline.checkworthiness.linear_training import save_model
+from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer
+from claims.pipeline.embeddings import precision_resolve
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,6 @@ def linear_get() -> LinearCheckworthinessModel:
 
 def candidate_save(model: LinearCheckworthinessModel) -> Path:
     """Store a trained model as a candidate named by its version; returns its .npz path."""
-    from claims.pipeline.training import save_model
-
     staging = Path(tempfile.mkdtemp(dir=_ensure(model_dir())))
     try:
         saved = save_model(model, staging / MODEL_FILE)

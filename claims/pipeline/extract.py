@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claims.pipeline.attribution import attribute_article
+from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.claim_types import claim_type
-from claims.pipeline.scoring import Scorer
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.standalone import claim_as_checked
 from claims.pipeline.types import Claim, Document, Extraction, Sentence

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.evaluation.checkworthiness import (
+from claims.pipeline.checkworthiness.data import read_checkthat_tsv
+from claims.pipeline.checkworthiness.evaluation import (
     evaluate_checkworthiness,
-    read_checkthat_tsv,
     render_checkworthiness,
 )
 from claims.pipeline.types import Score

@@ -15,8 +15,10 @@ from django.test import override_settings
 
 from claims import scorers, services
 from claims.models import Article
-from claims.pipeline import minilm
-from claims.pipeline.scoring import EMPTY_REASON, ModelLoadError, load_scorer, metadata_path
+from claims.pipeline.checkworthiness import minilm
+from claims.pipeline.checkworthiness.artefacts import metadata_path
+from claims.pipeline.checkworthiness.linear import load_scorer
+from claims.pipeline.checkworthiness.scorer import EMPTY_REASON, ModelLoadError
 from tests.claims.checkworthiness_data import labelled_tsv
 
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from claims import scorers, services
 from claims.models import Article
-from claims.pipeline.scoring import DEFAULT_MODEL_PATH, read_model
+from claims.pipeline.checkworthiness.linear import DEFAULT_MODEL_PATH, read_model
 from tests.claims.checkworthiness_data import labelled_tsv
 
 

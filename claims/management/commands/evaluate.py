@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.evaluation.targets import evaluation_targets
+from claims.pipeline.checkworthiness.scorer import ModelLoadError
 from claims.pipeline.extract import extract_claims
-from claims.pipeline.scoring import ModelLoadError
 from claims.scorers import scorer_get, scorer_read
 
 
@@ -121,9 +121,9 @@ class Command(BaseCommand):
     def _checkworthiness(
         self, tsv: Path, scorer: Any, threshold: float | None, jsonl: bool
     ) -> list[str]:
-        from claims.evaluation.checkworthiness import (
+        from claims.pipeline.checkworthiness.data import read_checkthat_tsv
+        from claims.pipeline.checkworthiness.evaluation import (
             evaluate_checkworthiness,
-            read_checkthat_tsv,
             render_checkworthiness,
         )
 

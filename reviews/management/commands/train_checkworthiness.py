@@ -8,13 +8,12 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import scorers
-from claims.evaluation.checkworthiness import (
-    CheckworthyRow,
-    evaluate_checkworthiness,
-    read_checkthat_tsv,
-)
-from claims.pipeline.scoring import ModelLoadError
-from claims.pipeline.training import DEFAULT_C, train_checkworthiness
+from claims.pipeline.checkworthiness import minilm, minilm_training
+from claims.pipeline.checkworthiness.data import CheckworthyRow, read_checkthat_tsv
+from claims.pipeline.checkworthiness.evaluation import evaluate_checkworthiness
+from claims.pipeline.checkworthiness.linear import load_scorer
+from claims.pipeline.checkworthiness.linear_training import DEFAULT_C, train_checkworthiness
+from claims.pipeline.checkworthiness.scorer import ModelLoadError
 from reviews.selectors import reviewer_decisions
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "checkworthiness"
@@ -116,9 +115,6 @@ class Command(BaseCommand):
         description: dict[str, object],
         options: dict[str, Any],
     ) -> None:
-        from claims.pipeline import minilm, minilm_training
-        from claims.pipeline.scoring import load_scorer
-
         out = options["out"] or scorers.model_dir() / "minilm" / minilm.DEFAULT_MODEL_PATH.name
         labels = np.array([label for _, label in examples], dtype=bool)
         try:

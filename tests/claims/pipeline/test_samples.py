@@ -7,8 +7,8 @@ from functools import cache
 
 import pytest
 
+from claims.pipeline.checkworthiness.linear import load_scorer
 from claims.pipeline.extract import extract_claims
-from claims.pipeline.scoring import load_scorer
 from claims.pipeline.text import document_from_text
 from claims.pipeline.types import Claim
 from tests.paths import SAMPLE_ARTICLES

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from claims.pipeline.scoring import (
+from claims.pipeline.checkworthiness.artefacts import metadata_path
+from claims.pipeline.checkworthiness.features import (
     CHAR_NGRAMS,
     CUE_NAMES,
-    DEFAULT_MODEL_PATH,
+    N_FEATURES,
+    batch_features,
+    ngram_bucket,
+)
+from claims.pipeline.checkworthiness.linear import DEFAULT_MODEL_PATH, load_scorer, read_model
+from claims.pipeline.checkworthiness.scorer import (
     EMPTY_REASON,
     MAX_CHARS,
-    N_FEATURES,
     TRUNCATED_REASON,
     ModelLoadError,
     Scorer,
-    batch_features,
-    load_scorer,
-    metadata_path,
-    ngram_bucket,
-    read_model,
 )
 
 CLAIM = "Unemployment fell to 3.5 percent last year, the lowest since 1969."

