@@ -2,7 +2,8 @@
 
 Every candidate of every sentence the rules leave without a speaker is a row: positive when
 its name holds the head name of a named source whose content the sentence overlaps (as
-`evaluate attribution` judges a speaker), negative otherwise, including every candidate of a sentence the article asserts itself.
+`evaluate attribution` judges a speaker), negative otherwise, including every candidate of a
+sentence the article asserts itself.
 Sentences whose sources are all unnamed ("he", "a campaign aide") are left out: no name would
 be right there. A logistic regression fits the rows; the threshold is chosen on predictions
 out of fold (articles grouped, never split across folds): the most correct speakers while
