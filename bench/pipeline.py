@@ -30,17 +30,15 @@ sys.path.insert(0, str(REPO))
 
 from claims.pipeline.attribution import attribute, attribute_article  # noqa: E402
 from claims.pipeline.checkworthiness import cascade, minilm  # noqa: E402
-from claims.pipeline.checkworthiness.linear import (  # noqa: E402
-    LinearCheckworthinessModel,
-    load_scorer,
-)
-from claims.pipeline.checkworthiness.scorer import ModelLoadError  # noqa: E402
+from claims.pipeline.checkworthiness.linear import load_scorer  # noqa: E402
+from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer  # noqa: E402
 from claims.pipeline.claim_types import claim_type  # noqa: E402
 from claims.pipeline.embeddings import precision_resolve  # noqa: E402
 from claims.pipeline.extract import extract_claims  # noqa: E402
 from claims.pipeline.sentences import split_sentences  # noqa: E402
 from claims.pipeline.standalone import claim_as_checked  # noqa: E402
 from claims.pipeline.text import document_from_text  # noqa: E402
+from factcheck.config import Config  # noqa: E402
 
 TARGET_WORDS = 600
 
@@ -75,14 +73,7 @@ def timed(label: str, fn: Callable[[], object], rounds: int, items: int) -> floa
     return per_item_ms
 
 
-Loaded = (
-    LinearCheckworthinessModel
-    | minilm.MiniLMCheckworthinessModel
-    | cascade.CascadeCheckworthinessModel
-)
-
-
-def scorer_load(choice: str) -> Loaded:
+def scorer_load(choice: str) -> Scorer:
     """The scorer FACTCHECK_CHECKWORTHINESS_MODEL=`choice` gives a worker, from shipped files."""
     linear = load_scorer()
     if choice == "linear":
@@ -110,7 +101,12 @@ def main() -> None:
         "--articles", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--threshold", type=float, default=None, help="default: the model's")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=Config.claim_threshold,
+        help="default: FACTCHECK_CLAIM_THRESHOLD's default",
+    )
     parser.add_argument("--scorer", choices=("auto", "linear", "cascade", "minilm"), default="auto")
     parser.add_argument(
         "--cpu",
@@ -129,7 +125,7 @@ def main() -> None:
     words = statistics.mean(len(t.split()) for t in texts)
     load_start = time.perf_counter()
     scorer = scorer_load(args.scorer)
-    threshold = args.threshold if args.threshold is not None else scorer.threshold
+    threshold = args.threshold
     load_ms = (time.perf_counter() - load_start) * 1000
     documents = [document_from_text(t) for t in texts]
     sentences = [split_sentences(d.text) for d in documents]
@@ -165,8 +161,16 @@ def main() -> None:
             f"  MiniLM scores {share:.0%} of {sum(len(k) for k in kept) / n:.0f} "
             "sentences an article; the rest is MiniLM and reasons"
         )
+    timed(
+        "attribute, rules only",
+        lambda: [
+            attribute(d.text, ss, ranker=None) for d, ss in zip(documents, sentences, strict=False)
+        ],
+        args.rounds,
+        n,
+    )
     attr = timed(
-        "attribute speakers",
+        "attribute, rules + ranker",
         lambda: [attribute(d.text, ss) for d, ss in zip(documents, sentences, strict=False)],
         args.rounds,
         n,
@@ -196,8 +200,17 @@ def main() -> None:
         args.rounds,
         n,
     )
+    rules_only = timed(
+        "whole pipeline, rules only",
+        lambda: [
+            extract_claims(document_from_text(t), scorer, threshold, ranker=None) for t in texts
+        ],
+        args.rounds,
+        n,
+    )
     print(f"sum of stages: {clean + split + score + attr + checked + kind:.3f} ms/article")
     print(f"throughput: {1000 / whole:.0f} articles/second on one core")
+    print(f"throughput, attribution by the rules alone: {1000 / rules_only:.0f} articles/second")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from reviews.admin.ratings import RatingField
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.workflow import TransitionError
+from reviews.workspace import archive_state
 
 # The button that saves the draft and sends it to an editor in one go.
 SUBMIT_BUTTON = "_submit_for_approval"
@@ -65,12 +66,12 @@ SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]
 
 
 class CitedSourceInline(TabularInline):
-    """Sources already cited: fixed once added, with how their archiving went."""
+    """Sources already cited: fixed once added, with how their archiving went in words."""
 
     model = EvidenceSource
     verbose_name = "cited source"
     verbose_name_plural = "cited sources"
-    fields = [*SOURCE_FIELDS, "archived_at", "fetch_error"]
+    fields = [*SOURCE_FIELDS, "archive"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -78,6 +79,10 @@ class CitedSourceInline(TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="archive")
+    def archive(self, source: EvidenceSource) -> str:
+        return archive_state(source).words
 
 
 class NewSourceInline(StackedInline):
@@ -113,7 +118,14 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["review_item__claim", "author", "approved_by"]
     search_fields = ["review_item__claim__text", "explanation"]
     fields = ["review_item", "rating", "explanation", "summary", "editor_note"]
+    # The claim as checked is prefilled when the draft is created, then edited here.
+    claim_fields = ["claim_reviewed", "claimant", "claimant_kind"]
     inlines = [CitedSourceInline, NewSourceInline]
+
+    def get_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
+        if obj is None:
+            return self.fields
+        return [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.
@@ -217,6 +229,10 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
             rating=obj.rating,
             explanation=obj.explanation,
             summary=obj.summary,
+            # None on the first save: the draft starts from the pipeline's proposal.
+            claim_reviewed=obj.claim_reviewed if change else None,
+            claimant=obj.claimant if change else None,
+            claimant_kind=obj.claimant_kind if change else None,
         )
         # The admin goes on with `obj` (inlines, log entry, redirect): make it the saved row.
         obj.__dict__.update({k: v for k, v in verdict.__dict__.items() if not k.startswith("_")})

@@ -13,9 +13,10 @@ from reviews.models.matching import (
 from reviews.models.published import FactCheckRecord, FactCheckSearch
 from reviews.models.queue import ReviewItem
 from reviews.models.ratings import Rating, RatingScale
-from reviews.models.verdicts import EvidenceSource, Verdict
+from reviews.models.verdicts import ClaimantKind, EvidenceSource, Verdict
 
 __all__ = [
+    "ClaimantKind",
     "Cluster",
     "ClusterEvent",
     "ClusterMember",
