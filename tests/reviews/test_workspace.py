@@ -17,7 +17,7 @@ from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
 from reviews.services import queue as services
 from reviews.services.queue import demo_accounts_ensure
-from reviews.workspace import archive_failure_words
+from reviews.workspace import Neighbours, archive_failure_words, queue_neighbours
 from tests.api import helpers as h
 from tests.factories import ReviewItemFactory, cluster_of
 
@@ -280,3 +280,15 @@ def test_the_editor_previews_the_fact_check_approves_it_and_gets_its_links(
     assert review == preview  # the preview was what approval published
     record = editor.get(reverse("admin:reviews_reviewitem_record", args=[item.pk])).json()
     assert record["claim"] == STANDALONE and record["speaker"] == "Mayor Ruiz"
+
+
+def test_next_and_previous_follow_the_open_queue_in_priority_order() -> None:
+    top = ReviewItemFactory(priority=3.0)
+    tied_first, tied_second = ReviewItemFactory(priority=2.0), ReviewItemFactory(priority=2.0)
+    ReviewItemFactory(priority=2.5, status=workflow.REJECTED, rejection_reason="opinion")
+    last = ReviewItemFactory(priority=1.0)
+
+    assert queue_neighbours(top) == Neighbours(previous=None, next=tied_first.pk)
+    assert queue_neighbours(tied_first) == Neighbours(previous=top.pk, next=tied_second.pk)
+    assert queue_neighbours(tied_second) == Neighbours(previous=tied_first.pk, next=last.pk)
+    assert queue_neighbours(last) == Neighbours(previous=tied_second.pk, next=None)
