@@ -186,6 +186,16 @@ def main() -> None:
             assert response.status_code == 200 and mark in response.content, url
 
         results.append((f"workspace: {name}", timed(work, args.rounds)))
+    # The editor's preview, which the workspace loads by its own two requests (its frame and
+    # the ClaimReview): as costly as the public page of the claim's every appearance.
+    assert awaiting is not None
+    for name, view in (("page (frame)", "preview"), ("ClaimReview", "preview_json")):
+        preview_url = reverse(f"admin:reviews_reviewitem_{view}", args=[awaiting.pk])
+
+        def preview(url: str = preview_url) -> None:
+            assert editor_client.get(url).status_code == 200, url
+
+        results.append((f"workspace preview: {name}", timed(preview, args.rounds)))
 
     def take_next_service() -> None:
         taken = services.review_take_next(user=reviewer)
