@@ -1,4 +1,5 @@
-"""Forms of the queue's own pages: bulk assign, bulk reject with a note, correction."""
+"""Forms of the queue's own pages: bulk assign, bulk reject with a note, correction, and the
+claim workspace's verdict and new source."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django import forms
 
 from reviews.admin.ratings import RatingField
-from reviews.models import ReviewItem
+from reviews.models import ClaimantKind, EvidenceSource, ReviewItem
 from reviews.services.queue import review_assignees
 
 # A bulk action acts on at most this many claims at once: each is its own checked move.
@@ -50,3 +51,58 @@ class CorrectionForm(forms.Form):
         help_text="Shown to readers with the corrected verdict: what changed and why.",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
     )
+
+
+class WorkspaceForm(forms.Form):
+    """The claim workspace's verdict: the claim as checked, its claimant, the rating and text."""
+
+    claim_reviewed = forms.CharField(
+        label="Claim as checked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="The claim in words that stand alone, as the fact-check will publish it.",
+    )
+    claimant = forms.CharField(
+        label="Claimant", max_length=300, required=False, help_text="Who made the claim."
+    )
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is",
+        choices=ClaimantKind.choices,
+        widget=forms.RadioSelect,
+        help_text="Unattributed when nobody is named: never the outlet that reported it.",
+    )
+    rating = RatingField(required=False)
+    explanation = forms.CharField(
+        max_length=300, required=False, help_text="One sentence: what is right or wrong."
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class SourceForm(forms.Form):
+    """A new source for the draft; left empty, none is added."""
+
+    url = forms.URLField(label="Address", max_length=2000, required=False, assume_scheme="https")
+    title = forms.CharField(max_length=500, required=False)
+    publisher = forms.CharField(max_length=200, required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    stance = forms.ChoiceField(
+        choices=[("", "---------"), *EvidenceSource.Stance.choices], required=False
+    )
+    quote = forms.CharField(
+        label="Quoted passage", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if any(cleaned.get(name) for name in ("url", "title", "publisher", "quote", "date")):
+            if not cleaned.get("url"):
+                self.add_error("url", "Give the source's address.")
+            if not cleaned.get("stance"):
+                self.add_error(
+                    "stance", "Say whether the source supports, refutes or gives context."
+                )
+        return cleaned
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(name) for name in ("url", "title", "quote"))

@@ -35,6 +35,7 @@ from reviews.admin.queue import (
     claims_search,
 )
 from reviews.admin.verdicts import VerdictInline
+from reviews.admin.workspace import WorkspaceViews, workspace_url
 from reviews.models import ReviewItem
 from reviews.services import publishing
 from reviews.services import queue as services
@@ -63,7 +64,7 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 # the page would write the whole row back over a concurrent move, and the filter fields copied
 # from the claim with it.
 @admin.register(ReviewItem)
-class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
+class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
         "band_column",
@@ -143,7 +144,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
             path(route, self.admin_site.admin_view(view), name=f"reviews_reviewitem_{name}")
             for route, view, name in views
         ]
-        return own + super().get_urls()
+        return own + self.workspace_urls() + super().get_urls()
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
         return QueueChangeList
@@ -316,7 +317,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         self.message_user(
             request, f"You now hold: {Truncator(item.claim.text).chars(100)}", messages.SUCCESS
         )
-        return HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+        return HttpResponseRedirect(workspace_url(item.pk))
 
     def each(
         self,

@@ -230,6 +230,28 @@ def source_add(
         return source
 
 
+def source_remove(*, source_id: int, user: User) -> None:
+    """Take a source out of the draft verdict of a claim the user holds."""
+    item_id = (
+        EvidenceSource.objects.filter(pk=source_id)
+        .values_list("verdict__review_item_id", flat=True)
+        .first()
+    )
+    if item_id is None:
+        raise PublishingError(f"there is no source {source_id}")
+    with transaction.atomic():
+        item = _item_locked(item_id)
+        _check_holder(item, user)
+        source = EvidenceSource.objects.filter(
+            pk=source_id, verdict__published_at__isnull=True
+        ).first()
+        if source is None:
+            raise PublishingError("the source is cited by a published version; sources are fixed")
+        _hold_renew(item)
+        source._history_user = user  # type: ignore[attr-defined]
+        source.delete()
+
+
 def verdict_submit(*, item_id: int, user: User) -> ReviewItem:
     """Send the holder's draft to an editor, if it passes the publishing gate."""
     with transaction.atomic():
