@@ -1,13 +1,15 @@
-"""Forms of the queue's own pages: bulk assign, bulk reject with a note, correction."""
+"""Forms of the queue's own pages: bulk assign, bulk reject with a note, due dates, the
+correction draft and new sources."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from reviews.admin.ratings import RatingField
-from reviews.models import ReviewItem
+from reviews.models import EvidenceSource, ReviewItem
 from reviews.services.queue import review_assignees
 
 # A bulk action acts on at most this many claims at once: each is its own checked move.
@@ -42,11 +44,51 @@ class DueForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    """A correction's draft: what the published version says, changed, and why."""
+
     rating = RatingField()
     explanation = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 80}))
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False)
     correction_note = forms.CharField(
         label="Public correction note",
-        help_text="Shown to readers with the corrected verdict: what changed and why.",
+        help_text="Shown to readers with the corrected fact-check: what changed and why.",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
     )
+    remove_sources = forms.TypedMultipleChoiceField(
+        label="Sources to take out",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, sources: Sequence[EvidenceSource] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove_sources"].choices = [
+            (source.pk, f"{source.title or source.url} ({source.url})") for source in sources
+        ]
+        if not sources:
+            del self.fields["remove_sources"]
+
+
+class NewSourceForm(forms.Form):
+    """A source to cite; an untouched form is skipped."""
+
+    url = forms.URLField(label="Address", max_length=2000, required=False, assume_scheme="https")
+    title = forms.CharField(max_length=500, required=False)
+    publisher = forms.CharField(max_length=200, required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    stance = forms.ChoiceField(
+        choices=[("", "---------"), *EvidenceSource.Stance.choices], required=False
+    )
+    quote = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("url") and not data.get("stance"):
+            self.add_error("stance", "Say whether the source supports, refutes or gives context.")
+        if not data.get("url") and any(data.get(f) for f in ("title", "publisher", "quote")):
+            self.add_error("url", "Give the source's address.")
+        return data
+
+
+NewSourceFormSet = forms.formset_factory(NewSourceForm, extra=2)
