@@ -316,6 +316,14 @@ FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
 FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
 
 # --- Email: notifications (reviews/services/notifications.py), sent by a Celery task --------
+FACTCHECK_EMAIL_HOST = _config.email_host
+FACTCHECK_EMAIL_PORT = _config.email_port
+FACTCHECK_EMAIL_HOST_USER = _config.email_host_user
+FACTCHECK_EMAIL_HOST_PASSWORD = _config.email_host_password
+FACTCHECK_EMAIL_SECURITY = _config.email_security
+FACTCHECK_EMAIL_FROM = _config.email_from
+FACTCHECK_EMAIL_TIMEOUT = _config.email_timeout
+# Django's own names for them: its email backend reads these.
 if _config.email_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
