@@ -8,7 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 PAGE_SQL = """
-SELECT v.review_item_id AS id, c.text AS claim, c.speaker, v.rating, v.explanation, v.summary,
+SELECT v.review_item_id AS id, v.claim_reviewed AS claim, v.claimant AS speaker,
+  v.claimant_kind, v.rating, v.explanation, v.summary,
   v.version, v.published_at AS modified_at,
   (SELECT min(p.published_at) FROM reviews_verdict p
     WHERE p.review_item_id = v.review_item_id AND p.published_at IS NOT NULL) AS published_at,

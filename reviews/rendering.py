@@ -56,6 +56,15 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     return work
 
 
+def claimant(fact_check: PublishedFactCheck) -> dict[str, Any] | None:
+    """Who made the claim, as schema.org names them; None when it is unattributed (never the
+    outlet that reported it)."""
+    types = {"person": "Person", "organization": "Organization"}
+    if not fact_check.speaker or fact_check.claimant_kind not in types:
+        return None
+    return {"@type": types[fact_check.claimant_kind], "name": fact_check.speaker}
+
+
 def claim_review(request: HttpRequest | None, fact_check: PublishedFactCheck) -> dict[str, Any]:
     """The ClaimReview JSON-LD object of `fact_check`, at its public URL, by the newsroom."""
     organization = {
@@ -65,15 +74,10 @@ def claim_review(request: HttpRequest | None, fact_check: PublishedFactCheck) ->
     }
     url = fact_check_public_url(request, fact_check)
     appearances = [a for a in fact_check.appearances if a.url]
-    first = appearances[0] if appearances else None
     item: dict[str, Any] = {"@type": "Claim"}
-    if fact_check.speaker:
-        # A named speaker is a person as far as the desk can tell; the words are theirs.
-        item["author"] = {"@type": "Person", "name": fact_check.speaker}
-    elif first and first.publisher:
-        item["author"] = {"@type": "Organization", "name": first.publisher}
-        if first.publisher_url:
-            item["author"]["url"] = first.publisher_url
+    author = claimant(fact_check)
+    if author:
+        item["author"] = author
     first_seen = fact_check.first_appearance
     if first_seen and first_seen.date:
         item["datePublished"] = _date(first_seen.date)
@@ -118,6 +122,7 @@ def fact_check_record(fact_check: PublishedFactCheck, *, base: str) -> dict[str,
         "claimreview_url": f"{detail}claimreview/",
         "claim": fact_check.claim,
         "speaker": fact_check.speaker,
+        "claimant_kind": fact_check.claimant_kind,
         "appearances": appearances,
         "first_appearance": appearances[0] if appearances else None,
         "rating": {

@@ -65,8 +65,6 @@ def _published() -> QuerySet[Verdict]:
         .annotate(
             first_published_at=Subquery(first.values("published_at")[:1]),
             claim_id=F("review_item__claim_id"),
-            claim_text=F("review_item__claim__text"),
-            claim_speaker=F("review_item__claim__speaker"),
             cluster_id=F("review_item__claim__membership__cluster_id"),
         )
         .defer("editor_note", "author", "approved_by", "approved_at", "created_at")
@@ -111,6 +109,8 @@ class PublishedFactCheck:
     """A published fact-check as it leaves the desk: nothing here is internal."""
 
     id: int
+    # The claim as checked and who made it, as the verdict publishes them; an unattributed
+    # claim has no speaker.
     claim: str
     speaker: str
     rating: str
@@ -127,6 +127,7 @@ class PublishedFactCheck:
     # The scale's range as it was when this version was published.
     rating_best: int | None = None
     rating_worst: int | None = None
+    claimant_kind: str = "unattributed"
 
     @property
     def first_appearance(self) -> Appearance | None:
@@ -233,8 +234,9 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
         records.append(
             PublishedFactCheck(
                 id=verdict.review_item_id,
-                claim=verdict.claim_text,  # type: ignore[attr-defined]
-                speaker=verdict.claim_speaker,  # type: ignore[attr-defined]
+                claim=verdict.claim_reviewed,
+                speaker=verdict.claimant,
+                claimant_kind=verdict.claimant_kind,
                 rating=verdict.rating,
                 # The rating as it was published, whatever the scale says today.
                 rating_label=verdict.get_rating_display(),

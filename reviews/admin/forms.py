@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from reviews.admin.ratings import RatingField
-from reviews.models import EvidenceSource, ReviewItem
+from reviews.models import ClaimantKind, EvidenceSource, ReviewItem
 from reviews.services.queue import review_assignees
 
 # A bulk action acts on at most this many claims at once: each is its own checked move.
@@ -46,6 +46,15 @@ class DueForm(forms.Form):
 class CorrectionForm(forms.Form):
     """A correction's draft: what the published version says, changed, and why."""
 
+    claim_reviewed = forms.CharField(
+        label="Claim as checked",
+        help_text="The claim in its own words, as readers will see it.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+    )
+    claimant = forms.CharField(max_length=300, required=False)
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is", choices=ClaimantKind.choices, widget=forms.RadioSelect
+    )
     rating = RatingField()
     explanation = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 80}))
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False)

@@ -113,7 +113,14 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["review_item__claim", "author", "approved_by"]
     search_fields = ["review_item__claim__text", "explanation"]
     fields = ["review_item", "rating", "explanation", "summary", "editor_note"]
+    # The claim as checked is prefilled when the draft is created, then edited here.
+    claim_fields = ["claim_reviewed", "claimant", "claimant_kind"]
     inlines = [CitedSourceInline, NewSourceInline]
+
+    def get_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
+        if obj is None:
+            return self.fields
+        return [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.
@@ -217,6 +224,10 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
             rating=obj.rating,
             explanation=obj.explanation,
             summary=obj.summary,
+            # None on the first save: the draft starts from the pipeline's proposal.
+            claim_reviewed=obj.claim_reviewed if change else None,
+            claimant=obj.claimant if change else None,
+            claimant_kind=obj.claimant_kind if change else None,
         )
         # The admin goes on with `obj` (inlines, log entry, redirect): make it the saved row.
         obj.__dict__.update({k: v for k, v in verdict.__dict__.items() if not k.startswith("_")})

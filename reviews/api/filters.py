@@ -39,7 +39,7 @@ class FactCheckFilter(django_filters.FilterSet):
         choices=rating_choices, help_text="Current rating's key; repeat for several."
     )
     speaker = django_filters.CharFilter(
-        field_name="review_item__claim__speaker",
+        field_name="claimant",
         lookup_expr="iexact",
         help_text="Who made the claim (exact, any case).",
     )

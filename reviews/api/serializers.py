@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from reviews.models import EvidenceSource
+from reviews.models import ClaimantKind, EvidenceSource
 from reviews.rendering import absolute_url, fact_check_record, fact_checks_path
 from reviews.selectors import PublishedFactCheck, Source
 
@@ -75,8 +75,14 @@ class FactCheckSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     claimreview_url = serializers.SerializerMethodField()
-    claim = serializers.CharField()
-    speaker = serializers.CharField()
+    claim = serializers.CharField(
+        help_text="The claim as checked: the wording the fact-check rates."
+    )
+    speaker = serializers.CharField(help_text="Who made the claim; empty when it is unattributed.")
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices,
+        help_text="Whether the speaker is a person or an organization.",
+    )
     appearances = AppearanceSerializer(many=True)
     first_appearance = AppearanceSerializer(allow_null=True)
     rating = RatingSerializer(source="*")

@@ -14,9 +14,10 @@ from reviews.models.notes import Note, Notification, NotificationSettings
 from reviews.models.published import FactCheckRecord, FactCheckSearch
 from reviews.models.queue import ReviewItem
 from reviews.models.ratings import Rating, RatingScale
-from reviews.models.verdicts import EvidenceSource, Verdict
+from reviews.models.verdicts import ClaimantKind, EvidenceSource, Verdict
 
 __all__ = [
+    "ClaimantKind",
     "Cluster",
     "ClusterEvent",
     "ClusterMember",

@@ -11,6 +11,14 @@ from simple_history.models import HistoricalRecords
 from reviews.models.queue import ReviewItem
 
 
+class ClaimantKind(models.TextChoices):
+    """Who made the claim, as the fact-check publishes it; "unattributed" names nobody."""
+
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+    UNATTRIBUTED = "unattributed", "Unattributed"
+
+
 class Verdict(models.Model):
     """One version of a review item's rating; corrections add a version, never overwrite one."""
 
@@ -28,6 +36,14 @@ class Verdict(models.Model):
     rating_worst = models.IntegerField(null=True, blank=True)
     explanation = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
+    # The claim as it is published (ClaimReview claimReviewed): a standalone wording, prefilled
+    # from the pipeline's proposal (Claim.standalone, else the sentence) and edited by the
+    # reviewer, and who made it. Never the outlet: a claim nobody is named for is unattributed.
+    claim_reviewed = models.TextField(blank=True)
+    claimant = models.CharField(max_length=300, blank=True)
+    claimant_kind = models.CharField(
+        max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.UNATTRIBUTED
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
     )
@@ -73,6 +89,15 @@ class Verdict(models.Model):
                 name="verdict_four_eyes",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="verdict_version_positive"),
+            # A named claimant has a kind; an unattributed claim names nobody.
+            models.CheckConstraint(
+                condition=Q(claimant_kind=ClaimantKind.UNATTRIBUTED, claimant="")
+                | (
+                    Q(claimant_kind__in=[ClaimantKind.PERSON, ClaimantKind.ORGANIZATION])
+                    & ~Q(claimant="")
+                ),
+                name="verdict_claimant_kind",
+            ),
         ]
 
     def __str__(self) -> str:

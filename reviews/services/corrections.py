@@ -1,9 +1,10 @@
 """Corrections through four eyes. An editor drafts a correction of a published fact-check: a
-new version that may change the rating, explanation, summary and sources and must carry a
-public correction note. Another editor approves it, which publishes it; until then it is a
-draft (an unpublished verdict on the published claim, at most one by the verdict_one_draft
-constraint) that nothing published reads. Whoever last saved the draft is its author, and
-the author never approves it (the verdict_four_eyes constraint holds it too)."""
+new version that may change the claim as checked, its claimant, the rating, explanation,
+summary and sources, and must carry a public correction note. Another editor approves it,
+which publishes it; until then it is a draft (an unpublished verdict on the published claim,
+at most one by the verdict_one_draft constraint) that nothing published reads. Whoever last
+saved the draft is its author, and the author never approves it (the verdict_four_eyes
+constraint holds it too)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from reviews.services import events, notifications
 from reviews.services.publishing import (
     APPROVE_PERMISSION,
     PublishingError,
+    _check_claim_as_checked,
     _check_editor,
     _check_rating,
     _draft,
@@ -36,7 +38,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 # What a correction may change besides its sources, and what a new draft starts from.
-CORRECTED_FIELDS = ("rating", "explanation", "summary")
+CORRECTED_FIELDS = (
+    "claim_reviewed",
+    "claimant",
+    "claimant_kind",
+    "rating",
+    "explanation",
+    "summary",
+)
 
 
 def _published(item: ReviewItem) -> Verdict:
@@ -123,7 +132,10 @@ def correction_save(
                 setattr(draft, name, getattr(current, name))
         earlier_author = None if created else draft.author_id
         for name, value in fields.items():
-            setattr(draft, name, value)
+            setattr(draft, name, value.strip() if name in ("claim_reviewed", "claimant") else value)
+        _check_claim_as_checked(draft.claim_reviewed, draft.claimant, draft.claimant_kind)
+        if not draft.claim_reviewed:
+            raise PublishingError("a correction needs the claim as checked: it is empty")
         if not draft.rating or not draft.explanation.strip():
             raise PublishingError("a correction needs a rating and an explanation")
         draft.author = editor

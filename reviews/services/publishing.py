@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from reviews import tasks, workflow
-from reviews.models import EvidenceSource, ReviewItem, Verdict
+from reviews.models import ClaimantKind, EvidenceSource, ReviewItem, Verdict
 from reviews.ratings import SNAPSHOT_FIELDS, rating_keys, rating_snapshot
 from reviews.services import events, notifications
 from reviews.services.queue import _move
@@ -24,6 +24,8 @@ from reviews.workflow import TransitionError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from claims.models import Claim
 
 APPROVE_PERMISSION = "reviews.approve_verdict"
 
@@ -89,6 +91,40 @@ def _rating_fix(verdict: Verdict) -> None:
         )
 
 
+def claim_as_checked_proposal(claim: Claim) -> tuple[str, str, str]:
+    """The pipeline's claim as checked: wording (else the sentence), claimant and its kind.
+
+    Never the outlet: with no claimant found the claim is unattributed."""
+    claimant = claim.claimant.strip()
+    if not claimant:
+        kind = ClaimantKind.UNATTRIBUTED
+    elif claim.claimant_kind == ClaimantKind.ORGANIZATION:
+        kind = ClaimantKind.ORGANIZATION
+    else:
+        kind = ClaimantKind.PERSON
+    return (claim.standalone.strip() or claim.text), claimant, kind
+
+
+def _check_claim_as_checked(claim_reviewed: str, claimant: str, kind: str) -> None:
+    if kind not in ClaimantKind.values:
+        raise PublishingError(
+            f"{kind!r} is not a kind of claimant; use one of {', '.join(ClaimantKind.values)}"
+        )
+    if "\x00" in claim_reviewed + claimant:
+        raise PublishingError("the claim or claimant holds a NUL character; write it again")
+    if len(claimant) > Verdict._meta.get_field("claimant").max_length:  # type: ignore[operator]
+        raise PublishingError("the claimant's name is longer than 300 characters")
+    if kind == ClaimantKind.UNATTRIBUTED and claimant:
+        raise PublishingError(
+            "an unattributed claim names nobody: clear the claimant, "
+            "or say whether it is a person or an organization"
+        )
+    if kind != ClaimantKind.UNATTRIBUTED and not claimant:
+        raise PublishingError(
+            f"say which {ClaimantKind(kind).label.lower()} made the claim, or mark it unattributed"
+        )
+
+
 def _next_version(item: ReviewItem) -> int:
     latest = item.verdicts.aggregate(latest=Max("version"))["latest"]
     return (latest or 0) + 1
@@ -97,6 +133,8 @@ def _next_version(item: ReviewItem) -> int:
 def verdict_gate_problems(*, verdict: Verdict) -> list[str]:
     """What stops this verdict from going to an editor; empty when it may go."""
     problems = []
+    if not verdict.claim_reviewed.strip():
+        problems.append("the claim as checked is empty")
     if not verdict.rating:
         problems.append("the verdict has no rating")
     if not verdict.explanation.strip():
@@ -109,15 +147,38 @@ def verdict_gate_problems(*, verdict: Verdict) -> list[str]:
 
 
 def verdict_save(
-    *, item_id: int, user: User, rating: str, explanation: str, summary: str
+    *,
+    item_id: int,
+    user: User,
+    rating: str,
+    explanation: str,
+    summary: str,
+    claim_reviewed: str | None = None,
+    claimant: str | None = None,
+    claimant_kind: str | None = None,
 ) -> Verdict:
-    """Create or update the draft verdict of a claim the user holds."""
+    """Create or update the draft verdict of a claim the user holds.
+
+    A new draft starts from the pipeline's claim as checked; the claim as checked and the
+    claimant left as None keep what the draft has."""
     _check_rating(rating)
     with transaction.atomic():
         item = _item_locked(item_id)
         _check_holder(item, user)
         _hold_renew(item)
-        verdict = _draft(item) or Verdict(review_item=item, version=_next_version(item))
+        verdict = _draft(item)
+        if verdict is None:
+            verdict = Verdict(review_item=item, version=_next_version(item))
+            (verdict.claim_reviewed, verdict.claimant, verdict.claimant_kind) = (
+                claim_as_checked_proposal(item.claim)
+            )
+        if claim_reviewed is not None:
+            verdict.claim_reviewed = claim_reviewed.strip()
+        if claimant is not None:
+            verdict.claimant = claimant.strip()
+        if claimant_kind is not None:
+            verdict.claimant_kind = claimant_kind
+        _check_claim_as_checked(verdict.claim_reviewed, verdict.claimant, verdict.claimant_kind)
         # Whoever last wrote the draft is its author, and so may not approve it.
         verdict.author = user
         verdict._history_user = user  # type: ignore[attr-defined]

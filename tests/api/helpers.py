@@ -52,8 +52,14 @@ def article(url: str = "", publisher: str = "", published: datetime.datetime | N
 
 
 def queued(text: str, *, speaker: str = "", **article_kwargs: Any) -> ReviewItem:
+    """A queued claim; its speaker is also the claimant the pipeline proposes, a person."""
     claim = ClaimFactory(
-        text=text, end=len(text), speaker=speaker, article=article(**article_kwargs)
+        text=text,
+        end=len(text),
+        speaker=speaker,
+        claimant=speaker,
+        claimant_kind="person" if speaker else "",
+        article=article(**article_kwargs),
     )
     return ReviewItemFactory(claim=claim)
 

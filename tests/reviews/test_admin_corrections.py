@@ -42,6 +42,9 @@ def _messages(response: object) -> list[str]:
 
 def _form(**changes: str) -> dict[str, str]:
     return {
+        "claim_reviewed": "Crime fell by half in 2024.",
+        "claimant": "",
+        "claimant_kind": "unattributed",
         "rating": "mostly_false",
         "explanation": "Crime fell by a third.",
         "summary": "",
@@ -111,6 +114,10 @@ def test_the_editor_who_drafted_a_correction_cannot_approve_it_even_by_a_crafted
     ("changes", "reason"),
     [
         ({"correction_note": " "}, "This field is required."),
+        (
+            {"claimant": "Mayor Ruiz", "claimant_kind": "unattributed"},
+            "an unattributed claim names nobody",
+        ),
         (
             {"source-0-url": "https://stats.example.org/x", "source-0-title": "Stats office"},
             "Say whether the source supports, refutes or gives context.",

@@ -38,6 +38,10 @@ def _verdict_form(item: ReviewItem, sources: list[dict[str, str]]) -> dict[str, 
         "rating": "false",
         "explanation": "Unemployment rose, it did not fall.",
         "summary": "The statistics office reports a rise of 0.2 points.",
+        # Shown once the draft exists (the add form starts from the pipeline's proposal).
+        "claim_reviewed": item.claim.text,
+        "claimant": "",
+        "claimant_kind": "unattributed",
         # The cited sources (none yet) and the blank rows for new ones.
         "sources-TOTAL_FORMS": 0,
         "sources-INITIAL_FORMS": 0,

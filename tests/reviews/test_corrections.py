@@ -151,7 +151,13 @@ def test_a_published_correction_reaches_the_page_claimreview_api_feeds_and_webho
     )
     item = h.published("Crime fell by half.")
     api = h.client("read")
-    _draft(item, h.editor())
+    _draft(
+        item,
+        h.editor(),
+        claim_reviewed="Crime fell by half in the city in 2024.",
+        claimant="City police",
+        claimant_kind="organization",
+    )
 
     # Awaiting approval: nothing public has changed.
     assert "a third" not in Client().get(f"/fact-checks/{item.pk}/").content.decode()
@@ -163,6 +169,8 @@ def test_a_published_correction_reaches_the_page_claimreview_api_feeds_and_webho
     page = Client().get(f"/fact-checks/{item.pk}/").content.decode()
     assert "We first wrote that crime did not fall at all." in page
     review = api.get(f"/api/v1/fact-checks/{item.pk}/claimreview/").json()
+    assert review["claimReviewed"] == "Crime fell by half in the city in 2024."
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "City police"}
     assert review["reviewRating"]["alternateName"] == "Mostly false"
     assert review["description"] == "Crime fell by a third, not by half."
     assert "dateModified" in review

@@ -183,15 +183,17 @@ def fingerprint_normalised(normalised: str) -> Fingerprint:
 
 
 def numbers_conflict(a: Fingerprint, b: Fingerprint) -> bool:
-    """Both state numbers and they disagree: "3%" is not "30%", "3% and 5%" not "3% and 6%".
+    """Both state numbers and each states one the other does not: "3%" is not "30%", "3% and
+    5%" not "3% and 6%", "0% of 5 schools in 1990" not "7% of 18 schools in 1991, up from 0%".
 
     A claim that states no number, or only some of the other's, is not held against it: a
-    retelling often drops a figure, it rarely changes one. Long sentences that share a figure
-    but carry another one each in side clauses are not held apart either.
+    retelling often drops a figure, it rarely changes one. A figure both share does not make up
+    for one that differs: templated reports (school by school, district by district) share
+    their fixed figures and differ in the one that is the claim.
     """
-    if not a.numbers or not b.numbers or a.numbers <= b.numbers or b.numbers <= a.numbers:
+    if not a.numbers or not b.numbers:
         return False
-    return a.numbers.isdisjoint(b.numbers) or len(a.numbers) == len(b.numbers)
+    return not (a.numbers <= b.numbers or b.numbers <= a.numbers)
 
 
 def numbers_shared(a: Fingerprint, b: Fingerprint) -> bool:

@@ -75,6 +75,13 @@ def test_different_numbers_conflict_and_dropped_numbers_do_not() -> None:
     assert not numbers_conflict(a, fingerprint("In 2024 inflation rose to 3% in May"))
 
 
+def test_a_shared_figure_does_not_make_up_for_one_that_differs() -> None:
+    a = fingerprint("In district 4, 0 percent of 5 schools reopened in 1990")
+    b = fingerprint("In district 4, 7 percent of 18 schools reopened in 1991, up from 0 percent")
+    assert numbers_conflict(a, b)
+    assert numbers_conflict(fingerprint("3% in 2019"), fingerprint("30% in 2019, up from 5%"))
+
+
 def test_a_denial_conflicts_with_a_confirmation() -> None:
     assert polarity_conflict(
         fingerprint("The Kremlin denied contacts with Washington"),

@@ -29,7 +29,7 @@ def unschedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("reviews", "0022_desk_intake_roles"),
+        ("reviews", "0023_verdict_claim_as_checked"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
