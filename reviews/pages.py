@@ -16,7 +16,9 @@ from django.views.decorators.http import require_safe
 
 from reviews.feeds import FEED_SIZE, latest_fact_checks
 from reviews.rendering import claim_review
-from reviews.selectors import fact_check_get
+from reviews.selectors import PublishedFactCheck, fact_check_get
+
+PAGE_TEMPLATE = "reviews/fact_check_page.html"
 
 # A claim repeated by thousands of outlets: the page lists the first ones and counts the rest.
 APPEARANCES_SHOWN = 50
@@ -27,23 +29,28 @@ def fact_check_page(request: HttpRequest, pk: int) -> HttpResponse:
     fact_check = fact_check_get(item_id=pk)
     if fact_check is None:
         raise Http404("No published fact-check has this number.")
+    return render(request, PAGE_TEMPLATE, fact_check_page_context(request, fact_check))
+
+
+def fact_check_page_context(request: HttpRequest, fact_check: PublishedFactCheck) -> dict:
+    """What the public page draws: also the desk's preview of a fact-check before approval."""
     json_ld = claim_review(request, fact_check)
     # As in ClaimReview and the feeds: text pushed without an address (an agency's copy, an
     # embargoed draft) is the newsroom's, not the reader's.
     published = [appearance for appearance in fact_check.appearances if appearance.url]
-    context = {
+    return {
         "fact_check": fact_check,
         "appearances": published[:APPEARANCES_SHOWN],
         "more_appearances": max(len(published) - APPEARANCES_SHOWN, 0),
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
         "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+        "claim_review": json_ld,
         # Escaped for a <script> element: "</script>" in a claim must not end it.
         "claim_review_json": json.dumps(json_ld, ensure_ascii=False)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026"),
     }
-    return render(request, "reviews/fact_check_page.html", context)
 
 
 def _organization() -> dict[str, str]:

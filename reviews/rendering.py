@@ -26,11 +26,18 @@ def absolute_url(request: HttpRequest | None, path: str) -> str:
     return settings.FACTCHECK_SITE_URL.rstrip("/") + path  # type: ignore[no-any-return]
 
 
-def fact_check_public_url(request: HttpRequest | None, fact_check: PublishedFactCheck) -> str:
-    """Where readers find a fact-check: the configured page, or the desk's public page."""
+def fact_check_path(item_id: int) -> str:
+    """Where readers find a fact-check: the configured page (absolute), or the desk's public
+    page's path."""
     if settings.FACTCHECK_FACT_CHECK_URL:
-        return settings.FACTCHECK_FACT_CHECK_URL.format(id=fact_check.id)  # type: ignore[no-any-return]
-    return absolute_url(request, reverse("fact-check-page", args=[fact_check.id]))
+        return settings.FACTCHECK_FACT_CHECK_URL.format(id=item_id)  # type: ignore[no-any-return]
+    return reverse("fact-check-page", args=[item_id])
+
+
+def fact_check_public_url(request: HttpRequest | None, fact_check: PublishedFactCheck) -> str:
+    """Where readers find a fact-check, as an absolute URL."""
+    path = fact_check_path(fact_check.id)
+    return path if settings.FACTCHECK_FACT_CHECK_URL else absolute_url(request, path)
 
 
 @functools.cache

@@ -44,7 +44,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from claims.evaluation.polnear import GoldArticle, GoldAttribution, Span
-from claims.pipeline.attribution import attribute
+from claims.pipeline.attribution import DEFAULT, Default, attribute
+from claims.pipeline.attribution.ranker import RankerModel
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.types import Document, Sentence
 
@@ -277,12 +278,21 @@ def _speaker_words(speaker: str) -> set[str]:
 
 def every_sentence(document: Document) -> list[SentenceSpeaker]:
     """Every sentence of the document with the speaker attribution gives it, scored or not."""
-    sentences = split_sentences(document.text)
-    found = attribute(document.text, sentences)
-    return [
-        SentenceSpeaker(s.text, s.start, s.end, who.speaker if who else "")
-        for s, who in zip(sentences, found, strict=True)
-    ]
+    return every_sentence_with(DEFAULT)(document)
+
+
+def every_sentence_with(ranker: RankerModel | None | Default) -> ClaimsFn:
+    """`every_sentence` with a given ranker (None: the rules alone)."""
+
+    def claims(document: Document) -> list[SentenceSpeaker]:
+        sentences = split_sentences(document.text)
+        found = attribute(document.text, sentences, ranker=ranker)
+        return [
+            SentenceSpeaker(s.text, s.start, s.end, who.speaker if who else "")
+            for s, who in zip(sentences, found, strict=True)
+        ]
+
+    return claims
 
 
 def article_document(article: GoldArticle) -> tuple[Document, int]:
@@ -313,10 +323,11 @@ def evaluate_attribution(
     return report
 
 
-def _judge(
-    article: GoldArticle, sentence: Sentence, speaker: str, lower_words: frozenset[str]
-) -> SentenceResult | None:
-    """None outside every annotated content; no heads when no speech source there is named."""
+def gold_sources(
+    article: GoldArticle, sentence: Sentence, lower_words: frozenset[str]
+) -> list[tuple[GoldAttribution, str]] | None:
+    """The reported statements with a named source whose content the sentence overlaps, each
+    with its head name; None when the sentence is outside every annotated content."""
     overlapping = [
         g for g in article.attributions if any(_overlap(sentence, c) for c in g.contents)
     ]
@@ -329,6 +340,22 @@ def _judge(
         head = head_name(gold.source.text, lower_words)
         if head:
             named.append((gold, head))
+    return named
+
+
+def speaker_matches(speaker: str, heads: Sequence[str]) -> bool:
+    """Whether a speaker names one of the heads (as a word, case and possessives ignored)."""
+    words = _speaker_words(speaker)
+    return any(head in words for head in heads)
+
+
+def _judge(
+    article: GoldArticle, sentence: Sentence, speaker: str, lower_words: frozenset[str]
+) -> SentenceResult | None:
+    """None outside every annotated content; no heads when no speech source there is named."""
+    named = gold_sources(article, sentence, lower_words)
+    if named is None:
+        return None
     heads = tuple(head for _, head in named)
     words = _speaker_words(speaker)
     matched = [i for i, head in enumerate(heads) if head in words]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claims.pipeline.attribution import attribute_article
+from claims.pipeline.attribution import DEFAULT, Default, attribute_article
+from claims.pipeline.attribution.ranker import RankerModel
 from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.claim_types import claim_type
 from claims.pipeline.sentences import split_sentences
@@ -29,23 +30,35 @@ def _context(text: str, sentences: Sequence[Sentence], index: int) -> str:
     return text[start:end]
 
 
-def extract_claims(document: Document, scorer: Scorer, threshold: float) -> Extraction:
-    """Split, score and attribute every sentence; keep those at or above `threshold`."""
+def extract_claims(
+    document: Document,
+    scorer: Scorer,
+    threshold: float,
+    *,
+    ranker: RankerModel | None | Default = DEFAULT,
+) -> Extraction:
+    """Split, score and attribute every sentence; keep those at or above `threshold`
+    (`ranker`: the attribution ranker, the shipped one unless given, None for rules alone)."""
     if not document.is_article:
         return Extraction(document=document, notes=(f"skipped: {document.skip_reason}",))
     sentences = tuple(split_sentences(document.text))
     if not sentences:
         return Extraction(document=document, notes=("no sentences",))
     scores = scorer.score([s.text for s in sentences], explain_from=threshold)
-    parsed = attribute_article(document.text, sentences)
+    wanted = {
+        index
+        for index, (sentence, score) in enumerate(zip(sentences, scores, strict=True))
+        if score.probability >= threshold
+        and len(sentence.text.split()) >= MIN_CLAIM_WORDS
+        and len(sentence.text) <= MAX_CLAIM_CHARS
+    }
+    parsed = attribute_article(document.text, sentences, ranker=ranker, only=wanted)
     attributions = parsed.attributions
     claims = []
     for index, (sentence, score, who) in enumerate(
         zip(sentences, scores, attributions, strict=True)
     ):
-        if score.probability < threshold or len(sentence.text.split()) < MIN_CLAIM_WORDS:
-            continue
-        if len(sentence.text) > MAX_CLAIM_CHARS:
+        if index not in wanted:
             continue
         checked = claim_as_checked(sentence, who, document.text, parsed.registry)
         claims.append(

@@ -43,7 +43,9 @@ class Score:
 @dataclass(frozen=True)
 class Attribution:
     speaker: str  # who said or reported it: "Dmitry Peskov", "Politico"
-    kind: str  # "quote", "reported_speech", "according_to", "reported", "back_reference"
+    # "quote", "reported_speech", "according_to", "reported", "back_reference", or "inferred"
+    # (chosen by the attribution ranker among the names near the sentence, no cue read)
+    kind: str
     cue: str = ""  # the words that carried the attribution ("told reporters", "according to")
     # What the speaker is: "person", "organization", or "" when the text does not tell.
     speaker_kind: str = ""

@@ -6,20 +6,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from reviews.models import ClusterMember, EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
+from reviews.models import ClusterMember, FactCheckSuggestion, ReviewItem, Verdict
+from reviews.workspace import already_checked, archive_state
 
 # How much of the article to show on each side of the claim.
 CONTEXT_CHARS = 700
 # A claim repeated in more articles than this lists the most recent ones.
 APPEARANCES_SHOWN = 200
-
-
-def archive_state(source: EvidenceSource) -> str:
-    if source.archived_at:
-        return f"archived {source.archived_at:%Y-%m-%d %H:%M}"
-    if source.fetch_error:
-        return f"not archived: {source.fetch_error}"
-    return "archiving…"
 
 
 def claim_in_context(item: ReviewItem) -> SafeString:
@@ -107,7 +100,7 @@ def draft_sources(item: ReviewItem) -> SafeString | str:
                     source.get_stance_display(),
                     source.url,
                     source.title or source.url,
-                    archive_state(source),
+                    archive_state(source).words,
                 )
                 for source in sources
             ),
@@ -115,52 +108,23 @@ def draft_sources(item: ReviewItem) -> SafeString | str:
     )
 
 
-def _flagged(suggestion: FactCheckSuggestion) -> str:
-    if not suggestion.conflict:
-        return ""
-    return f" ({suggestion.get_conflict_display().lower()})"
-
-
 def fact_check_suggestions(item: ReviewItem) -> SafeString | str:
     """Fact-checks (published here or imported) the matcher thinks may already answer the claim."""
-    member = getattr(item.claim, "membership", None)
-    if member is None:
+    candidates = already_checked(item)
+    if not candidates:
         return "none"
-    cluster_id = member.cluster_id
-    suggestions = list(
-        FactCheckSuggestion.objects.filter(
-            cluster_id=cluster_id, status=FactCheckSuggestion.Status.SUGGESTED
-        ).select_related("fact_check", "review_item__claim")[:10]
-    )
-    if not suggestions:
-        return "none"
-    rows = []
-    for suggestion in suggestions:
-        if suggestion.fact_check is not None:
-            fact = suggestion.fact_check
-            rows.append(
-                (
-                    f"{suggestion.score:.2f}",
-                    _flagged(suggestion),
-                    fact.claim_reviewed,
-                    fact.rating or "",
-                    fact.url or "#",
-                    fact.publisher or fact.url or "imported",
-                )
-            )
-        else:
-            checked = suggestion.review_item
-            assert checked is not None  # the database allows one or the other
-            rows.append(
-                (
-                    f"{suggestion.score:.2f}",
-                    _flagged(suggestion),
-                    checked.claim.text,
-                    checked.get_status_display(),
-                    reverse("admin:reviews_reviewitem_change", args=[checked.pk]),
-                    "this desk",
-                )
-            )
+    cluster_id = item.claim.membership.cluster_id
+    rows = [
+        (
+            f"{c.score:.2f}",
+            f" ({c.conflict.lower()})" if c.conflict else "",
+            c.claim,
+            c.rating,
+            c.url or "#",
+            c.publisher,
+        )
+        for c in candidates
+    ]
     # The suggestions' own list, narrowed to this cluster's open ones, holds the actions.
     decide_url = reverse("admin:reviews_factchecksuggestion_changelist") + (
         f"?cluster__id__exact={cluster_id}&status__exact={FactCheckSuggestion.Status.SUGGESTED}"

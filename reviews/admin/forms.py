@@ -1,5 +1,5 @@
 """Forms of the queue's own pages: bulk assign, bulk reject with a note, due dates, the
-correction draft and new sources."""
+correction draft, and the claim workspace's verdict and new source."""
 
 from __future__ import annotations
 
@@ -79,8 +79,33 @@ class CorrectionForm(forms.Form):
             del self.fields["remove_sources"]
 
 
-class NewSourceForm(forms.Form):
-    """A source to cite; an untouched form is skipped."""
+class WorkspaceForm(forms.Form):
+    """The claim workspace's verdict: the claim as checked, its claimant, the rating and text."""
+
+    claim_reviewed = forms.CharField(
+        label="Claim as checked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="The claim in words that stand alone, as the fact-check will publish it.",
+    )
+    claimant = forms.CharField(
+        label="Claimant", max_length=300, required=False, help_text="Who made the claim."
+    )
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is",
+        choices=ClaimantKind.choices,
+        widget=forms.RadioSelect,
+        help_text="Unattributed when nobody is named: never the outlet that reported it.",
+    )
+    rating = RatingField(required=False)
+    explanation = forms.CharField(
+        max_length=300, required=False, help_text="One sentence: what is right or wrong."
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class SourceForm(forms.Form):
+    """A new source for the draft; left empty, none is added."""
 
     url = forms.URLField(label="Address", max_length=2000, required=False, assume_scheme="https")
     title = forms.CharField(max_length=500, required=False)
@@ -89,15 +114,25 @@ class NewSourceForm(forms.Form):
     stance = forms.ChoiceField(
         choices=[("", "---------"), *EvidenceSource.Stance.choices], required=False
     )
-    quote = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False)
+    quote = forms.CharField(
+        label="Quoted passage", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("url") and not data.get("stance"):
-            self.add_error("stance", "Say whether the source supports, refutes or gives context.")
-        if not data.get("url") and any(data.get(f) for f in ("title", "publisher", "quote")):
-            self.add_error("url", "Give the source's address.")
-        return data
+        cleaned = super().clean()
+        if any(cleaned.get(name) for name in ("url", "title", "publisher", "quote", "date")):
+            if not cleaned.get("url"):
+                self.add_error("url", "Give the source's address.")
+            if not cleaned.get("stance"):
+                self.add_error(
+                    "stance", "Say whether the source supports, refutes or gives context."
+                )
+        return cleaned
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(name) for name in ("url", "title", "quote"))
 
 
-NewSourceFormSet = forms.formset_factory(NewSourceForm, extra=2)
+# The correction page's new sources: two blank ones.
+NewSourceFormSet = forms.formset_factory(SourceForm, extra=2)

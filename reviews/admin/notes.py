@@ -68,7 +68,8 @@ def notes_context(
 
 
 def notes_view(modeladmin: ModelAdmin, request: HttpRequest, item_id: int) -> HttpResponse:
-    """GET: the thread; POST: add a note. An htmx request gets the thread alone."""
+    """GET: the thread; POST: add a note. An htmx request gets the thread alone; a plain
+    post goes back to the claim's workspace."""
     item = get_object_or_404(ReviewItem.objects.select_related("claim"), pk=item_id)
     if not modeladmin.has_view_permission(request, item):
         return HttpResponseRedirect(reverse("admin:index"))
@@ -85,8 +86,8 @@ def notes_view(modeladmin: ModelAdmin, request: HttpRequest, item_id: int) -> Ht
                 form = None
                 if not htmx:
                     modeladmin.message_user(request, "The note is added.", messages.SUCCESS)
-                    change = reverse("admin:reviews_reviewitem_change", args=[item.pk])
-                    return HttpResponseRedirect(f"{change}#notes")
+                    workspace = reverse("admin:reviews_reviewitem_work", args=[item.pk])
+                    return HttpResponseRedirect(f"{workspace}#notes")
     context = notes_context(request, item, form)
     if htmx:
         return TemplateResponse(request, THREAD_TEMPLATE, context)

@@ -24,6 +24,7 @@ from django.db.models import Expression, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
@@ -174,6 +175,10 @@ class QueueChangeList(ChangeList):
     """
 
     count_is_estimate = False
+
+    def url_for_result(self, result: Any) -> str:
+        # A row opens the claim's workspace, where it is checked (reviews.admin.workspace).
+        return reverse("admin:reviews_reviewitem_work", args=[result.pk])
 
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
         return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)

@@ -37,6 +37,7 @@ from reviews.admin.queue import (
     claims_search,
 )
 from reviews.admin.verdicts import VerdictInline
+from reviews.admin.workspace import WorkspaceViews, workspace_url
 from reviews.models import ReviewItem
 from reviews.services import corrections, publishing
 from reviews.services import queue as services
@@ -65,7 +66,7 @@ def _reject_action(reason: ReviewItem.RejectionReason) -> object:
 # the page would write the whole row back over a concurrent move, and the filter fields copied
 # from the claim with it.
 @admin.register(ReviewItem)
-class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
+class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "claim_text",
         "band_column",
@@ -148,7 +149,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
             path(route, self.admin_site.admin_view(view), name=f"reviews_reviewitem_{name}")
             for route, view, name in views
         ]
-        return own + super().get_urls()
+        return own + self.workspace_urls() + super().get_urls()
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
         return QueueChangeList
@@ -304,7 +305,7 @@ class ReviewItemAdmin(QueueColumns, ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         self.message_user(
             request, f"You now hold: {Truncator(item.claim.text).chars(100)}", messages.SUCCESS
         )
-        return HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+        return HttpResponseRedirect(workspace_url(item.pk))
 
     def each(
         self,

@@ -19,6 +19,7 @@ from reviews.admin.ratings import RatingField
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.workflow import TransitionError
+from reviews.workspace import archive_state
 
 # The button that saves the draft and sends it to an editor in one go.
 SUBMIT_BUTTON = "_submit_for_approval"
@@ -65,12 +66,12 @@ SOURCE_FIELDS = ["url", "title", "publisher", "date", "stance", "quote"]
 
 
 class CitedSourceInline(TabularInline):
-    """Sources already cited: fixed once added, with how their archiving went."""
+    """Sources already cited: fixed once added, with how their archiving went in words."""
 
     model = EvidenceSource
     verbose_name = "cited source"
     verbose_name_plural = "cited sources"
-    fields = [*SOURCE_FIELDS, "archived_at", "fetch_error"]
+    fields = [*SOURCE_FIELDS, "archive"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -78,6 +79,10 @@ class CitedSourceInline(TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="archive")
+    def archive(self, source: EvidenceSource) -> str:
+        return archive_state(source).words
 
 
 class NewSourceInline(StackedInline):

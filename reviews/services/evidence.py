@@ -123,3 +123,17 @@ def evidence_sources_rearchive(
                 functools.partial(tasks.evidence_archive.delay, source_id), robust=True
             )
     return due
+
+
+def evidence_archive_again(*, source_id: int) -> bool:
+    """Archive a source now, whatever its attempts (the desk's "Try again"); False when it is
+    archived already. Its last failure is cleared, so it reads as pending until the task runs."""
+    with transaction.atomic():
+        retried = EvidenceSource.objects.filter(pk=source_id, archived_hash="").update(
+            fetch_error="", archive_tried_at=timezone.now()
+        )
+        if retried:
+            transaction.on_commit(
+                functools.partial(tasks.evidence_archive.delay, source_id), robust=True
+            )
+    return bool(retried)

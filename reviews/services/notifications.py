@@ -122,8 +122,9 @@ def notification_settings_save(*, user: User, email: bool) -> NotificationSettin
 
 def _email_text(notification: Notification) -> tuple[str, str]:
     item = notification.review_item
+    # The claim's workspace, where its verdict, notes and notifications are.
     link = settings.FACTCHECK_SITE_URL.rstrip("/") + reverse(
-        "admin:reviews_reviewitem_change", args=[item.pk]
+        "admin:reviews_reviewitem_work", args=[item.pk]
     )
     preferences = settings.FACTCHECK_SITE_URL.rstrip("/") + reverse("desk-notifications")
     lines = [notification.message, "", f"The claim: {claim_words(item)}", link]

@@ -20,7 +20,7 @@ def test_take_next_button_holds_the_best_claim_and_opens_it(reviewer_client: Cli
     response = reviewer_client.post(reverse("admin:reviews_reviewitem_take_next"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:reviews_reviewitem_change", args=[best.pk])
+    assert response["Location"] == reverse("admin:reviews_reviewitem_work", args=[best.pk])
     best.refresh_from_db()
     assert best.status == workflow.IN_REVIEW and best.assigned_to.username == "reviewer"
 

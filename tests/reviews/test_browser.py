@@ -132,10 +132,11 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     browser.save_screenshot(str(artifacts / "queue.png"))
     browser.find_element(By.ID, "take-next").click()
 
-    # ... and sees it highlighted in its article, with the sentences around it. The click
-    # returns before the next page has loaded (the implicit wait covers elements, not URLs).
-    claim_page = reverse("admin:reviews_reviewitem_change", args=[best.pk])
-    WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith(claim_page))
+    # ... and sees it in its workspace, highlighted in its article, with the sentences around
+    # it. The click returns before the next page has loaded (the implicit wait covers
+    # elements, not URLs).
+    workspace = reverse("admin:reviews_reviewitem_work", args=[best.pk])
+    WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith(workspace))
     highlighted = browser.find_element(By.CSS_SELECTOR, "mark#claim")
     assert highlighted.text == CLAIM
     assert highlighted.value_of_css_property("background-color") not in ("", "rgba(0, 0, 0, 0)")
@@ -143,7 +144,9 @@ def test_a_claim_goes_from_the_queue_to_a_published_fact_check_in_a_browser(
     assert "housing report on Monday" in context and "Tenant groups disputed" in context
     browser.save_screenshot(str(artifacts / "claim.png"))
 
-    # A verdict with two sources, saved and submitted in one go.
+    # A verdict with two sources, saved and submitted in one go, in the verdict form the
+    # claim's page links to (the workspace has its own journey: test_workspace_browser.py).
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_change', args=[best.pk])}")
     browser.find_element(By.ID, "write-verdict").click()
     _fill(browser, "rating", "false")
     _fill(browser, "explanation", "Rents rose 4 percent in 2025, not 40.")

@@ -55,6 +55,17 @@ def _number(driver: Any, element_id: str) -> str:
     return card.find_element(By.CLASS_NAME, "desk-card-number").text
 
 
+def _submit(driver: Any, element_id: str) -> None:
+    """Click a button that posts the page, and wait until the answer replaced it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 15).until(staleness_of(page))
+
+
 def test_an_article_added_from_the_desk_fills_the_queue(
     browser: Any,  # noqa: F811
     live_server: Any,
@@ -63,6 +74,8 @@ def test_an_article_added_from_the_desk_fills_the_queue(
     desk_roles: None,
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
 
     demo_accounts_ensure(password="pw")
     base = live_server.url
@@ -71,7 +84,10 @@ def test_an_article_added_from_the_desk_fills_the_queue(
     browser.get(f"{base}{reverse('admin:claims_article_add')}")
     # A title alone is refused, and what was typed stays.
     browser.find_element(By.NAME, "title").send_keys(TITLE)
+    form = browser.find_element(By.ID, "article-submit")
     browser.find_element(By.ID, "submit-article").click()
+    # The click returns before the answer is drawn: wait for the page it replaces to go.
+    WebDriverWait(browser, 10).until(staleness_of(form))
     assert "Give the article" in browser.find_element(By.ID, "article-submit").text
     assert browser.find_element(By.NAME, "title").get_attribute("value") == TITLE
     browser.find_element(By.NAME, "text").send_keys(TEXT)
@@ -198,18 +214,18 @@ def test_a_correction_drafted_by_one_editor_is_approved_by_another_and_published
     correct = f"{base}{reverse('admin:reviews_reviewitem_correct', args=[item.pk])}"
 
     _log_in(browser, base, "editor")
-    browser.get(f"{base}{reverse('admin:reviews_reviewitem_change', args=[item.pk])}")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_work', args=[item.pk])}")
     browser.find_element(By.ID, "correct-verdict").click()
     _fill(browser, "rating", "mostly_false")
     _fill(browser, "explanation", "Crime fell by a third in 2024, not by half.")
     # No public note: refused in words, with what was typed kept.
-    browser.find_element(By.ID, "save-correction").click()
+    _submit(browser, "save-correction")
     assert "This field is required." in browser.find_element(By.ID, "correction").text
     explanation = browser.find_element(By.NAME, "explanation").get_attribute("value")
     assert explanation == "Crime fell by a third in 2024, not by half."
     _fill(browser, "correction_note", "We first wrote that crime fell by half; it fell by a third.")
     browser.save_screenshot(str(shots / "correction-draft.png"))
-    browser.find_element(By.ID, "save-correction").click()
+    _submit(browser, "save-correction")
     assert "Another editor approves it" in _messages(browser)
     assert "another editor approves it" in browser.find_element(By.ID, "correction-four-eyes").text
     assert not browser.find_elements(By.ID, "approve-correction")
@@ -221,7 +237,7 @@ def test_a_correction_drafted_by_one_editor_is_approved_by_another_and_published
     assert _number(browser, "start-notifications") == "1"
     browser.get(correct)
     assert browser.find_element(By.ID, "correction-author").text == "editor"
-    browser.find_element(By.ID, "approve-correction").click()
+    _submit(browser, "approve-correction")
     assert "The correction is published." in _messages(browser)
 
     browser.get(f"{base}{reverse('fact-check-page', args=[item.pk])}")
@@ -246,7 +262,7 @@ def test_a_mention_in_a_note_notifies_the_mentioned_user(
     base = live_server.url
 
     _log_in(browser, base, "reviewer")
-    browser.get(f"{base}{reverse('admin:reviews_reviewitem_change', args=[item.pk])}")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_work', args=[item.pk])}")
     _fill(browser, "text", "@editor is the 2025 rent index out yet?")
     browser.find_element(By.ID, "add-note").click()
     # htmx swaps the thread in place: the note is there, the box is empty again.
@@ -269,5 +285,6 @@ def test_a_mention_in_a_note_notifies_the_mentioned_user(
         "1 new notification about this claim"
         in browser.find_element(By.ID, "claim-notifications").text
     )
-    browser.find_element(By.ID, "claim-notifications-read").click()
+    browser.save_screenshot(str(shots / "workspace-notified.png"))
+    _submit(browser, "claim-notifications-read")
     assert not browser.find_elements(By.ID, "claim-notifications")

@@ -98,7 +98,7 @@ def test_an_email_is_enqueued_only_after_commit_and_sent_once(
     (email,) = mail.outbox
     assert email.to == ["editor@example.org"]
     assert "reviewer mentioned you" in email.body and note.text in email.body
-    assert f"/admin/reviews/reviewitem/{item.pk}/change/" in email.body
+    assert f"/admin/reviews/reviewitem/{item.pk}/work/" in email.body
     notification.refresh_from_db()
     assert notification.email == Email.SENT and notification.email_attempts == 1
 
@@ -157,6 +157,8 @@ def test_the_desk_shows_the_count_the_list_and_marks_read(desk: dict) -> None:
     assert start.split('id="start-notifications"')[1].split("</a>")[0].count(">3<") == 1
     claim = client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk])).content
     assert b"2 new notifications about this claim" in claim
+    workspace = client.get(reverse("admin:reviews_reviewitem_work", args=[item.pk])).content
+    assert b"2 new notifications about this claim" in workspace and b'id="notes"' in workspace
     listing = client.get(reverse("desk-notifications")).content.decode()
     assert listing.count('class="notification notification-unread"') == 3
 

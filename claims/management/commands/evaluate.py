@@ -52,6 +52,11 @@ class Command(BaseCommand):
             help="every sentence, not only the claims at the threshold (independent of scoring)",
         )
         attribution.add_argument(
+            "--rules-only",
+            action="store_true",
+            help="attribution by the rules alone, without the learned ranker",
+        )
+        attribution.add_argument(
             "--errors", action="store_true", help="also print every sentence given no or another"
         )
 
@@ -100,21 +105,23 @@ class Command(BaseCommand):
     ) -> list[str]:
         from claims.evaluation.attribution import (
             evaluate_attribution,
-            every_sentence,
+            every_sentence_with,
             render_attribution,
         )
         from claims.evaluation.polnear import read_split
+        from claims.pipeline.attribution import DEFAULT
 
         try:
             articles = read_split(options["dir"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
+        ranker = None if options["rules_only"] else DEFAULT
         report = evaluate_attribution(
             articles,
-            every_sentence
+            every_sentence_with(ranker)
             if options["all_sentences"]
-            else lambda document: extract_claims(document, scorer, cutoff).claims,
+            else lambda document: extract_claims(document, scorer, cutoff, ranker=ranker).claims,
         )
         return render_attribution(report, errors=options["errors"])
 

@@ -1,20 +1,24 @@
 """Who said or reported each sentence: quotes, reported speech and news-agency reports.
 
-Regular expressions and capitalisation only (a parser or NER model would cost 100x more per
+Regular expressions and capitalisation (a parser or NER model would cost 100x more per
 article). A speech verb's subject is read backwards from the verb; names are normalised to the
 fullest form the article uses ("Peskov" -> "Dmitry Peskov", "the Times" -> "Financial Times"),
 and pronouns or role nouns ("he", "the spokesman") point back to the last person who spoke.
+A learned ranker (`ranker`) then chooses each wanted sentence's speaker among the names near it
+and what the rules found, where the rules' verbs and shapes run out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from claims.pipeline.attribution.names import (
     Registry,
 )
 from claims.pipeline.attribution.quotes import spread_quotes
+from claims.pipeline.attribution.ranker import Context, RankerModel, load_ranker, rerank
 from claims.pipeline.attribution.reader import Reader
 from claims.pipeline.attribution.subjects import (
     Tokens,
@@ -24,21 +28,49 @@ from claims.pipeline.attribution.subjects import (
 from claims.pipeline.types import Attribution, Sentence
 
 
+class Default(Enum):
+    """The shipped ranker, as opposed to None (the rules alone)."""
+
+    SHIPPED = "shipped"
+
+
+DEFAULT = Default.SHIPPED
+
+
 @dataclass(frozen=True)
 class ArticleAttribution:
     attributions: list[Attribution | None]  # one per sentence
     registry: Registry | None  # the article's names, for resolving pronouns in its claims
 
 
-def attribute(text: str, sentences: Sequence[Sentence]) -> list[Attribution | None]:
+def attribute(
+    text: str, sentences: Sequence[Sentence], *, ranker: RankerModel | None | Default = DEFAULT
+) -> list[Attribution | None]:
     """For each sentence, who said or reported it, or None when the article itself asserts it."""
-    return attribute_article(text, sentences).attributions
+    return attribute_article(text, sentences, ranker=ranker).attributions
 
 
-def attribute_article(text: str, sentences: Sequence[Sentence]) -> ArticleAttribution:
-    """`attribute`, with the article's name registry."""
+def attribute_article(
+    text: str,
+    sentences: Sequence[Sentence],
+    *,
+    ranker: RankerModel | None | Default = DEFAULT,
+    only: Collection[int] | None = None,
+) -> ArticleAttribution:
+    """`attribute`, with the article's name registry. The rules read every sentence; the
+    ranker (the shipped one unless given, None for the rules alone) then chooses the speaker of
+    the sentences in `only` (all by default), the ones whose speaker is wanted."""
     if not sentences:
         return ArticleAttribution([], None)
+    context = read_rules(text, sentences)
+    model = load_ranker() if isinstance(ranker, Default) else ranker
+    if model is None:
+        return ArticleAttribution(list(context.rules), context.registry)
+    return ArticleAttribution(rerank(context, model, only), context.registry)
+
+
+def read_rules(text: str, sentences: Sequence[Sentence]) -> Context:
+    """What the rules find in an article: each sentence's attribution, with what they read."""
     # Some archives write quotation marks as two apostrophes: read them as one mark and a space,
     # which keeps every offset.
     if "''" in text:
@@ -50,4 +82,4 @@ def attribute_article(text: str, sentences: Sequence[Sentence]) -> ArticleAttrib
     reader = Reader(tokens, Registry(text, lower_words))
     result = [reader.read(s, masked[s.start : s.end]) for s in sentences]
     spread_quotes(sentences, spans, result)
-    return ArticleAttribution(result, reader.registry)
+    return Context(sentences, spans, tokens, reader.registry, result)

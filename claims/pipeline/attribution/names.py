@@ -106,6 +106,7 @@ class _Mention(NamedTuple):  # a NamedTuple: an article has ~100 mentions, built
     name: str
     category: str
     roles: frozenset[str]
+    end: int  # of the capitalised run the name was read from
 
 
 class Candidate(NamedTuple):
@@ -199,12 +200,12 @@ class Registry:
             # Sudan": only people and outlets lend their full names to a bare surname.
             if len(tokens) > 1 and category in (PERSON, OUTLET):
                 self.full.setdefault(tokens[-1], []).append((start, " ".join(tokens), category))
-            pending.append((start, tokens, roles, quals, category))
-        for start, tokens, roles, quals, category in pending:
+            pending.append((start, match.end(), tokens, roles, quals, category))
+        for start, end, tokens, roles, quals, category in pending:
             name, category = self.expand(tokens, start, category)
             if category == OUTLET:
                 self.outlets.add(name)
-            self.mentions.append(_Mention(start, name, category, roles))
+            self.mentions.append(_Mention(start, name, category, roles, end))
             if quals:
                 self.quals.setdefault(name, set()).update(quals)
         self.starts = [m.start for m in self.mentions]
