@@ -1,16 +1,23 @@
 """Pure pipeline speed on one core: articles a second and the cost of each stage.
 
     .venv/bin/python bench/pipeline.py [--articles DIR] [--rounds N] [--cpu]
+        [--scorer auto|linear|cascade|minilm] [--threshold T]
 
 Reads the sample articles beside the project (../shared/samples/articles) and pads each to
 about 600 words with its own paragraphs, the size the target is set for. "claim as checked"
 times the standalone wording for every sentence; the pipeline does it for claims only.
+The scorer is the pipeline's default: the cascade when the semantic extra loads (its two
+stages timed apart: the linear gate on every sentence, MiniLM on those it keeps), else the
+linear model; one math thread, as on one core.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import platform
 import statistics
 import sys
@@ -22,12 +29,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from claims.pipeline.attribution import attribute, attribute_article  # noqa: E402
+from claims.pipeline.checkworthiness import cascade, minilm  # noqa: E402
 from claims.pipeline.checkworthiness.linear import load_scorer  # noqa: E402
+from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer  # noqa: E402
 from claims.pipeline.claim_types import claim_type  # noqa: E402
+from claims.pipeline.embeddings import precision_resolve  # noqa: E402
 from claims.pipeline.extract import extract_claims  # noqa: E402
 from claims.pipeline.sentences import split_sentences  # noqa: E402
 from claims.pipeline.standalone import claim_as_checked  # noqa: E402
 from claims.pipeline.text import document_from_text  # noqa: E402
+from factcheck.config import Config  # noqa: E402
 
 TARGET_WORDS = 600
 
@@ -62,13 +73,41 @@ def timed(label: str, fn: Callable[[], object], rounds: int, items: int) -> floa
     return per_item_ms
 
 
+def scorer_load(choice: str) -> Scorer:
+    """The scorer FACTCHECK_CHECKWORTHINESS_MODEL=`choice` gives a worker, from shipped files."""
+    linear = load_scorer()
+    if choice == "linear":
+        return linear
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        strong = minilm.read_model(
+            minilm.DEFAULT_MODEL_PATH, linear, precision=precision_resolve("auto")
+        )
+        if choice == "minilm":
+            return strong
+        return cascade.read_model(cascade.DEFAULT_MODEL_PATH, linear, strong)
+    except (ModelLoadError, ImportError) as exc:
+        if choice != "auto":
+            sys.exit(f"{choice}: {exc}")
+        print(f"semantic extra unavailable, scoring with the linear model: {exc}")
+        return linear
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--articles", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=Config.claim_threshold,
+        help="default: FACTCHECK_CLAIM_THRESHOLD's default",
+    )
+    parser.add_argument("--scorer", choices=("auto", "linear", "cascade", "minilm"), default="auto")
     parser.add_argument(
         "--cpu",
         action="store_true",
@@ -85,13 +124,14 @@ def main() -> None:
         sys.exit(f"no .txt articles in {args.articles}")
     words = statistics.mean(len(t.split()) for t in texts)
     load_start = time.perf_counter()
-    scorer = load_scorer()
+    scorer = scorer_load(args.scorer)
+    threshold = args.threshold
     load_ms = (time.perf_counter() - load_start) * 1000
     documents = [document_from_text(t) for t in texts]
     sentences = [split_sentences(d.text) for d in documents]
     n = len(texts)
     print(f"{n} articles of {words:.0f} words on average; scorer {scorer.version}")
-    print(f"model load: {load_ms:.0f} ms")
+    print(f"model load: {load_ms:.0f} ms; threshold {threshold}")
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
@@ -107,6 +147,20 @@ def main() -> None:
         args.rounds,
         n,
     )
+    if isinstance(scorer, cascade.CascadeCheckworthinessModel):
+        cascaded = scorer
+        kept = [cascaded.probabilities([s.text for s in ss])[1] for ss in sentences]
+        share = sum(int(k.sum()) for k in kept) / sum(len(k) for k in kept)
+        timed(
+            "  of which linear gate",
+            lambda: [cascaded.gate.logits([s.text for s in ss]) for ss in sentences],
+            args.rounds,
+            n,
+        )
+        print(
+            f"  MiniLM scores {share:.0%} of {sum(len(k) for k in kept) / n:.0f} "
+            "sentences an article; the rest is MiniLM and reasons"
+        )
     timed(
         "attribute, rules only",
         lambda: [
@@ -142,15 +196,14 @@ def main() -> None:
     )
     whole = timed(
         "whole pipeline",
-        lambda: [extract_claims(document_from_text(t), scorer, args.threshold) for t in texts],
+        lambda: [extract_claims(document_from_text(t), scorer, threshold) for t in texts],
         args.rounds,
         n,
     )
     rules_only = timed(
         "whole pipeline, rules only",
         lambda: [
-            extract_claims(document_from_text(t), scorer, args.threshold, ranker=None)
-            for t in texts
+            extract_claims(document_from_text(t), scorer, threshold, ranker=None) for t in texts
         ],
         args.rounds,
         n,

@@ -1,4 +1,5 @@
-"""Server time of the review queue page, the start page and "take next" on a large queue.
+"""Server time of the review queue page, the start page, the claim workspace and "take next"
+on a large queue.
 
     .venv/bin/python bench/seed.py            # once: 1,000,000 claims, 100,000 in the queue
     .venv/bin/python bench/review_queue.py [--rounds 7]
@@ -151,6 +152,51 @@ def main() -> None:
     item_url = reverse("admin:reviews_reviewitem_change", args=[item.pk])
     results.append(("claim page (top claim)", timed(lambda: client.get(item_url), args.rounds)))
 
+    # The claim workspace: the reviewer's (a held claim, its draft citing two sources), the
+    # editor's (a submitted draft: verdict, preview of the public page and ClaimReview), a
+    # claim with fact-check suggestions, and a published one.
+    held = ReviewItem.objects.filter(status="in_review", assigned_to=reviewer).first()
+    awaiting = (
+        ReviewItem.objects.filter(status="awaiting_approval")
+        .exclude(verdicts__author=editor)
+        .order_by("-priority", "id")
+        .first()
+    )
+    suggested = (
+        ReviewItem.objects.filter(
+            status="pending", claim__membership__cluster__fact_check_suggestions__isnull=False
+        )
+        .order_by("-priority", "id")
+        .first()
+    )
+    published = ReviewItem.objects.filter(status="published").order_by("-id").first()
+    for name, user_client, target, mark in (
+        ("reviewer, held claim with draft", client, held, b'id="verdict-form"'),
+        ("editor, preview before approval", editor_client, awaiting, b'id="preview-page"'),
+        ("pending claim with suggestions", client, suggested, b'class="candidate"'),
+        ("published fact-check", client, published, b'id="published-links"'),
+    ):
+        assert target is not None, name
+        work_url = reverse("admin:reviews_reviewitem_work", args=[target.pk])
+
+        def work(
+            user_client: Client = user_client, url: str = work_url, mark: bytes = mark
+        ) -> None:
+            response = user_client.get(url)
+            assert response.status_code == 200 and mark in response.content, url
+
+        results.append((f"workspace: {name}", timed(work, args.rounds)))
+    # The editor's preview, which the workspace loads by its own two requests (its frame and
+    # the ClaimReview): as costly as the public page of the claim's every appearance.
+    assert awaiting is not None
+    for name, view in (("page (frame)", "preview"), ("ClaimReview", "preview_json")):
+        preview_url = reverse(f"admin:reviews_reviewitem_{view}", args=[awaiting.pk])
+
+        def preview(url: str = preview_url) -> None:
+            assert editor_client.get(url).status_code == 200, url
+
+        results.append((f"workspace preview: {name}", timed(preview, args.rounds)))
+
     def take_next_service() -> None:
         taken = services.review_take_next(user=reviewer)
         assert taken is not None
@@ -159,7 +205,7 @@ def main() -> None:
     def take_next_button() -> None:
         response = client.post(reverse("admin:reviews_reviewitem_take_next"))
         assert response.status_code == 302
-        taken_id = int(resolve(response["Location"]).kwargs["object_id"])
+        taken_id = int(resolve(response["Location"]).kwargs["item_id"])
         services.review_release(item_id=taken_id, user=reviewer)
 
     # Timed with the release that follows, which is one more conditional UPDATE.

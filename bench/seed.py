@@ -8,7 +8,9 @@ SQL on the server (INSERT … SELECT over generate_series) and COPY: publishers,
 articles (5 claims each), `--claims` claims in `--queue` clusters (each cluster's first claim
 is its canonical one; the others are repeats with a skewed spread, so a few claims appear
 hundreds of times), and one review item per cluster with its priority from
-`reviews.priority.review_priority`. Secondary indexes on the big tables are dropped while
+`reviews.priority.review_priority`; the published ones get a verdict, those in review or
+awaiting approval a draft with two sources (one archived, one failed), and one open cluster in
+ten three suggested fact-checks. Secondary indexes on the big tables are dropped while
 loading and rebuilt after it, then everything is ANALYZEd."""
 
 from __future__ import annotations
@@ -137,14 +139,15 @@ def seed(claims: int, queue: int) -> None:
             "INSERT INTO claims_article (url, canonical_url, source, raw, raw_format, raw_hash, "
             "raw_size, given_title, title, byline, published_at, language, site_name, "
             "clean_text, content_hash, skip_reason, version, status, error, attempts, "
-            "pipeline_version, received_at, extracted_at, feed_id, publisher_id, raw_charset) "
+            "pipeline_version, received_at, extracted_at, feed_id, publisher_id, raw_charset, "
+            "client_error) "
             "SELECT 'https://news.example/a/' || i, 'https://news.example/a/' || i, 'feed', "
             "'', 'html', md5(i::text) || md5((-i)::text), 0, '', 'Article ' || i, '', "
             "now() - make_interval(secs => (%(n)s - i) * 5184000.0 / %(n)s), 'en', '', "
             "'The article text.', md5(i::text), '', 1, 'extracted', '', 1, 'bench', "
             "now() - make_interval(secs => (%(n)s - i) * 5184000.0 / %(n)s), now(), "
             "(SELECT min(id) FROM claims_feed) + i %% %(feeds)s, "
-            "(SELECT min(id) FROM claims_publisher) + i %% %(publishers)s, '' "
+            "(SELECT min(id) FROM claims_publisher) + i %% %(publishers)s, '', '' "
             "FROM generate_series(1, %(n)s) i",
             {"n": articles, "feeds": FEEDS, "publishers": PUBLISHERS},
         )
@@ -249,17 +252,61 @@ def seed(claims: int, queue: int) -> None:
             "UPDATE reviews_reviewitem SET created_at = now() - make_interval("
             "secs => (id % 5184000) + 3600 * (1 + id % 48)) WHERE status = 'published'"
         )
-        cur.execute(
+        verdict_columns = (
             "INSERT INTO reviews_verdict (review_item_id, version, rating, rating_name, "
-            "rating_value, rating_best, rating_worst, explanation, summary, author_id, "
-            "approved_by_id, approved_at, published_at, editor_note, correction_note, created_at) "
-            "SELECT id, 1, 'false', 'False', 1, 5, 1, 'The figure is wrong.', '', %s, %s, "
-            "created_at + make_interval(secs => 3600 * (1 + id %% 48)), "
-            "created_at + make_interval(secs => 3600 * (1 + id %% 48)), '', '', created_at "
-            "FROM reviews_reviewitem WHERE status = 'published'",
+            "rating_value, rating_best, rating_worst, explanation, summary, claim_reviewed, "
+            "claimant, claimant_kind, author_id, approved_by_id, approved_at, published_at, "
+            "editor_note, correction_note, created_at) "
+        )
+        # What was claimed and by whom as the verdict publishes it: the sentence, its speaker.
+        claimant = (
+            "c.text, c.speaker, CASE WHEN c.speaker = '' THEN 'unattributed' ELSE 'person' END"
+        )
+        cur.execute(
+            verdict_columns + "SELECT r.id, 1, 'false', 'False', 1, 5, 1, "
+            f"'The figure is wrong.', '', {claimant}, %s, %s, "
+            "r.created_at + make_interval(secs => 3600 * (1 + r.id %% 48)), "
+            "r.created_at + make_interval(secs => 3600 * (1 + r.id %% 48)), '', '', r.created_at "
+            "FROM reviews_reviewitem r JOIN claims_claim c ON c.id = r.claim_id "
+            "WHERE r.status = 'published'",
             [user_ids[0], user_ids[1]],
         )
         step(f"{cur.rowcount} published verdicts", started)
+        # The drafts of the claims in review and awaiting approval (the claim workspace's),
+        # each citing two sources: one archived, one whose archiving failed.
+        cur.execute(
+            verdict_columns + "SELECT r.id, 1, 'false', 'False', 1, 5, 1, "
+            f"'The figure is wrong.', 'The statistics say otherwise.', {claimant}, "
+            "r.assigned_to_id, NULL, NULL, NULL, '', '', now() "
+            "FROM reviews_reviewitem r JOIN claims_claim c ON c.id = r.claim_id "
+            "WHERE r.status IN ('in_review', 'awaiting_approval')"
+        )
+        step(f"{cur.rowcount} draft verdicts", started)
+        cur.execute(
+            "INSERT INTO reviews_evidencesource (verdict_id, url, title, publisher, stance, "
+            "quote, archived_text, archived_hash, archived_at, fetch_error, archive_attempts, "
+            "created_at) SELECT v.id, 'https://stats.example/report/' || v.id || '/' || n, "
+            "'Report ' || n, 'Statistics Office', 'refutes', 'The figures say otherwise.', "
+            "CASE WHEN n = 1 THEN 'The archived report.' ELSE '' END, "
+            "CASE WHEN n = 1 THEN md5(v.id::text) || md5(n::text) ELSE '' END, "
+            "CASE WHEN n = 1 THEN now() END, "
+            "CASE WHEN n = 2 THEN 'HTTP 404 fetching https://stats.example/' ELSE '' END, "
+            "1, now() FROM reviews_verdict v, generate_series(1, 2) n"
+        )
+        step(f"{cur.rowcount} evidence sources", started)
+        # One open cluster in ten is suggested three published fact-checks of this desk.
+        cur.execute(
+            "WITH published AS (SELECT id, row_number() OVER (ORDER BY id) AS k, "
+            "count(*) OVER () AS total FROM reviews_reviewitem WHERE status = 'published') "
+            "INSERT INTO reviews_factchecksuggestion (cluster_id, review_item_id, score, "
+            "conflict, status, created_at) "
+            "SELECT m.cluster_id, p.id, 0.9 - n * 0.05, '', 'suggested', now() "
+            "FROM reviews_reviewitem r JOIN reviews_clustermember m ON m.claim_id = r.claim_id, "
+            "generate_series(1, 3) n, published p "
+            "WHERE r.status IN ('pending', 'in_review', 'awaiting_approval') AND r.id % 10 = 0 "
+            "AND p.k = 1 + (r.id * 7 + n) % p.total"
+        )
+        step(f"{cur.rowcount} fact-check suggestions", started)
     with connection.cursor() as cur:
         for _, definition in secondary:
             cur.execute(definition)

@@ -4,9 +4,13 @@ Retrained models are written as candidates under FACTCHECK_MODEL_DIR and never u
 promoted; promotion swaps the active files atomically, and every process picks the new model
 up on its next extraction (the file's modification time is checked, not cached forever).
 
-FACTCHECK_CHECKWORTHINESS_MODEL=minilm swaps in the fine-tuned MiniLM model
-(`claims.pipeline.checkworthiness.minilm`); when it cannot load (extra missing, file corrupt)
-workers keep scoring with the linear model and log why, rather than failing every article.
+FACTCHECK_CHECKWORTHINESS_MODEL picks the scorer: "auto" (the default) is the cascade
+(`claims.pipeline.checkworthiness.cascade`) when the semantic extra loads, "cascade" and
+"minilm" ask for it or for MiniLM on every sentence; when MiniLM cannot load (extra missing,
+file corrupt) workers keep scoring with the linear model and log why, rather than failing
+every article. The cascade and MiniLM read the shipped linear model, which they were
+calibrated beside, not a promoted retrain: a newsroom that promotes one scores with it under
+"linear".
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from claims.pipeline.checkworthiness import minilm
+from claims.pipeline.checkworthiness import cascade, minilm
 from claims.pipeline.checkworthiness.artefacts import metadata_path
 from claims.pipeline.checkworthiness.linear import (
     DEFAULT_MODEL_PATH,
@@ -36,6 +40,7 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "checkworthiness.npz"
 _loaded: dict[tuple[Path, int], LinearCheckworthinessModel] = {}
 _minilm: dict[tuple[Path, int], minilm.MiniLMCheckworthinessModel | ModelLoadError] = {}
+_cascade: dict[tuple[int, Path, int], cascade.CascadeCheckworthinessModel | ModelLoadError] = {}
 
 
 def model_dir() -> Path:
@@ -52,12 +57,38 @@ def candidate_path(version: str) -> Path:
 
 def scorer_get() -> Scorer:
     """The model FACTCHECK_CHECKWORTHINESS_MODEL names; linear if MiniLM cannot load."""
-    if settings.FACTCHECK_CHECKWORTHINESS_MODEL == "minilm":
-        try:
+    choice = settings.FACTCHECK_CHECKWORTHINESS_MODEL
+    try:
+        if choice in ("auto", "cascade"):
+            return cascade_get()
+        if choice == "minilm":
             return minilm_get()
-        except ModelLoadError:
-            pass  # minilm_get logged why, once
+    except ModelLoadError:
+        pass  # logged once, when it first failed
     return linear_get()
+
+
+def cascade_get(path: Path | None = None) -> cascade.CascadeCheckworthinessModel:
+    """The cascade over the shipped linear model and the MiniLM model; ModelLoadError (logged
+    once per file version) when MiniLM or the cascade's file cannot load."""
+    strong = minilm_get()  # raises (logged there) when MiniLM cannot load
+    path = Path(path or cascade.DEFAULT_MODEL_PATH).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    key = (id(strong), path, stamp)
+    if key not in _cascade:
+        _cascade.clear()
+        try:
+            _cascade[key] = cascade.read_model(path, load_scorer(), strong)
+        except ModelLoadError as exc:
+            logger.warning("check-worthiness: scoring with the linear model instead: %s", exc)
+            _cascade[key] = exc
+    loaded = _cascade[key]
+    if isinstance(loaded, ModelLoadError):
+        raise loaded
+    return loaded
 
 
 def minilm_get(path: Path | None = None) -> minilm.MiniLMCheckworthinessModel:
@@ -89,11 +120,14 @@ def minilm_get(path: Path | None = None) -> minilm.MiniLMCheckworthinessModel:
 
 
 def scorer_read(name_or_path: str) -> Scorer:
-    """ "linear", "minilm" or a model file of either kind; ModelLoadError when it cannot load."""
+    """ "linear", "cascade", "minilm" or a model file of the linear or MiniLM kind;
+    ModelLoadError when it cannot load."""
     if name_or_path == "linear":
         return linear_get()
     if name_or_path == "minilm":
         return minilm_get()
+    if name_or_path == "cascade":
+        return cascade_get()
     path = Path(name_or_path)
     if minilm.is_minilm_file(path):
         return minilm_get(path)

@@ -72,12 +72,16 @@ def _fact_check_url(value: str) -> None:
 @dataclasses.dataclass(frozen=True)
 class Config:
     # --- Pipeline ----------------------------------------------------------------------------
-    # Sentences scoring at or above this enter the review queue.
-    claim_threshold: float = knob(0.5, ge=0.0, le=1.0)
-    # "linear": the fast check-worthiness model. "minilm": the fine-tuned MiniLM model, which
-    # needs the 'semantic' extra and scores ~270x slower; workers fall back to linear if it
-    # cannot load.
-    checkworthiness_model: str = knob("linear", choices=("linear", "minilm"))
+    # Sentences scoring at or above this enter the review queue. Scores are calibrated
+    # probabilities (the chance a sentence is check-worthy), so it means the same for every
+    # scorer; 0.3 is within 0.003 of the best F1 of both the linear model and the cascade in
+    # cross-validation by debate, leaning to recall (docs/extraction.md).
+    claim_threshold: float = knob(0.3, ge=0.0, le=1.0)
+    # "auto": the cascade when the 'semantic' extra loads, else the linear model (a warning
+    # says why). "linear": the fast model alone. "cascade": linear discards the clearly
+    # unworthy, the fine-tuned MiniLM model scores the rest. "minilm": MiniLM on every
+    # sentence (slowest). Workers fall back to linear, with a warning, if MiniLM cannot load.
+    checkworthiness_model: str = knob("auto", choices=("auto", "linear", "cascade", "minilm"))
     # Another MiniLM artefact (.npz beside its .json, from `train_checkworthiness --model
     # minilm`); empty: the one the package ships.
     checkworthiness_minilm_path: str = knob("")

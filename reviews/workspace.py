@@ -115,13 +115,31 @@ class Neighbours:
 
 
 def queue_neighbours(item: ReviewItem) -> Neighbours:
-    """The open claims just before and after this one in queue order (two index probes)."""
+    """The open claims just before and after this one in queue order.
+
+    Each side is at most two ranges of the open claims' index (same priority, then the next
+    priority): an OR of the two would be read from the top of the queue."""
     open_items = ReviewItem.objects.filter(status__in=workflow.OPEN)
-    after = Q(priority__lt=item.priority) | Q(priority=item.priority, pk__gt=item.pk)
-    before = Q(priority__gt=item.priority) | Q(priority=item.priority, pk__lt=item.pk)
-    following = open_items.filter(after).order_by("-priority", "id").values_list("pk", flat=True)
-    preceding = open_items.filter(before).order_by("priority", "-id").values_list("pk", flat=True)
-    return Neighbours(previous=preceding.first(), next=following.first())
+
+    def first(*ranges: tuple[Q, tuple[str, ...]]) -> int | None:
+        for condition, order in ranges:
+            found = open_items.filter(condition).order_by(*order).values_list("pk", flat=True)
+            pk = found.first()
+            if pk is not None:
+                return pk
+        return None
+
+    same = Q(priority=item.priority)
+    return Neighbours(
+        previous=first(
+            (same & Q(pk__lt=item.pk), ("-id",)),
+            (Q(priority__gt=item.priority), ("priority", "-id")),
+        ),
+        next=first(
+            (same & Q(pk__gt=item.pk), ("id",)),
+            (Q(priority__lt=item.priority), ("-priority", "id")),
+        ),
+    )
 
 
 # What a failed archive says, in words a reviewer can act on: the raw error (a resolver's

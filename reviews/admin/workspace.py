@@ -10,7 +10,6 @@ words; an accepted one redirects (the page can be reloaded without posting twice
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
@@ -76,6 +74,8 @@ class WorkspaceViews(_Base):
             ("<int:item_id>/work/", self.workspace_view, "work"),
             ("<int:item_id>/claimreview.json", self.claimreview_json_view, "claimreview"),
             ("<int:item_id>/record.json", self.record_json_view, "record"),
+            ("<int:item_id>/preview/", self.preview_view, "preview"),
+            ("<int:item_id>/preview.json", self.preview_json_view, "preview_json"),
         ]
         return [
             path(route, self.admin_site.admin_view(view), name=f"reviews_reviewitem_{name}")
@@ -211,7 +211,12 @@ class WorkspaceViews(_Base):
             )
             saved += "; the source is removed"
         elif action.startswith("retry:"):
-            retried = evidence.evidence_archive_again(source_id=_number(action))
+            source_id = _number(action)
+            if not verdict.sources.filter(pk=source_id).exists():
+                raise RefusedError(
+                    Refusal(f"{saved}, but that source is not this draft's.", **typed)
+                )
+            retried = evidence.evidence_archive_again(source_id=source_id)
             saved += "; archiving again" if retried else "; that source is archived already"
         elif action == "submit_next":
             _call(
@@ -276,8 +281,10 @@ class WorkspaceViews(_Base):
         if holds:
             context["form"] = refusal.form or WorkspaceForm(initial=_initial(item, draft))
             context["source_form"] = refusal.source_form or SourceForm(prefix=SOURCE_PREFIX)
-        if draft is not None and not holds:
-            context.update(_preview(request, item))
+        # The preview is drawn by its own requests (the page's iframe and script): a claim
+        # repeated in thousands of articles publishes a ClaimReview of thousands of
+        # appearances, which should not hold up the verdict above it.
+        context["preview"] = draft is not None and not holds
         context.update(notes_context(request, item))
         context.update(claim_notifications_context(request, item))
         if published is not None and item.status in workflow.CHECKED:
@@ -289,6 +296,25 @@ class WorkspaceViews(_Base):
                 "api_record": reverse("api:fact-check-detail", args=[item.pk]),
             }
         return TemplateResponse(request, "admin/reviews/reviewitem/workspace.html", context)
+
+    def _draft_preview(self, request: HttpRequest, item_id: int) -> Any:
+        preview = fact_check_preview(self._item(request, item_id))
+        if preview is None:
+            raise Http404("This claim has no draft verdict to preview.")
+        return fact_check_page_context(request, preview)
+
+    def preview_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """The public page as the draft would publish it, drawn by the public page's code."""
+        response = TemplateResponse(request, PAGE_TEMPLATE, self._draft_preview(request, item_id))
+        # Shown in the workspace's frame only, and never cached: the draft changes.
+        response["Cache-Control"] = "no-store"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    def preview_json_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        """The ClaimReview the draft would publish."""
+        review = self._draft_preview(request, item_id)["claim_review"]
+        return JsonResponse(review, content_type="application/ld+json", json_dumps_params=_PRETTY)
 
     # --- What was published, as the API writes it (the API itself asks for a token) ---------
 
@@ -352,16 +378,4 @@ def _initial(item: ReviewItem, draft: Verdict | None) -> dict[str, Any]:
             "explanation",
             "summary",
         )
-    }
-
-
-def _preview(request: HttpRequest, item: ReviewItem) -> dict[str, Any]:
-    """The public page and ClaimReview the draft will publish, drawn by the public page's code."""
-    preview = fact_check_preview(item)
-    if preview is None:
-        return {}
-    page = fact_check_page_context(request, preview)
-    return {
-        "preview_page": render_to_string(PAGE_TEMPLATE, page, request=request),
-        "preview_claim_review": json.dumps(page["claim_review"], indent=2, ensure_ascii=False),
     }

@@ -3,8 +3,6 @@ take next, Release, Reject) and the editor's (verdict, preview, Approve, Send ba
 
 from __future__ import annotations
 
-import html
-import json
 import re
 
 import pytest
@@ -17,7 +15,7 @@ from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
 from reviews.services import queue as services
 from reviews.services.queue import demo_accounts_ensure
-from reviews.workspace import archive_failure_words
+from reviews.workspace import Neighbours, archive_failure_words, queue_neighbours
 from tests.api import helpers as h
 from tests.factories import ReviewItemFactory, cluster_of
 
@@ -259,15 +257,16 @@ def test_the_editor_previews_the_fact_check_approves_it_and_gets_its_links(
     reviewer.post(_work(item), _form(_action="submit_next"))
 
     page = editor.get(_work(item)).content.decode()
-    assert (
-        page.index('id="verdict-read"') < page.index('id="preview"') < page.index("approve-verdict")
-    )
-    shown = re.search(r'id="preview-claimreview">(.*?)</pre>', page, re.S)
-    assert shown is not None
-    preview = json.loads(html.unescape(shown.group(1)))
+    assert page.index('id="verdict-read"') < page.index('id="preview"')
+    assert page.index('id="preview"') < page.index("approve-verdict")
+    preview_json = reverse("admin:reviews_reviewitem_preview_json", args=[item.pk])
+    preview = editor.get(preview_json).json()
     assert preview["claimReviewed"] == STANDALONE
     assert preview["itemReviewed"]["author"] == {"@type": "Person", "name": "Mayor Ruiz"}
-    assert "srcdoc=" in page and "Claimed by Mayor Ruiz" in page
+    preview_page = editor.get(reverse("admin:reviews_reviewitem_preview", args=[item.pk]))
+    assert "Claimed by Mayor Ruiz" in preview_page.content.decode()
+    assert preview_page["X-Frame-Options"] == "SAMEORIGIN"
+    assert Client().get(preview_json).status_code == 302  # a desk page: readers log in first
 
     assert editor.post(_work(item), {"_action": "approve"}).status_code == 302
     published = editor.get(_work(item)).content.decode()
@@ -280,3 +279,15 @@ def test_the_editor_previews_the_fact_check_approves_it_and_gets_its_links(
     assert review == preview  # the preview was what approval published
     record = editor.get(reverse("admin:reviews_reviewitem_record", args=[item.pk])).json()
     assert record["claim"] == STANDALONE and record["speaker"] == "Mayor Ruiz"
+
+
+def test_next_and_previous_follow_the_open_queue_in_priority_order() -> None:
+    top = ReviewItemFactory(priority=3.0)
+    tied_first, tied_second = ReviewItemFactory(priority=2.0), ReviewItemFactory(priority=2.0)
+    ReviewItemFactory(priority=2.5, status=workflow.REJECTED, rejection_reason="opinion")
+    last = ReviewItemFactory(priority=1.0)
+
+    assert queue_neighbours(top) == Neighbours(previous=None, next=tied_first.pk)
+    assert queue_neighbours(tied_first) == Neighbours(previous=top.pk, next=tied_second.pk)
+    assert queue_neighbours(tied_second) == Neighbours(previous=tied_first.pk, next=last.pk)
+    assert queue_neighbours(last) == Neighbours(previous=tied_second.pk, next=None)

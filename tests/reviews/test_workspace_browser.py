@@ -187,6 +187,7 @@ def test_a_claim_is_checked_in_the_workspace_approved_from_the_preview_and_publi
     browser.get(f"{base}{work}")
     read = _by_id(browser, "verdict-read").text
     assert EDITED in read and "Harbor Point Developers (organization)" in read
+    wait.until(lambda driver: _by_id(driver, "preview-claimreview").text.startswith("{"))
     preview = json.loads(_by_id(browser, "preview-claimreview").text)
     assert preview["claimReviewed"] == EDITED
     assert preview["itemReviewed"]["author"] == {

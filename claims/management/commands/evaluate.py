@@ -31,8 +31,8 @@ class Command(BaseCommand):
         checkworthiness.add_argument("--threshold", type=float, default=None)
         checkworthiness.add_argument(
             "--model",
-            help="linear, minilm, or a model file of either kind, instead of the one the "
-            "pipeline scores with (FACTCHECK_CHECKWORTHINESS_MODEL)",
+            help="linear, cascade, minilm, or a linear or MiniLM model file, instead of the one "
+            "the pipeline scores with (FACTCHECK_CHECKWORTHINESS_MODEL)",
         )
         checkworthiness.add_argument(
             "--jsonl", action="store_true", help="also print every sentence's score"

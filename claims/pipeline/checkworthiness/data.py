@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 REQUIRED_COLUMNS = ("Sentence_id", "Text", "class_label")
 _LABELS = {"yes": True, "no": False}
@@ -52,3 +55,29 @@ def _read_checkthat_tsv(path: Path) -> list[CheckworthyRow]:
                 )
             )
     return rows
+
+
+# The CheckThat! (ClaimBuster) sentence ids number every sentence of a debate in order, and
+# only candidates' sentences of some length were labelled: within a debate the ids of labelled
+# sentences skip at most ~18 (a moderator's question, short replies), while the moderator's
+# introduction of the next debate skips 20 or more. Cutting there gives 34 runs on train and
+# dev together, against the 33 general-election debates of 1960-2016 the set was drawn from; the
+# sentences either side of every cut read as one debate's closing and the next one's opening.
+DEBATE_GAP = 20
+
+
+def debate_groups(ids: Sequence[str]) -> np.ndarray:
+    """The debate of each sentence id (0, 1, ... in id order): runs of ids cut at DEBATE_GAP.
+
+    Cross-validation grouped by these never puts sentences of one debate on both sides.
+    Raises ValueError for an id that is not an integer.
+    """
+    try:
+        numbers = np.array([int(i) for i in ids], dtype=np.int64)
+    except ValueError as exc:
+        raise ValueError(f"Sentence_id must be an integer to group by debate: {exc}") from exc
+    order = np.argsort(numbers, kind="stable")
+    starts = np.concatenate([[0], (np.diff(numbers[order]) >= DEBATE_GAP).astype(np.int64)])
+    groups = np.empty(len(numbers), dtype=np.int64)
+    groups[order] = np.cumsum(starts)
+    return groups

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from claims.pipeline.checkworthiness.artefacts import MODELS_DIR, model_files_read
+from claims.pipeline.checkworthiness.calibration import IDENTITY, Platt, platt_from
 from claims.pipeline.checkworthiness.features import (
     BATCH_ROWS,
     CUE_NAMES,
@@ -49,13 +50,17 @@ DIFFUSE_REASON = "overall wording (no single strong feature)"
 
 @dataclass(frozen=True, eq=False)
 class LinearCheckworthinessModel:
-    """Logistic model over `feature_matrix`; `weights` has one entry per feature column."""
+    """Logistic model over `feature_matrix`; `weights` has one entry per feature column.
+
+    `logits` are the raw model's; `score` gives probabilities through `calibration`.
+    """
 
     word_idf: np.ndarray
     char_idf: np.ndarray
     weights: np.ndarray
     bias: float
     metadata: Mapping[str, Any]
+    calibration: Platt = IDENTITY
 
     @property
     def version(self) -> str:
@@ -63,7 +68,8 @@ class LinearCheckworthinessModel:
 
     @property
     def threshold(self) -> float:
-        """The cut-off that maximised F1 of the check-worthy class in cross-validation."""
+        """The calibrated cut-off that maximised F1 of the check-worthy class in grouped
+        cross-validation."""
         return float(self.metadata.get("threshold", 0.5))
 
     @cached_property
@@ -111,7 +117,7 @@ class LinearCheckworthinessModel:
             batch = batch_features([prepare(texts[i]) for i in indices])
             contributions = self._contributions(batch)
             logits, cue_contributions = self._logits(batch, contributions)
-            probabilities = 1.0 / (1.0 + np.exp(-logits))
+            probabilities = self.calibration.probabilities(logits)
             explain = (
                 np.ones(len(indices), dtype=bool)
                 if explain_from is None
@@ -194,6 +200,7 @@ def read_model(path: Path) -> LinearCheckworthinessModel:
         char_idf, char_weight = _dense(arrays, "char", unseen)
         cue_weight = arrays["cue_weight"].astype(np.float32).reshape(len(CUE_NAMES))
         bias = float(arrays["bias"].reshape(()))
+        calibration = platt_from(arrays.get("calibration"))
     except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise ModelLoadError(f"check-worthiness model at {path} is incomplete: {exc!r}") from exc
     return LinearCheckworthinessModel(
@@ -202,6 +209,7 @@ def read_model(path: Path) -> LinearCheckworthinessModel:
         weights=np.concatenate([word_weight, char_weight, cue_weight]),
         bias=bias,
         metadata=metadata,
+        calibration=calibration,
     )
 
 

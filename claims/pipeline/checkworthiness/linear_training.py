@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from claims.pipeline.checkworthiness.artefacts import model_files_write
+from claims.pipeline.checkworthiness.calibration import IDENTITY, platt_fit
 from claims.pipeline.checkworthiness.features import (
     CUE_NAMES,
     N_FEATURES,
@@ -67,14 +68,33 @@ def fit_linear(texts: Sequence[str], labels: np.ndarray, c: float) -> LinearChec
     )
 
 
-def _cross_validated(
-    texts: Sequence[str], labels: np.ndarray, *, c: float, folds: int, seed: int
+def fold_splits(
+    labels: np.ndarray, *, folds: int, seed: int, groups: np.ndarray | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, held-out) indices of each fold: whole groups (debates) when `groups` is given,
+    else random folds with the classes in proportion."""
+    placeholder = np.zeros(len(labels))
+    if groups is None:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        return list(splitter.split(placeholder, labels))
+    return list(GroupKFold(n_splits=folds).split(placeholder, labels, groups))
+
+
+def out_of_fold_logits(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    *,
+    c: float,
+    folds: int,
+    seed: int,
+    groups: np.ndarray | None = None,
 ) -> np.ndarray:
+    """Each text's logit from a model trained on the other folds; with `groups` (debates), a
+    group's texts are never on both sides."""
     out_of_fold = np.zeros(len(texts))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, held_out in splitter.split(np.zeros(len(texts)), labels):
+    for train, held_out in fold_splits(labels, folds=folds, seed=seed, groups=groups):
         model = fit_linear([texts[i] for i in train], labels[train], c)
-        out_of_fold[held_out] = 1 / (1 + np.exp(-model.logits([texts[i] for i in held_out])))
+        out_of_fold[held_out] = model.logits([texts[i] for i in held_out])
     return out_of_fold
 
 
@@ -84,9 +104,11 @@ def train_checkworthiness(
     seed: int = 0,
     c: float = DEFAULT_C,
     folds: int = 5,
+    groups: np.ndarray | None = None,
     description: Mapping[str, Any] | None = None,
 ) -> LinearCheckworthinessModel:
-    """Fit on all `examples`; the threshold comes from `folds`-fold cross-validation (0 = 0.5)."""
+    """Fit on all `examples`; calibration and threshold come from `folds`-fold
+    cross-validation, grouped by `groups` (debates) when given (folds 0: uncalibrated, 0.5)."""
     texts = [text for text, _ in examples]
     labels = np.array([bool(label) for _, label in examples], dtype=bool)
     if labels.all() or not labels.any():
@@ -110,12 +132,17 @@ def train_checkworthiness(
         "threshold": 0.5,
         "metrics": {},
     }
+    calibration = IDENTITY
     if folds > 1:
-        out_of_fold = _cross_validated(texts, labels, c=c, folds=folds, seed=seed)
-        metadata["threshold"] = best_threshold(out_of_fold, labels)
+        out_of_fold = out_of_fold_logits(texts, labels, c=c, folds=folds, seed=seed, groups=groups)
+        calibration = platt_fit(out_of_fold, labels)
+        calibrated = calibration.probabilities(out_of_fold)
+        metadata["threshold"] = best_threshold(calibrated, labels)
+        metadata["calibration"] = "Platt scaling of out-of-fold logits"
         metadata["metrics"]["cross_validation"] = {
             "folds": folds,
-            **binary_metrics(out_of_fold >= metadata["threshold"], labels),
+            "grouped": groups is not None,
+            **binary_metrics(calibrated >= metadata["threshold"], labels),
         }
     model = fit_linear(texts, labels, c)
     return LinearCheckworthinessModel(
@@ -124,6 +151,7 @@ def train_checkworthiness(
         weights=model.weights,
         bias=model.bias,
         metadata={**metadata, **model.metadata},
+        calibration=calibration,
     )
 
 
@@ -141,6 +169,8 @@ def _arrays(model: LinearCheckworthinessModel) -> dict[str, np.ndarray]:
         arrays[f"{prefix}_weight"] = weight[index].astype(np.float32)
     arrays["cue_weight"] = model.weights[2 * n :].astype(np.float32)
     arrays["bias"] = np.array(model.bias, dtype=np.float64)
+    if model.calibration != IDENTITY:
+        arrays["calibration"] = model.calibration.as_array()
     return arrays
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from claims.pipeline.checkworthiness.artefacts import MODELS_DIR, model_files_read, model_format
+from claims.pipeline.checkworthiness.calibration import IDENTITY, Platt
 from claims.pipeline.checkworthiness.linear import LinearCheckworthinessModel
 from claims.pipeline.checkworthiness.scorer import (
     EMPTY_REASON,
@@ -142,18 +143,26 @@ class MiniLMCheckworthinessModel:
         """The linear model's share of the logit (0: the transformer alone)."""
         return float(self.metadata.get("linear_weight", 0.0))
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """The model's logit of each text, shifted so that 0.5 is its chosen threshold."""
+    def logits(self, texts: Sequence[str], *, linear: np.ndarray | None = None) -> np.ndarray:
+        """The model's logit of each text, shifted so that 0.5 is its chosen threshold;
+        `linear`, when given, is `explainer.logits(texts)` computed beforehand."""
         logits = self.transformer_logits(texts)
         if self.linear_weight:
-            linear = self.explainer.logits(texts)
+            linear = self.explainer.logits(texts) if linear is None else linear
             logits = (1 - self.linear_weight) * logits + self.linear_weight * linear
         return logits - float(self.metadata.get("logit_offset", 0.0))
 
+    @property
+    def calibration(self) -> Platt:
+        """Platt scaling of `logits`, fitted on debates the model was not trained on."""
+        stored = self.metadata.get("calibration")
+        if not isinstance(stored, Mapping):
+            return IDENTITY
+        return Platt(float(stored["slope"]), float(stored["intercept"]))
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """P(check-worthy) of each text; blank texts get 0."""
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-self.logits(texts)))
+        return self.calibration.probabilities(self.logits(texts))
 
     def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]:
         """Probability per text; reasons (the linear model's) only from `explain_from` up."""
@@ -210,6 +219,12 @@ def read_model(
             f"model at {path} averages with linear model {metadata.get('linear_version')}, "
             f"not {explainer.version}; retrain it"
         )
+    stored = metadata.get("calibration")
+    try:
+        if stored is not None:
+            Platt(float(stored["slope"]), float(stored["intercept"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelLoadError(f"model at {path} has an unreadable calibration: {exc!r}") from exc
     return _assemble(arrays, explainer, metadata, base=base, source=str(path), precision=precision)
 
 

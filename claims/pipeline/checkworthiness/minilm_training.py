@@ -60,6 +60,80 @@ def _seed(seed: int) -> Any:
     return torch
 
 
+@dataclass(frozen=True)
+class BottomOutput:
+    """The frozen bottom layers' output per text (its word pieces only): what training reads.
+
+    Computed once, it serves every epoch and, in cross-validation, every fold.
+    """
+
+    tokens: list[list[int]]
+    hidden: list[Any]  # one (pieces, hidden size) float32 tensor per text
+
+    def subset(self, indices: Sequence[int]) -> BottomOutput:
+        return BottomOutput([self.tokens[i] for i in indices], [self.hidden[i] for i in indices])
+
+
+def bottom_output(
+    texts: Sequence[str], base: tuple[Any, Any] | None = None, *, batch: int = 64
+) -> BottomOutput:
+    """Run the frozen bottom layers of the packaged base model over `texts`, once."""
+    import torch
+
+    tokenizer, encoder = base if base is not None else base_load()
+    tokens = tokenizer(
+        [prepare(t) for t in texts], truncation=True, max_length=MAX_TOKENS, padding=False
+    )["input_ids"]
+    bottom = list(encoder.encoder.layer)[:-TRAINED_LAYERS]
+    hidden_out: list[Any] = [None] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
+    with torch.inference_mode():
+        for first in range(0, len(order), batch):
+            indices = order[first : first + batch]
+            ids, mask = pad_tokens([tokens[i] for i in indices])
+            hidden = encoder.embeddings(input_ids=ids)
+            attention = attention_mask(encoder, hidden, mask)
+            for layer in bottom:
+                hidden = layer(hidden, attention)
+            for row, i in enumerate(indices):
+                hidden_out[i] = hidden[row, : len(tokens[i])].clone()
+    return BottomOutput(tokens, hidden_out)
+
+
+def pad_tokens(ids: Sequence[Sequence[int]]) -> tuple[Any, Any]:
+    """Word-piece ids padded to the longest, and the mask of real pieces."""
+    import torch
+
+    width = max(len(x) for x in ids)
+    padded = torch.zeros((len(ids), width), dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, x in enumerate(ids):
+        padded[row, : len(x)] = torch.tensor(x)
+        mask[row, : len(x)] = 1
+    return padded, mask
+
+
+def attention_mask(encoder: Any, hidden: Any, mask: Any) -> Any:
+    from transformers.masking_utils import create_bidirectional_mask
+
+    return create_bidirectional_mask(
+        config=encoder.config, inputs_embeds=hidden, attention_mask=mask
+    )
+
+
+def stack_hidden(bottom: BottomOutput, indices: Sequence[int], size: int) -> tuple[Any, Any]:
+    """The bottom output of `indices` padded into one batch, and its mask."""
+    import torch
+
+    width = max(len(bottom.tokens[i]) for i in indices)
+    hidden = torch.zeros((len(indices), width, size))
+    mask = torch.zeros((len(indices), width), dtype=torch.long)
+    for row, i in enumerate(indices):
+        hidden[row, : len(bottom.tokens[i])] = bottom.hidden[i]
+        mask[row, : len(bottom.tokens[i])] = 1
+    return hidden, mask
+
+
 def fine_tune(
     texts: Sequence[str],
     labels: np.ndarray,
@@ -67,15 +141,19 @@ def fine_tune(
     seed: int = 0,
     epochs: int = EPOCHS,
     log: Callable[[str], None] | None = None,
+    bottom: BottomOutput | None = None,
 ) -> FineTuned:
-    """Fine-tune the top layers and a head on `texts`; the same bytes for the same seed."""
+    """Fine-tune the top layers and a head on `texts`; the same bytes for the same seed.
+
+    `bottom`, when given, is `bottom_output(texts)` computed beforehand (shared by folds).
+    """
     torch = _seed(seed)
     # One thread: sums are then added in one order, so a rerun gives the same weights (and a
     # shared machine is not swamped).
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _fine_tune(texts, labels, seed=seed, epochs=epochs, log=log)
+        return _fine_tune(texts, labels, seed=seed, epochs=epochs, log=log, bottom=bottom)
     finally:
         torch.set_num_threads(threads)
 
@@ -87,47 +165,20 @@ def _fine_tune(
     seed: int,
     epochs: int,
     log: Callable[[str], None] | None,
+    bottom: BottomOutput | None,
 ) -> FineTuned:
     import torch
-    from transformers.masking_utils import create_bidirectional_mask
 
-    tokenizer, encoder = base_load()
-    layers = list(encoder.encoder.layer)
-    bottom, top = layers[:-TRAINED_LAYERS], layers[-TRAINED_LAYERS:]
-    tokens = tokenizer(
-        [prepare(t) for t in texts], truncation=True, max_length=MAX_TOKENS, padding=False
-    )["input_ids"]
-
-    def mask_for(hidden: Any, mask: Any) -> Any:
-        return create_bidirectional_mask(
-            config=encoder.config, inputs_embeds=hidden, attention_mask=mask
-        )
-
-    def pad(ids: list[list[int]]) -> tuple[Any, Any]:
-        width = max(len(x) for x in ids)
-        padded = torch.zeros((len(ids), width), dtype=torch.long)
-        mask = torch.zeros((len(ids), width), dtype=torch.long)
-        for row, x in enumerate(ids):
-            padded[row, : len(x)] = torch.tensor(x)
-            mask[row, : len(x)] = 1
-        return padded, mask
-
+    base = base_load()
+    encoder = base[1]
+    top = list(encoder.encoder.layer)[-TRAINED_LAYERS:]
     # The frozen bottom layers see every sentence once, whatever the number of epochs.
     started = time.perf_counter()
-    cached: list[Any] = [None] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
-    with torch.inference_mode():
-        for first in range(0, len(order), 64):
-            indices = order[first : first + 64]
-            ids, mask = pad([tokens[i] for i in indices])
-            hidden = encoder.embeddings(input_ids=ids)
-            attention = mask_for(hidden, mask)
-            for layer in bottom:
-                hidden = layer(hidden, attention)
-            for row, i in enumerate(indices):
-                cached[i] = hidden[row, : len(tokens[i])].clone()
-    if log:
-        log(f"bottom layers cached in {time.perf_counter() - started:.0f} s")
+    if bottom is None:
+        bottom = bottom_output(texts, base)
+        if log:
+            log(f"bottom layers cached in {time.perf_counter() - started:.0f} s")
+    tokens = bottom.tokens
 
     head = torch.nn.Linear(encoder.config.hidden_size, 1)
     dropout = torch.nn.Dropout(DROPOUT)
@@ -164,13 +215,8 @@ def _fine_tune(
         generator.shuffle(batches)  # type: ignore[arg-type]
         total = 0.0
         for indices in batches:
-            width = max(len(tokens[i]) for i in indices)
-            hidden = torch.zeros((len(indices), width, encoder.config.hidden_size))
-            mask = torch.zeros((len(indices), width), dtype=torch.long)
-            for row, i in enumerate(indices):
-                hidden[row, : len(tokens[i])] = cached[i]
-                mask[row, : len(tokens[i])] = 1
-            attention = mask_for(hidden, mask)
+            hidden, mask = stack_hidden(bottom, indices, encoder.config.hidden_size)
+            attention = attention_mask(encoder, hidden, mask)
             for layer in top:
                 hidden = layer(hidden, attention)
             logits = head(dropout(mean_pool(hidden, mask))).squeeze(-1)

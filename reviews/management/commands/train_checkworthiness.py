@@ -9,7 +9,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import scorers
 from claims.pipeline.checkworthiness import minilm, minilm_training
-from claims.pipeline.checkworthiness.data import CheckworthyRow, read_checkthat_tsv
+from claims.pipeline.checkworthiness.data import (
+    CheckworthyRow,
+    debate_groups,
+    read_checkthat_tsv,
+)
 from claims.pipeline.checkworthiness.evaluation import evaluate_checkworthiness
 from claims.pipeline.checkworthiness.linear import load_scorer
 from claims.pipeline.checkworthiness.linear_training import DEFAULT_C, train_checkworthiness
@@ -76,10 +80,13 @@ class Command(BaseCommand):
             rows = read_checkthat_tsv(options["train"])
             dev = read_checkthat_tsv(options["dev"])
             examples = [(row.text, row.label) for row in rows]
+            groups = _groups(rows, options["folds"])
             description: dict[str, object] = {"file": options["train"].name}
             if options["with_reviews"]:
                 decisions = reviewer_decisions()
                 examples += decisions
+                if groups is not None:  # each decision a group of its own
+                    groups = np.concatenate([groups, groups.max() + 1 + np.arange(len(decisions))])
                 description["reviewer_decisions"] = len(decisions)
                 self.stdout.write(f"adding {len(decisions)} reviewer decisions")
             if options["model"] == "minilm":
@@ -90,6 +97,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 c=options["c"],
                 folds=options["folds"],
+                groups=groups,
                 description=description,
             )
         except ValueError as exc:
@@ -143,3 +151,13 @@ class Command(BaseCommand):
             f"MiniLM model {version} saved in {path}. Score with it by setting:\n"
             f"  FACTCHECK_CHECKWORTHINESS_MODEL=minilm FACTCHECK_CHECKWORTHINESS_MINILM_PATH={path}"
         )
+
+
+def _groups(rows: list[CheckworthyRow], folds: int) -> np.ndarray | None:
+    """The debate of each row, for cross-validation by debate; None (random folds) when the
+    ids are not the CheckThat! numbers or give fewer debates than folds."""
+    try:
+        groups = debate_groups([row.id for row in rows])
+    except ValueError:
+        return None
+    return groups if len(np.unique(groups)) >= max(folds, 2) else None

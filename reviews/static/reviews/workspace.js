@@ -10,6 +10,23 @@
     }
     return false;
   }
+  // The preview's ClaimReview, fetched once the page is up (it can list thousands of
+  // appearances).
+  document.addEventListener("DOMContentLoaded", function () {
+    var claimReview = document.getElementById("preview-claimreview");
+    if (!claimReview) return;
+    fetch(claimReview.dataset.src, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        claimReview.textContent = text;
+      })
+      .catch(function () {
+        claimReview.textContent = "The preview could not be loaded; reload the page.";
+      });
+  });
   document.addEventListener("keydown", function (event) {
     var workspace = document.getElementById("workspace");
     if (!workspace || event.defaultPrevented) return;

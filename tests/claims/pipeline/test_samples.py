@@ -7,20 +7,35 @@ from functools import cache
 
 import pytest
 
+from claims.pipeline.checkworthiness import cascade, minilm
 from claims.pipeline.checkworthiness.linear import load_scorer
+from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.text import document_from_text
 from claims.pipeline.types import Claim
+from factcheck.config import Config
 from tests.paths import SAMPLE_ARTICLES
 
-THRESHOLD = 0.5
+# The default FACTCHECK_CLAIM_THRESHOLD, whatever the environment running the tests sets.
+THRESHOLD = Config.claim_threshold
+# Each sample is read by the linear model (the default without the semantic extra) and by the
+# cascade (the default with it).
+SCORERS = ["linear", "cascade"]
 
 
 @cache
-def claims_of(prefix: str) -> tuple[Claim, ...]:
+def scorer_of(kind: str) -> Scorer:
+    if kind == "linear":
+        return load_scorer()
+    strong = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="auto")
+    return cascade.read_model(cascade.DEFAULT_MODEL_PATH, load_scorer(), strong)
+
+
+@cache
+def claims_of(prefix: str, kind: str = "linear") -> tuple[Claim, ...]:
     (path,) = SAMPLE_ARTICLES.glob(f"{prefix}_*.txt")
     document = document_from_text(path.read_text())
-    return extract_claims(document, load_scorer(), THRESHOLD).claims
+    return extract_claims(document, scorer_of(kind), THRESHOLD).claims
 
 
 # (article, a few words of the claim, the speaker it must carry)
@@ -44,11 +59,12 @@ EXPECTED = [
 ]
 
 
+@pytest.mark.parametrize("kind", SCORERS)
 @pytest.mark.parametrize(("article", "words", "speaker"), EXPECTED)
 def test_a_check_worthy_statement_is_a_claim_with_its_speaker(
-    article: str, words: str, speaker: str
+    article: str, words: str, speaker: str, kind: str
 ) -> None:
-    matching = [c for c in claims_of(article) if words in c.text]
+    matching = [c for c in claims_of(article, kind) if words in c.text]
 
     assert matching, f"no claim in {article} contains {words!r}"
     assert matching[0].speaker == speaker
@@ -63,9 +79,10 @@ BOILERPLATE = re.compile(
 )
 
 
+@pytest.mark.parametrize("kind", SCORERS)
 @pytest.mark.parametrize("article", ["000", "001", "002", "003", "004"])
-def test_no_boilerplate_becomes_a_claim(article: str) -> None:
-    claims = claims_of(article)
+def test_no_boilerplate_becomes_a_claim(article: str, kind: str) -> None:
+    claims = claims_of(article, kind)
 
     assert len(claims) >= 5
     for claim in claims:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from claims.pipeline.checkworthiness.artefacts import metadata_path
+from claims.pipeline.checkworthiness.calibration import IDENTITY
 from claims.pipeline.checkworthiness.features import feature_matrix
 from claims.pipeline.checkworthiness.linear import read_model
 from claims.pipeline.checkworthiness.linear_training import save_model, train_checkworthiness
@@ -55,10 +56,16 @@ def test_scoring_computes_the_features_training_fitted() -> None:
     )
 
 
-def test_cross_validation_sets_threshold_and_metrics() -> None:
-    model = train_checkworthiness(_examples(), folds=2)
+def test_cross_validation_by_debate_sets_calibration_threshold_and_metrics() -> None:
+    debates = np.arange(len(_examples())) % 6
+    model = train_checkworthiness(_examples(), folds=2, groups=debates)
     assert 0.05 <= model.threshold <= 0.95
     assert model.metadata["metrics"]["cross_validation"]["n"] == len(_examples())
+    assert model.metadata["metrics"]["cross_validation"]["grouped"] is True
+    # The threshold applies to calibrated probabilities, which is what `score` gives.
+    assert model.calibration != IDENTITY
+    high, low = model.score(["Crime rose by 7 percent since 1997.", "Good evening, folks."])
+    assert high.probability >= model.threshold > low.probability
 
 
 def test_training_needs_both_classes() -> None:
