@@ -89,9 +89,9 @@ def seed(stored: int, real: list[tuple[str, str]], base: np.ndarray, vocabulary:
             "INSERT INTO claims_article (url, canonical_url, source, raw, raw_format, raw_hash, "
             "raw_size, given_title, title, byline, published_at, language, site_name, "
             "clean_text, content_hash, skip_reason, version, status, error, attempts, "
-            "pipeline_version, received_at, extracted_at, raw_charset) VALUES ('', '', 'push', "
-            "'', 'text', 'bench', 0, '', 'Bench', '', now(), 'en', '', '', 'bench', '', 1, "
-            "'extracted', '', 1, 'bench', now(), now(), '')"
+            "pipeline_version, received_at, extracted_at, raw_charset, client_error) VALUES ("
+            "'', '', 'push', '', 'text', 'bench', 0, '', 'Bench', '', now(), 'en', '', '', "
+            "'bench', '', 1, 'extracted', '', 1, 'bench', now(), now(), '', '')"
         )
         started = time.perf_counter()
         with cur.connection.cursor().copy(

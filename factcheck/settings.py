@@ -315,12 +315,37 @@ FACTCHECK_METRICS_TOKEN = _config.metrics_token
 FACTCHECK_WORKER_METRICS_PORT = _config.worker_metrics_port
 FACTCHECK_METRICS_NETWORKS = _config.metrics_networks
 
+# --- Email: notifications (reviews/services/notifications.py), sent by a Celery task --------
+FACTCHECK_EMAIL_HOST = _config.email_host
+FACTCHECK_EMAIL_PORT = _config.email_port
+FACTCHECK_EMAIL_HOST_USER = _config.email_host_user
+FACTCHECK_EMAIL_HOST_PASSWORD = _config.email_host_password
+FACTCHECK_EMAIL_SECURITY = _config.email_security
+FACTCHECK_EMAIL_FROM = _config.email_from
+FACTCHECK_EMAIL_TIMEOUT = _config.email_timeout
+# Django's own names for them: its email backend reads these.
+if _config.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = _config.email_host
+EMAIL_PORT = _config.email_port
+EMAIL_HOST_USER = _config.email_host_user
+EMAIL_HOST_PASSWORD = _config.email_host_password
+EMAIL_USE_TLS = _config.email_security == "starttls"
+EMAIL_USE_SSL = _config.email_security == "ssl"
+EMAIL_TIMEOUT = _config.email_timeout
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _config.email_from
+
 # Outbound requests and webhook attempts end before a task's soft time limit: one cut short
 # by the limit would record nothing.
-if max(_config.fetch_deadline, _config.webhook_timeout) >= CELERY_TASK_SOFT_TIME_LIMIT:
+if (
+    max(_config.fetch_deadline, _config.webhook_timeout, _config.email_timeout)
+    >= CELERY_TASK_SOFT_TIME_LIMIT
+):
     raise ImproperlyConfigured(
-        "FACTCHECK_FETCH_DEADLINE and FACTCHECK_WEBHOOK_TIMEOUT must be below "
-        "CELERY_TASK_SOFT_TIME_LIMIT."
+        "FACTCHECK_FETCH_DEADLINE, FACTCHECK_WEBHOOK_TIMEOUT and FACTCHECK_EMAIL_TIMEOUT must be "
+        "below CELERY_TASK_SOFT_TIME_LIMIT."
     )
 
 # --- Admin login: failed attempts limited per user and per address (django-axes) ---------

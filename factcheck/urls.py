@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from factcheck import health, metrics_view
 from reviews import feeds, pages
-from reviews.admin import start
+from reviews.admin import notifications, start
 
 # "/" lists the published fact-checks (reviews.pages), each with its public page unless
 # FACTCHECK_FACT_CHECK_URL sends readers to the newsroom's own; the desk is the admin, whose
@@ -18,6 +18,17 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics_view.metrics, name="metrics"),
+    # Each user's notifications: desk pages outside any one model's admin.
+    path(
+        "admin/desk/notifications/",
+        admin.site.admin_view(notifications.notifications_page),
+        name="desk-notifications",
+    ),
+    path(
+        "admin/desk/notifications/read/",
+        admin.site.admin_view(notifications.notifications_read),
+        name="desk-notifications-read",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reviews.api.urls")),
     path("", pages.fact_check_list_page, name="home"),

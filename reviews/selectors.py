@@ -20,7 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from claims.models import Claim
 from reviews import workflow
-from reviews.models import EvidenceSource, FactCheckSearch, ReviewItem, Verdict
+from reviews.models import EvidenceSource, FactCheckSearch, Notification, ReviewItem, Verdict
 from reviews.similar import fact_checks_similar
 
 CHECKED = workflow.CHECKED
@@ -357,3 +357,11 @@ def fact_checks_published_search(*, text: str, limit: int = 10) -> list[SearchHi
     }
     records = {r.id: r for r in fact_checks_load(list(verdicts.values()))}
     return [SearchHit(records[i], scores[i]) for i, _ in hits if i in records][:limit]
+
+
+def notifications_unread_count(*, user_id: int, item_id: int | None = None) -> int:
+    """How many of the user's notifications are unread (about one claim, or in all)."""
+    unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+    if item_id is not None:
+        unread = unread.filter(review_item_id=item_id)
+    return unread.count()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.models import ReviewItem, Verdict
 from reviews.priority import HIGH, MEDIUM
+from reviews.selectors import notifications_unread_count
 from reviews.services.publishing import APPROVE_PERMISSION
 
 # The median time to publication is taken over the fact-checks first published this long ago.
@@ -35,8 +36,12 @@ class StartPage:
     published_today: int
     published_this_week: int
     median_to_publish: timedelta | None
+    # The user's unread notifications (reviews.services.notifications).
+    notifications: int = 0
     # None for a user who may not approve: the card is not theirs.
     awaiting_approval: int | None = None
+    # Of those, corrections of published fact-checks (reviews.services.corrections).
+    corrections_awaiting: int = 0
     held_items: list[ReviewItem] = field(default_factory=list)
 
     @property
@@ -93,6 +98,7 @@ def start_page(*, user: AbstractBaseUser, now: datetime | None = None) -> StartP
         published_today=published["today"],
         published_this_week=published["week"],
         median_to_publish=median_time_to_publish(now=now),
+        notifications=notifications_unread_count(user_id=user.pk),
         held_items=list(
             held.select_related("claim").order_by("due_on", "-priority", "id")[:HELD_SHOWN]
         ),
@@ -104,6 +110,15 @@ def start_page(*, user: AbstractBaseUser, now: datetime | None = None) -> StartP
             .exclude(verdicts__published_at__isnull=True, verdicts__author=user.pk)
             .count()
         )
+        # Drafts are few (one per claim at most), found through the one-draft index.
+        page.corrections_awaiting = (
+            Verdict.objects.filter(
+                published_at__isnull=True, review_item__status__in=workflow.CHECKED
+            )
+            .exclude(author=user.pk)
+            .count()
+        )
+        page.awaiting_approval += page.corrections_awaiting
     return page
 
 

@@ -10,7 +10,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from reviews.models import ClusterMember
-from reviews.services import claimreviews, evidence, matching, queue, webhook_sending, webhooks
+from reviews.services import (
+    claimreviews,
+    evidence,
+    matching,
+    notifications,
+    queue,
+    webhook_sending,
+    webhooks,
+)
 from reviews.services import clusters as cluster_services
 
 logger = logging.getLogger(__name__)
@@ -115,3 +123,24 @@ def claimreviews_import(url: str | None = None) -> int:
             logger.warning("ClaimReview import %s: %s", source, error)
         imported += report.created + report.updated
     return imported
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4)
+def notification_emails_send(self, notification_ids: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Email these notifications; each is sent once, however often this runs."""
+    states = notifications.notification_emails_send(ids=notification_ids)
+    # Those whose attempt failed are tried again, later; the sweep catches any left over.
+    again = [
+        pk
+        for pk, state in zip(notification_ids, states, strict=True)
+        if state == notifications.Email.PENDING
+    ]
+    if again and self.request.retries < self.max_retries:
+        raise self.retry(args=[again], countdown=60 * 2**self.request.retries)
+    return states
+
+
+@shared_task(acks_late=True)
+def notification_emails_sweep() -> int:
+    """Periodic: send the notification emails whose task was lost."""
+    return notifications.notification_emails_sweep()

@@ -1,8 +1,9 @@
-"""Forms of the queue's own pages: bulk assign, bulk reject with a note, correction, and the
-claim workspace's verdict and new source."""
+"""Forms of the queue's own pages: bulk assign, bulk reject with a note, due dates, the
+correction draft, and the claim workspace's verdict and new source."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -43,14 +44,39 @@ class DueForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    """A correction's draft: what the published version says, changed, and why."""
+
+    claim_reviewed = forms.CharField(
+        label="Claim as checked",
+        help_text="The claim in its own words, as readers will see it.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+    )
+    claimant = forms.CharField(max_length=300, required=False)
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is", choices=ClaimantKind.choices, widget=forms.RadioSelect
+    )
     rating = RatingField()
     explanation = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 80}))
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False)
     correction_note = forms.CharField(
         label="Public correction note",
-        help_text="Shown to readers with the corrected verdict: what changed and why.",
+        help_text="Shown to readers with the corrected fact-check: what changed and why.",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
     )
+    remove_sources = forms.TypedMultipleChoiceField(
+        label="Sources to take out",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, sources: Sequence[EvidenceSource] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove_sources"].choices = [
+            (source.pk, f"{source.title or source.url} ({source.url})") for source in sources
+        ]
+        if not sources:
+            del self.fields["remove_sources"]
 
 
 class WorkspaceForm(forms.Form):
@@ -106,3 +132,7 @@ class SourceForm(forms.Form):
     @property
     def is_blank(self) -> bool:
         return not any(self.cleaned_data.get(name) for name in ("url", "title", "quote"))
+
+
+# The correction page's new sources: two blank ones.
+NewSourceFormSet = forms.formset_factory(SourceForm, extra=2)

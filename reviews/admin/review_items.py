@@ -12,7 +12,6 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,7 +22,10 @@ from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
 from reviews import workflow
 from reviews.admin import display as admin_display
 from reviews.admin.columns import QueueColumns, queue_annotate
-from reviews.admin.forms import BULK_LIMIT, AssignForm, CorrectionForm, DueForm, RejectForm
+from reviews.admin.corrections import correction_view
+from reviews.admin.forms import BULK_LIMIT, AssignForm, DueForm, RejectForm
+from reviews.admin.notes import notes_context, notes_view
+from reviews.admin.notifications import claim_notifications_context
 from reviews.admin.queue import (
     AssignmentFilter,
     DueFilter,
@@ -37,7 +39,7 @@ from reviews.admin.queue import (
 from reviews.admin.verdicts import VerdictInline
 from reviews.admin.workspace import WorkspaceViews, workspace_url
 from reviews.models import ReviewItem
-from reviews.services import publishing
+from reviews.services import corrections, publishing
 from reviews.services import queue as services
 from reviews.workflow import TransitionError
 
@@ -139,6 +141,9 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
             ("<int:item_id>/approve/", self.approve_view, "approve"),
             ("<int:item_id>/send-back/", self.send_back_view, "send_back"),
             ("<int:item_id>/correct/", self.correct_view, "correct"),
+            ("<int:item_id>/correct/approve/", self.correction_approve_view, "correction_approve"),
+            ("<int:item_id>/correct/discard/", self.correction_discard_view, "correction_discard"),
+            ("<int:item_id>/notes/", self.notes_view, "notes"),
         ]
         own = [
             path(route, self.admin_site.admin_view(view), name=f"reviews_reviewitem_{name}")
@@ -200,14 +205,17 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
                 # Four eyes: the author of the draft waits for another editor like anyone else.
                 "may_approve": is_editor
                 and not (draft is not None and draft.author_id == request.user.pk),
-                "can_correct": is_editor
-                and item.status in (workflow.PUBLISHED, workflow.CORRECTED),
+                "can_correct": is_editor and item.status in workflow.CHECKED,
+                # A correction awaiting approval, on a published claim.
+                "correction": draft if item.status in workflow.CHECKED else None,
                 "write_url": (
                     reverse("admin:reviews_verdict_change", args=[draft.pk])
                     if draft
                     else reverse("admin:reviews_verdict_add") + f"?review_item={item.pk}"
                 ),
             }
+            context.update(notes_context(request, item))
+            context.update(claim_notifications_context(request, item))
         return super().change_view(request, object_id, form_url, context)
 
     def _publishing_view(
@@ -251,50 +259,30 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
         )
 
     def correct_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
-        """A published verdict's correction: a new version with a public note."""
-        if not self.has_view_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
-        item = get_object_or_404(ReviewItem.objects.select_related("claim"), pk=item_id)
-        current = item.verdicts.filter(published_at__isnull=False).order_by("-version").first()
-        back = HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item_id]))
-        if current is None:
-            self.message_user(request, "This claim has no published verdict.", messages.ERROR)
-            return back
-        if request.method != "POST" and not request.user.has_perm(publishing.APPROVE_PERMISSION):
-            # No form that only an editor could send; a posted one is refused by the service.
-            self.message_user(request, "Only editors correct published verdicts.", messages.ERROR)
-            return back
-        if request.method == "POST":
-            form = CorrectionForm(request.POST)
-            if form.is_valid():
-                try:
-                    corrected = publishing.verdict_correct(
-                        item_id=item_id, editor=request.user, **form.cleaned_data
-                    )
-                except TransitionError as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    self.message_user(
-                        request, f"Version {corrected.version} is published.", messages.SUCCESS
-                    )
-                    return back
-        else:
-            form = CorrectionForm(
-                initial={
-                    "rating": current.rating,
-                    "explanation": current.explanation,
-                    "summary": current.summary,
-                }
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Correct the verdict",
-            "item": item,
-            "current": current,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/reviews/reviewitem/correct.html", context)
+        """A published verdict's correction: drafted by one editor, approved by another."""
+        return correction_view(self, request, item_id)
+
+    def correction_approve_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        if not request.user.has_perm(publishing.APPROVE_PERMISSION):
+            self.message_user(request, "Only editors approve corrections.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:reviews_reviewitem_change", args=[item_id]))
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: corrections.correction_approve(item_id=item_id, editor=request.user),
+            "The correction is published.",
+        )
+
+    def correction_discard_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        return self._publishing_view(
+            request,
+            item_id,
+            lambda: corrections.correction_discard(item_id=item_id, editor=request.user),
+            "The correction draft is discarded; the published version stands.",
+        )
+
+    def notes_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        return notes_view(self, request, item_id)
 
     def take_view(self, request: HttpRequest, item_id: int) -> HttpResponse:
         """The claim page's "Take this claim": the queue's take, for the claim being read."""

@@ -24,6 +24,8 @@ from django.utils.text import Truncator
 from reviews import workflow
 from reviews.admin import display as admin_display
 from reviews.admin.forms import RejectForm, SourceForm, WorkspaceForm
+from reviews.admin.notes import notes_context
+from reviews.admin.notifications import claim_notifications_context
 from reviews.models import ReviewItem, Verdict
 from reviews.pages import PAGE_TEMPLATE, fact_check_page_context
 from reviews.rendering import (
@@ -283,7 +285,10 @@ class WorkspaceViews(_Base):
         # repeated in thousands of articles publishes a ClaimReview of thousands of
         # appearances, which should not hold up the verdict above it.
         context["preview"] = draft is not None and not holds
+        context.update(notes_context(request, item))
+        context.update(claim_notifications_context(request, item))
         if published is not None and item.status in workflow.CHECKED:
+            context["correction"] = draft
             context["published_links"] = {
                 "page": fact_check_path(item.pk),
                 "claimreview": reverse("admin:reviews_reviewitem_claimreview", args=[item.pk]),

@@ -10,6 +10,7 @@ from reviews.models.matching import (
     FactCheckSuggestion,
     ImportedFactCheck,
 )
+from reviews.models.notes import Note, Notification, NotificationSettings
 from reviews.models.published import FactCheckRecord, FactCheckSearch
 from reviews.models.queue import ReviewItem
 from reviews.models.ratings import Rating, RatingScale
@@ -24,6 +25,9 @@ __all__ = [
     "FactCheckGram",
     "FactCheckSuggestion",
     "ImportedFactCheck",
+    "Note",
+    "Notification",
+    "NotificationSettings",
     "EvidenceSource",
     "FactCheckRecord",
     "FactCheckSearch",

@@ -1,7 +1,7 @@
-"""Writes for the publishing path: drafting a verdict, the publishing gate, four-eyes approval
-and corrections. Every state change goes through `services._move`; each service first locks the
-review item's row, so two editors acting on one claim at once queue up and the second one sees
-the first one's result."""
+"""Writes for the publishing path: drafting a verdict, its sources, the publishing gate and
+four-eyes approval (corrections: reviews.services.corrections). Every state change goes through
+`services._move`; each service first locks the review item's row, so two editors acting on one
+claim at once queue up and the second one sees the first one's result."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from reviews import tasks, workflow
 from reviews.models import ClaimantKind, EvidenceSource, ReviewItem, Verdict
 from reviews.ratings import SNAPSHOT_FIELDS, rating_keys, rating_snapshot
-from reviews.services import events
+from reviews.services import events, notifications
 from reviews.services.queue import _move
 from reviews.workflow import TransitionError
 
@@ -51,6 +50,15 @@ def _check_holder(item: ReviewItem, user: User) -> None:
         raise PublishingError(f"claim {item.pk} is {workflow.label(item.status)}, not in review")
     if item.assigned_to_id != user.pk:
         raise PublishingError(f"only the reviewer holding claim {item.pk} may edit its verdict")
+
+
+def _check_may_edit(item: ReviewItem, user: User) -> None:
+    """The draft of a claim in review is its holder's; a correction's is any editor's."""
+    if item.status in workflow.CHECKED:
+        _check_editor(user)
+    else:
+        _check_holder(item, user)
+        _hold_renew(item)
 
 
 def _hold_renew(item: ReviewItem) -> None:
@@ -194,7 +202,8 @@ def source_add(
     date: datetime.date | None = None,
     archive: bool = True,
 ) -> EvidenceSource:
-    """Cite a source in the draft verdict of a claim the user holds, then archive its text."""
+    """Cite a source in a draft: of a claim the user holds, or an editor's correction; then
+    archive its text."""
     if stance not in EvidenceSource.Stance.values:
         raise PublishingError(
             f"{stance!r} is not a stance; use one of {', '.join(EvidenceSource.Stance.values)}"
@@ -208,11 +217,10 @@ def source_add(
         raise PublishingError(f"there is no verdict {verdict_id}")
     with transaction.atomic():
         item = _item_locked(item_id)
-        _check_holder(item, user)
+        _check_may_edit(item, user)
         verdict = _draft(item)
         if verdict is None or verdict.pk != verdict_id:
             raise PublishingError(f"verdict {verdict_id} is published; sources are fixed")
-        _hold_renew(item)
         source = EvidenceSource(
             verdict=verdict,
             url=url,
@@ -231,7 +239,7 @@ def source_add(
 
 
 def source_remove(*, source_id: int, user: User) -> None:
-    """Take a source out of the draft verdict of a claim the user holds."""
+    """Take a source out of a draft (a claim the user holds, or an editor's correction)."""
     item_id = (
         EvidenceSource.objects.filter(pk=source_id)
         .values_list("verdict__review_item_id", flat=True)
@@ -241,15 +249,13 @@ def source_remove(*, source_id: int, user: User) -> None:
         raise PublishingError(f"there is no source {source_id}")
     with transaction.atomic():
         item = _item_locked(item_id)
-        _check_holder(item, user)
-        source = EvidenceSource.objects.filter(
-            pk=source_id, verdict__published_at__isnull=True
-        ).first()
-        if source is None:
+        _check_may_edit(item, user)
+        source = EvidenceSource.objects.filter(pk=source_id, verdict__published_at__isnull=True)
+        found = source.first()
+        if found is None:
             raise PublishingError("the source is cited by a published version; sources are fixed")
-        _hold_renew(item)
-        source._history_user = user  # type: ignore[attr-defined]
-        source.delete()
+        found._history_user = user  # type: ignore[attr-defined]
+        found.delete()
 
 
 def verdict_submit(*, item_id: int, user: User) -> ReviewItem:
@@ -292,7 +298,9 @@ def verdict_approve(*, item_id: int, editor: User) -> Verdict:
             raise PublishingError(f"claim {item_id} cannot be published: {'; '.join(problems)}")
         # The rating as the scale defines it now, fixed from here on.
         _rating_fix(verdict)
-        _move(item_id, workflow.PUBLISHED, by=editor, only_if=Q(status=workflow.AWAITING_APPROVAL))
+        moved = _move(
+            item_id, workflow.PUBLISHED, by=editor, only_if=Q(status=workflow.AWAITING_APPROVAL)
+        )
         now = timezone.now()
         verdict._history_user = editor  # type: ignore[attr-defined]
         verdict.approved_by = editor
@@ -300,6 +308,14 @@ def verdict_approve(*, item_id: int, editor: User) -> Verdict:
         verdict.published_at = now
         verdict.save(update_fields=["approved_by", "approved_at", "published_at", *SNAPSHOT_FIELDS])
         events.fact_check_changed(verdict=verdict, event=events.PUBLISHED)
+        notifications.notify(
+            users=[verdict.author],
+            kind=notifications.Kind.APPROVED,
+            item=moved,
+            actor=editor,
+            message=f"{editor.get_username()} approved your verdict; it is published: "
+            f"{notifications.claim_words(moved)}",
+        )
         return verdict
 
 
@@ -326,73 +342,11 @@ def verdict_send_back(*, item_id: int, editor: User, note: str) -> ReviewItem:
             draft._history_user = editor  # type: ignore[attr-defined]
             draft.editor_note = note
             draft.save(update_fields=["editor_note"])
+        notifications.notify(
+            users=[moved.assigned_to],
+            kind=notifications.Kind.SENT_BACK,
+            item=moved,
+            actor=editor,
+            message=f"{editor.get_username()} sent your verdict back: {note.strip()}",
+        )
         return moved
-
-
-def verdict_correct(
-    *,
-    item_id: int,
-    editor: User,
-    rating: str,
-    explanation: str,
-    summary: str,
-    correction_note: str,
-) -> Verdict:
-    """Publish a new version of a published verdict, keeping the earlier ones and its sources."""
-    _check_editor(editor)
-    _check_rating(rating)
-    if not correction_note.strip():
-        raise PublishingError("a correction must say what changed: the correction note is empty")
-    if not rating or not explanation.strip():
-        raise PublishingError("a correction needs a rating and an explanation")
-    with transaction.atomic():
-        item = _item_locked(item_id)
-        workflow.check_transition(item.status, workflow.CORRECTED)
-        previous = item.verdicts.filter(published_at__isnull=False).order_by("-version").first()
-        if previous is None:
-            raise PublishingError(f"claim {item_id} has no published verdict to correct")
-        _move(
-            item_id,
-            workflow.CORRECTED,
-            by=editor,
-            only_if=Q(status__in=[workflow.PUBLISHED, workflow.CORRECTED]),
-        )
-        # The editor publishes a correction directly, so it has an author but no approver.
-        corrected = Verdict(
-            review_item=item,
-            version=_next_version(item),
-            rating=rating,
-            explanation=explanation,
-            summary=summary,
-            claim_reviewed=previous.claim_reviewed,
-            claimant=previous.claimant,
-            claimant_kind=previous.claimant_kind,
-            author=editor,
-            published_at=timezone.now(),
-            correction_note=correction_note,
-        )
-        _rating_fix(corrected)
-        corrected._history_user = editor  # type: ignore[attr-defined]
-        corrected.save()
-        bulk_create_with_history(
-            [
-                EvidenceSource(
-                    verdict=corrected,
-                    url=source.url,
-                    title=source.title,
-                    publisher=source.publisher,
-                    date=source.date,
-                    stance=source.stance,
-                    quote=source.quote,
-                    archived_text=source.archived_text,
-                    archived_hash=source.archived_hash,
-                    archived_at=source.archived_at,
-                    fetch_error=source.fetch_error,
-                )
-                for source in previous.sources.order_by("pk")
-            ],
-            EvidenceSource,
-            default_user=editor,
-        )
-        events.fact_check_changed(verdict=corrected, event=events.CORRECTED)
-        return corrected

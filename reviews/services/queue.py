@@ -18,6 +18,7 @@ from claims.models import Claim
 from reviews import workflow
 from reviews.models import Cluster, ReviewItem
 from reviews.priority import recency_window, review_priority
+from reviews.services import notifications
 from reviews.workflow import TransitionError
 
 
@@ -196,15 +197,24 @@ def review_assign(*, item_id: int, assignee: AbstractBaseUser, by: AbstractBaseU
         and assignee.has_perm(REVIEW_PERMISSION)  # type: ignore[attr-defined]
     ):
         raise TransitionError(f"{assignee.get_username()} is not a reviewer")
-    # The same conditional update as `review_take`: a claim someone holds stays theirs.
-    return _move(
-        item_id,
-        workflow.IN_REVIEW,
-        by=by,
-        only_if=Q(status=workflow.PENDING, assigned_to__isnull=True),
-        assigned_to=assignee,
-        assigned_at=timezone.now(),
-    )
+    with transaction.atomic():
+        # The same conditional update as `review_take`: a claim someone holds stays theirs.
+        item = _move(
+            item_id,
+            workflow.IN_REVIEW,
+            by=by,
+            only_if=Q(status=workflow.PENDING, assigned_to__isnull=True),
+            assigned_to=assignee,
+            assigned_at=timezone.now(),
+        )
+        notifications.notify(
+            users=[assignee],
+            kind=notifications.Kind.ASSIGNED,
+            item=item,
+            actor=by,
+            message=f"{by.get_username()} assigned you a claim: {notifications.claim_words(item)}",
+        )
+    return item
 
 
 def review_assignees() -> list[AbstractBaseUser]:

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from claims.models import Claim, Publisher
 from claims.services.tokens import api_token_create
 from reviews.models import Cluster, EvidenceSource, ReviewItem, Verdict
-from reviews.services import publishing
+from reviews.services import corrections, publishing
 from reviews.services import queue as services
 from reviews.services.records import fact_check_records_refresh
 from tests.factories import (
@@ -115,12 +115,21 @@ def published(
     return item
 
 
-def correct(item: ReviewItem, *, rating: str = "mostly_false", note: str = "Corrected.") -> Verdict:
-    return publishing.verdict_correct(
+def correct(
+    item: ReviewItem,
+    *,
+    rating: str = "mostly_false",
+    note: str = "Corrected.",
+    explanation: str = "Corrected explanation.",
+    summary: str = "Corrected summary.",
+) -> Verdict:
+    """A correction drafted by one editor and approved by another."""
+    corrections.correction_save(
         item_id=item.pk,
         editor=editor(),
         rating=rating,
-        explanation="Corrected explanation.",
-        summary="Corrected summary.",
+        explanation=explanation,
+        summary=summary,
         correction_note=note,
     )
+    return corrections.correction_approve(item_id=item.pk, editor=editor())

@@ -55,10 +55,12 @@ def test_a_worker_keeps_working_after_postgresql_restarts_under_it(stack: Stack)
 def test_an_article_whose_worker_is_killed_mid_extraction_is_extracted_once_by_another(
     stack: Stack,
 ) -> None:
-    first = stack.worker(concurrency=1)
     # About 2,000 claims: seconds of work even on a fast idle machine, so the kill lands in
     # the middle of it (600 were done within the half second below when nothing else ran).
+    # Stored before the worker starts: on a loaded machine a worker already running could
+    # finish the extraction while the storing process is still exiting.
     (article_id,) = stack.submit(tag="killed", count=1, sentences=2000)
+    first = stack.worker(concurrency=1)
 
     def extracting() -> bool:
         rows = stack.sql("SELECT status, attempts FROM claims_article WHERE id = %s", article_id)

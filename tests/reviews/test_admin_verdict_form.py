@@ -1,5 +1,5 @@
 """The verdict form keeps the reviewer's input when a service refuses it, "Save and submit"
-sends the draft on in one go, and editors correct published verdicts from the claim page."""
+sends the draft on in one go."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import queue as services
 from reviews.services.queue import demo_accounts_ensure
 from tests.factories import ReviewItemFactory
-from tests.reviews.test_admin_publishing import SOURCES, _verdict_form, _write_and_submit
+from tests.reviews.test_admin_publishing import SOURCES, _verdict_form
 
 
 @pytest.fixture
@@ -98,94 +98,6 @@ def test_save_and_submit_keeps_a_draft_the_gate_refuses(desk: tuple[Client, Clie
     assert verdict.sources.count() == 1
     item.refresh_from_db()
     assert item.status == workflow.IN_REVIEW
-
-
-def _published(reviewer: Client, editor: Client) -> ReviewItem:
-    item = _held()
-    _write_and_submit(reviewer, item)
-    editor.post(reverse("admin:reviews_reviewitem_approve", args=[item.pk]))
-    item.refresh_from_db()
-    assert item.status == workflow.PUBLISHED
-    return item
-
-
-def test_an_editor_corrects_a_published_verdict_with_a_public_note(
-    desk: tuple[Client, Client],
-) -> None:
-    reviewer, editor = desk
-    item = _published(reviewer, editor)
-    url = reverse("admin:reviews_reviewitem_correct", args=[item.pk])
-    page = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
-    assert url.encode() in page.content
-
-    form = editor.get(url)
-    assert form.status_code == 200
-    assert b"Unemployment rose, it did not fall." in form.content  # prefilled
-
-    response = editor.post(
-        url,
-        {
-            "rating": "mostly_false",
-            "explanation": "Unemployment rose slightly; the fall was seasonal.",
-            "summary": "",
-            "correction_note": "We first called this false; the seasonal data say mostly false.",
-        },
-    )
-
-    assert response.status_code == 302 and "Version 2 is published." in _messages(response)
-    item.refresh_from_db()
-    assert item.status == workflow.CORRECTED
-    versions = list(item.verdicts.order_by("version").values_list("version", "rating"))
-    assert versions == [(1, "false"), (2, "mostly_false")]
-
-
-def test_a_correction_without_a_note_is_refused_and_keeps_the_input(
-    desk: tuple[Client, Client],
-) -> None:
-    reviewer, editor = desk
-    item = _published(reviewer, editor)
-    url = reverse("admin:reviews_reviewitem_correct", args=[item.pk])
-
-    response = editor.post(
-        url, {"rating": "true", "explanation": "Changed my mind.", "correction_note": " "}
-    )
-
-    assert response.status_code == 200
-    assert b"Changed my mind." in response.content
-    assert response.context["form"].errors["correction_note"] == ["This field is required."]
-    assert item.verdicts.count() == 1
-
-
-def test_a_reviewer_cannot_correct_a_published_verdict(desk: tuple[Client, Client]) -> None:
-    reviewer, editor = desk
-    item = _published(reviewer, editor)
-    page = reviewer.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
-    assert b'id="correct-verdict"' not in page.content
-    form = reviewer.get(reverse("admin:reviews_reviewitem_correct", args=[item.pk]))
-    assert form.status_code == 302 and form["Location"] == reverse(
-        "admin:reviews_reviewitem_change", args=[item.pk]
-    )
-    assert "Only editors correct published verdicts." in _messages(form)
-
-    response = reviewer.post(
-        reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
-        {"rating": "true", "explanation": "x", "correction_note": "because"},
-    )
-
-    assert response.status_code == 200 and b"may not approve or correct" in response.content
-    assert item.verdicts.count() == 1
-
-
-def test_a_refused_correction_says_why_once(desk: tuple[Client, Client]) -> None:
-    reviewer, editor = desk
-    item = _published(reviewer, editor)
-
-    response = reviewer.post(
-        reverse("admin:reviews_reviewitem_correct", args=[item.pk]),
-        {"rating": "true", "explanation": "x", "correction_note": "because"},
-    )
-
-    assert response.content.count(b"may not approve or correct verdicts") == 1
 
 
 def test_adding_a_second_verdict_for_a_claim_does_not_overwrite_its_draft(

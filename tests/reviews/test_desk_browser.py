@@ -1,5 +1,6 @@
 """The desk in a real browser: an article added from the desk fills the queue; the start page's
-counts for a reviewer and an editor; the queue's columns.
+counts for a reviewer and an editor; the queue's columns; a correction drafted by one editor and
+approved by another; a mention in a note notifies.
 
 Chromium (Debian's, through Selenium) against pytest-django's live server, with a real Celery
 worker extracting the article. Screenshots go to `$FACTCHECK_TEST_ARTIFACTS`, by default
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from reviews.services.queue import demo_accounts_ensure
 from tests.api import helpers as h
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 from tests.paths import REPO
-from tests.reviews.test_browser import _log_in, browser  # noqa: F401 (the fixture)
+from tests.reviews.test_browser import _fill, _log_in, _messages, browser  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +55,17 @@ def _number(driver: Any, element_id: str) -> str:
     return card.find_element(By.CLASS_NAME, "desk-card-number").text
 
 
+def _submit(driver: Any, element_id: str) -> None:
+    """Click a button that posts the page, and wait until the answer replaced it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 15).until(staleness_of(page))
+
+
 def test_an_article_added_from_the_desk_fills_the_queue(
     browser: Any,  # noqa: F811
     live_server: Any,
@@ -61,6 +74,8 @@ def test_an_article_added_from_the_desk_fills_the_queue(
     desk_roles: None,
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
 
     demo_accounts_ensure(password="pw")
     base = live_server.url
@@ -69,7 +84,10 @@ def test_an_article_added_from_the_desk_fills_the_queue(
     browser.get(f"{base}{reverse('admin:claims_article_add')}")
     # A title alone is refused, and what was typed stays.
     browser.find_element(By.NAME, "title").send_keys(TITLE)
+    form = browser.find_element(By.ID, "article-submit")
     browser.find_element(By.ID, "submit-article").click()
+    # The click returns before the answer is drawn: wait for the page it replaces to go.
+    WebDriverWait(browser, 10).until(staleness_of(form))
     assert "Give the article" in browser.find_element(By.ID, "article-submit").text
     assert browser.find_element(By.NAME, "title").get_attribute("value") == TITLE
     browser.find_element(By.NAME, "text").send_keys(TEXT)
@@ -175,3 +193,98 @@ def test_the_queue_columns_show_band_age_status_due_and_returned(
         "background-color"
     )
     assert "check-worthiness" in late_row.find_element(By.CLASS_NAME, "queue-reasons").text
+
+
+def test_a_correction_drafted_by_one_editor_is_approved_by_another_and_published(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    second = UserFactory(username="editor2")
+    second.set_password("pw")
+    second.save()
+    second.groups.add(Group.objects.get(name="Editor"))
+    item = h.published("Crime fell by half in 2024.")
+    base = live_server.url
+    correct = f"{base}{reverse('admin:reviews_reviewitem_correct', args=[item.pk])}"
+
+    _log_in(browser, base, "editor")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_work', args=[item.pk])}")
+    browser.find_element(By.ID, "correct-verdict").click()
+    _fill(browser, "rating", "mostly_false")
+    _fill(browser, "explanation", "Crime fell by a third in 2024, not by half.")
+    # No public note: refused in words, with what was typed kept.
+    _submit(browser, "save-correction")
+    assert "This field is required." in browser.find_element(By.ID, "correction").text
+    explanation = browser.find_element(By.NAME, "explanation").get_attribute("value")
+    assert explanation == "Crime fell by a third in 2024, not by half."
+    _fill(browser, "correction_note", "We first wrote that crime fell by half; it fell by a third.")
+    browser.save_screenshot(str(shots / "correction-draft.png"))
+    _submit(browser, "save-correction")
+    assert "Another editor approves it" in _messages(browser)
+    assert "another editor approves it" in browser.find_element(By.ID, "correction-four-eyes").text
+    assert not browser.find_elements(By.ID, "approve-correction")
+    browser.save_screenshot(str(shots / "correction-awaiting.png"))
+
+    _log_in(browser, base, "editor2")
+    browser.get(f"{base}{reverse('admin:index')}")
+    assert browser.find_element(By.ID, "start-corrections").text == "1 correction"
+    assert _number(browser, "start-notifications") == "1"
+    browser.get(correct)
+    assert browser.find_element(By.ID, "correction-author").text == "editor"
+    _submit(browser, "approve-correction")
+    assert "The correction is published." in _messages(browser)
+
+    browser.get(f"{base}{reverse('fact-check-page', args=[item.pk])}")
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "We first wrote that crime fell by half; it fell by a third." in page
+    assert "Mostly false" in page
+    browser.save_screenshot(str(shots / "correction-public.png"))
+
+
+def test_a_mention_in_a_note_notifies_the_mentioned_user(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    demo_accounts_ensure(password="pw")
+    item = h.queued("Rents rose 40 percent in 2025.")
+    base = live_server.url
+
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_work', args=[item.pk])}")
+    _fill(browser, "text", "@editor is the 2025 rent index out yet?")
+    browser.find_element(By.ID, "add-note").click()
+    # htmx swaps the thread in place: the note is there, the box is empty again.
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#notes .note"))
+    note = browser.find_element(By.CSS_SELECTOR, "#notes .note")
+    assert "@editor is the 2025 rent index out yet?" in note.text
+    assert browser.find_element(By.NAME, "text").get_attribute("value") == ""
+    browser.save_screenshot(str(shots / "note-added.png"))
+
+    _log_in(browser, base, "editor")
+    browser.get(f"{base}{reverse('admin:index')}")
+    assert _number(browser, "start-notifications") == "1"
+    browser.save_screenshot(str(shots / "start-notified.png"))
+    browser.find_element(By.ID, "start-notifications").click()
+    row = browser.find_element(By.CSS_SELECTOR, "tr.notification-unread")
+    assert "reviewer mentioned you in a note" in row.text
+    browser.save_screenshot(str(shots / "notifications.png"))
+    row.find_element(By.LINK_TEXT, "Rents rose 40 percent in 2025.").click()
+    assert (
+        "1 new notification about this claim"
+        in browser.find_element(By.ID, "claim-notifications").text
+    )
+    browser.save_screenshot(str(shots / "workspace-notified.png"))
+    _submit(browser, "claim-notifications-read")
+    assert not browser.find_elements(By.ID, "claim-notifications")

