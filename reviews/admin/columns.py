@@ -8,8 +8,6 @@ row and the rows joined to it (claim, article, cluster, holder) plus two annotat
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import admin
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -20,6 +18,7 @@ from django.utils.safestring import SafeString
 from reviews import workflow
 from reviews.models import Cluster, ReviewItem, Verdict
 from reviews.priority import band, priority_reasons
+from reviews.templatetags.desk import age
 
 # The theme's label colours (django-unfold's utility classes), by meaning.
 _LABEL = (
@@ -55,15 +54,6 @@ def label(text: str, colour: str = "", *, css_class: str = "", title: str = "") 
         title,
         text,
     )
-
-
-def age(moment: datetime, *, now: datetime | None = None) -> str:
-    """How long ago, in the largest whole unit: "5 min", "3 h", "2 d", "4 y"."""
-    seconds = max(0, int(((now or timezone.now()) - moment).total_seconds()))
-    for unit, size in (("y", 365 * 86400), ("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit}"
-    return "just now"
 
 
 def queue_annotate(queryset: QuerySet[ReviewItem], request: HttpRequest) -> QuerySet[ReviewItem]:

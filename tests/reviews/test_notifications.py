@@ -156,11 +156,12 @@ def test_the_desk_shows_the_count_the_list_and_marks_read(desk: dict) -> None:
     assert 'id="start-notifications"' in start
     assert start.split('id="start-notifications"')[1].split("</a>")[0].count(">3<") == 1
     claim = client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk])).content
-    assert b"2 new notifications about this claim" in claim
+    assert b"2 new notifications about this claim" in claim and b"(just now)" in claim
     workspace = client.get(reverse("admin:reviews_reviewitem_work", args=[item.pk])).content
     assert b"2 new notifications about this claim" in workspace and b'id="notes"' in workspace
     listing = client.get(reverse("desk-notifications")).content.decode()
     assert listing.count('class="notification notification-unread"') == 3
+    assert listing.count("just now") == 3 and "0\xa0minutes" not in listing
 
     client.post(reverse("desk-notifications-read"), {"item": item.pk, "next": "/admin/"})
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
