@@ -83,6 +83,14 @@ def test_a_correction_drafted_by_one_editor_is_published_by_another(
     assert b"you drafted this correction, so another editor approves it" in own.content.lower()
     claim_page = second.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
     assert b'id="correction-awaiting"' in claim_page.content
+    # The approving editor sees the corrected page and ClaimReview before they are published.
+    review = second.get(url).content.decode()
+    assert 'id="preview-page"' in review and 'id="approve-correction"' in review
+    preview = second.get(reverse("admin:reviews_reviewitem_preview_json", args=[item.pk])).json()
+    assert preview["claimReviewed"] == "Crime fell by half in 2024."
+    assert preview["reviewRating"]["alternateName"] == "Mostly false"
+    page = second.get(reverse("admin:reviews_reviewitem_preview", args=[item.pk])).content.decode()
+    assert NOTE in page
 
     approved = second.post(reverse("admin:reviews_reviewitem_correction_approve", args=[item.pk]))
 
