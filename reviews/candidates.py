@@ -388,12 +388,21 @@ class StoredRarity:
 def fact_check_rarity(texts: Sequence[str]) -> StoredRarity:
     """How rare, among stored fact-checks, each character n-gram of `texts` is (normalised
     texts: the query and its candidates)."""
-    features = char_features(list(texts))
-    rows = dict(
-        FactCheckGram.objects.filter(feature__in=[-1, *features.tolist()]).values_list(
-            "feature", "texts"
+    features = [-1, *char_features(list(texts)).tolist()]
+    if connection.vendor == "postgresql":
+        # One array parameter: the thousands of features of a claim and its candidates as
+        # `IN (%s, %s, ...)` took 11 ms at the median and 137 ms at p95 (most of a claim's
+        # matching time), as an array 4 ms and 5 ms.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT feature, texts FROM reviews_factcheckgram WHERE feature = ANY(%s::int[])",
+                [features],
+            )
+            rows = dict(cursor.fetchall())
+    else:
+        rows = dict(
+            FactCheckGram.objects.filter(feature__in=features).values_list("feature", "texts")
         )
-    )
     size = rows.pop(-1, 0)
     keys = np.array(sorted(rows), dtype=np.int64)
     counts = np.array([rows[key] for key in keys.tolist()], dtype=np.int64)
