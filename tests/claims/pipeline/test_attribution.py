@@ -306,3 +306,19 @@ def test_he_or_she_never_stands_for_a_group_that_spoke() -> None:
         "She said the cranes were ready."
     )
     assert _speakers(text) == ["Ann Ward", "Harbor Party aides", "Ann Ward"]
+
+
+def test_she_said_goes_to_the_one_person_named_since_who_can_be_she() -> None:
+    text = (
+        "Mr. Tom Baker said the port would reopen in May. "
+        "Ann Ward, the treasurer, arrived next. She said the budget was short."
+    )
+    assert _speakers(text)[-1] == "Ann Ward"
+
+
+def test_she_said_stays_empty_when_several_people_named_since_could_be_she() -> None:
+    text = (
+        "Tom Baker said the port would reopen in May. "
+        "Ann Ward and Lee Park, the treasurers, arrived next. She said the budget was short."
+    )
+    assert _speakers(text)[-1] == ""
