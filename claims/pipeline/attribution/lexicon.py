@@ -134,6 +134,18 @@ PERSON_SOURCE_NOUNS = _words(
     strategists pollster economist economists analyst analysts director chairman chairwoman
     chair executive staffer staffers manager secretary press aide counsel"""
 )
+# Plural nouns of people who speak as a group: with a capitalised modifier they are a source
+# ("Democratic lawmakers said", "Western diplomats say", "German police reported"), even when
+# the modifier is an adjective rather than a name.
+GROUP_NOUNS = _words(
+    """officials leaders lawmakers legislators voters senators congressmen experts economists
+    analysts diplomats activists critics supporters strategists donors aides advisers advisors
+    operatives conservatives liberals candidates members delegates governors prosecutors police
+    authorities investigators lawyers attorneys groups officers elders insiders allies staffers
+    spokespeople researchers scientists agents ministers generals commanders protesters
+    opponents backers respondents observers sources officers lobbyists executives regulators
+    judges justices envoys negotiators"""
+)
 SOURCE_NOUNS = PERSON_SOURCE_NOUNS | _words(
     """campaign campaigns administration office team camp committee group organization
     organisation agency department ministry council commission foundation institute center

@@ -264,17 +264,24 @@ class Registry:
         none known, else the nearest earlier person of that gender; a person of unknown gender
         only when no one else is near. "" rather than a guess."""
         gender = PRONOUN_GENDERS.get(pronoun.lower(), "")
-        if last_speaker and self.genders.get(last_speaker, gender) == gender:
-            return last_speaker
         lo = bisect_left(self.starts, before - PRONOUN_WINDOW)
         hi = bisect_left(self.starts, before)
         near = [m.name for m in reversed(self.mentions[lo:hi]) if m.category == PERSON]
+        known = self.genders.get(last_speaker)
+        # A last speaker of unknown gender is no answer when someone else, who may be of that
+        # gender, was named since: "Tom Baker spoke. Ann Ward followed. She said ...".
+        since = near[0] if near else last_speaker
+        ambiguous = known is None and since != last_speaker
+        ambiguous = ambiguous and self.genders.get(since, gender) == gender
+        if last_speaker and (known == gender or (known is None and not ambiguous)):
+            return last_speaker
         for name in near:
             if self.genders.get(name) == gender:
                 return name
-        unknown = {name for name in near if name not in self.genders}
-        if len(unknown) == 1 and len(set(near)) == 1 and not last_speaker:
-            return near[0]
+        # Else the one person near whose gender the article does not contradict.
+        compatible = {name for name in near if self.genders.get(name, gender) == gender}
+        if len(compatible) == 1:
+            return compatible.pop()
         return ""
 
     def latest_person(self, before: int) -> str:

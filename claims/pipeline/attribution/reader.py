@@ -8,6 +8,7 @@ import re
 from claims.pipeline.attribution.lexicon import (
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
+    GROUP_NOUNS,
     NOUN_LIKE,
     PARTICLES,
     PERSON_SOURCE_NOUNS,
@@ -297,7 +298,7 @@ class Reader:
             return Attribution(self.last_outlet, "reported", hearsay.group(), ORGANIZATION)
         if chosen is None:
             return None
-        if chosen.category in (PERSON, UNKNOWN):
+        if chosen.category in (PERSON, UNKNOWN) and not _is_group(chosen.speaker):
             self.last_person = chosen.speaker
         elif chosen.category == OUTLET:
             self.last_outlet = chosen.speaker
@@ -317,6 +318,11 @@ class Reader:
         # A bare name the article never gives in full: a person when a title or a pronoun
         # shows it ("Erdoğan said ... he"), else a place or body ("Moscow", "NATO").
         return PERSON_KIND if speaker in self.registry.genders else ORGANIZATION
+
+
+def _is_group(speaker: str) -> bool:
+    """ "Democratic lawmakers", "Clinton aides": no "he" or "she" stands for them."""
+    return speaker.rpartition(" ")[2] in GROUP_NOUNS
 
 
 def _choose(found: list[Candidate], masked: str) -> Candidate | None:

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.pipeline.attribution.lexicon import SOURCE_NOUNS
+from claims.pipeline.attribution.lexicon import GROUP_NOUNS, SOURCE_NOUNS
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
@@ -206,6 +206,8 @@ _IRREGULAR_PAST = word_set(
 # Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
+# "Western officials", "Arab diplomats": a bloc, not a side one could ask for the claim.
+_VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
 
 
 def _is_noun_after_article(t: Tokens, index: int) -> bool:
@@ -257,12 +259,14 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     if not possessive:
         if "the" in t.low[max(0, start - 3) : start] and t.low[end - 1] in PERSON_ROLES:
             return None  # "the Kremlin spokesman", "the 45th US president": found by the role
-        unnamed = t.low[end - 1] in UNNAMED
+        # "Democratic lawmakers", "U.S. officials": a group the article names by its side.
+        group = t.low[end - 1] in GROUP_NOUNS and t.low[start] not in _VAGUE_SIDES
+        unnamed = t.low[end - 1] in UNNAMED and not group
         if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
             if not registry.is_person(t.text[start]):
-                return None  # "U.S. officials", "media outlets": no one named
-        if end - start == 2 and not registry.is_name(t.text[start]):
-            return None  # "Western officials", "Republican leaders": an adjective
+                return None  # "media outlets", "Ukraine residents": no one named
+        if end - start == 2 and not group and not registry.is_name(t.text[start]):
+            return None  # "Western media", "Russian troops": an adjective, no source
     words = tuple(t.text[start:end])
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 

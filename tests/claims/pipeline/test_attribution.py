@@ -282,3 +282,43 @@ def test_an_adverb_between_the_subject_and_the_verb_is_skipped() -> None:
 def test_researchers_who_found_that_are_the_source() -> None:
     text = "Ann Lee, an economist at the Harbor Institute, found in 2014 that rents had doubled."
     assert _speakers(text) == ["Ann Lee"]
+
+
+def test_a_group_named_by_its_party_or_country_is_the_source() -> None:
+    text = (
+        "Democratic lawmakers said the levy would cost 300 jobs. "
+        "Some Republican experts have urged a delay. "
+        "Norwegian police reported 40 break-ins in March. "
+        "Northern officials said nothing."
+    )
+    assert _speakers(text) == [
+        "Democratic lawmakers",
+        "Republican experts",
+        "Norwegian police",
+        "",
+    ]
+
+
+def test_he_or_she_never_stands_for_a_group_that_spoke() -> None:
+    text = (
+        "Mayor Ann Ward said the port would reopen in May. "
+        "Harbor Party aides said the date was too early. "
+        "She said the cranes were ready."
+    )
+    assert _speakers(text) == ["Ann Ward", "Harbor Party aides", "Ann Ward"]
+
+
+def test_she_said_goes_to_the_one_person_named_since_who_can_be_she() -> None:
+    text = (
+        "Mr. Tom Baker said the port would reopen in May. "
+        "Ann Ward, the treasurer, arrived next. She said the budget was short."
+    )
+    assert _speakers(text)[-1] == "Ann Ward"
+
+
+def test_she_said_stays_empty_when_several_people_named_since_could_be_she() -> None:
+    text = (
+        "Tom Baker said the port would reopen in May. "
+        "Ann Ward and Lee Park, the treasurers, arrived next. She said the budget was short."
+    )
+    assert _speakers(text)[-1] == ""
