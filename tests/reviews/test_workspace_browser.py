@@ -67,7 +67,17 @@ def _add_source(driver: Any, url: str, title: str, stance: str) -> None:
     _fill(driver, "source-title", title)
     _fill(driver, "source-stance", stance)
     _by_id(driver, "add-source").click()
-    assert title in _by_id(driver, "sources").text
+    # The click posts and reloads the page: read #sources of the new page, not the old one.
+    wait_until(lambda: _text_of(driver, "sources").count(title) == 1, timeout=15)
+
+
+def _text_of(driver: Any, element_id: str) -> str:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+    try:
+        return str(_by_id(driver, element_id).text)
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""
 
 
 def _exists(driver: Any, element_id: str) -> bool:
