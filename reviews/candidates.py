@@ -391,12 +391,12 @@ def fact_check_rarity(texts: Sequence[str]) -> StoredRarity:
     features = [-1, *char_features(list(texts)).tolist()]
     if connection.vendor == "postgresql":
         # One array parameter: the thousands of features of a claim and its candidates as
-        # `IN (%s, %s, ...)` took 11 ms at the median and 137 ms at p95 (most of a claim's
-        # matching time), as an array 4 ms and 5 ms.
+        # `IN (%s, %s, ...)` took 13 ms at the median and 142 ms at p95 (most of a claim's
+        # matching time), as an array 6 ms and 7 ms (bench/README.md).
+        table = FactCheckGram._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT feature, texts FROM reviews_factcheckgram WHERE feature = ANY(%s::int[])",
-                [features],
+                f"SELECT feature, texts FROM {table} WHERE feature = ANY(%s::int[])", [features]
             )
             rows = dict(cursor.fetchall())
     else:

@@ -143,7 +143,7 @@ GROUP_NOUNS = _words(
     operatives conservatives liberals candidates members delegates governors prosecutors police
     authorities investigators lawyers attorneys groups officers elders insiders allies staffers
     spokespeople researchers scientists agents ministers generals commanders protesters
-    opponents backers respondents observers sources officers lobbyists executives regulators
+    opponents backers respondents observers sources lobbyists executives regulators
     judges justices envoys negotiators"""
 )
 SOURCE_NOUNS = PERSON_SOURCE_NOUNS | _words(

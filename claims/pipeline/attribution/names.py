@@ -271,8 +271,9 @@ class Registry:
         # A last speaker of unknown gender is no answer when someone else, who may be of that
         # gender, was named since: "Tom Baker spoke. Ann Ward followed. She said ...".
         since = near[0] if near else last_speaker
-        ambiguous = known is None and since != last_speaker
-        ambiguous = ambiguous and self.genders.get(since, gender) == gender
+        ambiguous = (
+            known is None and since != last_speaker and self.genders.get(since, gender) == gender
+        )
         if last_speaker and (known == gender or (known is None and not ambiguous)):
             return last_speaker
         for name in near:
