@@ -12,6 +12,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,12 +49,19 @@ class Query:
     text: str
     vector: np.ndarray | None
 
+    @cached_property
+    def literal(self) -> str | None:
+        """The vector as pgvector reads it, written once for the several searches that send it."""
+        return vector_text(self.vector)
+
 
 def vector_text(vector: np.ndarray | None) -> str | None:
     """A vector as pgvector reads it; None for no vector (or the zero vector)."""
     if vector is None or not np.any(vector):
         return None
-    return "[" + ",".join(f"{value:.6g}" for value in vector) + "]"
+    # Six decimals are finer than halfvec keeps; a list's repr is written in C, twice as fast
+    # as formatting each of the 384 numbers.
+    return repr(np.round(vector.astype(np.float64), 6).tolist()).replace(" ", "")
 
 
 # --- stored claims -----------------------------------------------------------------------
@@ -145,7 +153,7 @@ def _candidate_add(found: dict[int, Candidate], key: int, text: str, cosine: flo
 def _dense(
     sql: str, queries: Sequence[Query], limit: int, exclude: Sequence[int] | None = None
 ) -> list[tuple]:
-    vectors = [(query.key, vector_text(query.vector)) for query in queries]
+    vectors = [(query.key, query.literal) for query in queries]
     vectors = [(key, vector) for key, vector in vectors if vector is not None]
     if not vectors:
         return []
@@ -172,7 +180,7 @@ def _lexical(
     params: list[Any] = [
         [query.key for query, _ in asked],
         [tsquery for _, tsquery in asked],
-        [vector_text(query.vector) for query, _ in asked],
+        [query.literal for query, _ in asked],
     ]
     if exclude is not None:
         params.append(list(exclude))

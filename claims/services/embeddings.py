@@ -17,6 +17,7 @@ from django.conf import settings
 
 from claims.models import Claim
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
+from factcheck.db import rows_update
 
 logger = logging.getLogger(__name__)
 
@@ -103,5 +104,5 @@ def claims_embed_stored(*, claim_ids: Sequence[int]) -> int:
         claim.embedding = None
     claims_embed(claims=claims)
     embedded = [claim for claim in claims if claim.embedding is not None]
-    Claim.objects.bulk_update(embedded, ["embedding"], batch_size=500)
+    rows_update(Claim, embedded, ["embedding"])
     return len(embedded)

@@ -22,6 +22,7 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from claims.models import Claim
 from claims.pipeline.matching.matcher import Match, claim_scoring
 from claims.pipeline.matching.normalise import fingerprint
 from claims.services.embeddings import claims_embed_stored
+from factcheck.db import rows_update
 from reviews import workflow
 from reviews.candidates import Query, batch_candidates, claim_candidates
 from reviews.models import (
@@ -37,7 +39,10 @@ from reviews.models import (
     ClusterMember,
     ClusterSuggestion,
     FactCheckSuggestion,
+    Note,
+    Notification,
     ReviewItem,
+    Verdict,
 )
 from reviews.services.queue import review_priorities_refresh
 from reviews.services.records import fact_check_records_refresh
@@ -246,22 +251,28 @@ def _movable(batch: Sequence[_Claim], counts: dict[int, tuple[int, int]]) -> dic
     """The claims that may still join another cluster, with their queue entries (locked).
 
     Only a claim alone in its own fresh cluster whose queue entry nobody has touched (pending,
-    nobody holds it): one that stands for others, or that a reviewer works on, stays put.
+    nobody holds it, no note, verdict or notification about it): one that stands for others,
+    or that a reviewer works on, stays put.
     """
     items = {
-        claim: (pk, status, holder)
-        for claim, pk, status, holder in ReviewItem.objects.select_for_update()
+        claim: (pk, status, holder, touched)
+        for claim, pk, status, holder, touched in ReviewItem.objects.select_for_update()
         .filter(claim_id__in=[claim.pk for claim in batch])
+        .annotate(
+            touched=Exists(Note.objects.filter(review_item=OuterRef("pk")))
+            | Exists(Verdict.objects.filter(review_item=OuterRef("pk")))
+            | Exists(Notification.objects.filter(review_item=OuterRef("pk")))
+        )
         .order_by("pk")
-        .values_list("claim_id", "pk", "status", "assigned_to_id")
+        .values_list("claim_id", "pk", "status", "assigned_to_id", "touched")
     }
     movable: dict[int, int | None] = {}
     for claim in batch:
         canonical, count = counts.get(claim.cluster, (None, 0))
         if canonical != claim.pk or count > 1:
             continue
-        item, status, holder = items.get(claim.pk, (None, workflow.PENDING, None))
-        if status != workflow.PENDING or holder is not None:
+        item, status, holder, touched = items.get(claim.pk, (None, workflow.PENDING, None, False))
+        if status != workflow.PENDING or holder is not None or touched:
             continue
         movable[claim.pk] = item
     return movable
@@ -272,21 +283,28 @@ def _joins_write(batch: Sequence[_Claim], placement: _Placement) -> list[int]:
     the clusters they joined and record each join; the grown clusters, one per join."""
     if not placement.moved:
         return []
-    by_target: dict[int, list[int]] = {}
-    for claim, (target, _, _) in placement.moved.items():
-        by_target.setdefault(target, []).append(claim)
-    for target, claims in by_target.items():
-        ClusterMember.objects.filter(claim_id__in=claims).update(cluster_id=target)
-    items = [placement.movable[claim] for claim in placement.moved]
-    ReviewItem.objects.filter(pk__in=[pk for pk in items if pk is not None]).delete()
-    Cluster.objects.filter(pk__in=[fresh for _, _, fresh in placement.moved.values()]).delete()
+    # One statement each: the claims move, their fresh clusters and queue entries go.
+    rows_update(
+        ClusterMember,
+        [
+            ClusterMember(claim_id=claim, cluster_id=target)
+            for claim, (target, _, _) in placement.moved.items()
+        ],
+        ["cluster"],
+    )
+    _fresh_drop(
+        items=[pk for claim in placement.moved if (pk := placement.movable[claim]) is not None],
+        clusters=[fresh for _, _, fresh in placement.moved.values()],
+    )
     seen = dict(
         Claim.objects.filter(pk__in=list(placement.moved))
         .annotate(seen=Coalesce("article__published_at", "article__received_at"))
         .values_list("pk", "seen")
     )
-    for target, claims in by_target.items():
-        _cluster_grow(target, [seen[claim] for claim in claims])
+    by_target: dict[int, list[datetime]] = {}
+    for claim, (target, _, _) in placement.moved.items():
+        by_target.setdefault(target, []).append(seen[claim])
+    _clusters_grow(by_target)
     ClusterEvent.objects.bulk_create(
         ClusterEvent(kind=ClusterEvent.Kind.JOIN, cluster_id=target, claim_ids=[claim], score=score)
         for claim, (target, score, _) in placement.moved.items()
@@ -294,13 +312,45 @@ def _joins_write(batch: Sequence[_Claim], placement: _Placement) -> list[int]:
     return [target for target, _, _ in placement.moved.values()]
 
 
-def _cluster_grow(pk: int, seen: Sequence[datetime]) -> None:
-    """Count appearances that joined a locked cluster, without reading its others back."""
-    cluster = Cluster.objects.get(pk=pk)
-    cluster.appearance_count += len(seen)
-    cluster.first_seen_at = min(cluster.first_seen_at, *seen)
-    cluster.last_seen_at = max(cluster.last_seen_at, *seen)
-    cluster.save(update_fields=["appearance_count", "first_seen_at", "last_seen_at"])
+def _fresh_drop(*, items: list[int], clusters: list[int]) -> None:
+    """Delete the fresh queue entries and clusters of claims that joined others, in a few
+    statements, with the history row each delete writes.
+
+    Nothing of a reviewer's hangs on them (`_movable` leaves a claim with a note, a verdict or
+    a notification where it is) and an entry without a verdict was never published, so what
+    may point at them is another batch's suggestion of the fresh cluster, dropped with it, and
+    the cluster's events, which keep their record without it. The foreign keys are checked at
+    commit: a reference missed here fails the batch, it never dangles.
+    """
+    now = timezone.now()
+    for model, pks in ((ReviewItem, items), (Cluster, clusters)):
+        history = model.history.model  # type: ignore[attr-defined]
+        history.objects.bulk_create(
+            history(
+                history_date=now,
+                history_type="-",
+                history_user=None,
+                history_change_reason="",
+                **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
+            )
+            for row in model.objects.filter(pk__in=pks).order_by("pk")
+        )
+    ClusterSuggestion.objects.filter(Q(cluster_id__in=clusters) | Q(other_id__in=clusters)).delete()
+    ClusterEvent.objects.filter(cluster_id__in=clusters).update(cluster=None)
+    ReviewItem.objects.filter(pk__in=items)._raw_delete(ReviewItem.objects.db)
+    Cluster.objects.filter(pk__in=clusters)._raw_delete(Cluster.objects.db)
+
+
+def _clusters_grow(seen: dict[int, list[datetime]]) -> None:
+    """Count the appearances that joined locked clusters (when each was seen, by cluster),
+    without reading their other appearances back; one history row each, as a save writes."""
+    clusters = list(Cluster.objects.filter(pk__in=list(seen)).order_by("pk"))
+    for cluster in clusters:
+        cluster.appearance_count += len(seen[cluster.pk])
+        cluster.first_seen_at = min(cluster.first_seen_at, *seen[cluster.pk])
+        cluster.last_seen_at = max(cluster.last_seen_at, *seen[cluster.pk])
+    rows_update(Cluster, clusters, ["appearance_count", "first_seen_at", "last_seen_at"])
+    Cluster.history.bulk_history_create(clusters, update=True)
 
 
 def _cluster_suggestions_write(batch: Sequence[_Claim], placement: _Placement) -> int:

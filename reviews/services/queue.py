@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Claim
+from factcheck.db import rows_update
 from reviews import workflow
 from reviews.models import Cluster, ReviewItem
 from reviews.priority import recency_window, review_priority
@@ -71,7 +72,7 @@ def review_priorities_refresh(*, clusters: Sequence[Cluster]) -> int:
         )
         item.last_seen_at = cluster.last_seen_at
     # No history row: the priority is derived data, not a reviewer's decision.
-    return ReviewItem.objects.bulk_update(items, ["priority", "last_seen_at"], batch_size=500)
+    return rows_update(ReviewItem, items, ["priority", "last_seen_at"])
 
 
 AGE_BATCH = 1000

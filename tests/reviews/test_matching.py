@@ -19,6 +19,7 @@ from reviews.models import (
     ClusterMember,
     ClusterSuggestion,
     ImportedFactCheck,
+    Note,
     ReviewItem,
 )
 from reviews.services.clusters import clusters_assign
@@ -129,6 +130,41 @@ def test_a_claim_a_reviewer_already_holds_is_not_pulled_into_another_cluster() -
 
     assert cluster_of(again) != cluster_of(first) and matched_at(again) is not None
     assert ClusterSuggestion.objects.filter(cluster=cluster_of(again)).exists()
+
+
+@pytest.mark.django_db
+def test_a_claim_a_reviewer_wrote_a_note_on_stays_with_its_note() -> None:
+    first = _queued(PLEDGE)
+    claims_match(claim_ids=[first.pk])
+    again = _queued(PLEDGE_AGAIN)
+    note = Note.objects.create(review_item=again.review, author=_user(), text="Same as before?")
+
+    claims_match(claim_ids=[again.pk])
+
+    assert cluster_of(again) != cluster_of(first) and matched_at(again) is not None
+    assert Note.objects.get(pk=note.pk).review_item.claim_id == again.pk
+
+
+@pytest.mark.django_db
+def test_a_join_drops_the_fresh_cluster_with_its_history_and_others_suggestions_of_it() -> None:
+    first = _queued(PLEDGE)
+    claims_match(claim_ids=[first.pk])
+    again = _queued(PLEDGE_AGAIN)
+    fresh, item = cluster_of(again), again.review.pk
+    # Another batch, a moment before, suggested the fresh cluster to a third claim's.
+    third = _queued("Ferries will run every ten minutes from the new harbour terminal.")
+    ClusterSuggestion.objects.create(cluster_id=cluster_of(third), other_id=fresh, score=0.7)
+
+    claims_match(claim_ids=[again.pk])
+
+    assert cluster_of(again) == cluster_of(first)
+    assert not Cluster.objects.filter(pk=fresh).exists()
+    assert not ReviewItem.objects.filter(pk=item).exists()
+    assert not ClusterSuggestion.objects.filter(other_id=fresh).exists()
+    assert Cluster.history.filter(id=fresh, history_type="-").count() == 1
+    assert ReviewItem.history.filter(id=item, history_type="-").count() == 1
+    grown = Cluster.history.filter(id=cluster_of(first)).order_by("history_date").last()
+    assert grown.history_type == "~" and grown.appearance_count == 2
 
 
 def _user():  # type: ignore[no-untyped-def]

@@ -1,0 +1,47 @@
+"""Writes that Django's ORM makes costlier than they need to be."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from django.db import connection
+from django.db.models import Field, Model
+
+# Types psycopg sends as they are; any other (pgvector's halfvec) is sent as text and cast.
+_SENT_AS_IS = ("bigint", "integer", "smallint", "double precision", "timestamp with time zone")
+
+
+def rows_update(model: type[Model], rows: Sequence[Model], fields: Sequence[str]) -> int:
+    """Write `fields` of saved `rows` of `model` in one statement; how many rows it wrote.
+
+    On PostgreSQL one `UPDATE ... FROM unnest(arrays)`: `bulk_update` writes a CASE expression
+    with a branch per row and field, which costs more to build and plan than the write itself
+    (18 rows of three fields: ~1 ms of Python and a plan per shape). Elsewhere `bulk_update`.
+    """
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        return model._default_manager.bulk_update(rows, fields)
+    meta = model._meta
+    assert meta.pk is not None  # every model has one
+    columns = [meta.pk, *(cast(Field, meta.get_field(name)) for name in fields)]
+    quote = connection.ops.quote_name
+    arrays = []
+    for column in columns:
+        kind = column.db_type(connection)
+        arrays.append(f"%s::{kind}[]" if kind in _SENT_AS_IS else f"%s::text[]::{kind}[]")
+    names = [quote(str(column.column)) for column in columns]
+    sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {sets} "
+        f"FROM unnest({', '.join(arrays)}) AS v({', '.join(names)}) "
+        f"WHERE t.{names[0]} = v.{names[0]}"
+    )
+    params = [
+        [column.get_db_prep_value(getattr(row, column.attname), connection) for row in rows]
+        for column in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
