@@ -383,3 +383,26 @@ def test_a_batch_of_joins_reads_no_claim_one_query_at_a_time() -> None:
         if q["sql"].startswith("SELECT") and 'WHERE "claims_claim"."id" = ' in q["sql"]
     ]
     assert one_by_one == []
+
+
+@pytest.mark.django_db
+def test_a_text_stored_before_takes_its_vector_without_the_model(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mode == "off":
+        pytest.skip("lexical matching stores no vectors")
+    first = _queued(PLEDGE)
+    claims_match(claim_ids=[first.pk])
+    copy = _queued(PLEDGE)  # the same wire sentence in another outlet
+    encoded: list[str] = []
+    real = embeddings.texts_embed
+    monkeypatch.setattr(
+        embeddings, "texts_embed", lambda texts: encoded.extend(texts) or real(texts)
+    )
+
+    claims_match(claim_ids=[copy.pk])
+
+    assert encoded == []
+    stored = dict(Claim.objects.values_list("pk", "embedding"))
+    assert list(stored[copy.pk]) == list(stored[first.pk])
+    assert cluster_of(copy) == cluster_of(first)
