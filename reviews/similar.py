@@ -41,6 +41,8 @@ class SimilarFactCheck:
 def fact_checks_ranked(queries: Sequence[Query]) -> dict[int, list[Match]]:
     """Every fact-check candidate of each query, ranked (keys as `reviews.candidates`)."""
     found = fact_check_candidates(queries)
+    if not any(found.values()):
+        return {query.key: [] for query in queries}  # nothing to rank, no rarity to read
     rarity = fact_check_rarity(
         [fingerprint(query.text).text for query in queries]
         + [candidate.text for candidates in found.values() for candidate in candidates]
