@@ -74,7 +74,7 @@ def precision_resolve(precision: str) -> str:
     if precision not in PRECISIONS:
         raise ValueError(f"unknown embedding precision {precision!r}; use one of {PRECISIONS}")
     if precision == "auto":
-        return "bfloat16" if cpu_has_bfloat16() else otherwise
+        return "bfloat16" if cpu_has_bfloat16() else "float32"
     return precision
 
 
