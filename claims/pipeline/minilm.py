@@ -214,10 +214,11 @@ def minilm_load(
     directory: Path,
     *,
     precision: str = "float32",
-    shared: Mapping[str, Any] | None = None,
+    shared: Sequence[Mapping[str, Any]] = (),
 ) -> MiniLM:
-    """The model in `directory` at `precision`; float32 tensors found in `shared` (another
-    precision's, of the same checkpoint) are taken from there rather than loaded again."""
+    """The model in `directory` at `precision`; tensors of the same name, shape and dtype
+    found in `shared` (other precisions' of the same checkpoint) are taken from there rather
+    than loaded again."""
     import torch
     from safetensors.torch import load_file
 
@@ -227,17 +228,21 @@ def minilm_load(
     if config.get("hidden_act") != "gelu" or config.get("model_type") != "bert":
         raise ValueError(f"{directory} is not a BERT model with GELU activations")
     to = torch.bfloat16 if precision == "bfloat16" else torch.float32
-    shared = shared or {}
     tensors = {}
     # Checkpoints name the same tensors with or without a "bert." prefix.
     for name, tensor in load_file(str(directory / "model.safetensors")).items():
         if not tensor.is_floating_point():
             continue
         name = name.removeprefix("bert.")
-        known = shared.get(name)
-        if known is not None and known.dtype == to and known.shape == tensor.shape:
-            tensors[name] = known
-        else:
+        tensors[name] = next(
+            (
+                other[name]
+                for other in shared
+                if name in other and other[name].dtype == to and other[name].shape == tensor.shape
+            ),
+            None,
+        )
+        if tensors[name] is None:
             tensors[name] = tensor.to(to)
     return MiniLM(directory=directory, config=config, tensors=tensors, precision=precision)
 
@@ -253,9 +258,6 @@ def minilm_get(directory: Path, precision: str) -> MiniLM:
     key = (directory.resolve(), precision)
     with _lock:
         if key not in _loaded:
-            shared: dict[str, Any] = {}
-            for (loaded_from, _), model in _loaded.items():
-                if loaded_from == key[0]:
-                    shared.update(model.tensors)
+            shared = [model.tensors for (path, _), model in _loaded.items() if path == key[0]]
             _loaded[key] = minilm_load(directory, precision=precision, shared=shared)
         return _loaded[key]
