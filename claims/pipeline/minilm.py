@@ -18,6 +18,7 @@ embeddings, layer norms, attention and pooling stay float32.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import warnings
@@ -52,16 +53,14 @@ class MiniLM:
         precision: str,
         max_tokens: int = MAX_TOKENS,
     ) -> None:
-        """`tensors`: every float tensor of the checkpoint, named without a "bert." prefix,
-        float32 or, at bfloat16, already converted (the Linear weights of int8 are packed here)."""
+        """`tensors`: every float tensor of the checkpoint, named without its "bert." prefix,
+        in float32 (bfloat16 at that precision); int8 packs the Linear weights here."""
         import torch
         from tokenizers import Tokenizer
 
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; use one of {PRECISIONS}")
         self._torch = torch
-        self.directory = directory
-        self.config = dict(config)
         self.hidden = int(config["hidden_size"])
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
@@ -102,8 +101,7 @@ class MiniLM:
             if tuple(tensor.shape) != self.shapes[name]:
                 raise ValueError(f"{name} is {tuple(tensor.shape)}, not as the base's")
             tensors[name] = tensor.to(dtype)
-        model = MiniLM.__new__(MiniLM)
-        model.__dict__.update(self.__dict__)
+        model = copy.copy(self)
         model.linears = {
             **self.linears,
             **_linears(
