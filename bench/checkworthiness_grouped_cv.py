@@ -82,7 +82,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     started = time.perf_counter()
-    base = minilm.base_load()
+    base = minilm_training.base_load()
     bottom = minilm_training.bottom_output(texts, base)
     print(f"bottom layers: {time.perf_counter() - started:.0f} s", flush=True)
     transformer_oof = np.zeros(len(rows))

@@ -1,7 +1,8 @@
 """Pure pipeline speed on one core: articles a second and the cost of each stage.
 
     .venv/bin/python bench/pipeline.py [--articles DIR] [--rounds N] [--cpu]
-        [--scorer auto|linear|cascade|minilm] [--threshold T]
+        [--scorer auto|linear|cascade|minilm] [--precision auto|float32|bfloat16|int8]
+        [--threshold T]
 
 Reads the sample articles beside the project (../shared/samples/articles) and pads each to
 about 600 words with its own paragraphs, the size the target is set for. "claim as checked"
@@ -33,7 +34,6 @@ from claims.pipeline.checkworthiness import cascade, minilm  # noqa: E402
 from claims.pipeline.checkworthiness.linear import load_scorer  # noqa: E402
 from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer  # noqa: E402
 from claims.pipeline.claim_types import claim_type  # noqa: E402
-from claims.pipeline.embeddings import precision_resolve  # noqa: E402
 from claims.pipeline.extract import extract_claims  # noqa: E402
 from claims.pipeline.sentences import split_sentences  # noqa: E402
 from claims.pipeline.standalone import claim_as_checked  # noqa: E402
@@ -73,7 +73,7 @@ def timed(label: str, fn: Callable[[], object], rounds: int, items: int) -> floa
     return per_item_ms
 
 
-def scorer_load(choice: str) -> Scorer:
+def scorer_load(choice: str, precision: str = "auto") -> Scorer:
     """The scorer FACTCHECK_CHECKWORTHINESS_MODEL=`choice` gives a worker, from shipped files."""
     linear = load_scorer()
     if choice == "linear":
@@ -82,9 +82,7 @@ def scorer_load(choice: str) -> Scorer:
         import torch
 
         torch.set_num_threads(1)
-        strong = minilm.read_model(
-            minilm.DEFAULT_MODEL_PATH, linear, precision=precision_resolve("auto")
-        )
+        strong = minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear, precision=precision)
         if choice == "minilm":
             return strong
         return cascade.read_model(cascade.DEFAULT_MODEL_PATH, linear, strong)
@@ -109,6 +107,12 @@ def main() -> None:
     )
     parser.add_argument("--scorer", choices=("auto", "linear", "cascade", "minilm"), default="auto")
     parser.add_argument(
+        "--precision",
+        choices=("auto", "float32", "bfloat16", "int8"),
+        default="auto",
+        help="MiniLM's arithmetic (FACTCHECK_CHECKWORTHINESS_PRECISION; default: its default)",
+    )
+    parser.add_argument(
         "--cpu",
         action="store_true",
         help="time the CPU this process uses instead of the wall clock (a machine other "
@@ -124,7 +128,7 @@ def main() -> None:
         sys.exit(f"no .txt articles in {args.articles}")
     words = statistics.mean(len(t.split()) for t in texts)
     load_start = time.perf_counter()
-    scorer = scorer_load(args.scorer)
+    scorer = scorer_load(args.scorer, args.precision)
     threshold = args.threshold
     load_ms = (time.perf_counter() - load_start) * 1000
     documents = [document_from_text(t) for t in texts]

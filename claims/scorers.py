@@ -33,7 +33,6 @@ from claims.pipeline.checkworthiness.linear import (
 )
 from claims.pipeline.checkworthiness.linear_training import save_model
 from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer
-from claims.pipeline.embeddings import precision_resolve
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +105,7 @@ def minilm_get(path: Path | None = None) -> minilm.MiniLMCheckworthinessModel:
             # Its reasons come from the shipped linear model, whatever a newsroom promoted:
             # the MiniLM model was calibrated beside that one.
             _minilm[key] = minilm.read_model(
-                path,
-                load_scorer(),
-                precision=precision_resolve(settings.FACTCHECK_EMBEDDING_PRECISION),
+                path, load_scorer(), precision=settings.FACTCHECK_CHECKWORTHINESS_PRECISION
             )
         except ModelLoadError as exc:
             logger.warning("check-worthiness: scoring with the linear model instead: %s", exc)

@@ -87,10 +87,14 @@ class Config:
     checkworthiness_minilm_path: str = knob("")
     # Retrained check-worthiness models (candidates, and the promoted one) live here.
     model_dir: Path = knob(VAR_DIR / "models")
-    # Arithmetic of the transformer models (matching embeddings, the MiniLM model): `auto` is
-    # bfloat16 on CPUs that have it (AVX-512 BF16, AMX), 2-5x faster with cosines within 0.002
-    # and probabilities within 0.006 of float32's; float32 elsewhere.
-    embedding_precision: str = knob("auto", choices=("auto", "float32", "bfloat16"))
+    # Arithmetic of the matching embeddings: `auto` is bfloat16 on CPUs that have it (AVX-512
+    # BF16, AMX), 2-5x faster with cosines within 0.002 of float32's; float32 elsewhere.
+    # "int8" (the Linear layers dynamically quantised) moves vectors further and, on AVX2,
+    # is no faster (docs/matching.md).
+    embedding_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))
+    # The same for the MiniLM check-worthiness model: bfloat16 keeps its probabilities within
+    # 0.006 of float32's; int8 costs 0.005 of dev F1 for no speed on AVX2 (docs/extraction.md).
+    checkworthiness_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))
 
     # --- Intake: fetching and receiving articles ---------------------------------------------
     # Outbound requests (claims/outbound.py): TIMEOUT bounds connecting and each read; DEADLINE

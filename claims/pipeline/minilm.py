@@ -5,12 +5,24 @@ tokens, unit length), without importing sentence-transformers and transformers: 
 add ~200 MiB to every process that embeds (torch alone is ~220 MiB), which is what keeps a
 web or worker process under its memory budget. The tokenizer is the model's own
 `tokenizer.json`, read by `tokenizers`.
+
+The check-worthiness model is the same encoder with its top layers fine-tuned
+(`with_top_layers`): it shares the base's embeddings and bottom layers, so a process that
+embeds and scores holds one copy of them (`minilm_get`).
+
+Precisions: "float32"; "bfloat16" (fast only on CPUs that multiply it natively); "int8", the
+Linear layers (97% of the arithmetic) run by torch's dynamic quantisation: weights stored as
+int8 with a scale per output row, each input quantised to 8 bits per batch as it comes;
+embeddings, layer norms, attention and pooling stay float32.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Sequence
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,59 +30,115 @@ import numpy as np
 
 # sentence_bert_config.json: longer texts are cut to this many tokens, as the model was trained.
 MAX_TOKENS = 256
+PRECISIONS = ("float32", "bfloat16", "int8")
+_LINEAR = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 
 
 class MiniLM:
     """The encoder and its tokenizer, loaded once; `encode` gives pooled, unit rows."""
 
-    def __init__(self, directory: Path, *, dtype: str = "float32") -> None:
+    def __init__(
+        self,
+        *,
+        directory: Path,
+        config: Mapping[str, Any],
+        tensors: dict[str, Any],
+        precision: str,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
+        """`tensors`: every float tensor of the checkpoint, named without its "bert." prefix,
+        in float32 (bfloat16 at that precision); int8 packs the Linear weights here."""
         import torch
-        from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; use one of {PRECISIONS}")
         self._torch = torch
-        config = json.loads((directory / "config.json").read_text())
         self.hidden = int(config["hidden_size"])
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
-        if config.get("hidden_act") != "gelu" or config.get("model_type") != "bert":
-            raise ValueError(f"{directory} is not a BERT model with GELU activations")
-        to = getattr(torch, dtype)
-        weights = load_file(str(directory / "model.safetensors"))
-        # Checkpoints name the same tensors with or without a "bert." prefix.
-        self.weights = {
-            name.removeprefix("bert."): tensor.to(to)
-            for name, tensor in weights.items()
-            if tensor.is_floating_point()
-        }
+        self.precision = precision
+        self.max_tokens = max_tokens
+        self.shapes = {name: tuple(tensor.shape) for name, tensor in tensors.items()}
+        self.tensors = dict(tensors)
+        self.linears = _linears(
+            self.tensors,
+            [f"encoder.layer.{layer}.{part}" for layer in range(self.layers) for part in _LINEAR],
+            precision,
+        )
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Mean-pooled, unit-length float32 rows, one per text (one batch, padded together)."""
-        torch = self._torch
-        from torch.nn import functional
+    def with_top_layers(self, top: Mapping[str, Any], *, layers: int, max_tokens: int) -> MiniLM:
+        """This encoder with its top `layers` layers replaced by `top`'s float tensors, named
+        "layer.<i>.<name>" with i counting from the first replaced layer (as a fine-tuning's
+        `state_dict` does); everything else is this one's, shared, not copied. ValueError
+        when `top` does not hold every tensor of those layers, shaped as the base's."""
+        if not 0 < layers <= self.layers:
+            raise ValueError(f"{layers} top layers for a {self.layers}-layer encoder")
+        first = self.layers - layers
+        replaced = {
+            f"encoder.layer.{first + int(key.split('.')[1])}.{key.split('.', 2)[2]}": value
+            for key, value in top.items()
+        }
+        prefixes = tuple(f"encoder.layer.{layer}." for layer in range(first, self.layers))
+        expected = {name for name in self.shapes if name.startswith(prefixes)}
+        if set(replaced) != expected:
+            raise ValueError(f"layers differ: {sorted(set(replaced) ^ expected)[:3]}")
+        dtype = self.tensors["embeddings.word_embeddings.weight"].dtype
+        tensors = dict(self.tensors)
+        for name, value in replaced.items():
+            tensor = self._torch.as_tensor(value).to(self._torch.float32)
+            if tuple(tensor.shape) != self.shapes[name]:
+                raise ValueError(f"{name} is {tuple(tensor.shape)}, not as the base's")
+            tensors[name] = tensor.to(dtype)
+        model = copy.copy(self)
+        model.linears = {
+            **self.linears,
+            **_linears(
+                tensors,
+                [name for name in self.linears if name.startswith(prefixes)],
+                self.precision,
+            ),
+        }
+        model.tensors = tensors
+        model.max_tokens = max_tokens
+        model.tokenizer = type(self.tokenizer).from_str(self.tokenizer.to_str())
+        model.tokenizer.enable_truncation(max_tokens)
+        return model
 
+    def pooled(self, texts: Sequence[str]) -> Any:
+        """The mean of each text's token vectors, a float32 torch tensor (one padded batch)."""
+        torch = self._torch
         encoded = self.tokenizer.encode_batch(list(texts))
         ids = torch.tensor([row.ids for row in encoded], dtype=torch.long)
         mask = torch.tensor([row.attention_mask for row in encoded], dtype=torch.long)
         with torch.inference_mode():
-            hidden = self._layers(ids, mask, functional)
+            hidden = self._layers(ids, mask)
             kept = mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * kept).sum(1) / kept.sum(1).clamp(min=1e-9)
-            vectors = pooled.float().numpy()
+            return ((hidden * kept).sum(1) / kept.sum(1).clamp(min=1e-9)).float()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean-pooled, unit-length float32 rows, one per text (one batch, padded together)."""
+        vectors = self.pooled(texts).numpy()
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
-    def _layers(self, ids: Any, mask: Any, functional: Any) -> Any:
-        w = self.weights
+    def _layers(self, ids: Any, mask: Any) -> Any:
+        from torch.nn import functional
+
+        w = self.tensors
         batch, length = ids.shape
         width = self.hidden // self.heads
-
-        def linear(x: Any, name: str) -> Any:
-            return functional.linear(x, w[f"{name}.weight"], w[f"{name}.bias"])
 
         def norm(x: Any, name: str) -> Any:
             return functional.layer_norm(
@@ -86,8 +154,9 @@ class MiniLM:
         attend = mask[:, None, None, :].bool()  # padding is never attended to
         for layer in range(self.layers):
             at = f"encoder.layer.{layer}"
+            linear = self.linears
             q, k, v = (
-                linear(x, f"{at}.attention.self.{part}")
+                linear[f"{at}.attention.self.{part}"](x)
                 .view(batch, length, self.heads, width)
                 .transpose(1, 2)
                 for part in ("query", "key", "value")
@@ -95,9 +164,98 @@ class MiniLM:
             context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
             context = context.transpose(1, 2).reshape(batch, length, self.hidden)
             x = norm(
-                linear(context, f"{at}.attention.output.dense") + x,
+                linear[f"{at}.attention.output.dense"](context) + x,
                 f"{at}.attention.output.LayerNorm",
             )
-            inner = functional.gelu(linear(x, f"{at}.intermediate.dense"))
-            x = norm(linear(inner, f"{at}.output.dense") + x, f"{at}.output.LayerNorm")
+            inner = functional.gelu(linear[f"{at}.intermediate.dense"](x))
+            x = norm(linear[f"{at}.output.dense"](inner) + x, f"{at}.output.LayerNorm")
         return x
+
+
+def _linears(
+    tensors: dict[str, Any], names: Sequence[str], precision: str
+) -> dict[str, Callable[[Any], Any]]:
+    """The Linear layers `names` of `tensors` at `precision`; int8 packs their weights and
+    takes the float ones out of `tensors`, so that only the packed copy stays in memory."""
+    linears = {}
+    for name in names:
+        weight, bias = tensors[f"{name}.weight"], tensors[f"{name}.bias"]
+        linears[name] = _linear(weight, bias, precision)
+        if precision == "int8":
+            del tensors[f"{name}.weight"], tensors[f"{name}.bias"]
+    return linears
+
+
+def _linear(weight: Any, bias: Any, precision: str) -> Callable[[Any], Any]:
+    """y = x Wᵀ + b at `precision`; int8 packs W once, per output row."""
+    import torch
+    from torch.nn import functional
+
+    if precision != "int8":
+        return lambda x: functional.linear(x, weight, bias)
+    scales = (weight.abs().amax(dim=1) / 127).clamp(min=1e-8).double()
+    # torch deprecates its quantised tensors in favour of torchao, not a dependency here;
+    # the kernels these call are the ones it documents for dynamic quantisation.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        quantised = torch.quantize_per_channel(
+            weight, scales, torch.zeros_like(scales, dtype=torch.long), 0, torch.qint8
+        )
+        layer = torch.ao.nn.quantized.dynamic.Linear(
+            weight.shape[1], weight.shape[0], dtype=torch.qint8
+        )
+        layer.set_weight_bias(quantised, bias)
+    return layer  # type: ignore[no-any-return]
+
+
+def minilm_load(
+    directory: Path,
+    *,
+    precision: str = "float32",
+    shared: Sequence[Mapping[str, Any]] = (),
+) -> MiniLM:
+    """The model in `directory` at `precision`; tensors of the same name, shape and dtype
+    found in `shared` (other precisions' of the same checkpoint) are taken from there rather
+    than loaded again."""
+    import torch
+    from safetensors.torch import load_file
+
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; use one of {PRECISIONS}")
+    config = json.loads((directory / "config.json").read_text())
+    if config.get("hidden_act") != "gelu" or config.get("model_type") != "bert":
+        raise ValueError(f"{directory} is not a BERT model with GELU activations")
+    to = torch.bfloat16 if precision == "bfloat16" else torch.float32
+    tensors = {}
+    # Checkpoints name the same tensors with or without a "bert." prefix.
+    for name, tensor in load_file(str(directory / "model.safetensors")).items():
+        if not tensor.is_floating_point():
+            continue
+        name = name.removeprefix("bert.")
+        tensors[name] = next(
+            (
+                other[name]
+                for other in shared
+                if name in other and other[name].dtype == to and other[name].shape == tensor.shape
+            ),
+            None,
+        )
+        if tensors[name] is None:
+            tensors[name] = tensor.to(to)
+    return MiniLM(directory=directory, config=config, tensors=tensors, precision=precision)
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[Path, str], MiniLM] = {}
+
+
+def minilm_get(directory: Path, precision: str) -> MiniLM:
+    """The model in `directory` at `precision`, loaded once per process: the matching
+    embedder and the check-worthiness model share it (and one precision shares another's
+    float32 embeddings and layer norms)."""
+    key = (directory.resolve(), precision)
+    with _lock:
+        if key not in _loaded:
+            shared = [model.tensors for (path, _), model in _loaded.items() if path == key[0]]
+            _loaded[key] = minilm_load(directory, precision=precision, shared=shared)
+        return _loaded[key]

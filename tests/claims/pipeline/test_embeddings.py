@@ -76,3 +76,66 @@ def test_the_vectors_are_the_ones_sentence_transformers_computes(embedder) -> No
     )
     ours = embedder_load("float32").encode(texts)
     assert (ours * reference).sum(axis=1).min() > 0.99999
+
+
+def test_int8_gives_unit_vectors_near_float32s_and_keeps_empty_texts_zero() -> None:
+    texts = [
+        "Inflation rose to 9 percent last year, the highest in four decades.",
+        "He pledged he would stop the war in a day once he was in office.",
+        "",
+    ]
+    full = embedder_load("float32").encode(texts)
+    quantised = embedder_load("int8")
+
+    vectors = quantised.encode(texts)
+
+    assert quantised.precision == "int8"
+    assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    assert (full[:2] * vectors[:2]).sum(axis=1).min() > 0.95
+    assert not vectors[2].any()
+
+
+def test_an_int8_model_keeps_one_copy_of_the_float32_embeddings() -> None:
+    full, quantised = embedder_load("float32").model, embedder_load("int8").model
+    name = "embeddings.word_embeddings.weight"
+
+    assert quantised.tensors[name] is full.tensors[name]
+    # Its Linear weights are held packed, not also as float32.
+    assert "encoder.layer.0.output.dense.weight" not in quantised.tensors
+
+
+def test_top_layers_of_another_shape_are_refused_and_the_base_is_left_as_it_was(
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    base = embedder_load("float32").model
+    last = base.layers - 1
+    top = {
+        name.replace(f"encoder.layer.{last}.", "layer.0."): tensor.clone()
+        for name, tensor in base.tensors.items()
+        if name.startswith(f"encoder.layer.{last}.")
+    }
+    before = embedder.encode(["Inflation rose to 9 percent."])
+    top["layer.0.output.dense.bias"] = top["layer.0.output.dense.bias"][:10]
+
+    with pytest.raises(ValueError, match="output.dense.bias"):
+        base.with_top_layers(top, layers=1, max_tokens=96)
+    del top["layer.0.output.dense.bias"]
+    with pytest.raises(ValueError, match="layers differ"):
+        base.with_top_layers(top, layers=1, max_tokens=96)
+    assert np.array_equal(embedder.encode(["Inflation rose to 9 percent."]), before)
+
+
+def test_the_base_with_its_own_top_layers_reads_texts_up_to_its_own_cut() -> None:
+    base = embedder_load("float32").model
+    last = base.layers - 1
+    top = {
+        name.replace(f"encoder.layer.{last}.", "layer.0."): tensor.clone()
+        for name, tensor in base.tensors.items()
+        if name.startswith(f"encoder.layer.{last}.")
+    }
+    short, long = "Inflation rose.", "Inflation rose to 9 percent last year, the highest yet."
+
+    same = base.with_top_layers(top, layers=1, max_tokens=8)
+
+    assert np.allclose(same.encode([short]), base.encode([short]), atol=1e-6)
+    assert not np.allclose(same.encode([long]), base.encode([long]), atol=1e-3)
