@@ -355,3 +355,21 @@ def test_a_number_in_the_title_after_said_keeps_the_name() -> None:
 def test_an_endorsement_is_the_endorsers() -> None:
     text = "Former Ohio Gov. Tom Baker endorsed Ann Ward on Monday."
     assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_an_adverb_opening_the_sentence_is_no_name() -> None:
+    text = "Still, Tom Baker, a senior adviser to the mayor, said the port would not close."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_title_that_is_also_a_speech_verb_is_no_cue() -> None:
+    text = "In a letter filed on Monday, Harbor general counsel Ann Ward said the audit goes on."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_reverend_and_a_junior_keep_their_names() -> None:
+    text = (
+        "“The doors are open,” said Rev. Tom Baker, pastor at Harbor Chapel. "
+        "Lee Park Jr. told reporters the hall was full. Park said more would come."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park Jr.", "Lee Park Jr."]
