@@ -42,7 +42,8 @@ DEFAULT_C = 1.0
 FOLDS = 3
 FALSE_LIMIT = 0.07
 SPURIOUS_LIMIT = 0.10
-THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.2 ... 0.6
+# A fine grid: the limits are crossed within a few hundredths.
+THRESHOLDS = tuple(round(0.2 + 0.025 * i, 3) for i in range(17))  # 0.2 ... 0.6
 
 
 @dataclass

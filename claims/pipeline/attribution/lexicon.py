@@ -75,7 +75,7 @@ assail pan:panned fault deride belittle disparage taunt needle:needled tease
 lecture preach brief:briefed relay convey repeat recite shout yell scream chant
 exclaim declare acknowledge stipulate insinuate muse:mused ponder wonder caution pronounce
 speak:spoke:spoken talk elaborate reason counsel suggest announce confide plead urge implore
-beg:begged prod:prodded rail tweet retweet"""
+beg:begged prod:prodded rail tweet retweet endorse highlight"""
 )
 
 SPEECH_VERBS = inflections(" ".join(sorted(SPEECH_LEMMAS)))
@@ -120,7 +120,7 @@ _NOUN_LEMMAS = _words(
     forecast blast joke quote reply post tweet signal hint detail request demand appeal protest
     object thank praise counter echo chant shout text email lecture reason talk attack
     guarantee brief ridicule mock taunt scream yell cry remark testify plea outline cite state
-    contest dispute challenge voice"""
+    contest dispute challenge voice counsel"""
 )
 NOUN_LIKE = frozenset(form for lemma in _NOUN_LEMMAS for form in (lemma, _third_person(lemma)))
 # "issued a statement", "released a report", "put out a memo": the subject is the source.

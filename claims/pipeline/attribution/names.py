@@ -27,6 +27,7 @@ from claims.pipeline.attribution.vocabulary import (
     UNKNOWN,
 )
 
+_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
 # "Western", "Russian", "Republican", "Democratic", "Chinese", "British".
 ADJECTIVE_ENDINGS = ("ern", "ian", "ean", "ese", "ish", "ic", "an", "ch")
 
@@ -199,7 +200,9 @@ class Registry:
             # "Peskov" -> "Dmitry Peskov", "Times" -> "Financial Times"; not "Sudan" -> "South
             # Sudan": only people and outlets lend their full names to a bare surname.
             if len(tokens) > 1 and category in (PERSON, OUTLET):
-                self.full.setdefault(tokens[-1], []).append((start, " ".join(tokens), category))
+                # "Joseph R. Biden Jr." is "Biden" when named again.
+                surname = tokens[-2] if tokens[-1] in _SUFFIXES and len(tokens) > 2 else tokens[-1]
+                self.full.setdefault(surname, []).append((start, " ".join(tokens), category))
             pending.append((start, match.end(), tokens, roles, quals, category))
         for start, end, tokens, roles, quals, category in pending:
             name, category = self.expand(tokens, start, category)

@@ -182,8 +182,11 @@ class Reader:
                 subject = subject_of(t, index, registry)
                 if low in NOUN_LIKE and _noun_reading(t, subject):
                     continue  # "a Clinton attack", "the Trump call"
-                if not subject.kind and index > 0 and t.text[index - 1] in ',”»"':
-                    subject = inverted_subject(t, index, registry)
+                if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] in ',”»"':
+                    # "..., the losses would outstrip the gains, said Batchelder": what stands
+                    # before the comma is the clause reported, the subject follows the verb.
+                    inverted = inverted_subject(t, index, registry)
+                    subject = inverted if inverted.kind else subject
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
                     found.append(self._told_outlet(sentence, masked, t, index))

@@ -301,6 +301,12 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
+    if end > 1 and t.low[end - 1] == "who" and t.text[end - 2] == ",":
+        # "..., Ann Ward, who told reporters ...": the relative clause speaks for the person
+        # before it ("..., the AP, which first reported ..." names where, not who, in a clause).
+        subject = _subject_at(t, end - 2, registry)
+        if subject.kind in ("name", "description"):
+            return subject
     if end > 0 and t.text[end - 1] == ",":
         subject = _subject_before_aside(t, end - 1, registry)
         if not subject.kind and t.low[verb].endswith("ing"):
@@ -358,6 +364,8 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
             t.low[stop] == "the"
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
+            or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
+            or (t.text[stop] == "/" and t.text[stop - 1].isdigit())
             or (
                 t.text[stop].isalpha()
                 and t.text[stop].islower()

@@ -32,7 +32,7 @@ def _upper_class() -> str:
 
 
 _U = _upper_class()
-_TITLE_ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Lt|Col|Capt|Sgt|St)\."
+_TITLE_ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Lt|Col|Capt|Sgt|St|Rev|Jr|Sr)\."
 # A middle initial belongs to the name ("Robert M. Smith"), not before a sentence's opening word.
 _INITIAL = r"[A-Z]\.(?= (?!(?:The|A|An|He|She|It|They|We|I|In|But|And|This)\b)[A-Z])"
 _NAME_TOKEN = rf"(?:{_TITLE_ABBREVIATION}|(?:[{_U}]\.){{2,}}|{_INITIAL}|[{_U}][\w’'-]*)"
@@ -107,7 +107,7 @@ TITLES = word_set(
     spokeswoman spokesperson chancellor king queen prince pope senator sen gen mr mrs ms dr gov
     governor rep mayor chief deputy vice ambassador leader chairman chairwoman director commander
     premier former acting state interior finance judge justice colonel captain admiral
-    marshal"""
+    marshal rev"""
 )
 ORG_NOUNS = word_set(
     """ministry department office agency council commission committee service government
@@ -131,6 +131,7 @@ STOPWORDS = word_set(
     under over last this that these those it its he she they we i you his her their our there
     here meanwhile finally additionally however also both other later earlier according once
     along with without by from to of not no why what who how where which then so such some
-    all any each many most more"""
+    all any each many most more still besides perhaps unless indeed instead now thus hence
+    nonetheless nevertheless moreover furthermore likewise otherwise"""
 )
 COUNTRY_QUALS = {"u.s.": "us", "u.s": "us", "american": "us", "america": "us"}

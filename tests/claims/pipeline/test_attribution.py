@@ -322,3 +322,54 @@ def test_she_said_stays_empty_when_several_people_named_since_could_be_she() -> 
         "Ann Ward and Lee Park, the treasurers, arrived next. She said the budget was short."
     )
     assert _speakers(text)[-1] == ""
+
+
+def _rule_speakers(text: str) -> list[str]:
+    sentences = split_sentences(text)
+    return [a.speaker if a else "" for a in attribute(text, sentences, ranker=None)]
+
+
+def test_a_person_who_told_reporters_in_a_relative_clause_is_the_source() -> None:
+    text = "The council met Tom Baker, who told reporters that the bridge would close in May."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_body_in_a_relative_clause_that_reported_is_not_the_sentence_source() -> None:
+    text = (
+        "They said the delay was no accident and disclosed it at once to the Daily Ledger, "
+        "which first reported the story."
+    )
+    assert _rule_speakers(text) == [""]
+
+
+def test_a_name_after_a_trailing_said_is_the_source_of_the_clauses_before_it() -> None:
+    text = "Rents would rise 4 percent, but for some, the gains would outstrip them, said Ann Ward."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_number_in_the_title_after_said_keeps_the_name() -> None:
+    text = "“The fund is 100 percent wrong,” said 9/11 widow Ann Ward."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_an_endorsement_is_the_endorsers() -> None:
+    text = "Former Ohio Gov. Tom Baker endorsed Ann Ward on Monday."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_an_adverb_opening_the_sentence_is_no_name() -> None:
+    text = "Still, Tom Baker, a senior adviser to the mayor, said the port would not close."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_title_that_is_also_a_speech_verb_is_no_cue() -> None:
+    text = "In a letter filed on Monday, Harbor general counsel Ann Ward said the audit goes on."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_reverend_and_a_junior_keep_their_names() -> None:
+    text = (
+        "“The doors are open,” said Rev. Tom Baker, pastor at Harbor Chapel. "
+        "Lee Park Jr. told reporters the hall was full. Park said more would come."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park Jr.", "Lee Park Jr."]
