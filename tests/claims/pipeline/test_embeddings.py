@@ -104,16 +104,21 @@ def test_an_int8_model_keeps_one_copy_of_the_float32_embeddings() -> None:
     assert "encoder.layer.0.output.dense.weight" not in quantised.tensors
 
 
-def test_top_layers_of_another_shape_are_refused_and_the_base_is_left_as_it_was(
-    embedder,  # type: ignore[no-untyped-def]
-) -> None:
-    base = embedder_load("float32").model
+def _last_layer_as_top(base):  # type: ignore[no-untyped-def]
+    """The base's own last layer, named as a fine-tuning of its top layer stores it."""
     last = base.layers - 1
-    top = {
+    return {
         name.replace(f"encoder.layer.{last}.", "layer.0."): tensor.clone()
         for name, tensor in base.tensors.items()
         if name.startswith(f"encoder.layer.{last}.")
     }
+
+
+def test_top_layers_of_another_shape_are_refused_and_the_base_is_left_as_it_was(
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    base = embedder_load("float32").model
+    top = _last_layer_as_top(base)
     before = embedder.encode(["Inflation rose to 9 percent."])
     top["layer.0.output.dense.bias"] = top["layer.0.output.dense.bias"][:10]
 
@@ -127,12 +132,7 @@ def test_top_layers_of_another_shape_are_refused_and_the_base_is_left_as_it_was(
 
 def test_the_base_with_its_own_top_layers_reads_texts_up_to_its_own_cut() -> None:
     base = embedder_load("float32").model
-    last = base.layers - 1
-    top = {
-        name.replace(f"encoder.layer.{last}.", "layer.0."): tensor.clone()
-        for name, tensor in base.tensors.items()
-        if name.startswith(f"encoder.layer.{last}.")
-    }
+    top = _last_layer_as_top(base)
     short, long = "Inflation rose.", "Inflation rose to 9 percent last year, the highest yet."
 
     same = base.with_top_layers(top, layers=1, max_tokens=8)
