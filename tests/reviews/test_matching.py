@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from reviews import workflow
 from reviews.candidates import (
     _DENSE_IMPORTED,
     _EXACT,
+    WORDS_ALONE,
     Query,
     fact_check_candidates,
     imported_key,
@@ -343,16 +345,24 @@ def test_the_words_of_fact_checks_are_counted_as_they_come_and_go() -> None:
 
 @pytest.mark.django_db
 def test_of_many_fact_checks_sharing_a_claims_words_those_sharing_its_rarest_are_kept() -> None:
-    for n in range(12):
+    council = [
         _fact_check(f"The council said the council budget for schools rose in year {n}.", f"c{n}")
-    rare = _fact_check("Sharks were not swimming on any flooded highway.", "rare")
+        for n in range(12)
+    ]
+    rare = _fact_check("Sharks appeared in a photo.", "rare")
     query = "The council says sharks swim on the flooded highway to the schools."
+    vector = council[0].embedding
+    if vector is None:  # lexical matching: any embedding will do to ask both ways
+        vector = np.full(DIMENSIONS, DIMENSIONS**-0.5, dtype=np.float32)
 
-    found = fact_check_candidates([Query(1, query, None)])[1]
+    embedded = fact_check_candidates([Query(1, query, np.asarray(vector, np.float32))])[1]
+    alone = fact_check_candidates([Query(1, query, None)])[1]
 
-    # Read by `ts_rank`, kept by BM25: at most CANDIDATES by words, the rare words' first.
-    assert len(found) <= CANDIDATES
-    assert found[0].key == imported_key(rare.pk)
+    # `ts_rank` puts the twelve sharing three words first; BM25 keeps the one sharing the
+    # rarest. Without an embedding `ts_rank`'s first few are all there is.
+    assert imported_key(rare.pk) in {candidate.key for candidate in embedded}
+    assert len(alone) == WORDS_ALONE
+    assert imported_key(rare.pk) not in {candidate.key for candidate in alone}
 
 
 @pytest.mark.django_db
