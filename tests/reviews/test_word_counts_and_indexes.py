@@ -1,5 +1,6 @@
-"""A database whose fact-checks were stored before their words were counted gets them counted
-by the migration, so BM25 chooses their lexical candidates from the first request on."""
+"""The words of fact-checks stored before they were counted get counted by a migration, and
+the word indexes take new rows at once: BM25 and the lexical searches work from the first
+request on."""
 
 from __future__ import annotations
 
@@ -41,3 +42,16 @@ def test_the_words_of_fact_checks_stored_before_are_counted_once() -> None:
     _migrate(BEFORE)  # and back: the words forgotten, the texts' count kept
     _migrate(None)
     assert set(word_rarity([fingerprint(CLAIM).text]).df.values()) == {1}
+
+
+@pytest.mark.django_db
+def test_the_word_indexes_take_each_new_row_at_once() -> None:
+    # A pending list would be read by every search until vacuum merged it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [["claim_search_vector", "imported_fact_check_words", "fact_check_search_vector"]],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 3
+    assert all("fastupdate=off" in (found or []) for found in options.values())
