@@ -133,6 +133,11 @@ class MiniLM:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
+    def hidden_states(self, ids: Any, mask: Any) -> Any:
+        """The last layer's vector of every word piece of a padded batch of ids."""
+        with self._torch.inference_mode():
+            return self._layers(ids, mask)
+
     def _layers(self, ids: Any, mask: Any) -> Any:
         from torch.nn import functional
 
