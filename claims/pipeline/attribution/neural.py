@@ -208,6 +208,15 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
         )
     encoder = base_get(str(metadata.get("precision", PRECISION)))
     try:
+        # A fine-tuned scorer ships its top layers; a frozen one reads the base as it is.
+        top = {
+            key.removeprefix("top."): value.astype(np.float32)
+            for key, value in arrays.items()
+            if key.startswith("top.")
+        }
+        layers = int(metadata.get("trained_layers", 0))
+        if layers or top:
+            encoder = encoder.with_top_layers(top, layers=layers, max_tokens=MAX_TOKENS)
         width = 2 + 3 * HIDDEN
         parts = {key: arrays[key].astype(np.float32) for key in ("mean", "scale", "w1", "b1", "w2")}
         parts["b2"] = arrays["b2"].astype(np.float32)
@@ -218,7 +227,7 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
         threshold = float(metadata["threshold"])
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"threshold {threshold} outside (0, 1)")
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
         raise ModelLoadError(f"attribution MiniLM scorer at {path} is malformed: {exc}") from exc
     return NeuralRanker(linear, encoder, parts, threshold, str(metadata["version"]))
 
