@@ -197,10 +197,13 @@ def main() -> None:
             for ss in sentences
         ]
         ranked = sum(
-            sum(1 for i in w if r is None)
+            sum(1 for i in w if r[i] is None)
             for w, r in zip(
                 wanted,
-                [attribute(d.text, ss, ranker=None) for d, ss in zip(documents, sentences)],
+                [
+                    attribute(d.text, ss, ranker=None)
+                    for d, ss in zip(documents, sentences, strict=True)
+                ],
                 strict=True,
             )
         )
@@ -213,7 +216,9 @@ def main() -> None:
             args.rounds,
             n,
         )
-        print(f"  MiniLM reads {ranked / n:.1f} claims an article that the rules leave unattributed")
+        print(
+            f"  MiniLM reads {ranked / n:.1f} claims an article that the rules leave unattributed"
+        )
     parsed = [
         attribute_article(d.text, ss, ranker=linear)
         for d, ss in zip(documents, sentences, strict=False)

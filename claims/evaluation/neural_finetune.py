@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,11 +23,13 @@ from claims.evaluation.attribution import (
     lower_vocabulary,
     speaker_matches,
 )
+from claims.evaluation.neural_training import linear_out_of_fold, rank_figures
 from claims.evaluation.polnear import GoldArticle
 from claims.evaluation.ranker_training import FOLDS, Rows
 from claims.pipeline.attribution import read_rules
-from claims.pipeline.attribution.neural import HIDDEN, window
-from claims.pipeline.attribution.ranker import candidates
+from claims.pipeline.attribution.neural import FORMAT, HIDDEN, PRECISION, window
+from claims.pipeline.attribution.ranker import RankerModel, candidates
+from claims.pipeline.checkworthiness.artefacts import model_files_write
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.types import Sentence
 
@@ -342,3 +345,63 @@ def out_of_fold(
         tuned = fine_tune(encoder, examples, states, labels, linear, fit, seed=seed, log=log)
         predict(tuned, examples, states, linear, held, probabilities)
     return probabilities
+
+
+def train_finetuned(
+    articles: Sequence[GoldArticle],
+    linear_model: RankerModel,
+    out: Path,
+    *,
+    seed: int = 0,
+    folds: int = FOLDS,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Fine-tune on `articles`, choose the threshold out of fold, write the top layer and head."""
+    import torch
+
+    from claims.pipeline.checkworthiness.minilm import base_get
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one order of sums: the same weights on every run
+    try:
+        # The frozen layers run as the pipeline runs them (int8); the top layer trains from
+        # the base's float32 weights.
+        encoder = base_get("float32")
+        rows, examples = examples_and_rows(articles, encoder.tokenizer)
+        if not examples or len(set(rows.labels)) < 2:
+            raise ValueError("the split has no attributed sentence with a named source")
+        states = bottom_states(base_get(PRECISION), examples)
+        if log:
+            log(f"{len(examples)} windows read by the frozen layers")
+        labels = np.asarray(rows.labels)
+        linear = linear_out_of_fold(rows, folds)
+        probabilities = out_of_fold(
+            encoder, examples, states, labels, linear, folds=folds, seed=seed, log=log
+        )
+        figures = rank_figures(rows, probabilities)
+        if log:
+            log(f"out of fold: {figures[0]}")
+        everything = list(range(len(examples)))
+        tuned = fine_tune(encoder, examples, states, labels, linear, everything, seed=seed)
+    finally:
+        torch.set_num_threads(threads)
+    metadata = {
+        "format": FORMAT,
+        "threshold": figures[0]["threshold"],
+        "linear_version": linear_model.version,
+        "precision": PRECISION,
+        "trained_layers": TOP_LAYERS,
+        "seed": seed,
+        "rows": len(labels),
+        "params": {
+            "epochs": EPOCHS,
+            "windows_per_batch": WINDOWS_PER_BATCH,
+            "layer_learning_rate": LAYER_LEARNING_RATE,
+            "head_learning_rate": HEAD_LEARNING_RATE,
+            "head_units": HEAD_UNITS,
+        },
+        "out_of_fold": figures[0],
+    }
+    return model_files_write(
+        out, tuned.arrays(), metadata, version_prefix="attribution-minilm", compress=False
+    )

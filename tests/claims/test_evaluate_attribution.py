@@ -166,7 +166,9 @@ def test_the_command_names_the_ranker_it_compares(tmp_path: Path) -> None:
     first_lines = []
     for flag in ("--linear", "--rules-only"):
         out = StringIO()
-        call_command("evaluate", "attribution", "--dir", str(root), "--all-sentences", flag, stdout=out)
+        call_command(
+            "evaluate", "attribution", "--dir", str(root), "--all-sentences", flag, stdout=out
+        )
         first_lines.append(out.getvalue().splitlines()[0])
 
     assert first_lines[0].startswith("attribution: rules, then attribution-ranker-")

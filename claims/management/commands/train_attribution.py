@@ -74,7 +74,11 @@ class Command(BaseCommand):
             articles = read_split(options["dir"])
             data = neural_rows(articles, encoder, log=self.stderr.write)
             written = train_neural(
-                data, linear, out, seed=options["seed"], folds=options["folds"] or FOLDS,
+                data,
+                linear,
+                out,
+                seed=options["seed"],
+                folds=options["folds"] or FOLDS,
                 log=self.stderr.write,
             )
         except (ValueError, ModelLoadError) as exc:

@@ -140,9 +140,7 @@ def sentence_inputs(
     states = dict(zip(wanted, token_states(encoder, windows), strict=True))
     by_index = dict(zip(wanted, windows, strict=True))
     rows = [
-        candidate_inputs(
-            states[c.sentence], by_index[c.sentence], c.name, linear.logit(c.features)
-        )
+        candidate_inputs(states[c.sentence], by_index[c.sentence], c.name, linear.logit(c.features))
         for c in found
     ]
     width = 2 + 3 * HIDDEN
