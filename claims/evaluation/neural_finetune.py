@@ -280,7 +280,7 @@ def fine_tune(
     steps = EPOCHS * ((len(fit) + WINDOWS_PER_BATCH - 1) // WINDOWS_PER_BATCH)
     warmup = max(steps // 10, 1)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min((step + 1) / warmup, max(steps - step, 0) / (steps - warmup))
+        optimiser, lambda step: min((step + 1) / warmup, max(steps - step, 0) / max(steps - warmup, 1))
     )
     target = torch.from_numpy(labels.astype(np.float32))
     loss_function = torch.nn.BCEWithLogitsLoss()
@@ -374,20 +374,24 @@ def train_finetuned(
         if log:
             log(f"{len(examples)} windows read by the frozen layers")
         labels = np.asarray(rows.labels)
-        linear = linear_out_of_fold(rows, folds)
-        probabilities = out_of_fold(
-            encoder, examples, states, labels, linear, folds=folds, seed=seed, log=log
-        )
-        figures = rank_figures(rows, probabilities)
-        if log:
-            log(f"out of fold: {figures[0]}")
+        figures: list[dict[str, float]] = []
+        if folds > 1:  # else the linear logits are in-sample and the threshold is 0.5
+            linear = linear_out_of_fold(rows, folds)
+            probabilities = out_of_fold(
+                encoder, examples, states, labels, linear, folds=folds, seed=seed, log=log
+            )
+            figures = rank_figures(rows, probabilities)
+            if log:
+                log(f"out of fold: {figures[0]}")
+        else:
+            linear = np.asarray([linear_model.logit(f) for f in rows.features])
         everything = list(range(len(examples)))
         tuned = fine_tune(encoder, examples, states, labels, linear, everything, seed=seed)
     finally:
         torch.set_num_threads(threads)
     metadata = {
         "format": FORMAT,
-        "threshold": figures[0]["threshold"],
+        "threshold": figures[0]["threshold"] if figures else 0.5,
         "linear_version": linear_model.version,
         "precision": PRECISION,
         "trained_layers": TOP_LAYERS,
@@ -400,7 +404,7 @@ def train_finetuned(
             "head_learning_rate": HEAD_LEARNING_RATE,
             "head_units": HEAD_UNITS,
         },
-        "out_of_fold": figures[0],
+        "out_of_fold": figures[0] if figures else {},
     }
     return model_files_write(
         out, tuned.arrays(), metadata, version_prefix="attribution-minilm", compress=False

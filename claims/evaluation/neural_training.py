@@ -99,6 +99,8 @@ def neural_rows(
             rows.groups.append(number)
             rows.sentences.append(first + candidate.sentence)
             inputs.append(row)
+    if not inputs or len(set(rows.labels)) < 2:
+        raise ValueError("the split has no attributed sentence with a named source to learn from")
     return NeuralRows(rows, np.stack(inputs))
 
 
@@ -188,15 +190,19 @@ def train_neural(
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Fit the head on `data` (from `neural_rows`), choose its threshold out of fold, write it."""
-    data.inputs[:, 0] = linear_out_of_fold(data.rows, folds)
     labels = np.asarray(data.rows.labels)
-    figures = rank_figures(data.rows, out_of_fold(data, folds, seed))
-    if log:
-        log(f"out of fold: {figures[0]}")
+    figures: list[dict[str, float]] = []
+    if folds > 1:  # else the linear logits are in-sample and the threshold is 0.5
+        data.inputs[:, 0] = linear_out_of_fold(data.rows, folds)
+        figures = rank_figures(data.rows, out_of_fold(data, folds, seed))
+        if log:
+            log(f"out of fold: {figures[0]}")
+    else:
+        data.inputs[:, 0] = [linear.logit(features) for features in data.rows.features]
     head = fit_head(data.inputs, labels, seed=seed)
     metadata = {
         "format": FORMAT,
-        "threshold": figures[0]["threshold"],
+        "threshold": figures[0]["threshold"] if figures else 0.5,
         "linear_version": linear.version,
         "precision": PRECISION,
         "seed": seed,
@@ -208,6 +214,6 @@ def train_neural(
             "learning_rate": LEARNING_RATE,
             "weight_decay": WEIGHT_DECAY,
         },
-        "out_of_fold": figures[0],
+        "out_of_fold": figures[0] if figures else {},
     }
     return model_files_write(out, head, metadata, version_prefix="attribution-minilm")

@@ -38,6 +38,11 @@ class Command(BaseCommand):
             action="store_true",
             help="the MiniLM scorer (needs the semantic extra; ~10 min on one core)",
         )
+        parser.add_argument(
+            "--fine-tune",
+            action="store_true",
+            help="with --minilm: also fine-tune the encoder's top layer (measured, not shipped)",
+        )
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,6 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"dev_every_sentence": report.summary()}))
 
     def _minilm(self, options: dict[str, Any]) -> None:
+        from claims.evaluation.neural_finetune import train_finetuned
         from claims.evaluation.neural_training import neural_rows, train_neural
         from claims.pipeline.checkworthiness.minilm import base_get
 
@@ -69,18 +75,18 @@ class Command(BaseCommand):
         linear = load_ranker()
         if linear is None:
             raise CommandError("the shipped linear ranker does not load; train it first")
+        folds = options["folds"]
         try:
-            encoder = base_get(neural.PRECISION)
             articles = read_split(options["dir"])
-            data = neural_rows(articles, encoder, log=self.stderr.write)
-            written = train_neural(
-                data,
-                linear,
-                out,
-                seed=options["seed"],
-                folds=options["folds"] or FOLDS,
-                log=self.stderr.write,
-            )
+            if options["fine_tune"]:
+                written = train_finetuned(
+                    articles, linear, out, seed=options["seed"], folds=folds, log=self.stderr.write
+                )
+            else:
+                data = neural_rows(articles, base_get(neural.PRECISION), log=self.stderr.write)
+                written = train_neural(
+                    data, linear, out, seed=options["seed"], folds=folds, log=self.stderr.write
+                )
         except (ValueError, ModelLoadError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(written))
