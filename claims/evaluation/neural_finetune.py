@@ -280,7 +280,8 @@ def fine_tune(
     steps = EPOCHS * ((len(fit) + WINDOWS_PER_BATCH - 1) // WINDOWS_PER_BATCH)
     warmup = max(steps // 10, 1)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min((step + 1) / warmup, max(steps - step, 0) / max(steps - warmup, 1))
+        optimiser,
+        lambda step: min((step + 1) / warmup, max(steps - step, 0) / max(steps - warmup, 1)),
     )
     target = torch.from_numpy(labels.astype(np.float32))
     loss_function = torch.nn.BCEWithLogitsLoss()

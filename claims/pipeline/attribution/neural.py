@@ -31,8 +31,8 @@ from claims.pipeline.attribution.ranker import (
     Candidate,
     Context,
     RankerModel,
-    _inferred,
     candidates,
+    inferred_attribution,
     load_ranker,
 )
 from claims.pipeline.checkworthiness.artefacts import model_files_read
@@ -186,7 +186,7 @@ def rerank_neural(
             best[candidate.sentence] = (float(score), candidate.name)
     result = list(context.rules)
     for index, (_, name) in best.items():
-        result[index] = _inferred(name, index, context)
+        result[index] = inferred_attribution(name, index, context)
     return result
 
 
