@@ -3,8 +3,9 @@
 The linear ranker (`ranker`) sees a candidate through a few words around its mention; what
 makes a name the speaker of a sentence with a verb the rules do not know (*X estimates*, *the
 Florida senator sought*) is how the whole clause is built. Here the claim sentence and the two
-before it are read once by the packaged all-MiniLM-L6-v2 (`claims.pipeline.minilm`, frozen, the
-same base weights the embedder and the check-worthiness model hold); each candidate is then its
+before it are read once by the packaged all-MiniLM-L6-v2 (`claims.pipeline.minilm`: the base
+weights the embedder and the check-worthiness model hold, its top layer replaced by one
+fine-tuned with the head, `claims.evaluation.neural_finetune`); each candidate is then its
 mention's word pieces averaged, beside the claim sentence's, their product and the linear
 ranker's logit, and a small two-layer head gives its probability. Only sentences the rules leave
 without a speaker are ranked, as with the linear ranker, and only those that become claims
@@ -47,7 +48,7 @@ BEFORE = 2  # sentences read before the claim
 MAX_TOKENS = 128  # the window's word pieces; earlier sentences are dropped first
 BATCH = 16
 # int8 (torch's dynamic quantisation of the Linear layers): three times float32's speed on one
-# core here, and the head is trained on the int8 encoder's output, so it is what it expects.
+# core here, and training reads the frozen layers in int8, so it is what the head expects.
 PRECISION = "int8"
 HIDDEN = 384
 
