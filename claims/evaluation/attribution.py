@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from claims.evaluation.polnear import GoldArticle, GoldAttribution, Span
-from claims.pipeline.attribution import DEFAULT, Default, attribute
-from claims.pipeline.attribution.ranker import RankerModel
+from claims.pipeline.attribution import DEFAULT, Ranker, attribute
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.types import Document, Sentence
 
@@ -281,7 +280,7 @@ def every_sentence(document: Document) -> list[SentenceSpeaker]:
     return every_sentence_with(DEFAULT)(document)
 
 
-def every_sentence_with(ranker: RankerModel | None | Default) -> ClaimsFn:
+def every_sentence_with(ranker: Ranker) -> ClaimsFn:
     """`every_sentence` with a given ranker (None: the rules alone)."""
 
     def claims(document: Document) -> list[SentenceSpeaker]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claims.pipeline.attribution import DEFAULT, Default, attribute_article
-from claims.pipeline.attribution.ranker import RankerModel
+from claims.pipeline.attribution import DEFAULT, Ranker, attribute_article
 from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.claim_types import claim_type
 from claims.pipeline.sentences import split_sentences
@@ -35,7 +34,7 @@ def extract_claims(
     scorer: Scorer,
     threshold: float,
     *,
-    ranker: RankerModel | None | Default = DEFAULT,
+    ranker: Ranker = DEFAULT,
 ) -> Extraction:
     """Split, score and attribute every sentence; keep those at or above `threshold`
     (`ranker`: the attribution ranker, the shipped one unless given, None for rules alone)."""

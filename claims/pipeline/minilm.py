@@ -133,7 +133,13 @@ class MiniLM:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
-    def _layers(self, ids: Any, mask: Any) -> Any:
+    def hidden_states(self, ids: Any, mask: Any, *, layers: int | None = None) -> Any:
+        """The vector of every word piece of a padded batch of ids after the first `layers`
+        layers (all by default)."""
+        with self._torch.inference_mode():
+            return self._layers(ids, mask, layers)
+
+    def _layers(self, ids: Any, mask: Any, layers: int | None = None) -> Any:
         from torch.nn import functional
 
         w = self.tensors
@@ -152,7 +158,7 @@ class MiniLM:
         )
         x = norm(x, "embeddings.LayerNorm")
         attend = mask[:, None, None, :].bool()  # padding is never attended to
-        for layer in range(self.layers):
+        for layer in range(self.layers if layers is None else layers):
             at = f"encoder.layer.{layer}"
             linear = self.linears
             q, k, v = (

@@ -13,11 +13,13 @@ from claims.evaluation.attribution import (
     FALSE,
     evaluate_attribution,
     every_sentence,
+    every_sentence_with,
     head_name,
     is_speech,
     render_attribution,
 )
 from claims.evaluation.polnear import Span, read_split
+from claims.pipeline.attribution.ranker import load_ranker
 from claims.pipeline.types import Document
 from tests.paths import CORPUS
 
@@ -149,7 +151,8 @@ def test_the_command_prints_patterns_and_a_last_json_line(tmp_path: Path) -> Non
     call_command("evaluate", "attribution", "--dir", str(root), "--all-sentences", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0].split()[:2] == ["pattern", "n"]
+    assert lines[0].startswith("attribution: rules, then attribution-")
+    assert lines[1].split()[:2] == ["pattern", "n"]
     summary = json.loads(lines[-1])
     assert {"speaker_accuracy", "false_attribution", "empty_rate", "n"} <= summary.keys()
     assert summary["n"] == 3
@@ -158,9 +161,24 @@ def test_the_command_prints_patterns_and_a_last_json_line(tmp_path: Path) -> Non
         call_command("evaluate", "attribution", "--dir", str(tmp_path / "nowhere"))
 
 
+def test_the_command_names_the_ranker_it_compares(tmp_path: Path) -> None:
+    root = _write_split(tmp_path)
+    first_lines = []
+    for flag in ("--linear", "--rules-only"):
+        out = StringIO()
+        call_command(
+            "evaluate", "attribution", "--dir", str(root), "--all-sentences", flag, stdout=out
+        )
+        first_lines.append(out.getvalue().splitlines()[0])
+
+    assert first_lines[0].startswith("attribution: rules, then attribution-ranker-")
+    assert first_lines[1] == "attribution: rules only"
+
+
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason="the PolNeAR corpus is not beside the repo")
 def test_the_dev_split_is_read_and_scored() -> None:
-    report = evaluate_attribution(read_split(POLNEAR / "dev"))
+    # The linear ranker: the MiniLM scorer on every sentence of the split would take a minute.
+    report = evaluate_attribution(read_split(POLNEAR / "dev"), every_sentence_with(load_ranker()))
 
     summary = report.summary()
     assert summary["articles"] == 84

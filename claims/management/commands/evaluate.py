@@ -51,10 +51,16 @@ class Command(BaseCommand):
             action="store_true",
             help="every sentence, not only the claims at the threshold (independent of scoring)",
         )
-        attribution.add_argument(
+        rankers = attribution.add_mutually_exclusive_group()
+        rankers.add_argument(
             "--rules-only",
             action="store_true",
             help="attribution by the rules alone, without the learned ranker",
+        )
+        rankers.add_argument(
+            "--linear",
+            action="store_true",
+            help="the rules and the linear ranker, without the MiniLM scorer (the semantic extra)",
         )
         attribution.add_argument(
             "--errors", action="store_true", help="also print every sentence given no or another"
@@ -109,21 +115,29 @@ class Command(BaseCommand):
             render_attribution,
         )
         from claims.evaluation.polnear import read_split
-        from claims.pipeline.attribution import DEFAULT
+        from claims.pipeline.attribution import ranker_default
+        from claims.pipeline.attribution.ranker import load_ranker
 
         try:
             articles = read_split(options["dir"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         cutoff = settings.FACTCHECK_CLAIM_THRESHOLD if threshold is None else threshold
-        ranker = None if options["rules_only"] else DEFAULT
+        ranker = (
+            None
+            if options["rules_only"]
+            else load_ranker()
+            if options["linear"]
+            else ranker_default()
+        )
         report = evaluate_attribution(
             articles,
             every_sentence_with(ranker)
             if options["all_sentences"]
             else lambda document: extract_claims(document, scorer, cutoff, ranker=ranker).claims,
         )
-        return render_attribution(report, errors=options["errors"])
+        used = "rules only" if ranker is None else f"rules, then {ranker.version}"
+        return [f"attribution: {used}", *render_attribution(report, errors=options["errors"])]
 
     def _checkworthiness(
         self, tsv: Path, scorer: Any, threshold: float | None, jsonl: bool

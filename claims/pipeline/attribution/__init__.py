@@ -5,7 +5,8 @@ article). A speech verb's subject is read backwards from the verb; names are nor
 fullest form the article uses ("Peskov" -> "Dmitry Peskov", "the Times" -> "Financial Times"),
 and pronouns or role nouns ("he", "the spokesman") point back to the last person who spoke.
 A learned ranker (`ranker`) then chooses each wanted sentence's speaker among the names near it
-and what the rules found, where the rules' verbs and shapes run out.
+and what the rules found, where the rules' verbs and shapes run out; with the `semantic` extra,
+MiniLM's reading of the sentence re-scores that choice (`neural`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from enum import Enum
 from claims.pipeline.attribution.names import (
     Registry,
 )
+from claims.pipeline.attribution.neural import NeuralRanker, load_neural, rerank_neural
 from claims.pipeline.attribution.quotes import spread_quotes
 from claims.pipeline.attribution.ranker import Context, RankerModel, load_ranker, rerank
 from claims.pipeline.attribution.reader import Reader
@@ -29,12 +31,15 @@ from claims.pipeline.types import Attribution, Sentence
 
 
 class Default(Enum):
-    """The shipped ranker, as opposed to None (the rules alone)."""
+    """The shipped ranker (the MiniLM scorer when the extra loads, else the linear one), as
+    opposed to None (the rules alone)."""
 
     SHIPPED = "shipped"
 
 
 DEFAULT = Default.SHIPPED
+
+Ranker = RankerModel | NeuralRanker | None | Default
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class ArticleAttribution:
 
 
 def attribute(
-    text: str, sentences: Sequence[Sentence], *, ranker: RankerModel | None | Default = DEFAULT
+    text: str, sentences: Sequence[Sentence], *, ranker: Ranker = DEFAULT
 ) -> list[Attribution | None]:
     """For each sentence, who said or reported it, or None when the article itself asserts it."""
     return attribute_article(text, sentences, ranker=ranker).attributions
@@ -54,7 +59,7 @@ def attribute_article(
     text: str,
     sentences: Sequence[Sentence],
     *,
-    ranker: RankerModel | None | Default = DEFAULT,
+    ranker: Ranker = DEFAULT,
     only: Collection[int] | None = None,
 ) -> ArticleAttribution:
     """`attribute`, with the article's name registry. The rules read every sentence; the
@@ -63,10 +68,18 @@ def attribute_article(
     if not sentences:
         return ArticleAttribution([], None)
     context = read_rules(text, sentences)
-    model = load_ranker() if isinstance(ranker, Default) else ranker
+    model = ranker_default() if isinstance(ranker, Default) else ranker
     if model is None:
         return ArticleAttribution(list(context.rules), context.registry)
+    if isinstance(model, NeuralRanker):
+        return ArticleAttribution(rerank_neural(context, model, only), context.registry)
     return ArticleAttribution(rerank(context, model, only), context.registry)
+
+
+def ranker_default() -> RankerModel | NeuralRanker | None:
+    """The MiniLM scorer when the `semantic` extra and its file load, else the linear ranker
+    (None when neither loads: the rules alone)."""
+    return load_neural() or load_ranker()
 
 
 def read_rules(text: str, sentences: Sequence[Sentence]) -> Context:

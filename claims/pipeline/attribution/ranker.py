@@ -236,11 +236,11 @@ def rerank(
             best[candidate.sentence] = (score, candidate.name)
     result = list(context.rules)
     for index, (_, name) in best.items():
-        result[index] = _inferred(name, index, context)
+        result[index] = inferred_attribution(name, index, context)
     return result
 
 
-def _inferred(name: str, index: int, context: Context) -> Attribution:
+def inferred_attribution(name: str, index: int, context: Context) -> Attribution:
     """The attribution of a speaker the rules did not give this sentence. No cue: the words
     that carry it are not known (the claim as checked keeps the sentence whole)."""
     for back in range(0, RULE_WINDOW + 1):

@@ -19,6 +19,8 @@ from claims.pipeline.types import Attribution
 
 
 def _speakers(text: str, **options: object) -> list[Attribution | None]:
+    # The linear ranker itself, whether or not the MiniLM scorer would stand in for it.
+    options.setdefault("ranker", load_ranker())
     return attribute(text, split_sentences(text), **options)  # type: ignore[arg-type]
 
 
