@@ -31,10 +31,10 @@ import numpy as np
 # sentence_bert_config.json: longer texts are cut to this many tokens, as the model was trained.
 MAX_TOKENS = 256
 PRECISIONS = ("float32", "bfloat16", "int8")
+# The Linear layers of each encoder layer; "attention.self" stands for its query, key and
+# value projections, which read the same input and run as one product in int8.
 _LINEAR = (
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
+    "attention.self",
     "attention.output.dense",
     "intermediate.dense",
     "output.dense",
@@ -140,29 +140,27 @@ class MiniLM:
 
     def _layers(self, ids: Any, positions: Any, lengths: Sequence[int]) -> Any:
         """The last layer's vector of every token of the batch, the texts' tokens one after
-        another (no padding): the Linear layers, nearly all the arithmetic, read only real
-        tokens; attention alone lays them out padded, one row per text."""
+        another: no padding, so the Linear layers read only real tokens, and attention runs
+        text by text (a padded batch's mask doubled attention's cost on news sentences)."""
         torch = self._torch
         from torch.nn import functional
 
         w = self.tensors
-        batch, longest = len(lengths), max(lengths)
         width = self.hidden // self.heads
-        # Each token's place in the padded [batch, longest] grid that attention reads.
-        grid = torch.tensor([row * longest + p for row, n in enumerate(lengths) for p in range(n)])
-        attend = torch.zeros(batch * longest, dtype=torch.bool)
-        attend[grid] = True
-        attend = attend.view(batch, 1, 1, longest)  # padding is never attended to
 
         def norm(x: Any, name: str) -> Any:
             return functional.layer_norm(
                 x, (self.hidden,), w[f"{name}.weight"], w[f"{name}.bias"], self.eps
             )
 
-        def padded(x: Any) -> Any:
-            out = x.new_zeros(batch * longest, self.hidden)
-            out[grid] = x
-            return out.view(batch, longest, self.heads, width).transpose(1, 2)
+        def attention(q: Any, k: Any, v: Any) -> Any:
+            out = []
+            for qi, ki, vi in zip(q.split(lengths), k.split(lengths), v.split(lengths), strict=True):
+                n = qi.shape[0]
+                qi, ki, vi = (t.view(n, self.heads, width).transpose(0, 1) for t in (qi, ki, vi))
+                context = functional.scaled_dot_product_attention(qi, ki, vi)
+                out.append(context.transpose(0, 1).reshape(n, self.hidden))
+            return torch.cat(out)
 
         x = (
             w["embeddings.word_embeddings.weight"][ids]
@@ -173,12 +171,7 @@ class MiniLM:
         for layer in range(self.layers):
             at = f"encoder.layer.{layer}"
             linear = self.linears
-            q, k, v = (
-                padded(linear[f"{at}.attention.self.{part}"](x))
-                for part in ("query", "key", "value")
-            )
-            context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
-            context = context.transpose(1, 2).reshape(batch * longest, self.hidden)[grid]
+            context = attention(*linear[f"{at}.attention.self"](x))
             x = norm(
                 linear[f"{at}.attention.output.dense"](context) + x,
                 f"{at}.attention.output.LayerNorm",
@@ -191,26 +184,39 @@ class MiniLM:
 def _linears(
     tensors: dict[str, Any], names: Sequence[str], precision: str
 ) -> dict[str, Callable[[Any], Any]]:
-    """The Linear layers `names` of `tensors` at `precision`; int8 packs their weights and
-    takes the float ones out of `tensors`, so that only the packed copy stays in memory."""
+    """The Linear layers `names` of `tensors` at `precision` ("….attention.self": a callable
+    giving the query, key and value projections); int8 packs their weights and takes the
+    float ones out of `tensors`, so that only the packed copy stays in memory."""
     linears = {}
     for name in names:
-        weight, bias = tensors[f"{name}.weight"], tensors[f"{name}.bias"]
-        linears[name] = _linear(weight, bias, precision)
+        parts = (
+            [f"{name}.{part}" for part in ("query", "key", "value")]
+            if name.endswith(".attention.self")
+            else [name]
+        )
+        weights = [tensors[f"{part}.weight"] for part in parts]
+        biases = [tensors[f"{part}.bias"] for part in parts]
+        linears[name] = _linear(weights, biases, precision)
         if precision == "int8":
-            del tensors[f"{name}.weight"], tensors[f"{name}.bias"]
+            for part in parts:
+                del tensors[f"{part}.weight"], tensors[f"{part}.bias"]
     return linears
 
 
-def _linear(weight: Any, bias: Any, precision: str) -> Callable[[Any], Any]:
-    """y = x Wᵀ + b at `precision`; int8 packs W once, per output row."""
+def _linear(weights: Sequence[Any], biases: Sequence[Any], precision: str) -> Callable[[Any], Any]:
+    """x Wᵀ + b for each (W, b) at `precision` (one tensor, or a tuple for several); int8
+    packs the Ws as one matrix, per output row, so the input is quantised once for all."""
     import torch
     from torch.nn import functional
 
     from claims.pipeline.cpu import has_vnni
 
     if precision != "int8":
-        return lambda x: functional.linear(x, weight, bias)
+        if len(weights) == 1:
+            return lambda x: functional.linear(x, weights[0], biases[0])
+        pairs = list(zip(weights, biases, strict=True))
+        return lambda x: tuple(functional.linear(x, w, b) for w, b in pairs)
+    weight, bias = torch.cat(list(weights)), torch.cat(list(biases))
     scales = (weight.abs().amax(dim=1) / 127).clamp(min=1e-8).double()
     # torch deprecates its quantised tensors in favour of torchao, not a dependency here;
     # the kernels these call are the ones it documents for dynamic quantisation.
@@ -223,7 +229,10 @@ def _linear(weight: Any, bias: Any, precision: str) -> Callable[[Any], Any]:
     # Inputs in 7 bits where AVX2's 16-bit sums would saturate; with VNNI all 8 (half the
     # error of a product, the same time).
     reduce_range = not has_vnni()
-    return lambda x: torch.ops.quantized.linear_dynamic(x, packed, reduce_range)
+    if len(weights) == 1:
+        return lambda x: torch.ops.quantized.linear_dynamic(x, packed, reduce_range)
+    rows = [int(w.shape[0]) for w in weights]
+    return lambda x: torch.ops.quantized.linear_dynamic(x, packed, reduce_range).split(rows, 1)
 
 
 def minilm_load(
