@@ -147,6 +147,7 @@ class MiniLM:
 
         w = self.tensors
         width = self.hidden // self.heads
+        scale = width**-0.5
 
         def norm(x: Any, name: str) -> Any:
             return functional.layer_norm(
@@ -158,7 +159,11 @@ class MiniLM:
             for qi, ki, vi in zip(q.split(lengths), k.split(lengths), v.split(lengths), strict=True):
                 n = qi.shape[0]
                 qi, ki, vi = (t.view(n, self.heads, width).transpose(0, 1) for t in (qi, ki, vi))
-                context = functional.scaled_dot_product_attention(qi, ki, vi)
+                # Plain products beat scaled_dot_product_attention's kernel at these sizes (a
+                # few dozen tokens, 32 wide): int8 forward pass on news sentences 67-87 ms an
+                # article against 91-103.
+                scores = torch.matmul(qi, ki.transpose(1, 2)) * scale
+                context = torch.matmul(scores.softmax(-1, dtype=torch.float32).to(vi.dtype), vi)
                 out.append(context.transpose(0, 1).reshape(n, self.hidden))
             return torch.cat(out)
 
