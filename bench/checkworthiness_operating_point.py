@@ -41,23 +41,6 @@ from claims.pipeline.checkworthiness.metrics import best_threshold, binary_metri
 from factcheck.config import Config  # noqa: E402
 
 
-def gate_cut(linear: np.ndarray, labels: np.ndarray, recall: float) -> float:
-    """The highest linear logit that keeps at least `recall` of the check-worthy sentences."""
-    positives = np.sort(linear[labels])
-    return float(positives[int(np.floor((1 - recall) * len(positives)))])
-
-
-def upper_cut(
-    linear: np.ndarray, strong: np.ndarray, threshold: float, agreement: float
-) -> float:
-    """The lowest linear logit at and over which at least `agreement` of the sentences also
-    get a MiniLM probability (`strong`) of `threshold` or more; inf when none does."""
-    order = np.argsort(-linear, kind="stable")
-    agreed = np.cumsum(strong[order] >= threshold) / np.arange(1, len(order) + 1)
-    enough = np.flatnonzero(agreed >= agreement)
-    return float(linear[order][enough.max()]) if len(enough) else float("inf")
-
-
 def honest(probabilities: np.ndarray, labels: np.ndarray, folds: np.ndarray) -> dict[str, Any]:
     """F1 with each fold's threshold chosen on the other folds' scores, and the pooled choice."""
     predicted = np.zeros(len(labels), dtype=bool)
@@ -128,9 +111,9 @@ def main() -> None:
         folds_s = np.arange(len(labels_s)) % 2
     report["linear_same_folds"] = honest(calibrated(linear_s, labels_s, folds_s), labels_s, folds_s)
     report["minilm_average"] = honest(calibrated(average, labels_s, folds_s), labels_s, folds_s)
-    cut = gate_cut(linear, labels, args.recall)
+    cut = cascade.lower_gate(linear, labels, args.recall)
     over = linear_s >= cut
-    high = upper_cut(
+    high = cascade.upper_gate(
         linear_s[over],
         calibrated(average, labels_s, folds_s, among=over)[over],
         Config.claim_threshold,

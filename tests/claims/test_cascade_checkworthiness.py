@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -71,6 +72,39 @@ def test_only_sentences_past_the_gate_reach_minilm() -> None:
     assert probabilities[0] == pytest.approx(scorer.strong_calibration.probabilities(strong)[0])
     assert probabilities[2] == 0.0
     assert probabilities[0] > scorer.threshold > probabilities[1]
+
+
+def test_sentences_over_the_upper_gate_keep_the_linear_probability() -> None:
+    shipped = scorers.cascade_get()
+    texts = [FACT, SCENE]
+    linear = shipped.gate.logits(texts)
+    scorer = dataclasses.replace(shipped, gate_logit=-np.inf, gate_high=float(linear[0]))
+
+    probabilities, kept = scorer.probabilities(texts)
+
+    assert kept.tolist() == [False, True]
+    assert probabilities[0] == pytest.approx(shipped.gate_calibration.probabilities(linear[0]))
+    strong = shipped.strong.logits([SCENE])
+    assert probabilities[1] == pytest.approx(shipped.strong_calibration.probabilities(strong)[0])
+
+
+def test_the_lower_gate_keeps_the_share_of_check_worthy_sentences_asked_for() -> None:
+    linear = np.array([-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
+    labels = np.array([False, True, False, True, True, True, False, True])
+
+    assert cascade.lower_gate(linear, labels, 1.0) == -2.0
+    assert cascade.lower_gate(linear, labels, 0.6) == 1.0
+
+
+def test_the_upper_gate_is_the_lowest_cut_over_which_minilm_agrees_enough() -> None:
+    linear = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    strong = np.array([0.9, 0.1, 0.9, 0.1, 0.9, 0.9])
+    # From the top, MiniLM agrees with 1, 1, 2/3, 3/4, 3/5 and 4/6 of the sentences.
+
+    assert cascade.upper_gate(linear, strong, 0.3, 0.75) == 2.0
+    assert cascade.upper_gate(linear, strong, 0.3, 0.6) == 0.0
+    assert cascade.upper_gate(linear, strong, 0.3, 1.0) == 4.0
+    assert cascade.upper_gate(linear, strong, 0.95, 0.5) == float("inf")
 
 
 def test_the_gate_keeps_nearly_all_check_worthy_sentences_it_was_chosen_on() -> None:

@@ -104,6 +104,21 @@ class CascadeCheckworthinessModel:
         return scores
 
 
+def lower_gate(linear: np.ndarray, labels: np.ndarray, recall: float) -> float:
+    """The highest linear logit that keeps at least `recall` of the check-worthy sentences."""
+    positives = np.sort(linear[labels])
+    return float(positives[int(np.floor((1 - recall) * len(positives)))])
+
+
+def upper_gate(linear: np.ndarray, strong: np.ndarray, threshold: float, agreement: float) -> float:
+    """The lowest linear logit at and over which at least `agreement` of the sentences also
+    get a MiniLM probability (`strong`) of `threshold` or more; inf when none does."""
+    order = np.argsort(-linear, kind="stable")
+    agreed = np.cumsum(strong[order] >= threshold) / np.arange(1, len(order) + 1)
+    enough = np.flatnonzero(agreed >= agreement)
+    return float(linear[order][enough.max()]) if len(enough) else float("inf")
+
+
 def read_model(
     path: Path, gate: LinearCheckworthinessModel, strong: MiniLMCheckworthinessModel
 ) -> CascadeCheckworthinessModel:
