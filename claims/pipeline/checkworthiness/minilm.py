@@ -161,10 +161,11 @@ def read_model(
 ) -> MiniLMCheckworthinessModel:
     """Load the fine-tuned layers at `path` on top of the packaged base model.
 
-    `precision` (see `embeddings.precision_resolve`) is the encoder's arithmetic; the head
-    stays float32. "bfloat16" (on CPUs with AVX-512 BF16 about 100 -> 473 sentences a second
-    on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision changed among its
-    1,031 sentences, probabilities within 0.006); "int8": see `claims.pipeline.minilm`.
+    `precision` (see `embeddings.precision_resolve`: `auto` takes int8 with VNNI) is the
+    encoder's arithmetic; the head stays float32. "bfloat16" (with AMX about 100 -> 473
+    sentences a second on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision
+    changed among its 1,031 sentences, probabilities within 0.006); "int8": see
+    `claims.pipeline.minilm`.
     """
     precision = precision_resolve(precision, int8_with_vnni=True)
     metadata, arrays = model_files_read(
