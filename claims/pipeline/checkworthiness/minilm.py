@@ -30,7 +30,7 @@ from claims.pipeline.checkworthiness.scorer import (
     prepare,
 )
 from claims.pipeline.embeddings import precision_resolve
-from claims.pipeline.minilm import MiniLM, minilm_get
+from claims.pipeline.minilm import MiniLM, heap_trim, minilm_get
 from claims.pipeline.types import Score
 
 EXTRA = "semantic"
@@ -211,6 +211,8 @@ def _assemble(
         raise ModelLoadError(f"MiniLM model at {source} is incomplete: {exc}") from exc
     if head_weight.shape != (base.hidden,):
         raise ModelLoadError(f"MiniLM model at {source} has a head of the wrong size")
+    del top
+    heap_trim()  # the fine-tuned layers' float copies, gone once packed
     return MiniLMCheckworthinessModel(
         encoder=encoder,
         head_weight=head_weight,
