@@ -80,11 +80,25 @@ class MiniLM:
         # The file pads every text to 128 tokens; the forward pass reads real tokens only.
         self.tokenizer.no_padding()
 
-    def with_top_layers(self, top: Mapping[str, Any], *, layers: int, max_tokens: int) -> MiniLM:
+    def with_top_layers(
+        self,
+        top: Mapping[str, Any],
+        *,
+        layers: int,
+        max_tokens: int,
+        precision: str | None = None,
+    ) -> MiniLM:
         """This encoder with its top `layers` layers replaced by `top`'s float tensors, named
         "layer.<i>.<name>" with i counting from the first replaced layer (as a fine-tuning's
         `state_dict` does); everything else is this one's, shared, not copied. ValueError
-        when `top` does not hold every tensor of those layers, shaped as the base's."""
+        when `top` does not hold every tensor of those layers, shaped as the base's.
+
+        `precision` "int8" on a float32 encoder packs every layer's Linear weights for the
+        new model alone: a float32 matching embedder's base then needs no int8 copy of its
+        own, whose top layers the fine-tuned ones would replace anyway."""
+        precision = self.precision if precision is None else precision
+        if precision != self.precision and (self.precision, precision) != ("float32", "int8"):
+            raise ValueError(f"a {self.precision} encoder cannot give a {precision} one")
         if not 0 < layers <= self.layers:
             raise ValueError(f"{layers} top layers for a {self.layers}-layer encoder")
         first = self.layers - layers
@@ -104,12 +118,17 @@ class MiniLM:
                 raise ValueError(f"{name} is {tuple(tensor.shape)}, not as the base's")
             tensors[name] = tensor.to(dtype)
         model = copy.copy(self)
+        model.precision = precision
         model.linears = {
             **self.linears,
             **_linears(
                 tensors,
-                [name for name in self.linears if name.startswith(prefixes)],
-                self.precision,
+                [
+                    name
+                    for name in self.linears
+                    if precision != self.precision or name.startswith(prefixes)
+                ],
+                precision,
             ),
         }
         model.tensors = tensors

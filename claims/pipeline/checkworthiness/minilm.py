@@ -195,7 +195,9 @@ def _assemble(
     source: str = "memory",
     precision: str = "float32",
 ) -> MiniLMCheckworthinessModel:
-    base = base_get(precision)
+    # int8 is packed from the float32 base, which the matching embedder holds where it runs
+    # in float32 (wherever VNNI makes int8 the scorer's `auto`).
+    base = base_get("float32" if precision == "int8" else precision)
     import torch
 
     try:
@@ -204,7 +206,9 @@ def _assemble(
             for key, value in arrays.items()
             if key.startswith("top.")
         }
-        encoder = base.with_top_layers(top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS)
+        encoder = base.with_top_layers(
+            top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS, precision=precision
+        )
         head_weight = torch.from_numpy(arrays["head_weight"].astype(np.float32))
         head_bias = float(arrays["head_bias"].reshape(()))
     except (KeyError, ValueError, RuntimeError, TypeError) as exc:
