@@ -18,6 +18,7 @@ embeddings, layer norms, attention and pooling stay float32.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import json
@@ -307,10 +308,8 @@ def minilm_load(
 def heap_trim() -> None:
     """Hand the heap's freed pages back to the system (glibc only): loading a model frees
     its float32 temporaries in pieces glibc would keep, 25-50 MiB of resident memory at int8."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 _lock = threading.Lock()

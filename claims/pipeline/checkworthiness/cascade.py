@@ -40,7 +40,7 @@ DEFAULT_MODEL_PATH = MODELS_DIR / "checkworthiness-cascade.npz"
 RECALL_KEPT = 0.99
 # Share of the sentences over the upper gate that MiniLM (out of fold) also puts over the
 # threshold.
-AGREEMENT = 0.95
+AGREEMENT = 0.99
 
 
 @dataclass(frozen=True, eq=False)
