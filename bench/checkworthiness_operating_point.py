@@ -130,9 +130,13 @@ def main() -> None:
         )
         report[name] = {
             **honest(cascaded, labels_s, folds_s),
-            "f1_at_claim_threshold": round(
-                float(binary_metrics(cascaded >= Config.claim_threshold, labels_s)["f1"]), 4
-            ),
+            "at_claim_threshold": {
+                key: round(float(value), 4)
+                for key, value in binary_metrics(
+                    cascaded >= Config.claim_threshold, labels_s
+                ).items()
+                if key in ("f1", "precision", "recall")
+            },
             "gate_logit": round(cut, 4),
             "gate_high": round(top, 4),
             "share_sent_to_minilm": round(float(kept.mean()), 4),
