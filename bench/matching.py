@@ -52,7 +52,8 @@ MATCH_BATCH = 100  # FACTCHECK_MATCH_BATCH_SIZE's default
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS claim_embedding ON claims_claim "
     "USING hnsw (embedding halfvec_cosine_ops)",
-    "CREATE INDEX IF NOT EXISTS claim_search_vector ON claims_claim USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS claim_search_vector ON claims_claim USING gin (search_vector) "
+    "WITH (fastupdate = off)",
     "CREATE INDEX IF NOT EXISTS claim_text_equal ON claims_claim USING hash (text)",
 ]
 

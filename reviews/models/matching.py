@@ -160,10 +160,14 @@ class ImportedFactCheck(models.Model):
 
 
 class FactCheckGram(models.Model):
-    """How many fact-checks' texts (imported and published) hold a hashed character n-gram.
+    """How many fact-checks' texts (imported and published) hold a hashed character n-gram
+    or word.
 
-    The ranking of fact-checks weighs shared rare n-grams above common ones; this is where
-    their rarity is counted, once per text as it is stored. `feature` -1 counts the texts.
+    The ranking of fact-checks weighs shared rare n-grams above common ones, and chooses its
+    lexical candidates by BM25 over words; this is where their rarity is counted, once per
+    text as it is stored (`reviews.services.fact_check_grams`): character n-grams under
+    their hash, words and word pairs after them (from 2**20); `feature` -1 counts the texts
+    and -2 their length in words.
     """
 
     feature = models.IntegerField(primary_key=True)

@@ -5,14 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import numpy as np
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Claim
+from claims.pipeline.embeddings import DIMENSIONS
+from claims.pipeline.matching.lexical import word_counts
+from claims.pipeline.matching.matcher import CANDIDATES
+from claims.pipeline.matching.normalise import fingerprint
 from claims.services import embeddings
 from claims.services.embeddings import embedder_warm_up_start
 from reviews import workflow
-from reviews.candidates import Query
+from reviews.candidates import (
+    _DENSE_IMPORTED,
+    _EXACT,
+    WORDS_ALONE,
+    Query,
+    fact_check_candidates,
+    imported_key,
+    word_rarity,
+)
 from reviews.models import (
     Cluster,
     ClusterEvent,
@@ -309,6 +323,59 @@ def test_a_fact_check_gone_or_changed_is_found_as_it_now_reads() -> None:
     assert all(fact.score < 0.2 for fact in found)  # the nearest neighbour, far off
     found = fact_checks_similar(text="tobacco tax revenue doubled in five years", limit=3)
     assert found[0].id == bridge.pk and found[0].score > 0.45
+
+
+@pytest.mark.django_db
+def test_the_words_of_fact_checks_are_counted_as_they_come_and_go() -> None:
+    fact_check_grams_count(added=[SHARKS, BRIDGE])
+    shark_words = fingerprint(SHARKS).text
+    rarity = word_rarity([shark_words])
+    assert rarity.size == 2
+    lengths = word_counts([shark_words, fingerprint(BRIDGE).text]).sum()
+    assert rarity.average_length == pytest.approx(lengths / 2)
+    assert set(rarity.df.values()) == {1}
+
+    fact_check_grams_count(added=[], removed=[SHARKS])
+
+    rarity = word_rarity([shark_words])
+    assert rarity.size == 1 and not any(rarity.df.values())
+    scores = rarity.bm25(shark_words, [shark_words, fingerprint(BRIDGE).text])
+    assert scores[0] > 0 and scores[1] == 0
+
+
+@pytest.mark.django_db
+def test_of_many_fact_checks_sharing_a_claims_words_those_sharing_its_rarest_are_kept() -> None:
+    council = [
+        _fact_check(f"The council said the council budget for schools rose in year {n}.", f"c{n}")
+        for n in range(12)
+    ]
+    rare = _fact_check("Sharks appeared in a photo.", "rare")
+    query = "The council says sharks swim on the flooded highway to the schools."
+    vector = council[0].embedding
+    if vector is None:  # lexical matching: any embedding will do to ask both ways
+        vector = np.full(DIMENSIONS, DIMENSIONS**-0.5, dtype=np.float32)
+
+    embedded = fact_check_candidates([Query(1, query, np.asarray(vector, np.float32))])[1]
+    alone = fact_check_candidates([Query(1, query, None)])[1]
+
+    # `ts_rank` puts the twelve sharing three words first; BM25 keeps the one sharing the
+    # rarest. Without an embedding `ts_rank`'s first few are all there is.
+    assert imported_key(rare.pk) in {candidate.key for candidate in embedded}
+    assert len(alone) == WORDS_ALONE
+    assert imported_key(rare.pk) not in {candidate.key for candidate in alone}
+
+
+@pytest.mark.django_db
+def test_a_few_fact_checks_embeddings_are_scanned_and_many_are_walked_in_the_graph() -> None:
+    vector = "[" + ",".join(["0.05"] * DIMENSIONS) + "]"
+    plans = {}
+    for name, sql in (("walk", _DENSE_IMPORTED), ("scan", _DENSE_IMPORTED.replace(*_EXACT))):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, [[1], [vector], CANDIDATES])
+            plans[name] = " ".join(row[0] for row in cursor.fetchall())
+    assert "imported_fact_check_embedding" in plans["walk"]
+    assert "imported_fact_check_embedding" not in plans["scan"]
 
 
 @pytest.mark.django_db(transaction=True)

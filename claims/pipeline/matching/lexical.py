@@ -8,7 +8,7 @@ score's lexical half, `chars.py`) would not.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -81,11 +81,7 @@ class BM25Index:
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         total_length = self._total_length + int(lengths.sum())
         average = max(total_length / (self._size + len(keys)), 1.0)
-        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-        tf = counts.data
-        counts.data = (
-            tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * lengths[rows] / average))
-        ).astype(np.float32)
+        counts.data = _term_weights(counts, lengths, average)
         segments = [part for part in self._parts if isinstance(part[0], sparse.csc_matrix)]
         tail = [part for part in self._parts if isinstance(part[0], sparse.csr_matrix)]
         tail.append((counts, np.asarray(keys, dtype=np.int64)))
@@ -113,7 +109,7 @@ class BM25Index:
             rare = df * self.COMMON_SHARE <= self._size
             if rare.any():
                 features, df = features[rare], df[rare]
-        idf = np.log1p((self._size - df + 0.5) / (df + 0.5)).astype(np.float32)
+        idf = bm25_idf(df, self._size)
         best_keys: list[np.ndarray] = []
         best_scores: list[np.ndarray] = []
         for segment, keys in self._parts:
@@ -126,6 +122,44 @@ class BM25Index:
         all_scores = np.concatenate(best_scores)
         order = np.argsort(-all_scores, kind="stable")[:k]
         return all_keys[order], all_scores[order]
+
+
+def bm25_idf(df: np.ndarray, size: int) -> np.ndarray:
+    """BM25's IDF of features held by `df` of `size` documents."""
+    return np.log1p((size - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def bm25_scores(
+    query: str,
+    texts: Sequence[str],
+    df: Callable[[np.ndarray], np.ndarray],
+    size: int,
+    average_length: float,
+) -> np.ndarray:
+    """BM25 of a few normalised `texts` for a normalised `query`, as `BM25Index` would score
+    them inside a collection of `size` documents of `average_length` word features whose
+    document frequencies `df` gives (a collection kept elsewhere, such as the database)."""
+    features = np.unique(word_counts([query]).indices)
+    if not len(features) or not len(texts) or size <= 0:
+        return np.zeros(len(texts), dtype=np.float32)
+    counts = word_counts(texts)
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    weights = _term_weights(counts, lengths, max(average_length, 1.0))
+    idf = bm25_idf(np.asarray(df(features), dtype=np.float64), size)
+    at = np.minimum(np.searchsorted(features, counts.indices), len(features) - 1)
+    shared = features[at] == counts.indices
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    return np.bincount(
+        rows[shared], weights=weights[shared] * idf[at[shared]], minlength=len(texts)
+    ).astype(np.float32)
+
+
+def _term_weights(counts: sparse.csr_matrix, lengths: np.ndarray, average: float) -> np.ndarray:
+    """BM25's saturated, length-normalised weight of each stored count (row-major `counts`)."""
+    k1, b = BM25Index.K1, BM25Index.B
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    tf = counts.data
+    return (tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[rows] / average))).astype(np.float32)
 
 
 def _segments_merged(

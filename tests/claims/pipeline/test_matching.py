@@ -12,7 +12,7 @@ from claims.pipeline.matching.chars import (
     unit_rows,
 )
 from claims.pipeline.matching.dense import DenseIndex
-from claims.pipeline.matching.lexical import BM25Index
+from claims.pipeline.matching.lexical import BM25Index, bm25_scores, word_counts
 from claims.pipeline.matching.matcher import Match, Matcher, duplicates_together
 from claims.pipeline.matching.normalise import (
     fact_check_embedding_text,
@@ -325,6 +325,22 @@ def test_bm25_scores_rows_in_the_tail_as_it_scores_them_in_a_segment() -> None:
         assert set(tail_keys.tolist()) == set(by_key)
         for key, score in zip(tail_keys.tolist(), tail_scores.tolist(), strict=True):
             assert score == pytest.approx(by_key[key], rel=1e-5)
+
+
+def test_bm25_of_a_few_texts_with_a_collection_kept_elsewhere_scores_as_the_index() -> None:
+    texts = [normalise(f"{STORED[n % len(STORED)]} item{n} {n % 7} council") for n in range(300)]
+    index = BM25Index()
+    index.add(list(range(len(texts))), texts)
+    counts = word_counts(texts)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    average = counts.sum() / len(texts)
+    for query in ("bridge cost million item17", "council approved budget 3", "item299 strike"):
+        keys, scores = index.search(normalise(query), 20)
+        few = [texts[key] for key in keys.tolist()] + [texts[0]]
+        rescored = bm25_scores(normalise(query), few, lambda f: df[f], len(texts), average)
+        assert rescored[:-1] == pytest.approx(scores, rel=1e-5)
+    assert not bm25_scores("council", [], lambda f: df[f], len(texts), average).size
+    assert not bm25_scores("the of", texts[:3], lambda f: df[f], len(texts), average).any()
 
 
 def test_character_cosines_are_the_same_from_the_cache_and_it_stays_bounded() -> None:
