@@ -9,6 +9,7 @@ logits are saved for `bench/checkworthiness_operating_point.py`, which chooses t
 calibration and the cascade cut from them.
 
     python bench/checkworthiness_grouped_cv.py [--folds 3] [--out FILE.npz] [--linear-only]
+    python bench/checkworthiness_grouped_cv.py --rescore int8   # kept fold layers, no training
 
 Needs the `semantic` extra unless --linear-only. One thread: the frozen bottom layers run once
 over all sentences (~3 min), then each fold fine-tunes the top layers (~10 min a fold).
@@ -36,16 +37,54 @@ from claims.pipeline.checkworthiness.data import debate_groups, read_checkthat_t
 TRAIN = "CT24_checkworthy_english_train.tsv"
 
 
+def fold_path(out: Path, fold: int) -> Path:
+    """Where fold `fold`'s fine-tuned layers are kept beside the out-of-fold scores `out`."""
+    return out.with_name(f"{out.stem}_fold{fold}.npz")
+
+
+def rescore(out: Path, texts: list[str], precision: str) -> None:
+    """Score each fold's held-out sentences again with its kept layers at `precision`, and
+    store the logits as `transformer_<precision>` beside the others in `out`."""
+    import torch
+
+    from claims.pipeline.checkworthiness import minilm
+    from claims.pipeline.checkworthiness.linear import load_scorer
+
+    torch.set_num_threads(1)
+    saved = dict(np.load(out))
+    folds, done = saved["folds"], int(saved["done"])
+    logits = np.zeros(len(texts))
+    for fold in range(done):
+        arrays = dict(np.load(fold_path(out, fold)))
+        model = minilm.model_from(arrays, load_scorer(), {}, precision=precision)
+        held = np.flatnonzero(folds == fold)
+        started = time.process_time()
+        logits[held] = model.transformer_logits([texts[i] for i in held])
+        spent = time.process_time() - started
+        print(f"fold {fold} at {precision}: {len(held) / spent:.0f} sentences/s (CPU)", flush=True)
+    saved[f"transformer_{precision}"] = logits
+    np.savez(out, **saved)
+    print(f"saved transformer_{precision} in {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "cw_grouped_oof.npz")
     parser.add_argument("--linear-only", action="store_true")
+    parser.add_argument(
+        "--rescore",
+        choices=("float32", "bfloat16", "int8"),
+        help="no training: score the held-out debates again with the kept fold layers",
+    )
     args = parser.parse_args()
 
     rows = read_checkthat_tsv(args.shared / "corpus" / "checkworthiness" / TRAIN)
     texts = [r.text for r in rows]
+    if args.rescore:
+        rescore(args.out, texts, args.rescore)
+        return
     labels = np.array([r.label for r in rows], dtype=bool)
     groups = debate_groups([r.id for r in rows])
     folds = np.full(len(rows), -1)
@@ -94,6 +133,9 @@ def main() -> None:
             bottom=bottom.subset(fit),
             log=lambda m: print(f"  {m}", flush=True),
         )
+        # Each fold's fine-tuned layers are kept, so that other precisions or forward passes
+        # can score the held-out debates again without fine-tuning (`--rescore`).
+        np.savez(fold_path(args.out, fold), **tuned.arrays)
         tuned_model = minilm.model_from(tuned.arrays, linear_models[fold], {})
         transformer_oof[held] = tuned_model.transformer_logits([texts[i] for i in held])
         print(f"minilm fold {fold}: {time.perf_counter() - started:.0f} s", flush=True)

@@ -5,8 +5,9 @@ that never saw its debate) and prints, for the linear model, the MiniLM average 
 cascade: grouped-CV F1 at the threshold chosen on the other folds (the honest figure), and at
 the threshold chosen on all folds (the operating point). With --write, it stores what the
 shipped scorers use: the Platt calibration and threshold in the linear model's artefact, the
-MiniLM model's calibration in its JSON, and the cascade's gate and calibrations in
-`checkworthiness-cascade.npz`.
+MiniLM model's calibration in its JSON, and the cascade's gates and calibrations in
+`checkworthiness-cascade.npz`. The cascade is reported with its lower gate alone too, on the
+same scores, to show what the upper gate costs.
 
     python bench/checkworthiness_operating_point.py [--oof FILE.npz] [--write]
 """
@@ -37,12 +38,7 @@ from claims.pipeline.checkworthiness.linear import (  # noqa: E402
 )
 from claims.pipeline.checkworthiness.linear_training import save_model  # noqa: E402
 from claims.pipeline.checkworthiness.metrics import best_threshold, binary_metrics  # noqa: E402
-
-
-def gate_cut(linear: np.ndarray, labels: np.ndarray, recall: float) -> float:
-    """The highest linear logit that keeps at least `recall` of the check-worthy sentences."""
-    positives = np.sort(linear[labels])
-    return float(positives[int(np.floor((1 - recall) * len(positives)))])
+from factcheck.config import Config  # noqa: E402
 
 
 def honest(probabilities: np.ndarray, labels: np.ndarray, folds: np.ndarray) -> dict[str, Any]:
@@ -82,6 +78,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--oof", type=Path, default=REPO / "var" / "bench" / "cw_grouped_oof.npz")
     parser.add_argument("--recall", type=float, default=cascade.RECALL_KEPT)
+    parser.add_argument("--agreement", type=float, default=cascade.AGREEMENT)
+    parser.add_argument(
+        "--transformer",
+        default="transformer",
+        help="the MiniLM logits to read: transformer (float32, as fine-tuned) or "
+        "transformer_int8 etc. (bench/checkworthiness_grouped_cv.py --rescore)",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     saved = np.load(args.oof)
@@ -99,7 +102,7 @@ def main() -> None:
     shipped_minilm = json.loads(metadata_path(minilm.DEFAULT_MODEL_PATH).read_text("utf-8"))
     offset = float(shipped_minilm.get("logit_offset", 0.0))
     average = (
-        (1 - minilm_training.LINEAR_WEIGHT) * saved["transformer"][scored]
+        (1 - minilm_training.LINEAR_WEIGHT) * saved[args.transformer][scored]
         + minilm_training.LINEAR_WEIGHT * linear_s
         - offset
     )
@@ -108,24 +111,43 @@ def main() -> None:
         folds_s = np.arange(len(labels_s)) % 2
     report["linear_same_folds"] = honest(calibrated(linear_s, labels_s, folds_s), labels_s, folds_s)
     report["minilm_average"] = honest(calibrated(average, labels_s, folds_s), labels_s, folds_s)
-    cut = gate_cut(linear, labels, args.recall)
-    kept = linear_s >= cut
-    strong_platt = platt_fit(average[kept], labels_s[kept])
-    cascaded = np.where(
-        kept,
-        calibrated(average, labels_s, folds_s, among=kept),
-        linear_platt.probabilities(linear_s),
+    cut = cascade.lower_gate(linear, labels, args.recall)
+    over = linear_s >= cut
+    high = cascade.upper_gate(
+        linear_s[over],
+        calibrated(average, labels_s, folds_s, among=over)[over],
+        Config.claim_threshold,
+        args.agreement,
     )
-    report["cascade"] = {
-        **honest(cascaded, labels_s, folds_s),
-        "gate_logit": round(cut, 4),
-        "share_sent_to_minilm": round(float(kept.mean()), 4),
-        "positives_kept": round(float(kept[labels_s].mean()), 4),
-    }
+    # The lower gate alone, then both gates: the same folds and scores, side by side.
+    for name, top in (("cascade_lower_gate_only", float("inf")), ("cascade", high)):
+        kept = over & (linear_s < top)
+        strong_platt = platt_fit(average[kept], labels_s[kept])
+        cascaded = np.where(
+            kept,
+            calibrated(average, labels_s, folds_s, among=kept),
+            linear_platt.probabilities(linear_s),
+        )
+        report[name] = {
+            **honest(cascaded, labels_s, folds_s),
+            "at_claim_threshold": {
+                key: round(float(value), 4)
+                for key, value in binary_metrics(
+                    cascaded >= Config.claim_threshold, labels_s
+                ).items()
+                if key in ("f1", "precision", "recall")
+            },
+            "gate_logit": round(cut, 4),
+            "gate_high": round(top, 4),
+            "share_sent_to_minilm": round(float(kept.mean()), 4),
+            "positives_kept": round(float(over[labels_s].mean()), 4),
+        }
     print(json.dumps(report, indent=2))
     if args.write:
         threshold = report["cascade"]["threshold"]
-        write(linear_platt, strong_platt, platt_fit(average, labels_s), cut, threshold, report)
+        write(
+            linear_platt, strong_platt, platt_fit(average, labels_s), cut, high, threshold, report
+        )
 
 
 def write(
@@ -133,6 +155,7 @@ def write(
     strong_platt: Platt,
     average_platt: Platt,
     cut: float,
+    high: float,
     threshold: float,
     report: dict[str, Any],
 ) -> None:
@@ -171,6 +194,7 @@ def write(
         cascade.DEFAULT_MODEL_PATH,
         {
             "gate_logit": np.array(cut, dtype=np.float64),
+            "gate_high": np.array(high, dtype=np.float64),
             "gate_calibration": linear_platt.as_array(),
             "strong_calibration": strong_platt.as_array(),
         },
@@ -179,6 +203,7 @@ def write(
             "linear_version": linear_version,
             "minilm_version": minilm_meta["version"],
             "recall_kept": cascade.RECALL_KEPT,
+            "agreement": cascade.AGREEMENT,
             "threshold": threshold,
             "metrics": {"grouped_cross_validation": report["cascade"]},
         },

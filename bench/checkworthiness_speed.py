@@ -41,8 +41,7 @@ linear_seconds = time.perf_counter() - started
 if {kind!r} == "minilm":
     import torch
     torch.set_num_threads(1)
-    from claims.pipeline.embeddings import precision_resolve
-    minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear, precision=precision_resolve("auto"))
+    minilm.read_model(minilm.DEFAULT_MODEL_PATH, linear, precision="auto")
 print(json.dumps(time.perf_counter() - started if {kind!r} == "minilm" else linear_seconds))
 """
 
@@ -65,7 +64,6 @@ def main() -> None:
     from claims.pipeline.checkworthiness import linear as scoring
     from claims.pipeline.checkworthiness import minilm
     from claims.pipeline.checkworthiness.data import read_checkthat_tsv
-    from claims.pipeline.embeddings import precision_resolve
 
     torch.set_num_threads(1)
     dev = read_checkthat_tsv(
@@ -73,8 +71,9 @@ def main() -> None:
     )
     texts = [row.text for row in dev]
     linear = scoring.read_model(scoring.DEFAULT_MODEL_PATH)
-    # As workers load it: bfloat16 where the CPU has it (FACTCHECK_EMBEDDING_PRECISION=auto).
-    precision = precision_resolve("auto")
+    # As workers load it (FACTCHECK_CHECKWORTHINESS_PRECISION=auto): bfloat16 with AMX, int8
+    # with VNNI, float32 elsewhere.
+    precision = "auto"
     models = {
         "linear": (linear, texts * 20),
         "minilm": (
@@ -93,7 +92,7 @@ def main() -> None:
         loads = [_load_seconds(name) for _ in range(args.rounds)]
         results[name] = {
             "version": model.version,
-            "precision": precision if name == "minilm" else "float32",
+            "precision": getattr(getattr(model, "encoder", None), "precision", "float32"),
             "sentences_per_second_one_core": round(statistics.median(rates), 1),
             "load_seconds_median": round(statistics.median(loads), 2),
             "load_seconds_all": [round(x, 2) for x in loads],

@@ -4,9 +4,9 @@
 
 Embeds the first N CheckThat! 2020 dev tweets and the first N verified claims
 (`../shared/corpus/claim-matching/`) as `Embedder.encode` does (batches of 16, longest
-first), at float32, int8 and, where the CPU multiplies it natively, bfloat16; the precisions
-take turns within each round, so a change in the machine's load touches them alike. Prints
-CPU ms per text (median of rounds) and each precision's cosine with float32's vectors.
+first), at float32, int8 and bfloat16; the precisions take turns within each round, so a
+change in the machine's load touches them alike. Prints CPU ms per text (median of rounds)
+and each precision's cosine with float32's vectors.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from claims.evaluation.matching import read_queries  # noqa: E402
-from claims.pipeline.embeddings import cpu_has_bfloat16, embedder_load  # noqa: E402
+from claims.pipeline.embeddings import embedder_load  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "claim-matching"
 
@@ -51,7 +51,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     texts = corpus_texts(args.texts)
-    precisions = ["float32", "int8"] + (["bfloat16"] if cpu_has_bfloat16() else [])
+    precisions = ["float32", "int8", "bfloat16"]
     embedders = {precision: embedder_load(precision) for precision in precisions}
     seconds: dict[str, list[float]] = {precision: [] for precision in precisions}
     vectors: dict[str, np.ndarray] = {}

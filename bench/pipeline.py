@@ -165,7 +165,8 @@ def main() -> None:
         )
         print(
             f"  MiniLM scores {share:.0%} of {sum(len(k) for k in kept) / n:.0f} "
-            "sentences an article; the rest is MiniLM and reasons"
+            f"sentences an article (linear logit {cascaded.gate_logit:.2f} to "
+            f"{cascaded.gate_high:.2f}); the rest is MiniLM and reasons"
         )
     timed(
         "attribute, rules only",

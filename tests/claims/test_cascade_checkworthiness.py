@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -19,6 +20,7 @@ from claims.pipeline.checkworthiness.scorer import ModelLoadError
 
 FACT = "Unemployment in the county fell to 3.9 percent last year, the lowest since 2007."
 SCENE = "Thank you very much for having me tonight."
+BETWEEN = "The new plant will create 400 jobs by next spring."  # the linear model is unsure
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -56,27 +58,64 @@ def test_auto_falls_back_to_the_linear_model_with_a_warning_without_the_extra(
     assert "factcheck-desk[semantic]" in caplog.text
 
 
-def test_only_sentences_past_the_gate_reach_minilm() -> None:
+def test_only_sentences_between_the_gates_reach_minilm() -> None:
     scorer = scorers.cascade_get()
-    texts = [FACT, SCENE, "   "]
+    texts = [BETWEEN, SCENE, FACT, "   "]
 
     probabilities, kept = scorer.probabilities(texts)
 
     linear = scorer.gate.logits(texts)
-    assert kept.tolist() == [True, False, False]
-    assert linear[1] < scorer.gate_logit <= linear[0]
-    # Discarded: the linear model's calibrated probability; kept: MiniLM's, calibrated.
+    assert kept.tolist() == [True, False, False, False]
+    assert linear[1] < scorer.gate_logit <= linear[0] < scorer.gate_high <= linear[2]
+    # Settled by a gate: the linear model's calibrated probability; kept: MiniLM's, calibrated.
     assert probabilities[1] == pytest.approx(scorer.gate_calibration.probabilities(linear[1]))
-    strong = scorer.strong.logits([FACT])
+    assert probabilities[2] == pytest.approx(scorer.gate_calibration.probabilities(linear[2]))
+    strong = scorer.strong.logits([BETWEEN])
     assert probabilities[0] == pytest.approx(scorer.strong_calibration.probabilities(strong)[0])
-    assert probabilities[2] == 0.0
-    assert probabilities[0] > scorer.threshold > probabilities[1]
+    assert probabilities[3] == 0.0
+    assert probabilities[2] > scorer.threshold > probabilities[1]
+
+
+def test_sentences_over_the_upper_gate_keep_the_linear_probability() -> None:
+    shipped = scorers.cascade_get()
+    texts = [FACT, SCENE]
+    linear = shipped.gate.logits(texts)
+    scorer = dataclasses.replace(shipped, gate_logit=-np.inf, gate_high=float(linear[0]))
+
+    probabilities, kept = scorer.probabilities(texts)
+
+    assert kept.tolist() == [False, True]
+    assert probabilities[0] == pytest.approx(shipped.gate_calibration.probabilities(linear[0]))
+    strong = shipped.strong.logits([SCENE])
+    assert probabilities[1] == pytest.approx(shipped.strong_calibration.probabilities(strong)[0])
+
+
+def test_the_lower_gate_keeps_the_share_of_check_worthy_sentences_asked_for() -> None:
+    linear = np.array([-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
+    labels = np.array([False, True, False, True, True, True, False, True])
+
+    assert cascade.lower_gate(linear, labels, 1.0) == -2.0
+    assert cascade.lower_gate(linear, labels, 0.6) == 1.0
+
+
+def test_the_upper_gate_is_the_lowest_cut_over_which_minilm_agrees_enough() -> None:
+    linear = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    strong = np.array([0.9, 0.1, 0.9, 0.1, 0.9, 0.9])
+    # From the top, MiniLM agrees with 1, 1, 2/3, 3/4, 3/5 and 4/6 of the sentences.
+
+    assert cascade.upper_gate(linear, strong, 0.3, 0.75) == 2.0
+    assert cascade.upper_gate(linear, strong, 0.3, 0.6) == 0.0
+    assert cascade.upper_gate(linear, strong, 0.3, 1.0) == 4.0
+    assert cascade.upper_gate(linear, strong, 0.95, 0.5) == float("inf")
 
 
 def test_the_gate_keeps_nearly_all_check_worthy_sentences_it_was_chosen_on() -> None:
     metrics = json.loads(metadata_path(cascade.DEFAULT_MODEL_PATH).read_text())["metrics"]
 
     assert metrics["grouped_cross_validation"]["positives_kept"] >= 0.98
+    assert metrics["grouped_cross_validation"]["gate_high"] == pytest.approx(
+        scorers.cascade_get().gate_high, abs=1e-4
+    )
 
 
 def test_a_cascade_chosen_for_another_minilm_model_is_refused(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from claims.pipeline.checkworthiness.scorer import (
     prepare,
 )
 from claims.pipeline.embeddings import precision_resolve
-from claims.pipeline.minilm import MiniLM, minilm_get
+from claims.pipeline.minilm import MiniLM, heap_trim, minilm_get
 from claims.pipeline.types import Score
 
 EXTRA = "semantic"
@@ -161,12 +161,13 @@ def read_model(
 ) -> MiniLMCheckworthinessModel:
     """Load the fine-tuned layers at `path` on top of the packaged base model.
 
-    `precision` (see `embeddings.precision_resolve`) is the encoder's arithmetic; the head
-    stays float32. "bfloat16" (on CPUs with AVX-512 BF16 about 100 -> 473 sentences a second
-    on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision changed among its
-    1,031 sentences, probabilities within 0.006); "int8": see `claims.pipeline.minilm`.
+    `precision` (see `embeddings.precision_resolve`: `auto` takes int8 with VNNI) is the
+    encoder's arithmetic; the head stays float32. "bfloat16" (with AMX about 100 -> 473
+    sentences a second on one core, CheckThat! 2024 dev F1 0.9311 either way, no decision
+    changed among its 1,031 sentences, probabilities within 0.006); "int8": see
+    `claims.pipeline.minilm`.
     """
-    precision = precision_resolve(precision)
+    precision = precision_resolve(precision, int8_with_vnni=True)
     metadata, arrays = model_files_read(
         path, what="MiniLM check-worthiness model", model_format=FORMAT
     )
@@ -194,7 +195,9 @@ def _assemble(
     source: str = "memory",
     precision: str = "float32",
 ) -> MiniLMCheckworthinessModel:
-    base = base_get(precision)
+    # int8 is packed from the float32 base, which the matching embedder holds where it runs
+    # in float32 (wherever VNNI makes int8 the scorer's `auto`).
+    base = base_get("float32" if precision == "int8" else precision)
     import torch
 
     try:
@@ -203,13 +206,17 @@ def _assemble(
             for key, value in arrays.items()
             if key.startswith("top.")
         }
-        encoder = base.with_top_layers(top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS)
+        encoder = base.with_top_layers(
+            top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS, precision=precision
+        )
         head_weight = torch.from_numpy(arrays["head_weight"].astype(np.float32))
         head_bias = float(arrays["head_bias"].reshape(()))
     except (KeyError, ValueError, RuntimeError, TypeError) as exc:
         raise ModelLoadError(f"MiniLM model at {source} is incomplete: {exc}") from exc
     if head_weight.shape != (base.hidden,):
         raise ModelLoadError(f"MiniLM model at {source} has a head of the wrong size")
+    del top
+    heap_trim()  # the fine-tuned layers' float copies, gone once packed
     return MiniLMCheckworthinessModel(
         encoder=encoder,
         head_weight=head_weight,

@@ -139,3 +139,23 @@ def test_the_base_with_its_own_top_layers_reads_texts_up_to_its_own_cut() -> Non
 
     assert np.allclose(same.encode([short]), base.encode([short]), atol=1e-6)
     assert not np.allclose(same.encode([long]), base.encode([long]), atol=1e-3)
+
+
+def test_an_int8_model_packed_from_the_float32_base_leaves_the_base_as_it_was() -> None:
+    base = embedder_load("float32").model
+    texts = ["Inflation rose to 9 percent last year, the highest in four decades."]
+    before = base.encode(texts)
+
+    quantised = base.with_top_layers(
+        _last_layer_as_top(base), layers=1, max_tokens=256, precision="int8"
+    )
+
+    assert quantised.precision == "int8"
+    assert "encoder.layer.0.output.dense.weight" not in quantised.tensors
+    assert "encoder.layer.0.output.dense.weight" in base.tensors
+    assert (quantised.encode(texts) * before).sum() > 0.98
+    assert np.array_equal(base.encode(texts), before)
+    with pytest.raises(ValueError, match="int8 encoder cannot give a float32"):
+        quantised.with_top_layers(
+            _last_layer_as_top(base), layers=1, max_tokens=256, precision="float32"
+        )
