@@ -347,8 +347,6 @@ def fact_check_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]
     if not matchable:
         return {key: [] for key in found}
     words = word_rarity([fingerprint(query.text).text for query in matchable])
-    if not words.size:
-        return {key: [] for key in found}  # no fact-check stored: nothing to ask for
     embedded = {query.key for query in matchable if query.literal is not None}
     read = FACT_CHECK_WORDS if embedded else WORDS_ALONE
     dense_rows: list[tuple] = []
@@ -357,7 +355,8 @@ def fact_check_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]
         (_DENSE_IMPORTED, _LEXICAL_IMPORTED),
         (_DENSE_PUBLISHED, _LEXICAL_PUBLISHED),
     ):
-        if words.size < EXACT_BELOW:
+        # No count (fact-checks written around the services that count them): the graph.
+        if 0 < words.size < EXACT_BELOW:
             dense = dense.replace(*_EXACT)
         dense_rows += _dense(dense, matchable, CANDIDATES)
         lexical_rows += _lexical(lexical, matchable, read, None)

@@ -205,9 +205,11 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
             f"{path} was trained over linear ranker {metadata.get('linear_version')}, "
             f"not {linear.version}; retrain it"
         )
-    encoder = base_get(str(metadata.get("precision", PRECISION)))
+    precision = str(metadata.get("precision", PRECISION))
     try:
-        # A fine-tuned scorer ships its top layers; a frozen one reads the base as it is.
+        # A fine-tuned scorer ships its top layers, packed in int8 from the float32 base the
+        # matching embedder and the check-worthiness scorer share (one copy of the embeddings
+        # in a process); a frozen one reads the base as it is.
         top = {
             key.removeprefix("top."): value.astype(np.float32)
             for key, value in arrays.items()
@@ -215,7 +217,11 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
         }
         layers = int(metadata.get("trained_layers", 0))
         if layers or top:
-            encoder = encoder.with_top_layers(top, layers=layers, max_tokens=MAX_TOKENS)
+            encoder = base_get("float32" if precision == "int8" else precision).with_top_layers(
+                top, layers=layers, max_tokens=MAX_TOKENS, precision=precision
+            )
+        else:
+            encoder = base_get(precision)
         width = 2 + 3 * HIDDEN
         parts = {key: arrays[key].astype(np.float32) for key in ("mean", "scale", "w1", "b1", "w2")}
         parts["b2"] = arrays["b2"].astype(np.float32)
