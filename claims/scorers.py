@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from claims.pipeline.attribution import DEFAULT, Ranker
+from claims.pipeline.attribution.ranker import load_ranker
 from claims.pipeline.checkworthiness import cascade, minilm
 from claims.pipeline.checkworthiness.artefacts import metadata_path
 from claims.pipeline.checkworthiness.linear import (
@@ -185,3 +187,11 @@ def active_reset() -> None:
 def _ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def attribution_ranker() -> Ranker:
+    """The attribution ranker FACTCHECK_ATTRIBUTION_MODEL asks for: "auto" the shipped default
+    (the MiniLM scorer when the extra loads, else the linear ranker), "linear" the linear one."""
+    if settings.FACTCHECK_ATTRIBUTION_MODEL == "linear":
+        return load_ranker()
+    return DEFAULT

@@ -265,6 +265,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 _config = Config.from_environment(env)
 FACTCHECK_CLAIM_THRESHOLD = _config.claim_threshold
 FACTCHECK_CHECKWORTHINESS_MODEL = _config.checkworthiness_model
+FACTCHECK_ATTRIBUTION_MODEL = _config.attribution_model
 FACTCHECK_CHECKWORTHINESS_MINILM_PATH = _config.checkworthiness_minilm_path
 FACTCHECK_MODEL_DIR = _config.model_dir
 FACTCHECK_EMBEDDING_PRECISION = _config.embedding_precision

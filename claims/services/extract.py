@@ -18,7 +18,7 @@ from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
 from claims.pipeline.types import Extraction
-from claims.scorers import scorer_get
+from claims.scorers import attribution_ranker, scorer_get
 from claims.signals import claims_stored
 from factcheck import metrics
 
@@ -85,7 +85,9 @@ def _run_pipeline(article: Article) -> Extraction:
         title=article.given_title,
         charset=article.raw_charset,
     )
-    return extract_claims(document, scorer_get(), settings.FACTCHECK_CLAIM_THRESHOLD)
+    return extract_claims(
+        document, scorer_get(), settings.FACTCHECK_CLAIM_THRESHOLD, ranker=attribution_ranker()
+    )
 
 
 def _fail(article: Article, error: str) -> None:

@@ -140,3 +140,14 @@ def test_two_copies_extracted_at_the_same_moment_make_one_article_and_one_duplic
         )
     ) == {original.pk}
     assert not Claim.objects.exclude(article=original).exists()
+
+
+def test_the_attribution_setting_picks_the_ranker(settings) -> None:  # type: ignore[no-untyped-def]
+    from claims.pipeline.attribution import DEFAULT
+    from claims.pipeline.attribution.ranker import RankerModel
+    from claims.scorers import attribution_ranker
+
+    settings.FACTCHECK_ATTRIBUTION_MODEL = "linear"
+    assert isinstance(attribution_ranker(), RankerModel)
+    settings.FACTCHECK_ATTRIBUTION_MODEL = "auto"
+    assert attribution_ranker() is DEFAULT

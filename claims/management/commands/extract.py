@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input, guess_format
-from claims.scorers import scorer_get
+from claims.scorers import attribution_ranker, scorer_get
 from claims.services.files import InputFileError, expand_paths, json_articles
 
 
@@ -39,13 +39,13 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["paths"] if not p.exists()]
         if missing:
             raise CommandError(f"no such file or directory: {', '.join(missing)}")
-        scorer = scorer_get()
+        scorer, ranker = scorer_get(), attribution_ranker()
         failures = 0
         for path in expand_paths(options["paths"]):
             try:
                 for raw, fmt, url, title in _inputs(path):
                     document = document_from_input(raw, fmt, url=url, title=title)
-                    for claim in extract_claims(document, scorer, threshold).claims:
+                    for claim in extract_claims(document, scorer, threshold, ranker=ranker).claims:
                         self.stdout.write(json.dumps(_row(str(path), claim), ensure_ascii=False))
             except (ExtractionError, InputFileError, OSError) as exc:
                 failures += 1
