@@ -99,6 +99,10 @@ def main() -> None:
 
     scorer_get()
     step("check-worthiness scorer loaded")
+    from claims.pipeline.attribution.neural import load_neural
+
+    if load_neural() is not None:
+        step("attribution scorer loaded")
 
 
 if __name__ == "__main__":

@@ -190,8 +190,8 @@ def _ensure(path: Path) -> Path:
 
 
 def attribution_ranker() -> Ranker:
-    """The attribution ranker FACTCHECK_ATTRIBUTION_MODEL asks for: "auto" the shipped default
-    (the MiniLM scorer when the extra loads, else the linear ranker), "linear" the linear one."""
-    if settings.FACTCHECK_ATTRIBUTION_MODEL == "linear":
-        return load_ranker()
-    return DEFAULT
+    """The attribution ranker FACTCHECK_ATTRIBUTION_MODEL asks for: "linear" the linear one,
+    "minilm" the MiniLM scorer when the extra loads (else the linear ranker)."""
+    if settings.FACTCHECK_ATTRIBUTION_MODEL == "minilm":
+        return DEFAULT
+    return load_ranker()

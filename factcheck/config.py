@@ -82,10 +82,11 @@ class Config:
     # unworthy, the fine-tuned MiniLM model scores the rest. "minilm": MiniLM on every
     # sentence (slowest). Workers fall back to linear, with a warning, if MiniLM cannot load.
     checkworthiness_model: str = knob("auto", choices=("auto", "linear", "cascade", "minilm"))
-    # Who said each claim the rules leave without a speaker: "auto" is the MiniLM scorer when
-    # the 'semantic' extra loads (PolNeAR dev 0.77 against 0.73; ~40 ms of CPU an article),
-    # else the linear ranker; "linear": the linear ranker alone (~2 ms an article).
-    attribution_model: str = knob("auto", choices=("auto", "linear"))
+    # Who said each claim the rules leave without a speaker: "linear", the linear ranker (~2 ms
+    # an article); "minilm", the MiniLM scorer when the 'semantic' extra loads, else the linear
+    # ranker (PolNeAR dev 0.77 against 0.73, but ~40 ms of CPU and ~33 MiB more a process,
+    # which would take the pipeline under 20 articles a second and a worker over 600 MiB).
+    attribution_model: str = knob("linear", choices=("linear", "minilm"))
     # Another MiniLM artefact (.npz beside its .json, from `train_checkworthiness --model
     # minilm`); empty: the one the package ships.
     checkworthiness_minilm_path: str = knob("")

@@ -22,11 +22,9 @@ os.environ.update(
     }
 )
 
-# Most tests are about the pipeline and the desk, not the models: the fast linear ones score
-# and attribute there (the default, "auto", would load MiniLM in every worker); tests of the
-# MiniLM models ask for them.
+# Most tests are about the pipeline and the desk, not the model: the fast linear one scores
+# there (the default, "auto", would load MiniLM in every worker); tests of the cascade ask for it.
 os.environ.setdefault("FACTCHECK_CHECKWORTHINESS_MODEL", "linear")
-os.environ.setdefault("FACTCHECK_ATTRIBUTION_MODEL", "linear")
 
 from factcheck.settings import *  # noqa: E402,F403
 from factcheck.settings import DATABASES, REDIS_URL  # noqa: E402

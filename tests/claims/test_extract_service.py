@@ -149,5 +149,5 @@ def test_the_attribution_setting_picks_the_ranker(settings) -> None:  # type: ig
 
     settings.FACTCHECK_ATTRIBUTION_MODEL = "linear"
     assert isinstance(attribution_ranker(), RankerModel)
-    settings.FACTCHECK_ATTRIBUTION_MODEL = "auto"
+    settings.FACTCHECK_ATTRIBUTION_MODEL = "minilm"
     assert attribution_ranker() is DEFAULT
