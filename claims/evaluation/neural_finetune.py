@@ -18,20 +18,15 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from claims.evaluation.attribution import (
-    article_document,
-    gold_sources,
     lower_vocabulary,
     speaker_matches,
 )
 from claims.evaluation.neural_training import linear_out_of_fold, rank_figures
 from claims.evaluation.polnear import GoldArticle
-from claims.evaluation.ranker_training import FOLDS, Rows
-from claims.pipeline.attribution import read_rules
+from claims.evaluation.ranker_training import FOLDS, Rows, article_read, unattributed_named
 from claims.pipeline.attribution.neural import FORMAT, HIDDEN, PRECISION, window
 from claims.pipeline.attribution.ranker import RankerModel, candidates
 from claims.pipeline.checkworthiness.artefacts import model_files_write
-from claims.pipeline.sentences import split_sentences
-from claims.pipeline.types import Sentence
 
 TOP_LAYERS = 1
 # Fixed before any run, never tuned on dev: two epochs beat one out of fold (0.749 / 0.720).
@@ -72,27 +67,11 @@ def examples_and_rows(
     rows = Rows([], [], [], [], [])
     examples: list[Example] = []
     for number, article in enumerate(articles):
-        document, offset = article_document(article)
-        sentences = split_sentences(document.text)
-        if not sentences:
+        reading = article_read(article, lower_words, rows)
+        if reading is None:
             continue
-        first = len(rows.gold)
-        heads: list[tuple[str, ...] | None] = []
-        for s in sentences:
-            named = gold_sources(
-                article, Sentence(s.text, s.start + offset, s.end + offset), lower_words
-            )
-            heads.append(None if named is None else tuple(head for _, head in named))
-            rows.gold.append(None if named is None else bool(named))
-        context = read_rules(document.text, sentences)
-        for i, rule in enumerate(context.rules):
-            if rule is not None:
-                rows.ruled[first + i] = speaker_matches(rule.speaker, heads[i] or ())
-        wanted = {
-            i
-            for i, rule in enumerate(context.rules)
-            if rule is None and (heads[i] is None or heads[i])
-        }
+        context, heads, first = reading
+        wanted = unattributed_named(reading)
         by_sentence: dict[int, Example] = {}
         for candidate in candidates(context, wanted):
             example = by_sentence.get(candidate.sentence)

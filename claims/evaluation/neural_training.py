@@ -20,8 +20,6 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from claims.evaluation.attribution import (
-    article_document,
-    gold_sources,
     lower_vocabulary,
     speaker_matches,
 )
@@ -34,14 +32,13 @@ from claims.evaluation.ranker_training import (
     THRESHOLDS,
     Rows,
     _fit,
+    article_read,
     selection_figures,
+    unattributed_named,
 )
-from claims.pipeline.attribution import read_rules
 from claims.pipeline.attribution.neural import FORMAT, PRECISION, sentence_inputs
 from claims.pipeline.attribution.ranker import RankerModel
 from claims.pipeline.checkworthiness.artefacts import model_files_write
-from claims.pipeline.sentences import split_sentences
-from claims.pipeline.types import Sentence
 
 # Fixed before any run, never tuned on dev.
 HIDDEN_UNITS = 64
@@ -69,28 +66,11 @@ def neural_rows(
     for number, article in enumerate(articles):
         if log and number and number % 100 == 0:
             log(f"{number} articles read, {time.perf_counter() - started:.0f} s")
-        document, offset = article_document(article)
-        sentences = split_sentences(document.text)
-        if not sentences:
+        reading = article_read(article, lower_words, rows)
+        if reading is None:
             continue
-        first = len(rows.gold)
-        heads: list[tuple[str, ...] | None] = []
-        for s in sentences:
-            named = gold_sources(
-                article, Sentence(s.text, s.start + offset, s.end + offset), lower_words
-            )
-            heads.append(None if named is None else tuple(head for _, head in named))
-            rows.gold.append(None if named is None else bool(named))
-        context = read_rules(document.text, sentences)
-        for i, rule in enumerate(context.rules):
-            if rule is not None:
-                rows.ruled[first + i] = speaker_matches(rule.speaker, heads[i] or ())
-        # Sentences whose sources are all unnamed are left out: no name would be right there.
-        wanted = {
-            i
-            for i, rule in enumerate(context.rules)
-            if rule is None and (heads[i] is None or heads[i])
-        }
+        context, heads, first = reading
+        wanted = unattributed_named(reading)
         found, matrix = sentence_inputs(context, _NO_LOGIT, encoder, wanted)
         for candidate, row in zip(found, matrix, strict=True):
             gold = heads[candidate.sentence]

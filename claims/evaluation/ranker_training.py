@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
@@ -32,7 +32,7 @@ from claims.evaluation.attribution import (
 )
 from claims.evaluation.polnear import GoldArticle
 from claims.pipeline.attribution import read_rules
-from claims.pipeline.attribution.ranker import FORMAT, candidates
+from claims.pipeline.attribution.ranker import FORMAT, Context, candidates
 from claims.pipeline.checkworthiness.artefacts import model_files_write
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.types import Sentence
@@ -59,29 +59,61 @@ class Rows:
     ruled: dict[int, bool] = field(default_factory=dict)
 
 
+class ArticleReading(NamedTuple):
+    """An article as the trainers read it: the rules' reading of its sentences, the head names
+    of each sentence's named sources (None: the article asserts it; empty: its sources are
+    all unnamed), and the row of its first sentence in the split."""
+
+    context: Context
+    heads: list[tuple[str, ...] | None]
+    first: int
+
+
+def article_read(
+    article: GoldArticle, lower_words: frozenset[str], rows: Rows
+) -> ArticleReading | None:
+    """`article` read by the rules and the annotations, each sentence's judgement appended to
+    `rows` (`gold`, and `ruled` where the rules name a speaker); None without sentences."""
+    document, offset = article_document(article)
+    sentences = split_sentences(document.text)
+    if not sentences:
+        return None
+    first = len(rows.gold)
+    heads: list[tuple[str, ...] | None] = []
+    for s in sentences:
+        named = gold_sources(
+            article, Sentence(s.text, s.start + offset, s.end + offset), lower_words
+        )
+        heads.append(None if named is None else tuple(head for _, head in named))
+        rows.gold.append(None if named is None else bool(named))
+    context = read_rules(document.text, sentences)
+    for i, rule in enumerate(context.rules):
+        if rule is not None:
+            rows.ruled[first + i] = speaker_matches(rule.speaker, heads[i] or ())
+    return ArticleReading(context, heads, first)
+
+
+def unattributed_named(reading: ArticleReading) -> set[int]:
+    """The sentences the rules leave without a speaker, but for those whose sources are all
+    unnamed: no name would be right there."""
+    return {
+        i
+        for i, rule in enumerate(reading.context.rules)
+        if rule is None and (reading.heads[i] is None or reading.heads[i])
+    }
+
+
 def training_rows(articles: Sequence[GoldArticle]) -> Rows:
     """Each candidate of each sentence, labelled by the annotations."""
     lower_words = lower_vocabulary(articles)
     rows = Rows([], [], [], [], [])
     for number, article in enumerate(articles):
-        document, offset = article_document(article)
-        sentences = split_sentences(document.text)
-        if not sentences:
+        reading = article_read(article, lower_words, rows)
+        if reading is None:
             continue
-        first = len(rows.gold)
-        heads: list[tuple[str, ...] | None] = []
-        for s in sentences:
-            named = gold_sources(
-                article, Sentence(s.text, s.start + offset, s.end + offset), lower_words
-            )
-            heads.append(None if named is None else tuple(head for _, head in named))
-            rows.gold.append(None if named is None else bool(named))
-        context = read_rules(document.text, sentences)
+        context, heads, first = reading
         # The ranker speaks only where the rules found no speaker: it learns from those.
         unattributed = {i for i, rule in enumerate(context.rules) if rule is None}
-        for i, rule in enumerate(context.rules):
-            if rule is not None:
-                rows.ruled[first + i] = speaker_matches(rule.speaker, heads[i] or ())
         for candidate in candidates(context, unattributed):
             wanted = heads[candidate.sentence]
             if wanted is not None and not wanted:
