@@ -27,6 +27,7 @@ from claims.evaluation.ranker_training import FOLDS, Rows, article_read, unattri
 from claims.pipeline.attribution.neural import FORMAT, HIDDEN, PRECISION, window
 from claims.pipeline.attribution.ranker import RankerModel, candidates
 from claims.pipeline.checkworthiness.artefacts import model_files_write
+from claims.pipeline.checkworthiness.minilm_training import pad_tokens
 
 TOP_LAYERS = 1
 # Fixed before any run, never tuned on dev: two epochs beat one out of fold (0.749 / 0.720).
@@ -99,23 +100,11 @@ def bottom_states(encoder: Any, examples: Sequence[Example], batch: int = 16) ->
     order = sorted(range(len(examples)), key=lambda i: len(examples[i].ids))
     for first in range(0, len(order), batch):
         chosen = order[first : first + batch]
-        ids, mask = _pad([examples[i].ids for i in chosen])
+        ids, mask = pad_tokens([examples[i].ids for i in chosen])
         hidden = encoder.hidden_states(ids, mask, layers=bottom)
         for row, i in enumerate(chosen):
             out[i] = hidden[row, : len(examples[i].ids)].to(torch.float16).clone()
     return out
-
-
-def _pad(ids: Sequence[Sequence[int]]) -> tuple[Any, Any]:
-    import torch
-
-    width = max(len(x) for x in ids)
-    padded = torch.zeros((len(ids), width), dtype=torch.long)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)
-    for row, x in enumerate(ids):
-        padded[row, : len(x)] = torch.tensor(x)
-        mask[row, : len(x)] = 1
-    return padded, mask
 
 
 class Tuned:
