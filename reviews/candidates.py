@@ -346,8 +346,13 @@ def fact_check_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]
     matchable = [query for query in queries if fingerprint(query.text).matchable]
     if not matchable:
         return {key: [] for key in found}
-    words = word_rarity([fingerprint(query.text).text for query in matchable])
     embedded = {query.key for query in matchable if query.literal is not None}
+    # BM25 and the scan serve queries with an embedding: lexical matching reads no counts.
+    words = (
+        word_rarity([fingerprint(query.text).text for query in matchable])
+        if embedded
+        else WordRarity({}, 0, 0.0)
+    )
     read = FACT_CHECK_WORDS if embedded else WORDS_ALONE
     dense_rows: list[tuple] = []
     lexical_rows: list[tuple] = []

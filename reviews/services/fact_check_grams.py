@@ -20,6 +20,9 @@ WORD_LENGTH = -2
 # Hashed words and word pairs are counted after the character n-grams' hash space.
 WORDS_FROM = N_FEATURES
 
+# No text: no feature, no count.
+_NOTHING = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+
 _UPSERT = (
     "INSERT INTO reviews_factcheckgram (feature, texts) VALUES (%s, %s) "
     "ON CONFLICT (feature) DO UPDATE SET texts = reviews_factcheckgram.texts + EXCLUDED.texts"
@@ -39,16 +42,16 @@ def fact_check_grams_count(*, added: Sequence[str], removed: Sequence[str] = ())
 
 def fact_check_words_count(*, added: Sequence[str]) -> None:
     """Count the words of fact-check texts whose n-grams are counted already."""
-    _features_count(_counted(added, chars=False), _counted((), chars=False), texts=False)
+    _features_count(_counted(added, chars=False), texts=False)
 
 
 def _features_count(
     added: tuple[np.ndarray, np.ndarray, int],
-    removed: tuple[np.ndarray, np.ndarray, int],
+    removed: tuple[np.ndarray, np.ndarray, int] | None = None,
     *,
     texts: bool = True,
 ) -> None:
-    (features, counts, n_added), (gone, gone_counts, n_removed) = added, removed
+    (features, counts, n_added), (gone, gone_counts, n_removed) = added, removed or _NOTHING
     if not n_added and not n_removed:
         return
     features = np.concatenate([features, gone, [TEXTS]])
@@ -69,7 +72,7 @@ def _counted(texts: Sequence[str], *, chars: bool) -> tuple[np.ndarray, np.ndarr
     """Each feature once per text (character n-grams if `chars`, and words), with the texts'
     length in word features under WORD_LENGTH; and how many texts."""
     if not texts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+        return _NOTHING
     normalised = [fingerprint(text).text for text in texts]
     words = word_counts(normalised)
     # A row's indices are unique: a word held by a text counts once for it.
