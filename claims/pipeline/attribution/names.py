@@ -19,12 +19,14 @@ from claims.pipeline.attribution.vocabulary import (
     PERSON_ROLES,
     PLACE_STARTS,
     PLACE_WORDS,
+    POSSESSIVE_ENDS,
     ROLES_BEFORE_NAMES,
     RUN,
     STOPWORDS,
     TIME_NOUNS,
     TITLES,
     UNKNOWN,
+    without_possessive,
 )
 
 _SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
@@ -119,7 +121,7 @@ class Candidate(NamedTuple):
 
 
 def qual(word: str) -> str:
-    low = word.lower().removesuffix("’s").removesuffix("'s")
+    low = without_possessive(word.lower())
     return COUNTRY_QUALS.get(low, low)
 
 
@@ -158,7 +160,7 @@ def split_run(tokens: Sequence[str]) -> tuple[list[str], set[str], set[str]]:
         return tokens, set(), set()
     cut = 0
     for index, token in enumerate(tokens[:-1]):
-        if _is_title(token) or token.endswith(("’s", "'s")):
+        if _is_title(token) or token.endswith(POSSESSIVE_ENDS):
             cut = index + 1
     roles = {t.lower() for t in tokens[:cut] if _is_title(t)}
     quals = {qual(t) for t in tokens[:cut] if not _is_title(t)}

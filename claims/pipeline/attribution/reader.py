@@ -15,6 +15,7 @@ from claims.pipeline.attribution.lexicon import (
     PUBLISHING_VERBS,
 )
 from claims.pipeline.attribution.names import (
+    PRONOUN_GENDERS,
     Candidate,
     Registry,
     categorise,
@@ -37,6 +38,7 @@ from claims.pipeline.attribution.vocabulary import (
     OUTLET,
     OUTLET_ROLES,
     PERSON,
+    POSSESSIVE_ENDS,
     QUOTE_FOLLOWS,
     RANK,
     REJECT_OBJECTS,
@@ -45,6 +47,7 @@ from claims.pipeline.attribution.vocabulary import (
     REPORT_VERBS,
     SPEECH_VERBS,
     UNKNOWN,
+    without_possessive,
     word_set,
 )
 from claims.pipeline.types import Attribution, Sentence
@@ -64,11 +67,18 @@ class Reader:
         self.registry = registry
         self.last_person = ""
         self.last_outlet = ""
+        self.sentence_person = ""  # a person the sentence being read already names as a speaker
 
     def resolve(self, subject: Subject, at: int, hint: str = "") -> tuple[str, str, bool]:
         """(speaker, category, found through a back-reference) or ("", "", False)."""
         registry = self.registry
         if subject.kind == "pronoun":
+            # "Netanyahu said ..., although he tweeted ...": a pronoun after a person named as
+            # a speaker in the same sentence stands for that person.
+            gender = PRONOUN_GENDERS.get(subject.words[0].lower(), "")
+            own = self.sentence_person
+            if own and registry.genders.get(own, gender) == gender:
+                return own, PERSON, True
             person = registry.resolve_pronoun(subject.words[0], at, self.last_person)
             return person, PERSON, True
         if subject.kind == "role":
@@ -81,10 +91,19 @@ class Reader:
             return self._description(subject, at)
         if subject.kind != "name":
             return "", "", False
+        if "/" in subject.words:
+            # "a New York Times/CBS News poll": each partner in its fullest form.
+            slash = subject.words.index("/")
+            first = self.resolve(Subject("name", subject.words[:slash], subject.start), at, hint)
+            rest = Subject("name", subject.words[slash + 1 :], subject.start)
+            second = self.resolve(rest, at, hint)
+            if first[0] and second[0]:
+                return f"{first[0]}/{second[0]}", first[1], False
+            return first if first[0] else second
         tokens, _, _ = split_run(subject.words)
         if not tokens:
             return "", "", False
-        tokens[-1] = tokens[-1].removesuffix("’s").removesuffix("'s")
+        tokens[-1] = without_possessive(tokens[-1])
         if subject.role in OUTLET_ROLES:
             hint = OUTLET
         name, category = registry.expand(tokens, at, categorise(tokens) or hint)
@@ -96,9 +115,9 @@ class Reader:
         if subject.role == "possessive":
             # ("Ryan’s", "spokeswoman") or, from "a spokeswoman for Ryan", ("Ryan", "spokeswoman").
             split = next(
-                (i + 1 for i, w in enumerate(words) if w.endswith(("’s", "'s"))), len(words) - 1
+                (i + 1 for i, w in enumerate(words) if w.endswith(POSSESSIVE_ENDS)), len(words) - 1
             )
-            name = [w.removesuffix("’s").removesuffix("'s") for w in words[:split]]
+            name = [without_possessive(w) for w in words[:split]]
             tokens, _, _ = split_run(name)
             if not tokens:
                 return "", "", False
@@ -108,7 +127,7 @@ class Reader:
         else:
             tokens, _, _ = split_run(words)
             nouns = [w for w in tokens if w.islower()]
-            speaker = " ".join(tokens)
+            speaker = " ".join(tokens).replace(" / ", "/")
         if not nouns or not tokens:
             return "", "", False
         category = PERSON if nouns[-1] in PERSON_SOURCE_NOUNS else COLLECTIVE
@@ -139,6 +158,8 @@ class Reader:
                 kind = "reported"
             else:
                 kind = "back_reference" if back else "reported_speech"
+        if not back and category in (PERSON, UNKNOWN) and not _is_group(speaker):
+            self.sentence_person = self.sentence_person or speaker
         return Candidate(cue_start, speaker, category, kind, cue)
 
     def candidates(self, sentence: Sentence, masked: str) -> list[Candidate]:
@@ -147,6 +168,7 @@ class Reader:
             return []
         found: list[Candidate | None] = []
         registry = self.registry
+        self.sentence_person = ""
         for index, low in enumerate(t.low):
             if low not in CUE_WORDS:
                 continue
@@ -179,6 +201,15 @@ class Reader:
             ):
                 if low == "quoted" and following != "as":
                     continue
+                if _passive_by(t, index):
+                    continue  # "was first reported by MSNBC": the agent after "by" (`_by`)
+                if (
+                    low.endswith("ing")
+                    and index > 0
+                    and t.text[index - 1] == ","
+                    and any(c is not None for c in found)
+                ):
+                    continue  # "X said ..., noting that ...": the participle is X's
                 subject = subject_of(t, index, registry)
                 if low in NOUN_LIKE and _noun_reading(t, subject):
                     continue  # "a Clinton attack", "the Trump call"
@@ -194,6 +225,7 @@ class Reader:
                 cue = "quoted as saying" if low == "quoted" else t.text[index]
                 hint = OUTLET if low in ("reported", "reports") else ""
                 found.append(self._candidate(sentence, masked, subject, at, "speech", cue, hint))
+        self.sentence_person = ""
         return [c for c in found if c is not None]
 
     def _transcript(self, masked: str) -> Candidate | None:
@@ -224,10 +256,13 @@ class Reader:
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)
-        if stop == start:
-            return None
-        words = tuple(t.text[start:stop])
-        subject = Subject("name", words, t.start[start])
+        if stop > start:
+            subject = Subject("name", tuple(t.text[start:stop]), t.start[start])
+        else:
+            # "was asked by host John Dickerson": a description before the agent's name.
+            subject = inverted_subject(t, index, self.registry)
+            if subject.kind != "name":
+                return None
         at = (t.start[back], t.end[index])
         cue = f"{t.text[back]} {t.text[index]}"
         return self._candidate(sentence, masked, subject, at, "reported", cue, "")
@@ -367,7 +402,7 @@ def _noun_reading(t: Tokens, subject: Subject) -> bool:
         return False
     index = bisect.bisect_left(t.start, subject.start)
     return 0 < index < len(t) and (
-        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(("’s", "'s"))
+        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
     )
 
 
@@ -377,6 +412,18 @@ def _publishes_statement(t: Tokens, index: int) -> bool:
 
 
 _BY_WINDOW = 6
+_BE = word_set("is are was were be been being")
+
+
+def _passive_by(t: Tokens, verb: int) -> bool:
+    """ "was first reported by", "were asked by": a speech verb in the passive, its agent
+    named after "by"."""
+    if not t.low[verb].endswith(("ed", "n", "t")) or "by" not in t.low[verb + 1 : verb + 3]:
+        return False
+    before = verb - 1
+    while before > 0 and t.text[before].islower() and t.low[before].endswith("ly"):
+        before -= 1
+    return before >= 0 and (t.low[before] in _BE or t.low[before] == "first")
 
 
 def _passive(t: Tokens, at: int, by: int) -> bool:

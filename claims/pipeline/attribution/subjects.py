@@ -19,6 +19,7 @@ from claims.pipeline.attribution.vocabulary import (
     OPEN_QUOTES,
     ORG_NOUNS,
     PERSON_ROLES,
+    POSSESSIVE_ENDS,
     PREPOSITIONS,
     PRONOUNS,
     QUOTE_MARK,
@@ -119,6 +120,13 @@ def _strip_fillers(t: Tokens, end: int) -> int:
     """Move `end` back over auxiliaries, adverbs and time phrases between subject and verb."""
     while end > 0:
         text, low = t.text[end - 1], t.low[end - 1]
+        if text == ")":
+            # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses.
+            inside = range(end - 2, max(-1, end - _ASIDE_TOKENS - 2), -1)
+            opening = next((i for i in inside if t.text[i] == "("), -1)
+            if opening > 0:
+                end = opening
+                continue
         if text.islower() and (low in FILLERS or low.endswith("ly")):
             end -= 1
             continue
@@ -133,11 +141,17 @@ def _strip_fillers(t: Tokens, end: int) -> int:
     return end
 
 
+_ASIDE_TOKENS = 6
+
+
 def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
     """Index where the capitalised run ending at `end` starts (`end` when there is none)."""
     start = end
     while start > 0:
         low = t.low[start - 1]
+        if low == "/" and 1 < start < end and t.cap[start - 2]:
+            start -= 1  # "a CNN/ORC poll": a joint poll names both
+            continue
         if low == "of" and 1 < start < end and t.low[start - 2] in ORG_NOUNS and t.cap[start - 2]:
             start -= 1  # "Ministry of Defence", "Bank of England"
             continue
@@ -164,7 +178,7 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
         return _NO_SUBJECT  # "Similarly, ...", "Having ..."
     if start < end:
         words = tuple(t.text[start:end])
-        if words[-1].endswith(("’s", "'s")):
+        if words[-1].endswith(POSSESSIVE_ENDS):
             return _NO_SUBJECT  # "Trump's advisers said": the name is not the speaker
         role = t.low[start - 1] if start > 0 else ""
         if role in ("and", "or"):
@@ -201,7 +215,8 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
 
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
 _IRREGULAR_PAST = word_set(
-    "took went made gave came got put held ran sent left met stood sat kept brought"
+    "took went made gave came got put held ran sent left met stood sat kept brought struck"
+    " sought fought drew threw won lost led hit set cut let spoke wrote told said found"
 )
 # Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
@@ -250,7 +265,7 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         index -= 1
     if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
         return None
-    possessive = t.text[index - 1].endswith(("’s", "'s"))
+    possessive = t.text[index - 1].endswith(POSSESSIVE_ENDS)
     start = run_before(t, index, registry, 0)
     if possessive and start == index:
         start = index - 1
@@ -289,8 +304,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             if loose and following not in PREPOSITIONS:
                 verb_like = verb_like or following in _IRREGULAR_PAST or following.endswith("s")
             if verb_like:
-                # "... formula, which demands X and calls for Y": the relative clause's verb.
-                if not RELATIVES.isdisjoint(t.low[stop:end]):
+                # "... formula, which demands X and calls for Y": the relative clause's verb;
+                # "The bill, which Clinton backed, passed": the name is the clause's subject.
+                if not RELATIVES.isdisjoint(t.low[stop:end]) or (
+                    index > 0 and t.low[index - 1] in RELATIVES | {"that"}
+                ):
                     return _NO_SUBJECT
                 return _subject_at(t, stop, registry)
             index = stop
@@ -308,12 +326,21 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
         if subject.kind in ("name", "description"):
             return subject
     if end > 0 and t.text[end - 1] == ",":
-        subject = _subject_before_aside(t, end - 1, registry)
-        if not subject.kind and t.low[verb].endswith("ing"):
+        if t.low[verb].endswith("ing"):
             # "Trump took to Twitter, writing: ...": the participle's subject is the clause's.
-            return _first_subject(t, end - 1, registry, loose=True)
-        return subject
+            subject = _first_subject(t, end - 1, registry, loose=True)
+            if subject.kind:
+                return subject
+        return _subject_before_aside(t, end - 1, registry)
     if end > 0 and t.low[end - 1] in ("and", "but"):
+        # "When asked whom she backed, Ms. Sherry smiled and said": the subject of the clause
+        # the verb is coordinated in, before any earlier clause's.
+        comma = next((i for i in range(end - 2, 0, -1) if t.text[i] in ",;:"), -1)
+        if comma > 0:
+            clause = t.window(t.start[comma + 1], t.end[end - 1])
+            subject = _first_subject(clause, len(clause) - 1, registry)
+            if subject.kind:
+                return subject
         return _first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
 
@@ -392,7 +419,9 @@ def name_after(t: Tokens, start: int) -> int:
         if t.cap[stop] and t.low[stop] not in STOPWORDS:
             stop += 1
             continue
-        inner = t.low[stop] in _NAME_JOINERS or (t.low[stop] in ("and", "&") and joined)
+        # "New York Times/CBS News": a joint poll or report names both.
+        inner = t.low[stop] in _NAME_JOINERS or t.text[stop] == "/"
+        inner = inner or (t.low[stop] in ("and", "&") and joined)
         if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
             joined = True
             stop += 1

@@ -377,3 +377,60 @@ def test_a_reverend_and_a_junior_keep_their_names() -> None:
         "Lee Park Jr. told reporters the hall was full. Park said more would come."
     )
     assert _rule_speakers(text) == ["Tom Baker", "Lee Park Jr.", "Lee Park Jr."]
+
+
+def test_a_party_and_state_in_parentheses_stand_between_the_name_and_the_verb() -> None:
+    text = (
+        "“The port is ready,” Rep. Ann Ward (D-Ore.) said. Sen. Tom Baker (R-Texas) called it late."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+
+
+def test_a_pronoun_after_a_named_speaker_in_the_same_sentence_is_that_speaker() -> None:
+    text = (
+        "Mayor Lee Park spoke on Monday. "
+        "Baker said the port would open, although he tweeted that it “may be late.”"
+    )
+    assert _rule_speakers(text) == ["Lee Park", "Baker"]
+
+
+def test_a_verb_coordinated_after_a_comma_takes_its_own_clauses_subject() -> None:
+    text = "Asked whom she backed, Ms. Ann Ward smiled and said, “The mayor, of course.”"
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_participle_after_a_comma_is_the_main_clauses_speaker() -> None:
+    text = (
+        "In a speech in Harbor County on Monday night, Tom Baker struck a calm tone, saying "
+        "the port would reopen. The budget, which Ann Ward backed, passed, saying nothing new."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", ""]
+
+
+def test_a_participle_after_the_main_speech_verb_does_not_replace_its_speaker() -> None:
+    text = (
+        "Several Harbor leaders spoke on Monday. The levy is a disgrace, Baker said on Tuesday "
+        "in Dover, noting the Harbor nominee “makes you want to retch.”"
+    )
+    assert _rule_speakers(text)[1] == "Baker"
+
+
+def test_the_agent_of_a_passive_speech_verb_is_the_source() -> None:
+    text = (
+        "The Harbor plan was first reported by the Springfield Ledger. "
+        "Ann Ward was asked by host Tom Baker whether the port would close."
+    )
+    assert _rule_speakers(text) == ["Springfield Ledger", "Tom Baker"]
+
+
+def test_a_possessive_written_with_a_bare_apostrophe_is_a_description() -> None:
+    text = "Senator Tom Harris spoke. Harris’ aides say the bill is dead. Harris' team said so."
+    assert _rule_speakers(text)[1:] == ["Tom Harris's aides", "Tom Harris's team"]
+
+
+def test_a_joint_poll_names_both_partners() -> None:
+    text = (
+        "Ann Ward leads by 9 points, according to a Harbor Times/Dover News survey. "
+        "A KTV/Marist poll found that Tom Baker trails."
+    )
+    assert _rule_speakers(text) == ["Harbor Times/Dover News", "KTV/Marist poll"]
