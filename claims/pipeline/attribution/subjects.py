@@ -214,9 +214,10 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
 
 
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
+_APPOSITION_WORDS = 10
 _IRREGULAR_PAST = word_set(
     "took went made gave came got put held ran sent left met stood sat kept brought struck"
-    " sought fought drew threw won lost led hit set cut let spoke wrote told said found"
+    " sought fought drew threw won lost led hit set cut let spoke wrote told said found became"
 )
 # Words that end a description's modifiers: "that Trump campaign" is no "that ... campaign".
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
@@ -298,7 +299,20 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             stop = index + 1
             while stop < end and t.cap[stop] and t.low[stop] not in STOPWORDS:
                 stop += 1
-            following = t.low[stop] if stop < end else ""
+            after = stop
+            if stop < end and t.text[stop] == ",":
+                # "Gary Lee, a former party chairman, became a delegate and said": the verb
+                # follows the apposition.
+                closing = next(
+                    (
+                        i
+                        for i in range(stop + 1, min(end, stop + _APPOSITION_WORDS))
+                        if t.text[i] == ","
+                    ),
+                    -1,
+                )
+                after = closing + 1 if 0 < closing < end - 1 else stop
+            following = t.low[after] if after < end else ""
             verb_like = following in FILLERS or following in SPEECH_VERBS
             verb_like = verb_like or following.endswith("ed")
             if loose and following not in PREPOSITIONS:
@@ -306,7 +320,7 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             if verb_like:
                 # "... formula, which demands X and calls for Y": the relative clause's verb;
                 # "The bill, which Clinton backed, passed": the name is the clause's subject.
-                if not RELATIVES.isdisjoint(t.low[stop:end]) or (
+                if not RELATIVES.isdisjoint(t.low[after:end]) or (
                     index > 0 and t.low[index - 1] in RELATIVES | {"that"}
                 ):
                     return _NO_SUBJECT
@@ -319,6 +333,10 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
+    if end > 0 and t.text[end - 1] in _DASHES:
+        subject = _subject_before_dashes(t, end, registry)
+        if subject is not None:
+            return subject
     if end > 1 and t.low[end - 1] == "who" and t.text[end - 2] == ",":
         # "..., Ann Ward, who told reporters ...": the relative clause speaks for the person
         # before it ("..., the AP, which first reported ..." names where, not who, in a clause).
@@ -343,6 +361,36 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
                 return subject
         return _first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
+
+
+_DASHES = frozenset({"—", "–", "-"})
+
+
+def _subject_before_dashes(t: Tokens, end: int, registry: Registry) -> Subject | None:
+    """ "A former candidate -- Tom Baker, who lost in 2008 -- said": the name the aside
+    between dashes opens with; "Ann Ward -- whose husband signed it -- said": the subject
+    before the aside. None when the aside is a coordination ("Democrats -- and some
+    Republicans -- say"): the name before the verb, as without dashes."""
+    closing = end - 1
+    while closing > 0 and t.text[closing - 1] in _DASHES:
+        closing -= 1
+    opening = next((i for i in range(closing - 1, 0, -1) if t.text[i] in _DASHES), -1)
+    if opening <= 0 or t.low[opening + 1] in ("and", "or", "but"):
+        return None
+    first = opening + 1
+    stop = name_after(t, first)
+    if stop > first and t.text[stop] in (",", "—", "–", "-"):
+        subject = _subject_at(t, stop, registry)
+        return subject if subject.kind == "name" else None
+    while opening > 0 and t.text[opening - 1] in _DASHES:
+        opening -= 1
+    subject = _subject_at(t, _strip_fillers(t, opening), registry)
+    if subject.kind not in _SUBJECT_KINDS:
+        return None
+    # The sentence's or a clause's subject, not a name inside a relative clause ("Those
+    # who think Ann Ward can win -- a third -- stressed").
+    first = bisect_left(t.start, subject.start)
+    return subject if first == 0 or t.low[first - 1] in _CLAUSE_OPENERS else None
 
 
 _CLAUSE_OPENERS = frozenset({",", ":", ";", "—", "–", "“", "«", '"', "(", "and", "but"})

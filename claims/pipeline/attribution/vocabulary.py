@@ -89,7 +89,7 @@ INVERTIBLE = word_set("said says added adds noted explained wrote continued aske
 FILLERS = word_set(
     """has have had was were is are did does do not also further again repeatedly previously
     earlier later then reportedly publicly once never first already still just recently himself
-    herself itself themselves has've now even instead too soon"""
+    herself itself themselves has've now even instead too soon long"""
 )
 TIME_NOUNS = word_set(
     """week month year weekend morning afternoon evening night months weeks years days

@@ -434,3 +434,21 @@ def test_a_joint_poll_names_both_partners() -> None:
         "A KTV/Marist poll found that Tom Baker trails."
     )
     assert _rule_speakers(text) == ["Harbor Times/Dover News", "KTV/Marist poll"]
+
+
+def test_an_aside_between_dashes_gives_the_name_it_opens_with_or_the_subject_before_it() -> None:
+    text = (
+        "A former mayor -- Tom Baker, who lost the 2008 race -- said the plan failed. "
+        "On the Harbor side, Ann Ward -- whose husband signed the bill -- has derided it. "
+        "Those who think Lee Park can win -- about a third -- stressed the late vote."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Ann Ward", ""]
+
+
+def test_the_subject_of_and_said_may_stand_before_an_apposition() -> None:
+    text = "Lee Park, 70, had served in the navy and said he was convinced the port would close."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_long_between_the_auxiliary_and_the_verb_is_skipped() -> None:
+    assert _rule_speakers("Mr. Tom Baker has long said that he backs the port.") == ["Tom Baker"]
