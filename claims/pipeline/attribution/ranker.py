@@ -28,6 +28,7 @@ from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
     FILLERS,
     PERSON,
+    POSSESSIVE_ENDS,
     PRONOUNS,
     SPEECH_VERBS,
     UNNAMED,
@@ -40,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 # Sentences back from the one attributed where a name or a rule's speaker is a candidate.
 WINDOW = 2
-RULE_WINDOW = 3
+RULE_WINDOW = 6
+QUOTE_WINDOW = 12
 _NEXT_WORDS = 2
 _STATES = frozenset({"s:rule", "s:opens_quote", "s:pronoun_first"})
 _LEXICAL = ("next", "prev=")
@@ -88,7 +90,9 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             continue
         rule = context.rules[index]
         window = tokens.window(sentence.start, sentence.end)
-        shared = _sentence_features(sentence, window, rule, index, sentences)
+        quote = bisect.bisect_right(span_starts, sentence.start) - 1
+        inside = quote >= 0 and context.spans[quote][0] < sentence.start < context.spans[quote][1]
+        shared = _sentence_features(sentence, window, rule, index, sentences, inside)
         pronoun = next((low for low in window.low[:8] if low in PRONOUNS), "")
         found: dict[str, set[str]] = {}
         first = max(0, index - WINDOW)
@@ -126,6 +130,11 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
                 features.add(f"rule_back={back}")
                 if sentences[index - back].paragraph == sentence.paragraph:
                     features.add(f"rule_back_paragraph={back}")
+        if "s:opens_quote" in shared or "s:in_quote" in shared:
+            # A quotation carried over paragraphs keeps the speaker of the last one attributed.
+            quoted = _last_quote_speaker(context.rules, index)
+            if quoted:
+                found.setdefault(quoted, set()).add("last_quote")
         for name, features in found.items():
             if " " not in name and (not registry.is_name(name) or name.lower() in UNNAMED):
                 continue  # "Western", "Officials": an adjective or a plural names no one
@@ -148,12 +157,23 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
     return result
 
 
+def _last_quote_speaker(rules: Sequence[Attribution | None], index: int) -> str:
+    """The speaker of the nearest quotation the rules attributed before sentence `index`,
+    within `QUOTE_WINDOW` sentences."""
+    for back in range(1, QUOTE_WINDOW + 1):
+        earlier = rules[index - back] if index - back >= 0 else None
+        if earlier is not None and earlier.kind == "quote" and earlier.speaker:
+            return earlier.speaker
+    return ""
+
+
 def _sentence_features(
     sentence: Sentence,
     window: Tokens,
     rule: Attribution | None,
     index: int,
     sentences: Sequence[Sentence],
+    inside_quote: bool,
 ) -> set[str]:
     text = sentence.text
     features = {"s:rule" if rule is not None else "s:no_rule"}
@@ -161,6 +181,8 @@ def _sentence_features(
         features.add("s:opens_quote")
     if any(mark in text for mark in '“”"«»'):
         features.add("s:has_quote")
+    if inside_quote:
+        features.add("s:in_quote")
     if not CUE_WORDS.isdisjoint(window.low):
         features.add("s:cue")
     if index == 0 or sentences[index - 1].paragraph != sentence.paragraph:
@@ -192,7 +214,7 @@ def _mention_features(
         features.add("next_speech")
     if previous in SPEECH_VERBS:
         features.add("prev_speech")
-    if stop > 0 and window.text[stop - 1].endswith(("’s", "'s")):
+    if stop > 0 and window.text[stop - 1].endswith(POSSESSIVE_ENDS):
         features.add("possessive")
     quote = bisect.bisect_right(span_starts, start) - 1
     if quote >= 0 and context.spans[quote][0] < start < context.spans[quote][1]:
