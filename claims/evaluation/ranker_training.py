@@ -125,6 +125,36 @@ def training_rows(articles: Sequence[GoldArticle]) -> Rows:
     return rows
 
 
+def candidate_reach(articles: Sequence[GoldArticle]) -> dict[str, float | int]:
+    """What a perfect choice among the ranker's candidates would reach: the share of sentences
+    with a named source whose source the rules' speaker names or, where the rules found none,
+    one of the candidates names (every sentence, the rules' speaker kept)."""
+    lower_words = lower_vocabulary(articles)
+    rows = Rows([], [], [], [], [])
+    reached = named = 0
+    for article in articles:
+        reading = article_read(article, lower_words, rows)
+        if reading is None:
+            continue
+        context, heads, first = reading
+        found: dict[int, bool] = {}
+        for candidate in candidates(context, unattributed_named(reading)):
+            wanted = heads[candidate.sentence]
+            if wanted and speaker_matches(candidate.name, wanted):
+                found[candidate.sentence] = True
+        for index, wanted in enumerate(heads):
+            if wanted:
+                named += 1
+                reached += rows.ruled.get(first + index, found.get(index, False))
+    ruled = [right for sentence, right in rows.ruled.items() if rows.gold[sentence]]
+    return {
+        "reach": round(reached / max(1, named), 4),
+        "n": named,
+        "rules_right": sum(ruled),
+        "rules_wrong": len(ruled) - sum(ruled),
+    }
+
+
 def _fit(rows: Rows, index: np.ndarray, c: float) -> tuple[DictVectorizer, LogisticRegression]:
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([dict.fromkeys(rows.features[i], 1) for i in index])

@@ -90,3 +90,18 @@ def test_a_split_with_nothing_to_learn_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="nothing|no attributed sentence"):
         call_command("train_attribution", "--dir", str(split), "--out", str(tmp_path / "x.npz"))
+
+
+def test_reach_counts_a_source_found_only_among_the_candidates(tmp_path: Path) -> None:
+    split = _write_split(tmp_path / "split")
+    stdout = StringIO()
+
+    call_command("train_attribution", "--dir", str(split), "--reach", stdout=stdout)
+
+    # The rules read no speaker for "estimates"; the institute is one of the candidates.
+    assert json.loads(stdout.getvalue()) == {
+        "reach": 1.0,
+        "n": 1,
+        "rules_right": 0,
+        "rules_wrong": 0,
+    }

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.evaluation.attribution import evaluate_attribution, every_sentence_with
 from claims.evaluation.polnear import read_split
-from claims.evaluation.ranker_training import DEFAULT_C, FOLDS, train_ranker
+from claims.evaluation.ranker_training import DEFAULT_C, FOLDS, candidate_reach, train_ranker
 from claims.pipeline.attribution import neural
 from claims.pipeline.attribution.ranker import DEFAULT_MODEL_PATH, load_ranker, read_model
 from claims.pipeline.checkworthiness.scorer import ModelLoadError
@@ -44,8 +44,20 @@ class Command(BaseCommand):
             help="with --minilm: train the head alone on the frozen encoder (~6 min)",
         )
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--reach",
+            action="store_true",
+            help="report how often the right source is among the candidates; train nothing",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["reach"]:
+            try:
+                reach = candidate_reach(read_split(options["dir"]))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(json.dumps(reach))
+            return
         if options["minilm"]:
             self._minilm(options)
             return
