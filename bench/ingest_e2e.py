@@ -87,6 +87,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user and system) of a process and its children, those it has reaped
+    included (a pool process or backend that ended)."""
+    fields = _stat(root)
+    ticks = sum(int(value) for value in fields[11:15])
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child = _stat(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+        if int(child[1]) == root:
+            ticks += sum(int(value) for value in child[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster(backend: int) -> int:
+    return int(_stat(backend)[1])
+
+
 def queue_costs(metrics_port: int, articles: int, claims: int) -> list[str]:
     """Pool-process seconds per queue, from the worker's factcheck_celery_task_seconds."""
     from django.conf import settings
@@ -142,6 +165,7 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    from django.db import connection
     from django.db.models import Count, Max, Min
 
     from claims import services
@@ -206,8 +230,17 @@ def main() -> None:
             FACTCHECK_WORKER_METRICS_PORT=str(metrics_port),
         ),
     )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own_backend = cursor.fetchone()[0]
     try:
         batch = Article.objects.filter(pk__gte=first_id)
+        # CPU is counted from the first extraction (the workers have started): the worker's
+        # processes, whatever else the machine runs, and the PostgreSQL server's.
+        while not batch.filter(extracted_at__isnull=False).exists():
+            time.sleep(0.05)
+        server = postmaster(own_backend)
+        cpu_start = tree_cpu(worker.pid), tree_cpu(server)
         while (
             batch.count() < args.articles or batch.filter(status=Article.Status.RECEIVED).exists()
         ):
@@ -223,6 +256,7 @@ def main() -> None:
                 )
             time.sleep(0.1)
         matching_tail = time.monotonic() - extracted_at
+        cpu_end = tree_cpu(worker.pid), tree_cpu(server)
         time.sleep(1)  # the last task's postrun signal records its duration
         # The probe and warm-up articles' claims are matched by the workers too.
         claims = ClusterMember.objects.filter(matched_at__isnull=False).count()
@@ -251,6 +285,17 @@ def main() -> None:
     print(
         f"every claim matched {matching_tail:.2f} s after the last extraction: "
         f"{rate:.0f} articles/second through matching"
+    )
+    placements = ClusterMember.objects.filter(claim__article__in=batch).values("matched_at")
+    sizes = [row["n"] for row in placements.annotate(n=Count("pk"))]
+    print(f"claims placed {len(sizes)} times, {sum(sizes) / len(sizes):.1f} claims at a time")
+    workers, database = (
+        (end - start) / args.articles * 1000 for start, end in zip(cpu_start, cpu_end, strict=True)
+    )
+    print(
+        f"CPU from the first extraction to the last claim placed, an article: worker "
+        f"{workers:.1f} ms, PostgreSQL {database:.1f} ms (the whole server: exact only when "
+        "nothing else uses it)"
     )
     print("\n".join(costs))
 

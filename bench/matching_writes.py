@@ -1,6 +1,6 @@
 """What placing a batch of claims costs, in this process and in its PostgreSQL backend.
 
-    .venv/bin/python bench/matching_writes.py [--articles 60]
+    .venv/bin/python bench/matching_writes.py [--articles 60] [--per-batch 1]
 
 Uses its own database (`factcheck_bench_placing` on the PostgreSQL with pgvector that
 `make pgvector` starts, or BENCH_POSTGRES; dropped and created anew) and Redis database 13.
@@ -11,9 +11,14 @@ The copies repeat each other's claims, so nearly every claim finds candidates an
 cluster: the worst case for placement's writes. The first five batches (one of each sample
 article, which find nothing yet) are left out of the figures.
 
+`--per-batch N` places N articles' claims a batch, as a matching task that gathers the claims
+waiting for other tasks does under load.
+
 Printed: CPU time per claim of this process (`time.process_time`) and of its PostgreSQL
 backend (`/proc/<pid>/stat`), both independent of what else the machine runs; wall time per
-claim; statements per batch; and the CPU time of each step of placement.
+claim; statements per batch; how many times a batch waited for the WAL to be flushed to disk
+(the whole server's `pg_stat_wal`: exact only when nothing else writes); and the CPU time of
+each step of placement.
 """
 
 from __future__ import annotations
@@ -83,6 +88,9 @@ def main() -> None:
     parser.add_argument(
         "--samples", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
+    parser.add_argument(
+        "--per-batch", type=int, default=1, help="articles' claims placed together in one batch"
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -120,6 +128,11 @@ def main() -> None:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
 
+    later = batches[5:]
+    batches[5:] = [
+        [pk for batch in later[at : at + args.per_batch] for pk in batch]
+        for at in range(0, len(later), args.per_batch)
+    ]
     claims = 0
     statements = collections.Counter[str]()
 
@@ -127,6 +140,11 @@ def main() -> None:
         statements["sent"] += 1
         return execute(sql, params, many, context)
 
+    def wal_syncs() -> int:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
+            return db.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()[0]
+
+    syncs_start = wal_syncs()
     backend_start, cpu_start, wall_start = (
         backend_seconds(backend),
         time.process_time(),
@@ -141,6 +159,7 @@ def main() -> None:
     database = backend_seconds(backend) - backend_start
 
     placed = len(batches) - 5
+    print(f"WAL syncs a batch: {(wal_syncs() - syncs_start) / placed:.1f}")
     print(
         f"{claims} claims in {placed} batches, {statements['sent'] / placed:.0f} statements a batch"
     )

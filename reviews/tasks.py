@@ -85,22 +85,33 @@ def webhook_deliveries_requeue_stale() -> int:
 
 @shared_task(acks_late=True)
 def claims_match(claim_ids: list[int]) -> int:
-    try:
-        return matching.claims_match(claim_ids=claim_ids).matched
-    except SoftTimeLimitExceeded:
-        # The batch's transaction rolled back: its claims go round again, in two halves, so a
-        # batch too big for the time limit on a busy machine still gets placed.
-        left = list(
-            ClusterMember.objects.filter(claim_id__in=claim_ids, matched_at__isnull=True)
-            .order_by("claim_id")
-            .values_list("claim_id", flat=True)
-        )
-        logger.warning("matching hit the time limit; %s claims sent again", len(left))
-        half = (len(left) + 1) // 2
-        for part in (left[:half], left[half:]):
-            if part:
-                claims_match.delay(part)
-        return 0
+    with matching.claims_gathered(claim_ids=claim_ids) as batch:
+        try:
+            return matching.claims_match(claim_ids=batch).matched
+        except SoftTimeLimitExceeded:
+            # The batch's transaction rolled back: its claims go round again, in two halves, so
+            # a batch too big for the time limit on a busy machine still gets placed.
+            left = list(
+                ClusterMember.objects.filter(claim_id__in=batch, matched_at__isnull=True)
+                .order_by("claim_id")
+                .values_list("claim_id", flat=True)
+            )
+            logger.warning("matching hit the time limit; %s claims sent again", len(left))
+            half = (len(left) + 1) // 2
+            for part in (left[:half], left[half:]):
+                if part:
+                    claims_match.delay(part)
+            return 0
+        except Exception:
+            wanted = set(claim_ids)
+            own = [pk for pk in batch if pk in wanted]
+            if len(own) == len(batch):
+                raise
+            # One claim that fails its batch must not hold up the others it was gathered
+            # with: this task's own claims are placed alone (and fail alone), the others
+            # are left to their own messages or the sweep.
+            logger.exception("a gathered matching batch failed; placing the task's own claims")
+            return matching.claims_match(claim_ids=own).matched
 
 
 @shared_task(acks_late=True)

@@ -52,13 +52,16 @@ def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Clust
 
 
 def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:
-    """Send claims to matching once the transaction that stored them commits."""
+    """Send claims to matching once the transaction that stored them commits, to start
+    FACTCHECK_MATCH_GATHER_SECONDS later (with the claims stored meanwhile: `claims_gathered`)."""
     from reviews.tasks import claims_match  # the tasks call these services
 
     size = settings.FACTCHECK_MATCH_BATCH_SIZE
+    wait = settings.FACTCHECK_MATCH_GATHER_SECONDS if settings.FACTCHECK_MATCH_GATHER else 0.0
     for start in range(0, len(claim_ids), size):
         batch = list(claim_ids[start : start + size])
-        transaction.on_commit(partial(claims_match.delay, batch), robust=True)
+        send = partial(claims_match.apply_async, (batch,), countdown=wait or None)
+        transaction.on_commit(send, robust=True)
 
 
 def claims_match_requeue(*, older_than_seconds: int, limit: int = 10_000) -> int:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -53,6 +54,9 @@ logger = logging.getLogger(__name__)
 # A batch that deadlocks with a reviewer's merge (or another batch's second look) is rolled
 # back by PostgreSQL and placed again from the start.
 ATTEMPTS = 3
+# The first of the two keys of the session advisory locks that mark a claim as taken by a
+# running batch (the second is the claim's id modulo 2**31); `claims_gathered`.
+GATHER_LOCKS = 0x6D61  # "ma"
 
 
 @dataclass
@@ -88,6 +92,66 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
     raise AssertionError("unreachable")
 
 
+@contextmanager
+def claims_gathered(*, claim_ids: Sequence[int]) -> Iterator[list[int]]:
+    """The claims a batch places: those of `claim_ids` still waiting, and, on PostgreSQL with
+    FACTCHECK_MATCH_GATHER on, the longest-waiting others, up to FACTCHECK_MATCH_BATCH_SIZE.
+
+    Placing a batch costs about as much again in statements as in claims, so under load the
+    claims of several articles are placed together (a second of a batch's work per claim:
+    `bench/README.md`). Each claim taken is marked with a session advisory lock until the
+    batch ends; another batch leaves a marked claim to the one that holds it, and PostgreSQL
+    drops the marks of a process that dies, whose claims its message's redelivery (or the
+    sweep) gathers again. The marks only spare doing the work twice: placement is correct
+    without them (`_place`).
+    """
+    own = list(dict.fromkeys(claim_ids))
+    if connection.vendor != "postgresql" or not settings.FACTCHECK_MATCH_GATHER:
+        yield own
+        return
+    more = max(settings.FACTCHECK_MATCH_BATCH_SIZE - len(own), 0)
+    with connection.cursor() as cursor:
+        cursor.execute(_GATHER, [own, own, more, GATHER_LOCKS])
+        held = [pk for (pk,) in cursor.fetchall()]
+    try:
+        yield held
+    finally:
+        _marks_release(held)
+
+
+# The waiting claims first, then the longest-waiting others (the sweep's partial index on
+# `created_at`); the marks are taken once the rows are chosen: a materialised CTE is never
+# folded into the query that locks.
+_GATHER = """
+WITH wanted AS MATERIALIZED (
+    SELECT claim_id, 0 AS rank, created_at FROM reviews_clustermember
+    WHERE claim_id = ANY(%s::bigint[]) AND matched_at IS NULL
+    UNION ALL
+    (SELECT claim_id, 1, created_at FROM reviews_clustermember
+     WHERE matched_at IS NULL AND claim_id <> ALL(%s::bigint[])
+     ORDER BY created_at LIMIT %s)
+)
+SELECT claim_id FROM wanted
+WHERE pg_try_advisory_lock(%s, (claim_id %% 2147483648)::int)
+ORDER BY rank, claim_id
+"""
+
+
+def _marks_release(held: Sequence[int]) -> None:
+    if not held:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, (pk %% 2147483648)::int) "
+                "FROM unnest(%s::bigint[]) AS pk",
+                [GATHER_LOCKS, list(held)],
+            )
+    except DatabaseError:
+        # A lost connection took its session's marks with it.
+        logger.warning("releasing the marks of %s claims failed", len(held), exc_info=True)
+
+
 def _match(claim_ids: Sequence[int]) -> MatchReport:
     report = MatchReport()
     pending = dict(
@@ -99,7 +163,9 @@ def _match(claim_ids: Sequence[int]) -> MatchReport:
         return report
     # Embedded and committed before any candidate is asked for: of two repeats matched at
     # the same moment, whichever asks second finds the other's embedding stored.
-    claims_embed_stored(claim_ids=list(pending))
+    with transaction.atomic():
+        _skip_wal_flush()
+        claims_embed_stored(claim_ids=list(pending))
     rows = Claim.objects.filter(pk__in=list(pending)).order_by("pk")
     queries = [
         Query(pk, text, None if vector is None else np.asarray(vector, dtype=np.float32))
@@ -110,9 +176,13 @@ def _match(claim_ids: Sequence[int]) -> MatchReport:
         _skip_wal_flush()
         placed = _place(batch, report)
     if report.grown:
-        review_priorities_refresh(
-            clusters=list(Cluster.objects.filter(pk__in=report.grown).select_related("canonical"))
-        )
+        with transaction.atomic():
+            _skip_wal_flush()
+            review_priorities_refresh(
+                clusters=list(
+                    Cluster.objects.filter(pk__in=report.grown).select_related("canonical")
+                )
+            )
     report.matched = placed
     return report
 
@@ -138,7 +208,9 @@ def _ranked(queries: Sequence[Query], clusters: dict[int, int]) -> list[_Claim]:
 
 def _skip_wal_flush() -> None:
     # A placement lost in a database crash loses its stamp with it: the sweep places the
-    # claim again. Not waiting for the WAL flush halves a batch's commit.
+    # claim again (and embeds it again, or refreshes its cluster's priority; the log is
+    # flushed in order, so no placement outlives the embedding it was made with). Not
+    # waiting for the WAL flush halves a batch's commit.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
