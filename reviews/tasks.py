@@ -117,7 +117,7 @@ def claims_match(claim_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def claims_match_pending() -> int:
     """Re-send claims left unmatched for five minutes (a lost message, a dead worker)."""
-    return cluster_services.claims_match_requeue(older_than_seconds=300)
+    return cluster_services.claims_match_requeue(older_than_seconds=matching.GATHER_WITHIN_SECONDS)
 
 
 @shared_task(acks_late=True)

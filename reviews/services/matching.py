@@ -57,6 +57,9 @@ ATTEMPTS = 3
 # The first of the two keys of the session advisory locks that mark a claim as taken by a
 # running batch (the second is the claim's id modulo 2**31); `claims_gathered`.
 GATHER_LOCKS = 0x6D61  # "ma"
+# Claims waiting longer than this are left to their own messages and the sweep (which re-sends
+# them after five minutes): one whose placement always fails is not gathered into every batch.
+GATHER_WITHIN_SECONDS = 300
 
 
 @dataclass
@@ -95,7 +98,8 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
 @contextmanager
 def claims_gathered(*, claim_ids: Sequence[int]) -> Iterator[list[int]]:
     """The claims a batch places: those of `claim_ids` still waiting, and, on PostgreSQL with
-    FACTCHECK_MATCH_GATHER on, the longest-waiting others, up to FACTCHECK_MATCH_BATCH_SIZE.
+    FACTCHECK_MATCH_GATHER on, the longest-waiting others (of the last GATHER_WITHIN_SECONDS),
+    up to FACTCHECK_MATCH_BATCH_SIZE.
 
     Placing a batch costs about as much again in statements as in claims, so under load the
     claims of several articles are placed together (a second of a batch's work per claim:
@@ -111,7 +115,7 @@ def claims_gathered(*, claim_ids: Sequence[int]) -> Iterator[list[int]]:
         return
     more = max(settings.FACTCHECK_MATCH_BATCH_SIZE - len(own), 0)
     with connection.cursor() as cursor:
-        cursor.execute(_GATHER, [own, own, more, GATHER_LOCKS])
+        cursor.execute(_GATHER, [own, own, GATHER_WITHIN_SECONDS, more, GATHER_LOCKS])
         held = [pk for (pk,) in cursor.fetchall()]
     try:
         yield held
@@ -129,6 +133,7 @@ WITH wanted AS MATERIALIZED (
     UNION ALL
     (SELECT claim_id, 1, created_at FROM reviews_clustermember
      WHERE matched_at IS NULL AND claim_id <> ALL(%s::bigint[])
+       AND created_at > now() - make_interval(secs => %s)
      ORDER BY created_at LIMIT %s)
 )
 SELECT claim_id FROM wanted

@@ -4,16 +4,18 @@ another batch holds to it, and places its own claims alone when the gathered bat
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 
 import psycopg
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from claims.models import Claim
 from reviews import tasks
 from reviews.models import ClusterMember
 from reviews.services import matching
-from reviews.services.matching import GATHER_LOCKS, claims_gathered
+from reviews.services.matching import GATHER_LOCKS, GATHER_WITHIN_SECONDS, claims_gathered
 from tests.reviews.test_matching import PLEDGE, PLEDGE_AGAIN, _queued, cluster_of
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +98,15 @@ def test_a_batch_gathers_up_to_the_batch_size_and_not_at_all_when_switched_off(
     with claims_gathered(claim_ids=[other.pk]) as batch:
         assert batch == [other.pk]
     assert again.pk not in batch
+
+
+def test_a_claim_waiting_longer_than_the_sweep_allows_is_left_to_it() -> None:
+    stuck, fresh, own = _queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)
+    ClusterMember.objects.filter(claim=stuck).update(
+        created_at=timezone.now() - timedelta(seconds=GATHER_WITHIN_SECONDS + 60)
+    )
+    with claims_gathered(claim_ids=[own.pk]) as batch:
+        assert batch == [own.pk, fresh.pk]
 
 
 def test_a_gathered_claim_that_fails_the_batch_fails_only_its_own_task(
