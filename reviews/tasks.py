@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from reviews.models import ClusterMember
@@ -84,34 +85,43 @@ def webhook_deliveries_requeue_stale() -> int:
 
 
 @shared_task(acks_late=True)
-def claims_match(claim_ids: list[int]) -> int:
-    with matching.claims_gathered(claim_ids=claim_ids) as batch:
+def claims_match(claim_ids: list[int], gather: bool = True) -> int:
+    """Place the claims (with those gathered from other tasks, `gather`). A batch too big for
+    the time limit on a busy machine, or one that a claim fails, goes round again in two
+    halves, without gathering: the halves shrink until each claim that fails fails alone,
+    and every other claim of the batch is placed."""
+    with matching.claims_gathered(claim_ids=claim_ids, gather=gather) as batch:
         try:
             return matching.claims_match(claim_ids=batch).matched
         except SoftTimeLimitExceeded:
-            # The batch's transaction rolled back: its claims go round again, in two halves, so
-            # a batch too big for the time limit on a busy machine still gets placed.
-            left = list(
-                ClusterMember.objects.filter(claim_id__in=batch, matched_at__isnull=True)
-                .order_by("claim_id")
-                .values_list("claim_id", flat=True)
-            )
-            logger.warning("matching hit the time limit; %s claims sent again", len(left))
-            half = (len(left) + 1) // 2
-            for part in (left[:half], left[half:]):
-                if part:
-                    claims_match.delay(part)
+            # Interrupted anywhere, perhaps in the middle of a statement: the session goes
+            # (its transaction rolls back), and the halves skip whatever was placed.
+            connection.close()
+            logger.warning("matching hit the time limit; %s claims sent again", len(batch))
+            _halves_send(batch)
             return 0
         except Exception:
-            wanted = set(claim_ids)
-            own = [pk for pk in batch if pk in wanted]
-            if len(own) == len(batch):
-                raise
-            # One claim that fails its batch must not hold up the others it was gathered
-            # with: this task's own claims are placed alone (and fail alone), the others
-            # are left to their own messages or the sweep.
-            logger.exception("a gathered matching batch failed; placing the task's own claims")
-            return matching.claims_match(claim_ids=own).matched
+            left = _unplaced(batch)
+            if len(left) <= 1 or len(batch) <= 1:
+                raise  # one claim that fails, or a failure once every claim was placed
+            logger.exception("a matching batch failed; its %s claims go round in halves", len(left))
+            _halves_send(left)
+            return 0
+
+
+def _unplaced(claim_ids: list[int]) -> list[int]:
+    return list(
+        ClusterMember.objects.filter(claim_id__in=claim_ids, matched_at__isnull=True)
+        .order_by("claim_id")
+        .values_list("claim_id", flat=True)
+    )
+
+
+def _halves_send(claim_ids: list[int]) -> None:
+    half = (len(claim_ids) + 1) // 2
+    for part in (claim_ids[:half], claim_ids[half:]):
+        if part:
+            claims_match.apply_async((part,), {"gather": False})
 
 
 @shared_task(acks_late=True)

@@ -22,7 +22,7 @@ from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -96,27 +96,32 @@ def claims_match(*, claim_ids: Sequence[int]) -> MatchReport:
 
 
 @contextmanager
-def claims_gathered(*, claim_ids: Sequence[int]) -> Iterator[list[int]]:
-    """The claims a batch places: those of `claim_ids` still waiting, and, on PostgreSQL with
-    FACTCHECK_MATCH_GATHER on, the longest-waiting others (of the last GATHER_WITHIN_SECONDS),
-    up to FACTCHECK_MATCH_BATCH_SIZE.
+def claims_gathered(*, claim_ids: Sequence[int], gather: bool = True) -> Iterator[list[int]]:
+    """The claims a batch places: those of `claim_ids` still waiting and, on PostgreSQL with
+    `gather` and FACTCHECK_MATCH_GATHER on, the longest-waiting others (of the last
+    GATHER_WITHIN_SECONDS), up to FACTCHECK_MATCH_BATCH_SIZE.
 
     Placing a batch costs about as much again in statements as in claims, so under load the
-    claims of several articles are placed together (a second of a batch's work per claim:
-    `bench/README.md`). Each claim taken is marked with a session advisory lock until the
-    batch ends; another batch leaves a marked claim to the one that holds it, and PostgreSQL
-    drops the marks of a process that dies, whose claims its message's redelivery (or the
-    sweep) gathers again. The marks only spare doing the work twice: placement is correct
-    without them (`_place`).
+    claims of several articles are placed together (`bench/README.md`). Each claim taken is
+    marked with a session advisory lock until the batch ends; another batch leaves a marked
+    claim to the one that holds it, and PostgreSQL drops the marks of a process that dies,
+    whose claims its message's redelivery (or the sweep) gathers again. The marks only spare
+    doing the work twice: placement is correct without them (`_place`). A session whose marks
+    cannot be taken or handed back whole is closed, which hands them all back.
     """
     own = list(dict.fromkeys(claim_ids))
-    if connection.vendor != "postgresql" or not settings.FACTCHECK_MATCH_GATHER:
+    if connection.vendor != "postgresql" or not (gather and settings.FACTCHECK_MATCH_GATHER):
         yield own
         return
     more = max(settings.FACTCHECK_MATCH_BATCH_SIZE - len(own), 0)
-    with connection.cursor() as cursor:
-        cursor.execute(_GATHER, [own, own, GATHER_WITHIN_SECONDS, more, GATHER_LOCKS])
-        held = [pk for (pk,) in cursor.fetchall()]
+    held: list[int] = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_GATHER, [own, own, GATHER_WITHIN_SECONDS, more, GATHER_LOCKS])
+            held = [pk for (pk,) in cursor.fetchall()]
+    except BaseException:
+        connection.close()
+        raise
     try:
         yield held
     finally:
@@ -152,9 +157,10 @@ def _marks_release(held: Sequence[int]) -> None:
                 "FROM unnest(%s::bigint[]) AS pk",
                 [GATHER_LOCKS, list(held)],
             )
-    except DatabaseError:
-        # A lost connection took its session's marks with it.
-        logger.warning("releasing the marks of %s claims failed", len(held), exc_info=True)
+    except BaseException:
+        # A broken or interrupted session: closing it hands back every mark it holds.
+        logger.warning("handing back the marks of %s claims failed", len(held), exc_info=True)
+        connection.close()
 
 
 def _match(claim_ids: Sequence[int]) -> MatchReport:
@@ -212,10 +218,10 @@ def _ranked(queries: Sequence[Query], clusters: dict[int, int]) -> list[_Claim]:
 
 
 def _skip_wal_flush() -> None:
-    # A placement lost in a database crash loses its stamp with it: the sweep places the
-    # claim again (and embeds it again, or refreshes its cluster's priority; the log is
-    # flushed in order, so no placement outlives the embedding it was made with). Not
-    # waiting for the WAL flush halves a batch's commit.
+    # A placement lost in a database crash loses its stamp with it: the sweep places (and
+    # embeds) the claim again; the log is flushed in order, so no placement outlives the
+    # embedding it was made with. A refreshed priority lost so waits for its cluster's next
+    # refresh or ageing. Not waiting for the WAL flush halves a batch's commit.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")

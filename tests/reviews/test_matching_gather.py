@@ -3,11 +3,13 @@ another batch holds to it, and places its own claims alone when the gathered bat
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import psycopg
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from claims.models import Claim
 from reviews import tasks
 from reviews.models import ClusterMember
 from reviews.services import matching
+from reviews.services.clusters import claims_match_enqueue
 from reviews.services.matching import GATHER_LOCKS, GATHER_WITHIN_SECONDS, claims_gathered
 from tests.reviews.test_matching import PLEDGE, PLEDGE_AGAIN, _queued, cluster_of
 
@@ -85,7 +88,7 @@ def test_claims_another_batch_holds_are_left_to_it_and_marks_end_with_the_batch(
 def test_a_batch_gathers_up_to_the_batch_size_and_not_at_all_when_switched_off(
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    first, again, other = _queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)
+    first, _, other = _queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)
     settings.FACTCHECK_MATCH_BATCH_SIZE = 2
     with claims_gathered(claim_ids=[other.pk]) as batch:
         assert batch == [other.pk, first.pk]
@@ -97,7 +100,6 @@ def test_a_batch_gathers_up_to_the_batch_size_and_not_at_all_when_switched_off(
     settings.FACTCHECK_MATCH_GATHER = False
     with claims_gathered(claim_ids=[other.pk]) as batch:
         assert batch == [other.pk]
-    assert again.pk not in batch
 
 
 def test_a_claim_waiting_longer_than_the_sweep_allows_is_left_to_it() -> None:
@@ -109,10 +111,24 @@ def test_a_claim_waiting_longer_than_the_sweep_allows_is_left_to_it() -> None:
         assert batch == [own.pk, fresh.pk]
 
 
-def test_a_gathered_claim_that_fails_the_batch_fails_only_its_own_task(
-    monkeypatch: pytest.MonkeyPatch,
+def _worker_runs_what_is_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], dict]]:
+    """Messages the task sends are run at once, as a worker runs them (a failure is logged
+    and acknowledged, never raised to the sender); what was sent is returned."""
+    sent: list[tuple[list[int], dict]] = []
+
+    def worker(args: tuple[list[int]], kwargs: dict) -> None:
+        sent.append((list(args[0]), kwargs))
+        with contextlib.suppress(ValueError):
+            tasks.claims_match(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.claims_match, "apply_async", worker)
+    return sent
+
+
+def test_a_claim_that_fails_its_batch_fails_alone_and_every_other_is_placed(
+    monkeypatch: pytest.MonkeyPatch, other_session: psycopg.Connection
 ) -> None:
-    poison, own = _queued(OTHER), _queued(PLEDGE)
+    poison, first, again = _queued(OTHER), _queued(PLEDGE), _queued(PLEDGE_AGAIN)
     place = matching.claims_match
 
     def failing(*, claim_ids: Sequence[int]) -> matching.MatchReport:
@@ -121,8 +137,55 @@ def test_a_gathered_claim_that_fails_the_batch_fails_only_its_own_task(
         return place(claim_ids=claim_ids)
 
     monkeypatch.setattr(matching, "claims_match", failing)
+    sent = _worker_runs_what_is_sent(monkeypatch)
 
-    assert tasks.claims_match([own.pk]) == 1
-    assert _placed([own, poison]) == [True, False]
+    assert tasks.claims_match([again.pk]) == 0
+
+    assert _placed([poison, first, again]) == [False, True, True]
+    assert cluster_of(again) == cluster_of(first)
+    # Halves without gathering, down to the claim that fails alone.
+    assert sorted(ids for ids, _ in sent) == sorted(
+        [[poison.pk, first.pk], [again.pk], [poison.pk], [first.pk]]
+    )
+    assert all(kwargs == {"gather": False} for _, kwargs in sent)
+    assert not any(_marked(other_session, claim) for claim in (poison, first, again))
     with pytest.raises(ValueError):
         tasks.claims_match([poison.pk])
+
+
+# The interrupted session is closed: outside a test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_over_the_time_limit_goes_round_in_halves_without_gathering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    claims = [_queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)]
+    place = matching.claims_match
+
+    def slow(*, claim_ids: Sequence[int]) -> matching.MatchReport:
+        if len(claim_ids) == 3:
+            raise SoftTimeLimitExceeded()
+        return place(claim_ids=claim_ids)
+
+    monkeypatch.setattr(matching, "claims_match", slow)
+    sent = _worker_runs_what_is_sent(monkeypatch)
+
+    assert tasks.claims_match([claims[2].pk]) == 0
+
+    assert [len(ids) for ids, _ in sent] == [2, 1]
+    assert all(kwargs == {"gather": False} for _, kwargs in sent)
+    assert _placed(claims) == [True, True, True]
+
+
+def test_a_task_is_sent_a_second_after_the_claims_are_stored(
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    sent: list[tuple[tuple, float | None]] = []
+    monkeypatch.setattr(
+        tasks.claims_match,
+        "apply_async",
+        lambda args, countdown=None: sent.append((args, countdown)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        claims_match_enqueue(claim_ids=[7, 8])
+    assert sent == [(([7, 8],), 1.0)]
