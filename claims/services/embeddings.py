@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from claims.models import Claim
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
-from factcheck.db import rows_update
+from factcheck.db import atomic_unflushed, rows_update
 
 logger = logging.getLogger(__name__)
 
@@ -95,18 +95,26 @@ def _warm_up() -> None:
         logger.exception("loading the embedding model failed")
 
 
-def claims_embed_stored(*, claim_ids: Sequence[int]) -> int:
+def claims_embed_stored(*, claim_ids: Sequence[int], flushed: bool = True) -> int:
     """Embed stored claims that have no embedding yet (stored while the model was away, or
-    before embeddings were kept); returns how many were embedded."""
+    before embeddings were kept); returns how many were embedded. `flushed=False`: the writes
+    commit without waiting for the log's flush (matching, which embeds again what a crash
+    loses); the model runs outside any transaction either way."""
     if not semantic_enabled():
         return 0
-    copied = _stored_vectors_copy(claim_ids) if connection.vendor == "postgresql" else 0
+    writes = transaction.atomic if flushed else atomic_unflushed
+    copied = 0
+    if connection.vendor == "postgresql":
+        with writes():
+            copied = _stored_vectors_copy(claim_ids)
     claims = list(Claim.objects.filter(pk__in=claim_ids, embedding__isnull=True).only("pk", "text"))
     for claim in claims:
         claim.embedding = None
     claims_embed(claims=claims)
     embedded = [claim for claim in claims if claim.embedding is not None]
-    rows_update(Claim, embedded, ["embedding"])
+    if embedded:
+        with writes():
+            rows_update(Claim, embedded, ["embedding"])
     return copied + len(embedded)
 
 

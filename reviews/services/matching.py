@@ -22,7 +22,7 @@ from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,7 +31,7 @@ from claims.models import Claim
 from claims.pipeline.matching.matcher import Match, claim_scoring
 from claims.pipeline.matching.normalise import fingerprint
 from claims.services.embeddings import claims_embed_stored
-from factcheck.db import rows_update
+from factcheck.db import atomic_unflushed, rows_update
 from reviews import workflow
 from reviews.candidates import Query, batch_candidates, claim_candidates
 from reviews.models import (
@@ -174,21 +174,20 @@ def _match(claim_ids: Sequence[int]) -> MatchReport:
         return report
     # Embedded and committed before any candidate is asked for: of two repeats matched at
     # the same moment, whichever asks second finds the other's embedding stored.
-    with transaction.atomic():
-        _skip_wal_flush()
-        claims_embed_stored(claim_ids=list(pending))
+    claims_embed_stored(claim_ids=list(pending), flushed=False)
     rows = Claim.objects.filter(pk__in=list(pending)).order_by("pk")
     queries = [
         Query(pk, text, None if vector is None else np.asarray(vector, dtype=np.float32))
         for pk, text, vector in rows.values_list("pk", "text", "embedding")
     ]
     batch = _ranked(queries, pending)
-    with transaction.atomic():
-        _skip_wal_flush()
+    # A placement lost in a database crash loses its stamp with it: the sweep places the
+    # claim again. Not waiting for the log's flush halves a batch's commit.
+    with atomic_unflushed():
         placed = _place(batch, report)
     if report.grown:
-        with transaction.atomic():
-            _skip_wal_flush()
+        # A refreshed priority lost in a crash waits for its cluster's next refresh or ageing.
+        with atomic_unflushed():
             review_priorities_refresh(
                 clusters=list(
                     Cluster.objects.filter(pk__in=report.grown).select_related("canonical")
@@ -215,16 +214,6 @@ def _ranked(queries: Sequence[Query], clusters: dict[int, int]) -> list[_Claim]:
         )
         for query in queries
     ]
-
-
-def _skip_wal_flush() -> None:
-    # A placement lost in a database crash loses its stamp with it: the sweep places (and
-    # embeds) the claim again; the log is flushed in order, so no placement outlives the
-    # embedding it was made with. A refreshed priority lost so waits for its cluster's next
-    # refresh or ageing. Not waiting for the WAL flush halves a batch's commit.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 @dataclass
