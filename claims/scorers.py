@@ -33,7 +33,6 @@ from claims.pipeline.checkworthiness.linear import (
     load_scorer,
     read_model,
 )
-from claims.pipeline.checkworthiness.linear_training import save_model
 from claims.pipeline.checkworthiness.scorer import ModelLoadError, Scorer
 
 logger = logging.getLogger(__name__)
@@ -149,6 +148,9 @@ def linear_get() -> LinearCheckworthinessModel:
 
 def candidate_save(model: LinearCheckworthinessModel) -> Path:
     """Store a trained model as a candidate named by its version; returns its .npz path."""
+    # Imported here: training's module imports sklearn, which serving never needs.
+    from claims.pipeline.checkworthiness.linear_training import save_model
+
     staging = Path(tempfile.mkdtemp(dir=_ensure(model_dir())))
     try:
         saved = save_model(model, staging / MODEL_FILE)

@@ -264,6 +264,32 @@ class Stack:
         assert result.returncode == 0, result.stderr[-3000:]
         return result
 
+    def tasks_pending(self) -> int:
+        """Messages waiting in any queue or delivered and not yet acknowledged: tasks
+        acknowledge when they finish, so 0 means every task sent so far has run."""
+        import redis
+
+        from factcheck.metrics_state import redis_queue_lengths
+
+        client = redis.Redis(port=self.redis.port, socket_connect_timeout=1)
+        try:
+            waiting = sum(redis_queue_lengths(client, ALL_QUEUES.split(",")).values())
+            return waiting + int(client.hlen("unacked"))
+        finally:
+            client.close()
+
+    def tasks_run(self, timeout: float, worker: Process) -> None:
+        """Wait until every task sent so far has run. Seen twice, half a second apart: a
+        worker takes a message off its queue a moment before it records it as unacknowledged."""
+
+        def run() -> bool:
+            if self.tasks_pending():
+                return False
+            time.sleep(0.5)
+            return not self.tasks_pending()
+
+        wait_for(run, timeout, "the tasks sent to run", worker)
+
     def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
         return self.postgres.execute(self.database, query, params)
 

@@ -5,7 +5,7 @@
     python -m tests.faults.driver extract ID [ID ...]
     python -m tests.faults.driver pairs --count N
     python -m tests.faults.driver copies --tag T --count N --sentences S
-    python -m tests.faults.driver match ID [ID ...]
+    python -m tests.faults.driver match [--times N] ID [ID ...]
 
 `submit` stores articles through `article_receive` (what the push API and `ingest` call) and
 prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as beat does;
@@ -13,7 +13,7 @@ prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as b
 stores N pairs of articles each making one claim, the two claims of a pair near-identical
 (another wording of one pledge), pairs set apart by their figures; `copies` stores N articles
 making the same S claims (copies of one wire story, each with a line of its own); `match`
-sends a matching task for these claims, as a redelivered message would.
+sends a matching task for these claims (N of them), as a redelivered message would.
 The environment (DATABASE_URL, REDIS_URL) points it at the stack the fault tests started.
 """
 
@@ -83,6 +83,7 @@ def main() -> None:
     copies.add_argument("--count", type=int, default=2)
     copies.add_argument("--sentences", type=int, default=8)
     match = commands.add_parser("match")
+    match.add_argument("--times", type=int, default=1)
     match.add_argument("ids", type=int, nargs="+")
     args = parser.parse_args()
 
@@ -118,7 +119,8 @@ def main() -> None:
     elif args.command == "match":
         from reviews.tasks import claims_match
 
-        claims_match.delay(args.ids)
+        for _ in range(args.times):
+            claims_match.delay(args.ids)
     elif args.command == "extract":
         from claims.tasks import article_extract
 

@@ -4,8 +4,6 @@ Redis and Celery workers."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.faults.conftest import Stack, wait_for
@@ -63,15 +61,14 @@ def test_a_batch_delivered_twice_changes_nothing_the_second_time(stack: Stack) -
     extractor.stop()
     claim_ids = sorted(stack.places(ids))
     # The same batch three times over, besides the tasks extraction sent: two processes.
-    for _ in range(3):
-        stack.driver("match", *map(str, claim_ids))
+    stack.driver("match", "--times", "3", *map(str, claim_ids))
     matcher = stack.worker(concurrency=2, queues="matching")
     wait_for(lambda: _all_placed(stack, ids, len(claim_ids)), 120, "matching", matcher)
-    time.sleep(3)  # let the duplicate deliveries run too
+    stack.tasks_run(60, matcher)  # the duplicate deliveries too
     places = stack.places(ids)
 
     stack.driver("match", *map(str, claim_ids))
-    time.sleep(5)
+    stack.tasks_run(60, matcher)
 
     assert stack.places(ids) == places
     stack.desk_consistent()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 
 class Platt(NamedTuple):
@@ -33,6 +32,9 @@ IDENTITY = Platt(1.0, 0.0)
 
 def platt_fit(logits: np.ndarray, labels: np.ndarray) -> Platt:
     """The Platt scaling that best predicts `labels` from out-of-fold `logits`."""
+    # Imported here: only training fits, and importing sklearn takes about a second.
+    from sklearn.linear_model import LogisticRegression
+
     labels = np.asarray(labels, dtype=bool)
     if labels.all() or not labels.any():
         raise ValueError("calibration needs both check-worthy and other sentences")

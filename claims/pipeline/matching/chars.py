@@ -10,28 +10,35 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 N_FEATURES = 2**20
 
-_chars = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(3, 5),
-    n_features=N_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    dtype=np.float32,
-)
+
+@cache
+def _chars() -> Any:
+    # sklearn is imported on first use: importing it takes about a second, which every
+    # process importing the models (management commands, the web) would pay otherwise.
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        dtype=np.float32,
+    )
 
 
 def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """Log-scaled character 3-5-gram counts of normalised texts."""
-    matrix = _chars.transform(texts).tocsr()
+    matrix = _chars().transform(texts).tocsr()
     np.log1p(matrix.data, out=matrix.data)
     return matrix
 
@@ -195,7 +202,7 @@ class CharRarity:
         """Count the n-grams of normalised texts, once per text."""
         if not texts:
             return
-        counts = _chars.transform(texts).tocsr()
+        counts = _chars().transform(texts).tocsr()
         counts.sum_duplicates()
         df, size = self._counts
         df = df.copy()
@@ -210,7 +217,7 @@ class CharRarity:
 
 def char_features_per_text(texts: Sequence[str]) -> list[np.ndarray]:
     """The distinct hashed character n-grams of each normalised text."""
-    counts = _chars.transform(texts).tocsr()
+    counts = _chars().transform(texts).tocsr()
     counts.sum_duplicates()
     return [
         counts.indices[counts.indptr[row] : counts.indptr[row + 1]].copy()
@@ -222,7 +229,7 @@ def char_features(texts: Sequence[str]) -> np.ndarray:
     """The distinct hashed character n-grams of normalised texts, sorted."""
     if not texts:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(_chars.transform(texts).indices).astype(np.int64)
+    return np.unique(_chars().transform(texts).indices).astype(np.int64)
 
 
 def char_cosine_matrix(texts: Sequence[str]) -> np.ndarray:

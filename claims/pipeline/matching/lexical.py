@@ -9,28 +9,35 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from claims.pipeline.matching.chars import N_FEATURES
 
-_words = HashingVectorizer(
-    analyzer="word",
-    ngram_range=(1, 2),
-    stop_words="english",
-    n_features=N_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    dtype=np.float32,
-)
+
+@cache
+def _words() -> Any:
+    # Imported on first use, as in `chars`.
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        stop_words="english",
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        dtype=np.float32,
+    )
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """Hashed counts of content words and word pairs of normalised texts."""
-    return _words.transform(texts).tocsr()
+    return _words().transform(texts).tocsr()
 
 
 class BM25Index:
