@@ -77,7 +77,9 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"trafilatura": {"level": "WARNING"}},
+        # django-axes announces itself at INFO in every process and command; its lockouts
+        # are warnings and still logged.
+        "loggers": {"trafilatura": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
     }
 
 
