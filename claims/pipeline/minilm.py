@@ -94,7 +94,7 @@ class MiniLM:
         max_tokens: int,
         precision: str | None = None,
     ) -> MiniLM:
-        """This encoder with its top `layers` layers replaced by `top`'s float tensors, named
+        """This encoder with its top `layers` layers replaced by `top`'s float arrays, named
         "layer.<i>.<name>" with i counting from the first replaced layer (as a fine-tuning's
         `state_dict` does); everything else is this one's, shared, not copied. ValueError
         when `top` does not hold every tensor of those layers, shaped as the base's.
@@ -118,22 +118,29 @@ class MiniLM:
         expected = {name for name in self.shapes if name.startswith(prefixes)}
         if set(replaced) != expected:
             raise ValueError(f"layers differ: {sorted(set(replaced) ^ expected)[:3]}")
+        for name, value in replaced.items():
+            if tuple(value.shape) != self.shapes[name]:
+                raise ValueError(f"{name} is {tuple(value.shape)}, not as the base's")
         dtype = self.tensors["embeddings.word_embeddings.weight"].dtype
         tensors = dict(self.tensors)
-        for name, value in replaced.items():
-            tensor = self._torch.as_tensor(value).to(self._torch.float32)
-            if tuple(tensor.shape) != self.shapes[name]:
-                raise ValueError(f"{name} is {tuple(tensor.shape)}, not as the base's")
-            tensors[name] = tensor.to(dtype)
-        model = copy.copy(self)
-        model.precision = precision
-        model.linears = {
+        linears = {
             **self.linears,
             **self._converted_linears(
                 [name for name in self.linears if not name.startswith(prefixes)], precision
             ),
-            **_linears(tensors, [n for n in self.linears if n.startswith(prefixes)], precision),
         }
+        # Layer by layer, so that only one layer's float copies (7 MB) are held at a time
+        # when int8 packs them: a float16 `top` is read here, not converted whole beforehand.
+        for prefix in prefixes:
+            for name, value in replaced.items():
+                if name.startswith(prefix):
+                    float32 = self._torch.as_tensor(value).to(self._torch.float32)
+                    tensors[name] = float32.to(dtype)
+            layer = [name for name in self.linears if name.startswith(prefix)]
+            linears.update(_linears(tensors, layer, precision))
+        model = copy.copy(self)
+        model.precision = precision
+        model.linears = linears
         if precision == "int8":
             for name in self.linears:
                 for part in _linear_parts(name):

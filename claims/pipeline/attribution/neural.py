@@ -211,8 +211,9 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
         # A fine-tuned scorer ships its top layers, packed in int8 from the float32 base the
         # matching embedder and the check-worthiness scorer share (one copy of the embeddings
         # in a process); a frozen one reads the base as it is.
+        # As stored: converted layer by layer as they are packed.
         top = {
-            key.removeprefix("top."): value.astype(np.float32)
+            key.removeprefix("top."): value
             for key, value in arrays.items()
             if key.startswith("top.")
         }
