@@ -270,6 +270,11 @@ def _linears(
         if precision == "int8":
             for part in parts:
                 del tensors[f"{part}.weight"], tensors[f"{part}.bias"]
+    if precision == "int8" and names:
+        # Packing leaves its float temporaries in pieces glibc keeps and does not always
+        # reuse: handed back after each layer, a scorer's load peaks a few MiB over what it
+        # settles at, not 20-50 MiB.
+        heap_trim()
     return linears
 
 
