@@ -6,7 +6,8 @@
 Each run is one fresh process: Django with every app, the matching and intake code, the
 embedding model loaded and used on real CheckThat! tweets (batches of FACTCHECK_MATCH_BATCH_SIZE),
 the fact-checks ranked for them from the database (`reviews.similar`), and the check-worthiness
-scorer extraction uses. Resident memory (`VmRSS`) is read after each step; "ready" is the time
+scorer extraction uses. Resident memory (`VmRSS`) is read after each step, with the
+highest it has been so far (`VmHWM`); "ready" is the time
 from the interpreter's start to the first batch embedded. Nothing a process keeps grows with
 the stored claims (candidates come from PostgreSQL), so the database only needs to answer:
 DATABASE_URL names one (`bench/matching.py` leaves a seeded one).
@@ -29,16 +30,20 @@ os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 TWEETS = REPO.parent / "shared" / "corpus" / "claim-matching" / "dev" / "tweets.queries.tsv"
 
 
-def rss_mib() -> float:
+def rss_mib(field: str = "VmRSS") -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
 
 def step(name: str) -> None:
-    print(f"{name:<44} RSS {rss_mib():6.0f} MiB   {time.monotonic() - STARTED:5.1f} s", flush=True)
+    print(
+        f"{name:<44} RSS {rss_mib():6.0f} MiB (peak {rss_mib('VmHWM'):4.0f})   "
+        f"{time.monotonic() - STARTED:5.1f} s",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -99,12 +99,6 @@ def _embedder_wanted(options: dict[str, Any] | None = None, **kwargs: Any) -> No
         queues = queues.split(",")
     # No -Q: the worker serves every queue, `matching` among them.
     os.environ[_EMBEDDER_WANTED] = "1" if not queues or "matching" in queues else "0"
-    if os.environ[_EMBEDDER_WANTED] == "1":
-        # Matching's hashed n-grams import sklearn on first use (about a second): here, in the
-        # parent, the pool processes inherit it instead of each paying it in its first batch.
-        from claims.pipeline.matching.chars import char_counts
-
-        char_counts(["warm"])
 
 
 @signals.worker_process_init.connect

@@ -72,6 +72,10 @@ class MiniLM:
         self.max_tokens = max_tokens
         self.shapes = {name: tuple(tensor.shape) for name, tensor in tensors.items()}
         self.tensors = dict(tensors)
+        # This encoder's Linear layers at another precision, packed once for every model
+        # built on it (`with_top_layers`).
+        self._converted: dict[tuple[str, str], Callable[[Any], Any]] = {}
+        self._converting = threading.Lock()
         self.linears = _linears(
             self.tensors,
             [f"encoder.layer.{layer}.{part}" for layer in range(self.layers) for part in _LINEAR],
@@ -90,14 +94,16 @@ class MiniLM:
         max_tokens: int,
         precision: str | None = None,
     ) -> MiniLM:
-        """This encoder with its top `layers` layers replaced by `top`'s float tensors, named
+        """This encoder with its top `layers` layers replaced by `top`'s float arrays, named
         "layer.<i>.<name>" with i counting from the first replaced layer (as a fine-tuning's
         `state_dict` does); everything else is this one's, shared, not copied. ValueError
         when `top` does not hold every tensor of those layers, shaped as the base's.
 
-        `precision` "int8" on a float32 encoder packs every layer's Linear weights for the
-        new model alone: a float32 matching embedder's base then needs no int8 copy of its
-        own, whose top layers the fine-tuned ones would replace anyway."""
+        `precision` "int8" on a float32 encoder gives a model whose every Linear layer is
+        packed: the new top layers for it alone, the base's own layers once for every model
+        built on this encoder that keeps them (the check-worthiness and attribution scorers
+        share their bottom layers' packs), while the float32 matching embedder needs no int8
+        model of its own, whose top layers the fine-tuned ones would replace anyway."""
         precision = self.precision if precision is None else precision
         if precision != self.precision and (self.precision, precision) != ("float32", "int8"):
             raise ValueError(f"a {self.precision} encoder cannot give a {precision} one")
@@ -112,32 +118,55 @@ class MiniLM:
         expected = {name for name in self.shapes if name.startswith(prefixes)}
         if set(replaced) != expected:
             raise ValueError(f"layers differ: {sorted(set(replaced) ^ expected)[:3]}")
+        for name, value in replaced.items():
+            if tuple(value.shape) != self.shapes[name]:
+                raise ValueError(f"{name} is {tuple(value.shape)}, not as the base's")
         dtype = self.tensors["embeddings.word_embeddings.weight"].dtype
         tensors = dict(self.tensors)
-        for name, value in replaced.items():
-            tensor = self._torch.as_tensor(value).to(self._torch.float32)
-            if tuple(tensor.shape) != self.shapes[name]:
-                raise ValueError(f"{name} is {tuple(tensor.shape)}, not as the base's")
-            tensors[name] = tensor.to(dtype)
-        model = copy.copy(self)
-        model.precision = precision
-        model.linears = {
+        linears = {
             **self.linears,
-            **_linears(
-                tensors,
-                [
-                    name
-                    for name in self.linears
-                    if precision != self.precision or name.startswith(prefixes)
-                ],
-                precision,
+            **self._converted_linears(
+                [name for name in self.linears if not name.startswith(prefixes)], precision
             ),
         }
+        # Layer by layer, so that only one layer's float copies (7 MB) are held at a time
+        # when int8 packs them: a float16 `top` is read here, not converted whole beforehand.
+        for prefix in prefixes:
+            for name, value in replaced.items():
+                if name.startswith(prefix):
+                    float32 = self._torch.as_tensor(value).to(self._torch.float32)
+                    tensors[name] = float32.to(dtype)
+            layer = [name for name in self.linears if name.startswith(prefix)]
+            linears.update(_linears(tensors, layer, precision))
+        model = copy.copy(self)
+        model.precision = precision
+        model.linears = linears
+        if precision == "int8":
+            for name in self.linears:
+                for part in _linear_parts(name):
+                    tensors.pop(f"{part}.weight", None)
+                    tensors.pop(f"{part}.bias", None)
         model.tensors = tensors
+        model._converted = {}
+        model._converting = threading.Lock()
         model.max_tokens = max_tokens
         model.tokenizer = type(self.tokenizer).from_str(self.tokenizer.to_str())
         model.tokenizer.enable_truncation(max_tokens)
         return model
+
+    def _converted_linears(
+        self, names: Sequence[str], precision: str
+    ) -> dict[str, Callable[[Any], Any]]:
+        """This encoder's own Linear layers `names` at `precision` (none when it is this
+        encoder's), packed the first time a model asks for them."""
+        if precision == self.precision:
+            return {}
+        with self._converting:
+            missing = [name for name in names if (name, precision) not in self._converted]
+            # A copy: packing takes the float weights out of the dict it is given.
+            for name, linear in _linears(dict(self.tensors), missing, precision).items():
+                self._converted[name, precision] = linear
+            return {name: self._converted[name, precision] for name in names}
 
     def pooled(self, texts: Sequence[str]) -> Any:
         """The mean of each text's token vectors, a float32 torch tensor (one batch)."""
@@ -234,18 +263,26 @@ def _linears(
     float ones out of `tensors`, so that only the packed copy stays in memory."""
     linears = {}
     for name in names:
-        parts = (
-            [f"{name}.{part}" for part in ("query", "key", "value")]
-            if name.endswith(".attention.self")
-            else [name]
-        )
+        parts = _linear_parts(name)
         weights = [tensors[f"{part}.weight"] for part in parts]
         biases = [tensors[f"{part}.bias"] for part in parts]
         linears[name] = _linear(weights, biases, precision)
         if precision == "int8":
             for part in parts:
                 del tensors[f"{part}.weight"], tensors[f"{part}.bias"]
+    if precision == "int8" and names:
+        # Packing leaves its float temporaries in pieces glibc keeps and does not always
+        # reuse: handed back after each layer, a scorer's load peaks a few MiB over what it
+        # settles at, not 20-50 MiB.
+        heap_trim()
     return linears
+
+
+def _linear_parts(name: str) -> list[str]:
+    """The checkpoint's Linear layers that `name` in `MiniLM.linears` runs."""
+    if name.endswith(".attention.self"):
+        return [f"{name}.{part}" for part in ("query", "key", "value")]
+    return [name]
 
 
 def _linear(weights: Sequence[Any], biases: Sequence[Any], precision: str) -> Callable[[Any], Any]:

@@ -18,7 +18,6 @@ from django.db import connection, transaction
 
 from claims.models import Claim
 from claims.pipeline.embeddings import EmbeddingUnavailable, embedder_get
-from claims.pipeline.matching.chars import char_counts
 from factcheck.db import atomic_unflushed, rows_update
 
 logger = logging.getLogger(__name__)
@@ -91,8 +90,6 @@ def embedder_warm_up_start(*, always: bool = False) -> threading.Thread | None:
 
 def _warm_up() -> None:
     try:
-        # Matching's hashed n-grams import sklearn on first use (about a second).
-        char_counts(["warm"])
         semantic_enabled()
     except Exception:  # never let a background load take the process down
         logger.exception("loading the embedding model failed")

@@ -195,6 +195,7 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
     """A saved scorer on the packaged encoder; ModelLoadError (MiniLMUnavailable without the
     extra) when it cannot be used."""
     from claims.pipeline.checkworthiness.minilm import base_get
+    from claims.pipeline.minilm import heap_trim
 
     metadata, arrays = model_files_read(path, what="attribution MiniLM scorer", model_format=FORMAT)
     linear = linear or load_ranker()
@@ -210,8 +211,9 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
         # A fine-tuned scorer ships its top layers, packed in int8 from the float32 base the
         # matching embedder and the check-worthiness scorer share (one copy of the embeddings
         # in a process); a frozen one reads the base as it is.
+        # As stored: converted layer by layer as they are packed.
         top = {
-            key.removeprefix("top."): value.astype(np.float32)
+            key.removeprefix("top."): value
             for key, value in arrays.items()
             if key.startswith("top.")
         }
@@ -234,6 +236,8 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
             raise ValueError(f"threshold {threshold} outside (0, 1)")
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:
         raise ModelLoadError(f"attribution MiniLM scorer at {path} is malformed: {exc}") from exc
+    del top
+    heap_trim()  # the fine-tuned layer's float copies, gone once packed
     return NeuralRanker(linear, encoder, parts, threshold, str(metadata["version"]))
 
 

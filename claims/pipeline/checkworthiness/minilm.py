@@ -201,8 +201,9 @@ def _assemble(
     import torch
 
     try:
+        # As stored (float16): converted layer by layer as they are packed.
         top = {
-            key.removeprefix("top."): value.astype(np.float32)
+            key.removeprefix("top."): value
             for key, value in arrays.items()
             if key.startswith("top.")
         }

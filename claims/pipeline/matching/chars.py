@@ -10,35 +10,27 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from scipy import sparse
 
+from claims.pipeline.matching.hashing import char_wb_ngrams, hashed_counts
+
 N_FEATURES = 2**20
 
 
-@cache
-def _chars() -> Any:
-    # sklearn is imported on first use: importing it takes about a second, which every
-    # process importing the models (management commands, the web) would pay otherwise.
-    from sklearn.feature_extraction.text import HashingVectorizer
+def _char_ngrams(text: str) -> list[str]:
+    return char_wb_ngrams(text, 3, 5)
 
-    return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        n_features=N_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        lowercase=False,
-        dtype=np.float32,
-    )
+
+def _hashed(texts: Sequence[str]) -> sparse.csr_matrix:
+    return hashed_counts(texts, _char_ngrams, N_FEATURES)
 
 
 def char_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """Log-scaled character 3-5-gram counts of normalised texts."""
-    matrix = _chars().transform(texts).tocsr()
+    matrix = _hashed(texts)
     np.log1p(matrix.data, out=matrix.data)
     return matrix
 
@@ -202,7 +194,7 @@ class CharRarity:
         """Count the n-grams of normalised texts, once per text."""
         if not texts:
             return
-        counts = _chars().transform(texts).tocsr()
+        counts = _hashed(texts)
         counts.sum_duplicates()
         df, size = self._counts
         df = df.copy()
@@ -217,7 +209,7 @@ class CharRarity:
 
 def char_features_per_text(texts: Sequence[str]) -> list[np.ndarray]:
     """The distinct hashed character n-grams of each normalised text."""
-    counts = _chars().transform(texts).tocsr()
+    counts = _hashed(texts)
     counts.sum_duplicates()
     return [
         counts.indices[counts.indptr[row] : counts.indptr[row + 1]].copy()
@@ -229,7 +221,7 @@ def char_features(texts: Sequence[str]) -> np.ndarray:
     """The distinct hashed character n-grams of normalised texts, sorted."""
     if not texts:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(_chars().transform(texts).indices).astype(np.int64)
+    return np.unique(_hashed(texts).indices).astype(np.int64)
 
 
 def char_cosine_matrix(texts: Sequence[str]) -> np.ndarray:

@@ -9,35 +9,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from functools import cache
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from claims.pipeline.matching.chars import N_FEATURES
+from claims.pipeline.matching.hashing import hashed_counts, word_ngrams
 
 
-@cache
-def _words() -> Any:
-    # Imported on first use, as in `chars`.
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        stop_words="english",
-        n_features=N_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        lowercase=False,
-        dtype=np.float32,
-    )
+def _words_and_pairs(text: str) -> list[str]:
+    return word_ngrams(text, 2)
 
 
 def word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Hashed counts of content words and word pairs of normalised texts."""
-    return _words().transform(texts).tocsr()
+    """Hashed counts of content words (English stop words left out) and word pairs of
+    normalised texts."""
+    return hashed_counts(texts, _words_and_pairs, N_FEATURES)
 
 
 class BM25Index:
