@@ -72,6 +72,15 @@ def _published() -> QuerySet[Verdict]:
     )
 
 
+def review_items_returned(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    """Those of `items` whose draft verdict an editor sent back with a note (a submitted draft
+    carries no note; sending back writes one, and the reviewer holds the claim again)."""
+    sent_back = Verdict.objects.filter(
+        review_item=OuterRef("pk"), published_at__isnull=True
+    ).exclude(editor_note="")
+    return items.filter(status=workflow.IN_REVIEW).filter(Exists(sent_back))
+
+
 @dataclass(frozen=True)
 class Appearance:
     url: str
