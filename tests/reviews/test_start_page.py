@@ -65,6 +65,26 @@ def test_a_reviewer_sees_what_they_hold_what_came_back_and_what_is_due(
     assert "My held claim." in html and "My returned claim." in html
 
 
+def test_my_claims_are_listed_as_checked_with_the_sentence_as_their_title(
+    reviewer_client: Client,
+) -> None:
+    held = ReviewItemFactory(
+        claim=ClaimFactory(
+            text="He said the stadium would create 4,000 permanent jobs.",
+            standalone="The Harbor Point stadium would create 4,000 permanent jobs.",
+            claimant="Mayor Ruiz",
+        )
+    )
+    services.review_take(item_id=held.pk, user=_user("reviewer"))
+
+    html = reviewer_client.get(reverse("admin:index")).content.decode()
+
+    assert (
+        'title="The article: He said the stadium would create 4,000 permanent jobs.">'
+        "Mayor Ruiz: The Harbor Point stadium would create 4,000 permanent jobs.</a>"
+    ) in html
+
+
 def test_returned_to_me_lists_only_the_claims_an_editor_sent_back_to_me(
     reviewer_client: Client,
 ) -> None:
