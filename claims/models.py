@@ -235,3 +235,8 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:120]
+
+    @property
+    def as_checked(self) -> str:
+        """The claim as the desk checks it: the proposed standalone wording, else the sentence."""
+        return self.standalone.strip() or self.text

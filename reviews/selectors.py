@@ -72,6 +72,15 @@ def _published() -> QuerySet[Verdict]:
     )
 
 
+def review_items_returned(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    """Those of `items` whose draft verdict an editor sent back with a note (a submitted draft
+    carries no note; sending back writes one, and the reviewer holds the claim again)."""
+    sent_back = Verdict.objects.filter(
+        review_item=OuterRef("pk"), published_at__isnull=True
+    ).exclude(editor_note="")
+    return items.filter(status=workflow.IN_REVIEW).filter(Exists(sent_back))
+
+
 @dataclass(frozen=True)
 class Appearance:
     url: str
@@ -161,7 +170,6 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
         "article__given_title",
         "article__site_name",
         "article__published_at",
-        "article__received_at",
         "article__publisher__name",
         "article__publisher__homepage",
         "article__publisher__domain",
@@ -175,7 +183,6 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
         given_title,
         site_name,
         published_at,
-        received_at,
         publisher,
         homepage,
         domain,
@@ -186,7 +193,9 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
                 title=title or given_title,
                 publisher=publisher or site_name,
                 publisher_url=(homepage or f"https://{domain}/") if domain else "",
-                date=published_at or received_at,
+                # The article's own date or none: when the desk received it is not when the
+                # claim was published, and ClaimReview and the page would present it as such.
+                date=published_at,
                 claim_id=claim_id,
                 claim_text=text,
             )

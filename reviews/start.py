@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from reviews import workflow
 from reviews.models import ReviewItem, Verdict
 from reviews.priority import HIGH, MEDIUM
-from reviews.selectors import notifications_unread_count
+from reviews.selectors import notifications_unread_count, review_items_returned
 from reviews.services.publishing import APPROVE_PERMISSION
 
 # The median time to publication is taken over the fact-checks first published this long ago.
@@ -57,13 +57,6 @@ class StartPage:
         return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
-def _returned(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
-    sent_back = Verdict.objects.filter(
-        review_item=OuterRef("pk"), published_at__isnull=True
-    ).exclude(editor_note="")
-    return items.filter(Exists(sent_back))
-
-
 def _local_midnight(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -91,7 +84,7 @@ def start_page(*, user: AbstractBaseUser, now: datetime | None = None) -> StartP
     )
     page = StartPage(
         held=held.count(),
-        returned=_returned(held).count(),
+        returned=review_items_returned(held).count(),
         due_today=due["due"],
         overdue=due["overdue"],
         by_band=bands,

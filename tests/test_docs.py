@@ -38,3 +38,17 @@ def test_the_docs_tell_no_history_of_earlier_work() -> None:
         text = path.read_text()
         found = re.findall(r"\b[Ss]ession \d+|\(issue \d+\)|\bissue \d+\b", text)
         assert found == [], f"{path.name}: {found}"
+
+
+def test_the_readme_tour_names_the_workspace_buttons_as_the_page_labels_them() -> None:
+    workspace = REPO / "reviews" / "templates" / "admin" / "reviews" / "reviewitem" / "workspace"
+    labels = {
+        re.sub(r"\s*<kbd>.*", "", label).strip()
+        for name in ("verdict_form.html", "approval.html")
+        for label in re.findall(r"<button [^>]*>(.*?)</button>", (workspace / name).read_text())
+    }
+    tour = (REPO / "README.md").read_text().split("- **The desk**")[1].split("- **The API**")[0]
+
+    named = set(re.findall(r"\*([A-Z][^*]+)\*", " ".join(tour.split())))
+    buttons = named - {"Review desk → Review items", "Take next claim", "Published"}
+    assert buttons and buttons <= labels, sorted(buttons - labels)

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from reviews import workflow
 from reviews.models import Cluster, ReviewItem, Verdict
@@ -42,6 +43,8 @@ STATUS_COLOURS = {
     workflow.REJECTED: "danger",
 }
 BAND_COLOURS = {"high": "primary", "medium": "info", "low": ""}
+# How much of the article's sentence the queue shows under a reworded claim.
+SENTENCE_CHARS = 60
 
 
 def label(text: str, colour: str = "", *, css_class: str = "", title: str = "") -> SafeString:
@@ -80,12 +83,27 @@ class QueueColumns:
     @admin.display(description="Claim")
     def claim_text(self, obj: ReviewItem) -> SafeString:
         claim = obj.claim
-        said_by = f"{claim.speaker} · " if claim.speaker else ""
+        claimant = claim.claimant.strip() or claim.speaker
+        said_by = f"{claimant} · " if claimant else ""
+        # The claim as checked leads; the article's own sentence stays in sight beneath it,
+        # cut short to keep the row's height (the whole sentence is the title of both lines).
+        sentence = (
+            format_html(
+                '<span class="queue-sentence block text-xs text-font-subtle-light '
+                'dark:text-font-subtle-dark" title="{}">The article: “{}”</span>',
+                claim.text,
+                Truncator(claim.text).chars(SENTENCE_CHARS),
+            )
+            if claim.as_checked != claim.text
+            else ""
+        )
         return format_html(
-            '<span class="queue-claim">{}</span>'
+            '<span class="queue-claim" title="{}">{}</span>{}'
             '<span class="queue-source block text-xs text-font-subtle-light '
             'dark:text-font-subtle-dark">{}{}</span>',
             claim.text,
+            claim.as_checked,
+            sentence,
             said_by,
             claim.article,
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from urllib.parse import urlsplit
+
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -45,18 +48,19 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
         # claim spread.
         .order_by("-claim_id")[:APPEARANCES_SHOWN]
     ]
+    # Two columns, the article's particulars stacked in the first, so that the table fits the
+    # narrow card beside the verdict form.
     rows = format_html_join(
         "",
-        '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
-        '<td><a href="{}" rel="noopener noreferrer">{}</a></td><td>{}</td></tr>',
+        '<tr><td><a href="{}">{}</a><span class="appearance-meta">{}{}{}</span></td>'
+        "<td>{}</td></tr>",
         (
             (
-                f"{(a.article.published_at or a.article.received_at):%Y-%m-%d}",
-                a.article.publisher or "",
                 reverse("admin:claims_article_change", args=[a.article_id]),
                 a.article,
-                a.article.url or "#",
-                a.article.url or "no address",
+                _appearance_date(a.article.published_at, a.article.received_at),
+                f" · {a.article.publisher}" if a.article.publisher else "",
+                _address_link(a.article.url),
                 a.text,
             )
             for a in appearances
@@ -68,11 +72,36 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
         if total > len(appearances)
         else ""
     )
+    # Fixed column widths, words that break anywhere and a box that scrolls keep a long address
+    # or wording inside the card instead of drawing over the verdict form beside it.
     return format_html(
-        '<table id="appearances" class="desk-table"><thead><tr><th>Date</th><th>Publisher</th>'
-        "<th>Article</th><th>Address</th><th>Wording</th></tr></thead><tbody>{}</tbody></table>{}",
+        '<div class="desk-table-scroll">'
+        '<table id="appearances" class="desk-table desk-table-fixed">'
+        '<colgroup><col style="width: 45%"><col></colgroup>'
+        "<thead><tr><th>Article</th><th>Wording</th></tr></thead>"
+        "<tbody>{}</tbody></table></div>{}",
         rows,
         note,
+    )
+
+
+def _appearance_date(published: datetime | None, received: datetime) -> SafeString:
+    """The article's own date; without one, when the desk received it, said as such."""
+    if published is not None:
+        return format_html("{}", f"{published:%Y-%m-%d}")
+    return format_html("received {}", f"{received:%Y-%m-%d}")
+
+
+def _address_link(url: str) -> SafeString | str:
+    """The article's address shortened to its site, the whole address in the link's title."""
+    if not url:
+        return " · no address"
+    site = urlsplit(url).hostname or url
+    return format_html(
+        ' · <a href="{}" title="{}" rel="noopener noreferrer">{}</a>',
+        url,
+        url,
+        site.removeprefix("www."),
     )
 
 

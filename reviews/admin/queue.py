@@ -31,6 +31,7 @@ from claims.models import Claim
 from reviews import workflow
 from reviews.models import ReviewItem
 from reviews.priority import HIGH, MEDIUM
+from reviews.selectors import review_items_returned
 
 # The text search configuration of claims_claim.search_vector (migration reviews 0012).
 SEARCH_CONFIG = "english"
@@ -294,11 +295,17 @@ class AssignmentFilter(admin.SimpleListFilter):
     parameter_name = "assigned"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("me", "assigned to me"), ("nobody", "unassigned")]
+        return [
+            ("me", "assigned to me"),
+            ("returned", "returned to me"),
+            ("nobody", "unassigned"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "me":
             return queryset.filter(assigned_to=request.user.pk)
+        if self.value() == "returned":
+            return review_items_returned(queryset.filter(assigned_to=request.user.pk))
         if self.value() == "nobody":
             return queryset.filter(assigned_to__isnull=True)
         return queryset

@@ -52,8 +52,11 @@ def users_with_permission(permission: str) -> QuerySet[User]:
 
 
 def claim_words(item: ReviewItem) -> str:
-    """The claim as a notification quotes it: short."""
-    return Truncator(item.claim.text).chars(120)
+    """The claim as checked, with its claimant, as a notification quotes it: short."""
+    claim = item.claim
+    claimant = claim.claimant.strip()
+    words = f"{claimant}: {claim.as_checked}" if claimant else claim.as_checked
+    return Truncator(words).chars(120)
 
 
 def notify(
@@ -127,7 +130,11 @@ def _email_text(notification: Notification) -> tuple[str, str]:
         "admin:reviews_reviewitem_work", args=[item.pk]
     )
     preferences = settings.FACTCHECK_SITE_URL.rstrip("/") + reverse("desk-notifications")
-    lines = [notification.message, "", f"The claim: {claim_words(item)}", link]
+    lines = [notification.message, "", f"The claim: {claim_words(item)}"]
+    if item.claim.as_checked != item.claim.text:
+        # Reviewers answer for what the article said, not only for the desk's rewording.
+        lines.append(f"The article said: {Truncator(item.claim.text).chars(300)}")
+    lines.append(link)
     if notification.note is not None:
         lines[1:1] = ["", notification.note.text]
     lines += ["", f"Turn these emails off on your notifications page: {preferences}"]

@@ -29,7 +29,7 @@ from reviews.services.search import fact_check_search_update
 
 # Raise when the record format changes (fields, their order or their writing): stored records
 # of another layout are then ignored until `manage.py fact_check_records_rebuild`.
-RECORD_LAYOUT = 2
+RECORD_LAYOUT = 3
 # Stands for the absolute address of the fact-check list in a stored record (see the model).
 BASE_MARK = "\x01"
 REBUILD_BATCH = 500

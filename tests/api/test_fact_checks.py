@@ -205,6 +205,7 @@ def test_claimreview_meets_googles_fields() -> None:
         speaker="Governor Lee",
         url="https://news.example.com/bridge",
         publisher="news.example.com",
+        published=datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC),
     )
     api = h.client("read")
     response = api.get(f"/api/v1/fact-checks/{item.pk}/claimreview/")
@@ -225,7 +226,8 @@ def test_claimreview_meets_googles_fields() -> None:
     assert claim["author"] == {"@type": "Person", "name": "Governor Lee"}
     assert claim["appearance"][0]["url"] == "https://news.example.com/bridge"
     assert claim["firstAppearance"]["url"] == "https://news.example.com/bridge"
-    assert claim["datePublished"]
+    assert claim["datePublished"] == "2026-03-02T09:30:00+00:00"
+    assert claim["appearance"][0]["datePublished"] == "2026-03-02T09:30:00+00:00"
     assert review["author"]["@type"] == "Organization" and review["author"]["name"]
     assert review["url"].endswith(f"/fact-checks/{item.pk}/")
     assert "/api/" not in review["url"]  # readers have no token: the public page
@@ -235,6 +237,22 @@ def test_claimreview_meets_googles_fields() -> None:
     corrected = api.get(f"/api/v1/fact-checks/{item.pk}/claimreview/").json()
     assert corrected["dateModified"] > corrected["datePublished"]
     assert corrected["reviewRating"]["ratingValue"] == 2
+
+
+def test_an_article_without_a_date_gives_the_claim_and_its_appearance_none() -> None:
+    item = h.published("The bridge cost 2 billion.", url="https://news.example.com/bridge")
+    api = h.client("read")
+
+    review = api.get(f"/api/v1/fact-checks/{item.pk}/claimreview/").json()
+    record = api.get(f"/api/v1/fact-checks/{item.pk}/").json()
+
+    # When the desk received the article is not when the claim was published.
+    claim = review["itemReviewed"]
+    assert "datePublished" not in claim
+    assert "datePublished" not in claim["appearance"][0]
+    assert "datePublished" not in claim["firstAppearance"]
+    assert review["datePublished"]  # the fact-check's own publication
+    assert record["appearances"][0]["date"] is None
 
 
 def test_the_organisation_and_page_come_from_settings(settings: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -35,6 +36,24 @@ def test_a_published_fact_check_has_a_public_page_with_its_claimreview() -> None
     review = _json_ld(text)
     assert review == api_review
     assert review["url"] == f"http://testserver/fact-checks/{item.pk}/"
+
+
+def test_where_the_claim_appeared_dates_only_the_articles_that_give_a_date() -> None:
+    item = h.published("The bridge cost 2 billion.", url="https://news.example.com/b")
+    h.appear_again(
+        item,
+        "The bridge cost two billion.",
+        url="https://other.example.com/bridge",
+        published=datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC),
+    )
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    listed = text.split('id="appearances"')[1].split("</ul>")[0]
+    (undated,) = [line for line in listed.splitlines() if "news.example.com/b" in line]
+    (dated,) = [line for line in listed.splitlines() if "other.example.com" in line]
+    assert "(2 March 2026)" in dated
+    assert "(" not in undated.split("</a>")[1]
 
 
 def test_a_correction_is_shown_on_the_page() -> None:

@@ -57,6 +57,32 @@ def test_assignment_send_back_and_approval_tell_the_reviewer(desk: dict) -> None
     assert _told(editor) == []  # the actor is never told about their own act
 
 
+def test_notifications_quote_the_claim_as_checked_and_the_email_the_sentence_too(
+    desk: dict,
+) -> None:
+    item = h.queued("He said the stadium would create 4,000 permanent jobs.")
+    item.claim.standalone = "The Harbor Point stadium would create 4,000 permanent jobs."
+    item.claim.claimant = "Mayor Ruiz"
+    item.claim.save()
+    services.review_assign(item_id=item.pk, assignee=desk["reviewer"], by=desk["editor"])
+
+    assert _told(desk["reviewer"]) == [
+        (
+            "assigned",
+            "editor assigned you a claim: "
+            "Mayor Ruiz: The Harbor Point stadium would create 4,000 permanent jobs.",
+        )
+    ]
+    notifications.notification_emails_send(
+        ids=list(Notification.objects.values_list("pk", flat=True))
+    )
+    (email,) = mail.outbox
+    assert (
+        "The claim: Mayor Ruiz: The Harbor Point stadium would create 4,000 permanent jobs.\n"
+        "The article said: He said the stadium would create 4,000 permanent jobs.\n"
+    ) in email.body
+
+
 def test_a_correction_tells_the_other_editors_then_its_author_when_approved(desk: dict) -> None:
     editor = desk["editor"]
     other = h.editor()

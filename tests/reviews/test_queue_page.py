@@ -265,7 +265,42 @@ def test_the_claim_page_links_every_appearance(reviewer_client: Client) -> None:
     assert 'id="appearances"' in html
     for claim in (item.claim, repeat):
         assert reverse("admin:claims_article_change", args=[claim.article_id]) in html
-    assert "https://other.example/jobs" in html and "the paper said" in html
+    assert "the paper said" in html
+    # The address is shortened to its site; the whole of it is the link and its title.
+    assert (
+        '<a href="https://other.example/jobs" title="https://other.example/jobs" '
+        'rel="noopener noreferrer">other.example</a>'
+    ) in html
+
+
+def test_an_appearance_without_a_publication_date_says_when_it_was_received(
+    reviewer_client: Client,
+) -> None:
+    item = ReviewItemFactory(claim__article__published_at=None)
+    received = item.claim.article.received_at
+
+    page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+
+    table = page.content.decode().split('id="appearances"')[1].split("</table>")[0]
+    assert f"received {received:%Y-%m-%d}" in table
+
+
+def test_the_queue_shows_the_claim_as_checked_with_its_claimant_and_the_sentence(
+    reviewer_client: Client,
+) -> None:
+    sentence = "He said the stadium would create 4,000 permanent jobs."
+    checked = "The Harbor Point stadium would create 4,000 permanent jobs."
+    ReviewItemFactory(claim=ClaimFactory(text=sentence, standalone=checked, claimant="Mayor Ruiz"))
+    ReviewItemFactory(claim=ClaimFactory(text="Bus fares doubled since 2020.", standalone=""))
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert f'<span class="queue-claim" title="{sentence}">{checked}</span>' in html
+    assert f"The article: “{sentence}”" in html
+    assert "Mayor Ruiz · " in html
+    # Without a proposed wording the sentence is the claim, shown once.
+    assert '">Bus fares doubled since 2020.</span>' in html
+    assert "The article: “Bus fares" not in html
 
 
 @pytest.mark.django_db

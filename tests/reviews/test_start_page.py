@@ -65,6 +65,50 @@ def test_a_reviewer_sees_what_they_hold_what_came_back_and_what_is_due(
     assert "My held claim." in html and "My returned claim." in html
 
 
+def test_my_claims_are_listed_as_checked_with_the_sentence_as_their_title(
+    reviewer_client: Client,
+) -> None:
+    held = ReviewItemFactory(
+        claim=ClaimFactory(
+            text="He said the stadium would create 4,000 permanent jobs.",
+            standalone="The Harbor Point stadium would create 4,000 permanent jobs.",
+            claimant="Mayor Ruiz",
+        )
+    )
+    services.review_take(item_id=held.pk, user=_user("reviewer"))
+
+    html = reviewer_client.get(reverse("admin:index")).content.decode()
+
+    assert (
+        'title="The article: He said the stadium would create 4,000 permanent jobs.">'
+        "Mayor Ruiz: The Harbor Point stadium would create 4,000 permanent jobs.</a>"
+    ) in html
+
+
+def test_returned_to_me_lists_only_the_claims_an_editor_sent_back_to_me(
+    reviewer_client: Client,
+) -> None:
+    reviewer = _user("reviewer")
+    held = ReviewItemFactory(claim=ClaimFactory(text="My held claim."))
+    services.review_take(item_id=held.pk, user=reviewer)
+    returned = h.queued("My returned claim.")
+    h.draft(returned, reviewer)
+    publishing.verdict_submit(item_id=returned.pk, user=reviewer)
+    publishing.verdict_send_back(item_id=returned.pk, editor=h.editor(), note="More sources.")
+    someone_elses = h.queued("Another reviewer's returned claim.")
+    other = UserFactory(is_staff=True)
+    h.draft(someone_elses, other)
+    publishing.verdict_submit(item_id=someone_elses.pk, user=other)
+    publishing.verdict_send_back(item_id=someone_elses.pk, editor=h.editor(), note="Cite it.")
+
+    html = reviewer_client.get(reverse("admin:index")).content.decode()
+    link = re.search(r'id="start-returned" href="([^"]+)"', html)
+    assert link is not None
+    page = reviewer_client.get(link.group(1).replace("&amp;", "&"))
+
+    assert [item.pk for item in page.context["cl"].result_list] == [returned.pk]
+
+
 def test_an_editor_sees_what_awaits_their_approval_but_not_their_own(
     reviewer_client: Client,
 ) -> None:

@@ -16,14 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from claims.models import Claim
 from reviews import workflow
 from reviews.models import ReviewItem, Verdict
-from reviews.services.queue import demo_accounts_ensure
+from reviews.services.queue import demo_accounts_ensure, review_take
 from tests.conftest import wait_until
-from tests.factories import ArticleFactory, ClaimFactory, ReviewItemFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    ReviewItemFactory,
+    appearance,
+    cluster_get,
+)
 from tests.paths import REPO
 from tests.reviews.test_browser import _fill, _log_in, browser  # noqa: F401 (the fixture)
 
@@ -234,3 +241,51 @@ def test_a_claim_is_checked_in_the_workspace_approved_from_the_preview_and_publi
 def _dates(review: dict[str, Any]) -> dict[str, Any]:
     """The publication time: the preview's is when it was drawn."""
     return {"datePublished": review["datePublished"]}
+
+
+LONG_URL = (
+    "https://www.regional-evening-chronicle.example.com/news/local-politics/2026/12/07/"
+    "council-stadium-debate-live-updates-every-claim-checked-and-explained-in-full?"
+    "utm_source=newsletter&utm_medium=email&utm_campaign=morning_briefing_december"
+)
+
+
+def _fits(driver: Any) -> tuple[int, int, float, float]:
+    """The page's width against the window's, the appearance table's right edge against its
+    card's."""
+    return tuple(  # type: ignore[return-value]
+        driver.execute_script(
+            "const table = document.getElementById('appearances');"
+            "const card = table.closest('.desk-panel').getBoundingClientRect();"
+            "return [document.documentElement.scrollWidth, window.innerWidth,"
+            " table.getBoundingClientRect().right, card.right];"
+        )
+    )
+
+
+def test_every_appearance_fits_its_card_at_1280_pixels(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    desk_roles: None,
+) -> None:
+    demo_accounts_ensure(password="pw")
+    held, pending = _queued(SENTENCE, 3.0), _queued(SECOND, 2.0)
+    for item in (held, pending):
+        appearance(
+            cluster_get(item.claim),
+            text=f"{item.claim.text} " + "As the evening chronicle's live blog put it. " * 4,
+            article=ArticleFactory(url=LONG_URL + str(item.pk), title="Council debate live"),
+        )
+    review_take(item_id=held.pk, user=get_user_model().objects.get(username="reviewer"))
+    base = live_server.url
+
+    _log_in(browser, base, "reviewer")
+    browser.set_window_size(1280, 900)
+    for item, name in ((held, "held"), (pending, "pending")):
+        browser.get(f"{base}{reverse('admin:reviews_reviewitem_work', args=[item.pk])}")
+        assert _exists(browser, "appearances")
+        page_width, window_width, table_right, card_right = _fits(browser)
+        assert page_width <= window_width, name
+        assert table_right <= card_right, name
+        browser.save_screenshot(str(shots / f"appearances-1280-{name}.png"))
