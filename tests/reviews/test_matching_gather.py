@@ -176,8 +176,9 @@ def test_a_batch_over_the_time_limit_goes_round_in_halves_without_gathering(
     assert _placed(claims) == [True, True, True]
 
 
-def test_a_task_is_sent_a_second_after_the_claims_are_stored(
+def test_a_task_is_sent_once_the_claims_are_stored_or_as_long_after_as_configured(
     monkeypatch: pytest.MonkeyPatch,
+    settings,  # type: ignore[no-untyped-def]
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     sent: list[tuple[tuple, float | None]] = []
@@ -188,4 +189,8 @@ def test_a_task_is_sent_a_second_after_the_claims_are_stored(
     )
     with django_capture_on_commit_callbacks(execute=True):
         claims_match_enqueue(claim_ids=[7, 8])
-    assert sent == [(([7, 8],), 1.0)]
+        assert sent == []
+    settings.FACTCHECK_MATCH_GATHER_SECONDS = 1.5
+    with django_capture_on_commit_callbacks(execute=True):
+        claims_match_enqueue(claim_ids=[9])
+    assert sent == [(([7, 8],), None), (([9],), 1.5)]
