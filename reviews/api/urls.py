@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reviews.api import articles, views, webhooks
+from reviews.api import articles, root, views, webhooks
 
 app_name = "api"
 
 urlpatterns = [
+    path("", root.ApiRootView.as_view(), name="root"),
     path("fact-checks/", views.FactCheckList.as_view(), name="fact-check-list"),
     path("fact-checks/<int:pk>/", views.FactCheckDetail.as_view(), name="fact-check-detail"),
     path(
