@@ -3,6 +3,10 @@
 The page is the ClaimReview `url` and the feeds' link unless FACTCHECK_FACT_CHECK_URL points
 to the newsroom's own site. Public like the feeds: it shows what `fact_checks_published()`
 lets leave the desk and nothing else, with the ClaimReview embedded as JSON-LD.
+
+Each page names its canonical address and describes itself in the meta tags search engines
+and link previews read (description, Open Graph, Twitter); a fact-check's canonical address
+is its ClaimReview `url`, so the markup and the page never disagree on where it lives.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ import json
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from reviews.feeds import FEED_SIZE, latest_fact_checks
-from reviews.rendering import claim_review
+from reviews.rendering import absolute_url, claim_review
 from reviews.selectors import PublishedFactCheck, fact_check_get
 
 PAGE_TEMPLATE = "reviews/fact_check_page.html"
 
 # A claim repeated by thousands of outlets: the page lists the first ones and counts the rest.
 APPEARANCES_SHOWN = 50
+
+# Search engines show about this many characters of a description.
+DESCRIPTION_CHARS = 200
 
 
 @require_safe
@@ -38,12 +47,17 @@ def fact_check_page_context(request: HttpRequest, fact_check: PublishedFactCheck
     # As in ClaimReview and the feeds: text pushed without an address (an agency's copy, an
     # embargoed draft) is the newsroom's, not the reader's.
     published = [appearance for appearance in fact_check.appearances if appearance.url]
+    verdict = fact_check.explanation or fact_check.summary
+    description = f"Our rating: {fact_check.rating_label}." + (f" {verdict}" if verdict else "")
     return {
         "fact_check": fact_check,
+        # As the feeds title an item: the rating, then the claim as checked.
+        "headline": f"{fact_check.rating_label}: {fact_check.claim}",
+        "description": _description(description),
+        "canonical_url": json_ld["url"],
         "appearances": published[:APPEARANCES_SHOWN],
         "more_appearances": max(len(published) - APPEARANCES_SHOWN, 0),
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
-        "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
         "claim_review": json_ld,
         # Escaped for a <script> element: "</script>" in a claim must not end it.
         "claim_review_json": json.dumps(json_ld, ensure_ascii=False)
@@ -53,22 +67,30 @@ def fact_check_page_context(request: HttpRequest, fact_check: PublishedFactCheck
     }
 
 
-def _organization() -> dict[str, str]:
+def _description(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_CHARS)
+
+
+def _site_page(request: HttpRequest, url_name: str, description: str) -> dict[str, str]:
     return {
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
-        "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+        "canonical_url": absolute_url(request, reverse(url_name)),
+        "description": _description(description),
     }
 
 
 @require_safe
 def fact_check_list_page(request: HttpRequest) -> HttpResponse:
     """The site's front page: the latest published fact-checks, as the feeds list them."""
-    context = {"fact_checks": latest_fact_checks(), **_organization()}
+    name = settings.FACTCHECK_ORGANIZATION_NAME
+    description = f"The latest fact-checks by {name}: claims checked, rated and sourced."
+    context = {"fact_checks": latest_fact_checks(), **_site_page(request, "home", description)}
     return render(request, "reviews/fact_check_list.html", context)
 
 
 @require_safe
 def feeds_page(request: HttpRequest) -> HttpResponse:
     """What /feeds/ offers: the three feeds of the latest fact-checks."""
-    context = {"feed_size": FEED_SIZE, **_organization()}
+    description = f"RSS, Atom and JSON feeds of the {FEED_SIZE} latest fact-checks."
+    context = {"feed_size": FEED_SIZE, **_site_page(request, "feeds", description)}
     return render(request, "reviews/feeds.html", context)

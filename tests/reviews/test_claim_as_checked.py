@@ -87,7 +87,7 @@ def test_the_edited_wording_and_claimant_are_what_every_output_publishes() -> No
     )
     page = Client().get(f"/fact-checks/{item.pk}/").content.decode()
     assert edited in page and "Claimed by Harbor Point Developers" in page
-    assert SENTENCE not in page.split('id="claim"')[1].split("</blockquote>")[0]
+    assert SENTENCE not in page.split('id="claim"')[1].split("</q>")[0]
     feed = Client().get("/feeds/fact-checks.json").json()
     assert feed["items"][0]["title"] == f"False: {edited}"
     payload = fact_check_payload(item_id=item.pk, event=PUBLISHED)

@@ -9,7 +9,9 @@ import re
 import pytest
 from django.test import Client
 
+from reviews.models import Verdict
 from tests.api import helpers as h
+from tests.reviews.page_head import page_head
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,68 @@ def test_text_pushed_without_an_address_is_not_listed_and_long_lists_are_cut(
     assert listed.count("<li>") == 2 and "https://a.example.com/1" in listed
     assert "and 2 more." in text
     assert Client().head(f"/fact-checks/{item.pk}/").status_code == 200
+
+
+def test_the_page_is_headed_by_the_claim_and_describes_itself_to_search_and_previews() -> None:
+    item = h.published("The bridge cost 2 billion.", speaker="Governor Lee")
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    head = page_head(text)
+    review = _json_ld(text)
+    url = f"http://testserver/fact-checks/{item.pk}/"
+    assert head.h1 == ["Fact-check: The bridge cost 2 billion."]
+    assert review["claimReviewed"] == "The bridge cost 2 billion." and review["url"] == url
+    assert head.links["canonical"] == url
+    description = "Our rating: False. Explanation of The bridge cost 2 billion."
+    assert head.title == "False: The bridge cost 2 billion. | Fact-check desk"
+    assert head.meta == {
+        "viewport": "width=device-width, initial-scale=1",
+        "description": description,
+        "og:site_name": "Fact-check desk",
+        "og:type": "article",
+        "og:url": url,
+        "og:title": "False: The bridge cost 2 billion.",
+        "og:description": description,
+        "twitter:card": "summary",
+        "twitter:title": "False: The bridge cost 2 billion.",
+        "twitter:description": description,
+        "article:published_time": review["datePublished"],
+    }
+
+
+def test_a_corrected_fact_check_says_when_it_changed_and_its_new_rating() -> None:
+    item = h.published("Crime fell by half.")
+    h.correct(item, rating="mostly_false", explanation="It fell by a third.")
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    head = page_head(text)
+    assert head.meta["article:modified_time"] == _json_ld(text)["dateModified"]
+    assert head.meta["og:title"] == "Mostly false: Crime fell by half."
+    assert head.meta["description"] == "Our rating: Mostly false. It fell by a third."
+
+
+def test_a_long_verdict_is_cut_in_the_description_and_markup_stays_text() -> None:
+    item = h.published('The "bridge" cost <b>2</b> billion.')
+    Verdict.objects.filter(review_item=item).update(
+        explanation="word " * 60
+    )  # as long as an explanation can be
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    head = page_head(text)
+    assert head.meta["og:title"] == 'False: The "bridge" cost <b>2</b> billion.'
+    assert "<b>" not in text.split("</head>")[0]
+    assert len(head.meta["description"]) == 200 and head.meta["description"].endswith("…")
+
+
+def test_the_page_links_back_to_the_list_of_fact_checks_and_not_to_a_placeholder() -> None:
+    item = h.published("The bridge cost 2 billion.")
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    anchors = page_head(text).anchors
+    assert ("/", "Fact-check desk") in anchors and ("/", "← All fact-checks") in anchors
+    assert "https://example.org/" not in [href for href, _ in anchors]
+    assert Client().get("/").status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.api import helpers as h
+from tests.reviews.page_head import page_head
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,28 @@ def test_the_feeds_index_links_every_feed_and_each_answers() -> None:
     ]
     for link in links:
         assert Client().get(link).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("/", "Fact-checks | Fact-check desk"), ("/feeds/", "Feeds | Fact-check desk")],
+)
+def test_the_front_pages_name_their_canonical_address_and_describe_themselves(
+    path: str, title: str
+) -> None:
+    head = page_head(Client().get(path).content.decode())
+
+    assert head.title == title and len(head.h1) == 1
+    assert head.links["canonical"] == f"http://testserver{path}"
+    assert head.meta["og:url"] == head.links["canonical"] and head.meta["og:type"] == "website"
+    assert head.meta["og:title"] == head.meta["twitter:title"] == title
+    assert head.meta["description"] and head.meta["description"] == head.meta["og:description"]
+    assert head.meta["og:site_name"] == "Fact-check desk"
+
+
+@pytest.mark.parametrize("path", ["/", "/feeds/"])
+def test_the_site_name_leads_to_the_list_of_fact_checks(path: str) -> None:
+    anchors = page_head(Client().get(path).content.decode()).anchors
+
+    assert anchors[0] == ("/", "Fact-check desk")
+    assert not [href for href, _ in anchors if "example.org" in href]
