@@ -29,6 +29,8 @@ ENDPOINTS = {
 class ApiRootView(ApiView):
     """Absolute links to the API's endpoints; no token needed."""
 
+    name = "API root"
+
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
