@@ -196,21 +196,22 @@ def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution)
         if (
             not words
             or _TIME.fullmatch(gap.strip(" ,"))
+            or words == attribution.cue.split()[1:]  # the rest of "quoted as saying"
             or (_SOURCE_ASIDE.fullmatch(gap) and len(words) <= FRAME_WORDS)
             or (cue in _TELL and len(words) <= 3)
             or (cue in DOCUMENT_NOUNS and len(words) <= THAT_WITHIN and _has_verb(words))
         ):
-            return _speaker_pronoun(rest[that[0].end() :], attribution)
+            return _speaker_pronoun(rest[that[0].end() :], attribution, text)
     if cue not in _CLAUSE_VERBS:
         return text
     rest = _TIME.sub("", rest, count=1).lstrip(" :,")
     following = rest.split()[:1]
     if not following or not (following[0][0].isupper() or following[0].lower() in _CLAUSE_STARTS):
         return text
-    return _speaker_pronoun(rest, attribution)
+    return _speaker_pronoun(rest, attribution, text)
 
 
-def _speaker_pronoun(clause: str, attribution: Attribution) -> str:
+def _speaker_pronoun(clause: str, attribution: Attribution, sentence: str) -> str:
     """The organisation that said it for the clause's first word "it", "its", "they" or "their"
     ("The ministry said it would ..."): the subject of reported speech is its speaker far more
     often than not. Not a dummy "it" ("it is unclear whether"), nor "they" for a singular name."""
@@ -227,6 +228,8 @@ def _speaker_pronoun(clause: str, attribution: Attribution) -> str:
         return clause
     if pronoun in ("its", "their"):
         speaker += "'" if plural else "'s"
+    if re.search(rf"\bthe {re.escape(attribution.speaker)}", sentence, re.IGNORECASE):
+        speaker = f"the {speaker}"  # "The Farmers Union said it ..." -> "the Farmers Union"
     return match.group(1) + speaker + clause[match.end() :]
 
 
