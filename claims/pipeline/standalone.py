@@ -5,8 +5,10 @@ the stadium would create 4,000 jobs." -> "the stadium would create 4,000 jobs"; 
 ready,” Lee said." -> "We are ready"; "..., according to the ministry."), pronouns are replaced
 by the person they stand for (resolved by the attribution's registry: by gender, nearest
 first, left alone when unsure), and a bare "the stadium" takes the name an earlier sentence
-gave it ("the Harbor Point stadium"). First-person words inside a quotation stay: the claimant
-says who "we" is.
+gave it ("the Harbor Point stadium"). "It" or "they" opening an organisation's reported speech
+is the organisation. What someone denies, and a verdict on something the claim does not name
+("this is not true"), keep the sentence. First-person words inside a quotation stay: the
+claimant says who "we" is.
 """
 
 from __future__ import annotations
@@ -377,7 +379,7 @@ def _tidy(content: str) -> str:
     content = content[0].upper() + content[1:]
     # A frame cut inside a quotation ('... "in continuation of the work," Peskov said.').
     last = content.rfind('"')
-    opens = content.count('"') % 2 and (last == 0 or content[last - 1].isspace())
+    opens = content.count('"') % 2 == 1 and (last == 0 or content[last - 1].isspace())
     closing = '"' * opens + "”" * (content.count("“") - content.count("”"))
     if closing:
         content = content.rstrip(",;: ")
