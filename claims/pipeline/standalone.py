@@ -5,8 +5,10 @@ the stadium would create 4,000 jobs." -> "the stadium would create 4,000 jobs"; 
 ready,” Lee said." -> "We are ready"; "..., according to the ministry."), pronouns are replaced
 by the person they stand for (resolved by the attribution's registry: by gender, nearest
 first, left alone when unsure), and a bare "the stadium" takes the name an earlier sentence
-gave it ("the Harbor Point stadium"). First-person words inside a quotation stay: the claimant
-says who "we" is.
+gave it ("the Harbor Point stadium"). "It" or "they" opening an organisation's reported speech
+is the organisation. What someone denies, and a verdict on something the claim does not name
+("this is not true"), keep the sentence. First-person words inside a quotation stay: the
+claimant says who "we" is.
 """
 
 from __future__ import annotations
@@ -75,7 +77,10 @@ def claim_as_checked(
     if registry is not None:
         content = _named(content, sentence.start, attribution, registry)
     content = _described(content, text, sentence.start)
+    content = _CONNECTIVE.sub("", content, count=1)
     content = _tidy(content)
+    if _VERDICT_ON_UNNAMED.match(content):
+        content = ""  # "this is not true" says nothing without the sentence around it
     # Only quotation marks or a full stop changed: the sentence itself is the wording.
     same = abs(len(content) - len(sentence.text)) <= 4 and _plain(content) == _plain(sentence.text)
     if same or len(content.split()) < MIN_CONTENT_WORDS:
@@ -116,12 +121,14 @@ def _without_frame(text: str, attribution: Attribution) -> str:
     if (
         cut > 0
         and words_after <= FRAME_WORDS
-        and len(text[cut:].split()) <= FRAME_WORDS
+        and len(text[cut + 1 :].split()) <= FRAME_WORDS
         and (
             text[cut + 1 :].lstrip().lower().startswith("according to")
             or (
                 words_before > words_after
                 and _names_speaker(text[cut + 1 : at.start()], text[at.end() :])
+                and not _CLAUSE_FOLLOWS.match(text[at.end() :])
+                and not _is_speaker(text[:cut], attribution.speaker)
             )
         )
     ):
@@ -148,9 +155,20 @@ def _whole_quote(text: str, cue: str) -> str:
         return ""
     inner = next(g for g in match.groups() if g is not None)
     frame = text[match.end() :].split()[: _SPEAKER_WORDS + 1]
-    if len(inner.split()) < MIN_CONTENT_WORDS or cue.lower() not in (w.lower() for w in frame):
+    frame_words = (w.strip(",.;:").lower() for w in frame)
+    if len(inner.split()) < MIN_CONTENT_WORDS or cue.lower() not in frame_words:
         return ""
     return inner
+
+
+def _is_speaker(before: str, speaker: str) -> bool:
+    """Whether the words before a comma are the speaker and an aside about them ("Okafor, who
+    voted against the plan, said ..."), which leaves no claim when cut there."""
+    clauses = before.split(",")
+    if clauses[-1].split()[:1] and clauses[-1].split()[0].lower() in ("who", "whose", "which"):
+        return True
+    surname = speaker.split()[-1] if speaker else ""
+    return bool(surname) and surname in clauses[0].split()
 
 
 def _names_speaker(between: str, after: str) -> bool:
@@ -180,20 +198,72 @@ def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution)
         if (
             not words
             or _TIME.fullmatch(gap.strip(" ,"))
+            or words == attribution.cue.split()[1:]  # the rest of "quoted as saying"
+            or (_SOURCE_ASIDE.fullmatch(gap) and len(words) <= FRAME_WORDS)
             or (cue in _TELL and len(words) <= 3)
             or (cue in DOCUMENT_NOUNS and len(words) <= THAT_WITHIN and _has_verb(words))
         ):
-            return rest[that[0].end() :]
+            return _speaker_pronoun(rest[that[0].end() :], attribution, text)
     if cue not in _CLAUSE_VERBS:
         return text
     rest = _TIME.sub("", rest, count=1).lstrip(" :,")
     following = rest.split()[:1]
     if not following or not (following[0][0].isupper() or following[0].lower() in _CLAUSE_STARTS):
         return text
-    return rest
+    return _speaker_pronoun(rest, attribution, text)
+
+
+def _speaker_pronoun(clause: str, attribution: Attribution, sentence: str) -> str:
+    """The organisation that said it for the clause's first word "it", "its", "they" or "their"
+    ("The ministry said it would ..."): the subject of reported speech is its speaker far more
+    often than not. Not a dummy "it" ("it is unclear whether"), nor "they" for a singular name."""
+    match = _GROUP_PRONOUN.match(clause)
+    speaker = attribution.speaker
+    if not match or attribution.speaker_kind != "organization" or not speaker:
+        return clause
+    pronoun = match.group(2).lower()
+    last = speaker.split()[-1]
+    plural = last.islower() and last.endswith("s")
+    if plural != (pronoun in ("they", "their")):
+        return clause
+    if pronoun == "it" and _BE.match(clause, match.end()):
+        return clause
+    if pronoun in ("its", "their"):
+        speaker += "'" if plural else "'s"
+    if re.search(rf"\bthe {re.escape(attribution.speaker)}", sentence, re.IGNORECASE):
+        speaker = f"the {speaker}"  # "The Farmers Union said it ..." -> "the Farmers Union"
+    return match.group(1) + speaker + clause[match.end() :]
+
+
+_GROUP_PRONOUN = re.compile(r"(\s*)(it|its|they|their)\b", re.IGNORECASE)
+_BE = re.compile(
+    r"\s*(?:(?:would|will|could|may|might|should|must|has|had|have)\s+)?(?:be|been|is|was|'s|’s|"
+    r"seems|seemed|appears|appeared|remains|remained)\b",
+    re.IGNORECASE,
+)
+# After the cue, a clause or quotation is the claim: "..., Peskov stated that “this is not
+# true.”" is a leading frame, not a trailing one.
+_CLAUSE_FOLLOWS = re.compile(r"\s*(?:that\b|[“\"«])")
+# "Politico reported, citing two experts, that ...": the source named between cue and clause.
+_SOURCE_ASIDE = re.compile(r"[^,]{0,40},\s*(?:citing|quoting|referring to)\s[^,]+,\s*")
 
 
 _SPEAKER_WORDS = 6
+# A claim's first word tying it to the sentence before ("But the Russian leader could ...",
+# "Additionally, Russia would ..."): nothing to check, and it leans on what is not there.
+_CONNECTIVE = re.compile(
+    r"^(?:(?:but|and|yet)\s+|(?:additionally|meanwhile|however|moreover|furthermore|"
+    r"finally|also|still|separately|in addition)\s*,\s*)(?=[\w“\"«])",
+    re.IGNORECASE,
+)
+# A verdict on something the claim does not name ("This is not true.", "That's false
+# information"): a denial in the speaker's words, whose subject only the sentence gives.
+_VERDICT_ON_UNNAMED = re.compile(
+    r"(?:this|that|it|these|those)(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?:not|completely|"
+    r"absolutely|simply|totally|entirely|all)\s+)*(?:true|untrue|false|correct|incorrect|wrong|"
+    r"a lie|lies|fake|nonsense|fiction|disinformation|misinformation)\b",
+    re.IGNORECASE,
+)
 # Words that open an adverbial, not a subject: "On Tuesday, Politico reported, citing ...".
 _OPENERS = _words("on in at last this during after before while when since as")
 # Verbs whose object may be a clause without "that": "He said the stadium would ...".
@@ -268,7 +338,10 @@ def _described(content: str, text: str, at: int) -> str:
         earlier = _named_nouns(text).get(noun, ())
         index = bisect_left(earlier, (at,)) - 1
         if index >= 0:
-            named = f"{match.group(1)} {earlier[index][1]} {noun}"
+            name = earlier[index][1]
+            # "the city" -> "Riverton's city": a possessive takes the place of "the".
+            possessive = name.endswith(("'s", "’s"))
+            named = f"{name} {noun}" if possessive else f"{match.group(1)} {name} {noun}"
             return content[: match.start()] + named + content[match.end() :]
     return content
 
@@ -304,6 +377,13 @@ def _tidy(content: str) -> str:
     if not content:
         return ""
     content = content[0].upper() + content[1:]
+    # A frame cut inside a quotation ('... "in continuation of the work," Peskov said.').
+    last = content.rfind('"')
+    opens = content.count('"') % 2 == 1 and (last == 0 or content[last - 1].isspace())
+    closing = '"' * opens + "”" * (content.count("“") - content.count("”"))
+    if closing:
+        content = content.rstrip(",;: ")
+        content += ("" if content[-1] in ".!?" else ".") + closing
     if content[-1] not in ".!?" and not (content[-1] in _CLOSING and content[-2:-1] in ".!?"):
         content += "."
     return content

@@ -120,7 +120,7 @@ TITLES = word_set(
     spokeswoman spokesperson chancellor king queen prince pope senator sen gen mr mrs ms dr gov
     governor rep mayor chief deputy vice ambassador leader chairman chairwoman director commander
     premier former acting state interior finance judge justice colonel captain admiral
-    marshal rev"""
+    marshal rev councillor councilor councilman councilwoman alderman"""
 )
 ORG_NOUNS = word_set(
     """ministry department office agency council commission committee service government

@@ -115,3 +115,75 @@ def test_x_told_y_is_said_by_x() -> None:
     found = _find(text, "Comey")
     assert found.claimant == "James Comey"
     assert found.standalone == "The inquiry had found no crime."
+
+
+HARBOR = (
+    "Portland's harbor reopened in March after a two-year closure. "
+    "Councillor Maria Lopez, who chairs the finance board, said the pension fund was short by "
+    "$80 million. "
+    "Asked by reporters on Monday whether the mine would close, Lopez stated that “this is "
+    "completely false.” "
+    "According to Lopez, the harbor will handle 2 million containers next year. "
+    "On Monday, the Daily Courier reported, citing three council staff members, that the mayor "
+    "plans to sell the water utility. "
+    "The Green Valley Farmers Union said it would sue the state over the new water rules. "
+    "Parent groups said they would boycott the board's vote on the school closures. "
+    "The Harbor Authority said it was unclear whether the pier would reopen before the summer. "
+    'Repairs were delayed "because the steel arrived four months late," Lopez said. '
+    "But the pier would need $5 million in new pilings, Lopez said. "
+    '"The terminal will open in May," she said, adding that the repairs were on budget. '
+    "Mayor Tom Reyes was quoted as saying that the city would save $3 million a year."
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "claim", "claimant"),
+    [
+        # An aside about the speaker before the cue is not the claim; the clause after it is.
+        ("who chairs", "The pension fund was short by $80 million.", "Maria Lopez"),
+        # A possessive name stands in place of "the", not after it.
+        (
+            "the harbor will",
+            "Portland's harbor will handle 2 million containers next year.",
+            "Maria Lopez",
+        ),
+        # A leading time phrase and the sources cited between cue and clause are frame.
+        ("citing three", "The mayor plans to sell the water utility.", "Daily Courier"),
+        (
+            "Farmers Union said it",
+            "The Green Valley Farmers Union would sue the state over the new water rules.",
+            "Green Valley Farmers Union",
+        ),
+        (
+            "Parent groups",
+            "Parent groups would boycott the board's vote on the school closures.",
+            "Parent groups",
+        ),
+        # A dummy "it" stays.
+        (
+            "was unclear",
+            "It was unclear whether the pier would reopen before the summer.",
+            "Harbor Authority",
+        ),
+        # A frame cut inside a quotation leaves the quotation closed.
+        (
+            "Repairs were delayed",
+            'Repairs were delayed "because the steel arrived four months late."',
+            "Maria Lopez",
+        ),
+        ("But the pier", "The pier would need $5 million in new pilings.", "Maria Lopez"),
+        ("The terminal will", "The terminal will open in May.", "Maria Lopez"),
+        ("quoted as saying", "The city would save $3 million a year.", "Tom Reyes"),
+    ],
+)
+def test_the_claim_is_the_clause_the_frame_reports_and_reads_as_a_sentence(
+    words: str, claim: str, claimant: str
+) -> None:
+    found = _find(HARBOR, words)
+    assert (found.standalone, found.claimant) == (claim, claimant)
+
+
+def test_a_verdict_on_something_the_claim_does_not_name_keeps_the_sentence() -> None:
+    found = _find(HARBOR, "completely false")
+    assert found.claimant == "Maria Lopez"
+    assert found.standalone == ""  # "This is completely false." says nothing on its own
