@@ -143,7 +143,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CELERY_BROKER_URL = "memory://"
+    # A host named, or kombu warns on every command that it assumed one.
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_RESULT_BACKEND = "cache+memory://"
     # Embedded default: with no broker, tasks run in-process when enqueued.
     CELERY_TASK_ALWAYS_EAGER = True
