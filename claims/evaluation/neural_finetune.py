@@ -27,7 +27,7 @@ from claims.evaluation.ranker_training import FOLDS, Rows, article_read, unattri
 from claims.pipeline.attribution.neural import FORMAT, HIDDEN, PRECISION, window
 from claims.pipeline.attribution.ranker import RankerModel, candidates
 from claims.pipeline.checkworthiness.artefacts import model_files_write
-from claims.pipeline.checkworthiness.minilm_training import pad_tokens
+from claims.pipeline.checkworthiness.minilm_training import pad_tokens, stack_hidden
 
 TOP_LAYERS = 1
 # Fixed before any run, never tuned on dev: two epochs beat one out of fold (0.749 / 0.720).
@@ -208,18 +208,6 @@ def _batches(examples: Sequence[int], lengths: Sequence[int], rng: Any) -> list[
     return batches
 
 
-def _stack(states: Sequence[Any], chosen: Sequence[int]) -> tuple[Any, Any]:
-    import torch
-
-    width = max(states[i].shape[0] for i in chosen)
-    hidden = torch.zeros((len(chosen), width, HIDDEN))
-    mask = torch.zeros((len(chosen), width), dtype=torch.long)
-    for row, i in enumerate(chosen):
-        hidden[row, : states[i].shape[0]] = states[i].float()
-        mask[row, : states[i].shape[0]] = 1
-    return hidden, mask
-
-
 def fine_tune(
     encoder: Any,
     examples: Sequence[Example],
@@ -258,7 +246,7 @@ def fine_tune(
     for epoch in range(EPOCHS):
         total = 0.0
         for number, chosen in enumerate(_batches(list(fit), lengths, rng)):
-            hidden, mask = _stack(states, chosen)
+            hidden, mask = stack_hidden(states, chosen, HIDDEN)
             chosen_examples = [examples[i] for i in chosen]
             logits = tuned.logits(tuned.top(hidden, mask), chosen_examples, linear)
             rows = [r for e in chosen_examples for r in e.rows]
@@ -290,7 +278,7 @@ def predict(
     with torch.no_grad():
         for start in range(0, len(held), WINDOWS_PER_BATCH):
             chosen = list(held[start : start + WINDOWS_PER_BATCH])
-            hidden, mask = _stack(states, chosen)
+            hidden, mask = stack_hidden(states, chosen, HIDDEN)
             chosen_examples = [examples[i] for i in chosen]
             logits = tuned.logits(tuned.top(hidden, mask), chosen_examples, linear)
             rows = [r for e in chosen_examples for r in e.rows]

@@ -166,16 +166,17 @@ def attention_mask(encoder: Any, hidden: Any, mask: Any) -> Any:
     )
 
 
-def stack_hidden(bottom: BottomOutput, indices: Sequence[int], size: int) -> tuple[Any, Any]:
-    """The bottom output of `indices` padded into one batch, and its mask."""
+def stack_hidden(states: Sequence[Any], indices: Sequence[int], size: int) -> tuple[Any, Any]:
+    """The hidden states of `indices` (one (pieces, size) tensor each) padded into one float32
+    batch, and its mask."""
     import torch
 
-    width = max(len(bottom.tokens[i]) for i in indices)
+    width = max(states[i].shape[0] for i in indices)
     hidden = torch.zeros((len(indices), width, size))
     mask = torch.zeros((len(indices), width), dtype=torch.long)
     for row, i in enumerate(indices):
-        hidden[row, : len(bottom.tokens[i])] = bottom.hidden[i]
-        mask[row, : len(bottom.tokens[i])] = 1
+        hidden[row, : states[i].shape[0]] = states[i]
+        mask[row, : states[i].shape[0]] = 1
     return hidden, mask
 
 
@@ -260,7 +261,7 @@ def _fine_tune(
         generator.shuffle(batches)  # type: ignore[arg-type]
         total = 0.0
         for indices in batches:
-            hidden, mask = stack_hidden(bottom, indices, encoder.config.hidden_size)
+            hidden, mask = stack_hidden(bottom.hidden, indices, encoder.config.hidden_size)
             attention = attention_mask(encoder, hidden, mask)
             for layer in top:
                 hidden = layer(hidden, attention)
