@@ -148,8 +148,8 @@ ORDER BY rank, claim_id
 
 
 def _marks_release(held: Sequence[int]) -> None:
-    if not held:
-        return
+    if not held or connection.connection is None:
+        return  # nothing taken, or the session was closed and its marks went with it
     try:
         with connection.cursor() as cursor:
             cursor.execute(
