@@ -137,7 +137,7 @@ class Config:
     # batch size), so that under load a batch costs fewer statements a claim (PostgreSQL only);
     # it may start this long after its claims are stored, so that the claims of the articles
     # extracted meanwhile wait for it too.
-    match_gather: bool = knob(True)
+    match_gather: bool = knob(False)
     match_gather_seconds: float = knob(0.0, ge=0.0, le=60.0)
     # GET /api/v1/search/: a matcher score under this is noise, not an answer. Lower than the
     # suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the

@@ -102,10 +102,10 @@ def claims_gathered(*, claim_ids: Sequence[int], gather: bool = True) -> Iterato
     GATHER_WITHIN_SECONDS), up to FACTCHECK_MATCH_BATCH_SIZE.
 
     Placing a batch costs about as much again in statements as in claims, so under load the
-    claims of several articles are placed together (`bench/README.md`). Each claim taken is
-    marked with a session advisory lock until the batch ends; another batch leaves a marked
-    claim to the one that holds it, and PostgreSQL drops the marks of a process that dies,
-    whose claims its message's redelivery (or the sweep) gathers again. The marks only spare
+    claims of several articles are placed together (`bench/README.md`). Each claim gathered
+    is marked with a session advisory lock until the batch ends; another batch gathers no
+    marked claim, and PostgreSQL drops the marks of a process that dies, whose claims their
+    own messages (or the sweep) place. The marks only spare
     doing the work twice: placement is correct without them (`_place`). A session whose marks
     cannot be taken or handed back whole is closed, which hands them all back.
     """
@@ -114,36 +114,39 @@ def claims_gathered(*, claim_ids: Sequence[int], gather: bool = True) -> Iterato
         yield own
         return
     more = max(settings.FACTCHECK_MATCH_BATCH_SIZE - len(own), 0)
-    held: list[int] = []
+    rows: list[tuple[int, bool]] = []
     try:
         with connection.cursor() as cursor:
-            cursor.execute(_GATHER, [own, own, GATHER_WITHIN_SECONDS, more, GATHER_LOCKS])
-            held = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(_GATHER, [own, GATHER_WITHIN_SECONDS, more, GATHER_LOCKS, own])
+            rows = cursor.fetchall()
     except BaseException:
         connection.close()
         raise
+    held = [pk for pk, gathered in rows if gathered]
     try:
-        yield held
+        yield [pk for pk, _ in rows]
     finally:
         _marks_release(held)
 
 
-# The waiting claims first, then the longest-waiting others (the sweep's partial index on
-# `created_at`); the marks are taken once the rows are chosen: a materialised CTE is never
-# folded into the query that locks.
+# The task's own waiting claims, never skipped (a task that left them to another batch would
+# be acknowledged with nothing placed if that batch died), then the longest-waiting others
+# not marked by another batch (the sweep's partial index on `created_at`); the marks are
+# taken once the rows are chosen: a materialised CTE is never folded into the query that
+# locks.
 _GATHER = """
-WITH wanted AS MATERIALIZED (
-    SELECT claim_id, 0 AS rank, created_at FROM reviews_clustermember
-    WHERE claim_id = ANY(%s::bigint[]) AND matched_at IS NULL
-    UNION ALL
-    (SELECT claim_id, 1, created_at FROM reviews_clustermember
-     WHERE matched_at IS NULL AND claim_id <> ALL(%s::bigint[])
-       AND created_at > now() - make_interval(secs => %s)
-     ORDER BY created_at LIMIT %s)
+WITH others AS MATERIALIZED (
+    SELECT claim_id FROM reviews_clustermember
+    WHERE matched_at IS NULL AND claim_id <> ALL(%s::bigint[])
+      AND created_at > now() - make_interval(secs => %s)
+    ORDER BY created_at LIMIT %s
 )
-SELECT claim_id FROM wanted
+SELECT claim_id, true FROM others
 WHERE pg_try_advisory_lock(%s, (claim_id %% 2147483648)::int)
-ORDER BY rank, claim_id
+UNION ALL
+SELECT claim_id, false FROM reviews_clustermember
+WHERE claim_id = ANY(%s::bigint[]) AND matched_at IS NULL
+ORDER BY 2, 1
 """
 
 
