@@ -4,7 +4,8 @@ Rules over the attribution parse (no language model): the attribution frame is c
 the stadium would create 4,000 jobs." -> "the stadium would create 4,000 jobs"; "“We are
 ready,” Lee said." -> "We are ready"; "..., according to the ministry."), pronouns are replaced
 by the person they stand for (resolved by the attribution's registry: by gender, nearest
-first, left alone when unsure), and a bare "the stadium" takes the name an earlier sentence
+first, left alone when unsure), so is a description such as "the Russian leader" when one
+person the article named before fits it, and a bare "the stadium" takes the name an earlier sentence
 gave it ("the Harbor Point stadium"). "It" or "they" opening an organisation's reported speech
 is the organisation. What someone denies, and a verdict on something the claim does not name
 ("this is not true"), keep the sentence. First-person words inside a quotation stay: the
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from claims.pipeline.attribution.lexicon import DOCUMENT_NOUNS
-from claims.pipeline.attribution.names import ADJECTIVE_ENDINGS, PRONOUN_GENDERS, Registry
+from claims.pipeline.attribution.names import ADJECTIVE_ENDINGS, PRONOUN_GENDERS, Registry, qual
+from claims.pipeline.attribution.vocabulary import PERSON
 from claims.pipeline.types import Attribution, Sentence
 
 
@@ -64,6 +66,12 @@ _NOT_NOUNS = _words(
 _SUBJECT_WORDS = 3
 _THE_NOUN = re.compile(r"\b([Tt]he) ([a-z][a-z-]+)\b")
 _NAMED_NOUN = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'&-]* ){1,4})([a-z][a-z-]+)\b")
+_PLACES = _words("city town village county state country region province district")
+# "the city council" is the council of the place, not the place.
+_PLACE_COMPOUNDS = _words(
+    """council hall government officials budget manager administration authorities police
+    mayor assembly legislature limits center centre"""
+)
 _STOP = _words("the a an in on at for but and or as while when after before this that")
 
 
@@ -76,6 +84,7 @@ def claim_as_checked(
     content = _without_frame(sentence.text, attribution) if attribution else sentence.text
     if registry is not None:
         content = _named(content, sentence.start, attribution, registry)
+        content = _person_described(content, sentence.start, registry)
     content = _described(content, text, sentence.start)
     content = _CONNECTIVE.sub("", content, count=1)
     content = _tidy(content)
@@ -154,9 +163,12 @@ def _whole_quote(text: str, cue: str) -> str:
     if not match:
         return ""
     inner = next(g for g in match.groups() if g is not None)
-    frame = text[match.end() :].split()[: _SPEAKER_WORDS + 1]
-    frame_words = (w.strip(",.;:").lower() for w in frame)
-    if len(inner.split()) < MIN_CONTENT_WORDS or cue.lower() not in frame_words:
+    # The speaker may come with a long title ("..., Harbor Point Group chief executive Marcus
+    # Lee said"), and the attribution's cue may be an earlier sentence's ("told") when this
+    # quotation carries on what the speaker told: its own "he said" is as much a frame.
+    frame = text[match.end() :].split()[:FRAME_WORDS]
+    frame_words = {w.strip(",.;:").lower() for w in frame}
+    if len(inner.split()) < MIN_CONTENT_WORDS or not frame_words & (_FRAME_VERBS | {cue.lower()}):
         return ""
     return inner
 
@@ -283,6 +295,7 @@ _CLAUSE_STARTS = _words(
     """the a an this these those there it he she they we i you his her their its our no all
     some most many more fewer several every each any one two three four five"""
 )
+_FRAME_VERBS = _words("said says told added adds noted explained wrote asked stated insisted")
 _REPORTING = _words(
     """found finds shows show showed concluded concludes said says estimated estimates"""
 )
@@ -329,6 +342,65 @@ def _named(content: str, at: int, attribution: Attribution | None, registry: Reg
     return "".join(pieces)
 
 
+# "The Russian leader", "the former president", "the Kremlin spokesman" as a claim's subject.
+_DESCRIPTION = re.compile(r"\b([Tt]he) ((?:(?:former|[A-Z][\w.]*) ){0,3})([a-z]+)(['’]s)?\b")
+# The roles a description may name a person by, each with the titles that fit it: "the
+# Russian leader" is the article's "Russian President Vladimir Putin".
+_HEADS_OF_STATE = _words("leader president premier prime chancellor king queen")
+_SPOKESPEOPLE = _words("spokesman spokeswoman spokesperson")
+_DESCRIBED_ROLES = {
+    "leader": _HEADS_OF_STATE,
+    **{role: _SPOKESPEOPLE for role in _SPOKESPEOPLE},
+    **{
+        role: frozenset({role})
+        for role in _words(
+            """president minister envoy chancellor premier secretary ambassador governor mayor
+            senator prosecutor"""
+        )
+    },
+}
+
+
+def _person_described(content: str, at: int, registry: Registry) -> str:
+    """ "The Russian leader could change his mind" -> "Vladimir Putin could change his mind",
+    when exactly one person named before `at` has a fitting title (and a fitting qualifier
+    or none at all); the description stays when two could be meant."""
+    lead = content.lstrip(_WRAPPING)
+    subject_end = len(content) - len(lead) + len(" ".join(lead.split()[:_SUBJECT_WORDS]))
+    match = _DESCRIPTION.search(content, 0, subject_end + 40)
+    if match is None or match.start() > subject_end or match.group(3) not in _DESCRIBED_ROLES:
+        return content
+    if any(a <= match.start() < b for a, b in _spans(_QUOTED, content)):
+        return content
+    words = match.group(2).split()
+    former = "former" in words
+    quals = {qual(word) for word in words if word != "former"}
+    fitting = _DESCRIBED_ROLES[match.group(3)]
+    by_qualifier, unqualified = set(), set()
+    for mention in registry.mentions:
+        if mention.start >= at or mention.category != PERSON:
+            continue
+        if fitting.isdisjoint(mention.roles) or former != ("former" in mention.roles):
+            continue
+        known = registry.quals.get(mention.name, set())
+        if quals and known & quals:
+            by_qualifier.add(mention.name)
+        elif not known or not quals:
+            unqualified.add(mention.name)
+    found = by_qualifier or unqualified
+    if len(found) != 1:
+        return content
+    (name,) = found
+    if name in content:
+        return content  # "The Russian leader, Vladimir Putin, said ..." names him already
+    named = f"{name}'s" if match.group(4) else name
+    return content[: match.start()] + named + content[match.end() :]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
 def _described(content: str, text: str, at: int) -> str:
     """ "the stadium" -> "the Harbor Point stadium", as an earlier sentence called it."""
     for match in _THE_NOUN.finditer(content):
@@ -339,9 +411,16 @@ def _described(content: str, text: str, at: int) -> str:
         index = bisect_left(earlier, (at,)) - 1
         if index >= 0:
             name = earlier[index][1]
-            # "the city" -> "Riverton's city": a possessive takes the place of "the".
             possessive = name.endswith(("'s", "’s"))
-            named = f"{name} {noun}" if possessive else f"{match.group(1)} {name} {noun}"
+            following = content[match.end() :].split()[:1]
+            if noun in _PLACES and not (following and following[0] in _PLACE_COMPOUNDS):
+                # "the city will borrow" -> "Riverton will borrow": the place is its name.
+                named = name[:-2] if possessive else name
+            elif possessive:
+                # "the city council" -> "Riverton's city council".
+                named = f"{name} {noun}"
+            else:
+                named = f"{match.group(1)} {name} {noun}"
             return content[: match.start()] + named + content[match.end() :]
     return content
 

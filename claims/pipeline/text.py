@@ -107,6 +107,8 @@ _CREDIT = re.compile(
     r"|[|/]\s*(?:AP|AFP|Reuters|Getty Images|EPA)"
     r"(?: Photo)?|\b(?:[Pp]hoto|[Ii]mage|[Pp]icture|[Cc]redit)s?\s*(?:by|:|©)[^.]*|©.*)$"
 )
+# A line labelled as what goes with a picture: "Photo: Mayor Elena Marsh at City Hall."
+_CAPTION_LABEL = re.compile(r"^(?:photo|image|picture|pictured|caption|video|watch)\s*:", re.I)
 _CREDIT_HINTS = (")", "|", "/", "©", "hoto", "mage", "icture", "redit")
 # Words a name-only caption may hold besides capitalised ones.
 _CAPTION_WORDS = _words(
@@ -171,6 +173,8 @@ def _is_icon_junk(line: _Line) -> bool:
 
 def _is_caption(line: _Line) -> bool:
     text = line.text
+    if _CAPTION_LABEL.match(text):
+        return True
     if (
         not text.endswith((".", "!", "?"))
         and any(hint in text for hint in _CREDIT_HINTS)

@@ -153,7 +153,8 @@ def test_an_int8_model_packed_from_the_float32_base_leaves_the_base_as_it_was() 
     assert quantised.precision == "int8"
     assert "encoder.layer.0.output.dense.weight" not in quantised.tensors
     assert "encoder.layer.0.output.dense.weight" in base.tensors
-    assert (quantised.encode(texts) * before).sum() > 0.98
+    # Above 0.98 with VNNI's 8-bit inputs; 0.975 with AVX2's 7-bit ones.
+    assert (quantised.encode(texts) * before).sum() > 0.96
     assert np.array_equal(base.encode(texts), before)
     with pytest.raises(ValueError, match="int8 encoder cannot give a float32"):
         quantised.with_top_layers(

@@ -187,3 +187,67 @@ def test_a_verdict_on_something_the_claim_does_not_name_keeps_the_sentence() -> 
     found = _find(HARBOR, "completely false")
     assert found.claimant == "Maria Lopez"
     assert found.standalone == ""  # "This is completely false." says nothing on its own
+
+
+SUMMIT = (
+    "Ukrainian President Olena Marchenko and Russian President Viktor Sokolov met in Geneva "
+    "on Monday, with Chancellor Karl Brandt as host.\n\n"
+    "The Russian leader could withdraw 20,000 troops from the border by May, Brandt said.\n\n"
+    "The Russian leader's government would also release 40 prisoners, he added.\n\n"
+    "The president would raise the defence budget by 12 percent next year.\n\n"
+    "The former governor had cut the defence budget by 8 percent in 2021."
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "claim"),
+    [
+        (
+            "withdraw 20,000",
+            "Viktor Sokolov could withdraw 20,000 troops from the border by May.",
+        ),
+        (
+            "release 40",
+            "Viktor Sokolov's government would also release 40 prisoners.",
+        ),
+    ],
+)
+def test_a_description_that_fits_one_named_person_is_named(words: str, claim: str) -> None:
+    assert _find(SUMMIT, words).standalone == claim
+
+
+@pytest.mark.parametrize("words", ["raise the defence budget", "cut the defence budget"])
+def test_a_description_that_fits_several_people_or_no_one_stays(words: str) -> None:
+    # Two presidents were named, and no one was called a former governor: no guess.
+    assert _find(SUMMIT, words).standalone == ""
+
+
+def test_the_city_an_earlier_sentence_named_is_the_place_itself() -> None:
+    text = (
+        "Riverton's city council approved a budget on Tuesday.\n\n"
+        "The city will borrow 38 million dollars to cover the difference, Mayor Ann Ward said.\n\n"
+        "The city council will vote on the water plan in June, Ward said."
+    )
+    assert _find(text, "borrow").standalone == (
+        "Riverton will borrow 38 million dollars to cover the difference."
+    )
+    assert _find(text, "vote on").standalone == (
+        "Riverton's city council will vote on the water plan in June."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“Every dollar of this stadium is privately financed,” Harbor Point Group chief "
+        "executive Marcus Lee said at a press conference on Thursday.",
+        # The attribution's cue is "told", from the sentence before; "he said" frames it too.
+        'Marcus Lee told the Courier that the budget was balanced. "Every dollar of this '
+        'stadium is privately financed," he said.',
+    ],
+)
+def test_a_quotation_loses_its_frame_however_long_the_speaker_title(sentence: str) -> None:
+    found = _find(sentence, "Every dollar")
+    assert found == ClaimAsChecked(
+        "Every dollar of this stadium is privately financed.", "Marcus Lee", "person"
+    )

@@ -199,6 +199,8 @@ def test_credit_lines_captions_and_read_more_links_are_removed() -> None:
             body,
             "Read more: Lawmakers pass the budget",
             "Photo: John Smith",
+            "Photo: Mayor Jane Doe at City Hall after the vote.",
+            "Video: Lawmakers debate the budget for 14 hours.",
             "12 June 2025, 14:30",
         ]
     )
