@@ -18,6 +18,7 @@ from claims.pipeline.attribution.vocabulary import (
     FILLERS,
     OPEN_QUOTES,
     ORG_NOUNS,
+    OUTLET_NOUNS,
     PERSON_ROLES,
     POSSESSIVE_ENDS,
     PREPOSITIONS,
@@ -186,7 +187,7 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             before = run_before(t, start - 1, registry, 0)
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
-        elif role in PREPOSITIONS:
+        elif role in _NAME_OBJECT_OF:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
             if role in _OF_ROLE and start > 1 and _is_noun_after_article(t, start - 2):
                 first = _description_start(t, start - 2)
@@ -214,6 +215,19 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
 
 
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
+# Prepositions whose object is not a verb's subject: "the developer behind the X stadium"
+# ("critics like Huffman say": Huffman speaks).
+_NAME_OBJECT_OF = PREPOSITIONS | word_set("behind about against over under toward towards")
+_OBJECT_OF = _NAME_OBJECT_OF | word_set("among around into through without within beyond like")
+
+
+def _speaks(noun: str) -> bool:
+    """Whether a noun can be a source: "campaign", "poll", "voters", not "stadium"."""
+    nouns = (SOURCE_NOUNS, GROUP_NOUNS, UNNAMED, ORG_NOUNS, OUTLET_NOUNS, _PUBLICATIONS)
+    return any(noun in words for words in nouns)
+
+
+_PUBLICATIONS = word_set("newspaper newspapers paper magazine network channel outlet station")
 _APPOSITION_WORDS = 10
 _IRREGULAR_PAST = word_set(
     "took went made gave came got put held ran sent left met stood sat kept brought struck"
@@ -283,6 +297,19 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
                 return None  # "media outlets", "Ukraine residents": no one named
         if end - start == 2 and not group and not registry.is_name(t.text[start]):
             return None  # "Western media", "Russian troops": an adjective, no source
+    before = _description_start(t, start)
+    if before > 0 and t.low[before - 1] in ("the", "a", "an"):
+        before -= 1
+    if (
+        before > 0
+        and t.low[before - 1] in _OBJECT_OF
+        and not possessive
+        and not _speaks(t.low[end - 1])
+    ):
+        # "The developer behind the Harbor Point stadium says": a thing after a preposition is
+        # its object, not the verb's subject (a poll, a campaign or voters may be the source:
+        # "voters in a CNN poll said", "a spokeswoman for the Clinton campaign said").
+        return _NO_SUBJECT
     words = tuple(t.text[start:end])
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
