@@ -182,7 +182,7 @@ class Reader:
                 found.append(self._by(sentence, masked, t, index))
             elif low in REPORT_NOUNS and self._report_subject(t, index):
                 found.append(self._report(sentence, masked, t, index))
-            elif not t.text[index].islower():
+            elif not t.text[index].islower() and not _opens_with_cue(t, index):
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
@@ -214,7 +214,7 @@ class Reader:
                 subject = subject_of(t, index, registry)
                 if low in NOUN_LIKE and _noun_reading(t, subject, registry):
                     continue  # "a Clinton attack", "the Trump call", "Direct talks resume"
-                if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] in ',”»"':
+                if subject.kind in ("", "unnamed") and (index == 0 or t.text[index - 1] in ',”»"'):
                     # "..., the losses would outstrip the gains, said Batchelder": what stands
                     # before the comma is the clause reported, the subject follows the verb.
                     inverted = inverted_subject(t, index, registry)
@@ -401,6 +401,15 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
 
 
 _TRAILING_WORDS = 8
+_OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
+
+
+def _opens_with_cue(t: Tokens, index: int) -> bool:
+    """ "Said Ann Ward, who grew up there, ...": a sentence that opens with its cue and the
+    speaker's name."""
+    return index == 0 and t.low[0] in _OPENING_CUES and len(t) > 1 and t.cap[1]
+
+
 _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 

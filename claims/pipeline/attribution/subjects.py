@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.pipeline.attribution.lexicon import GROUP_NOUNS, SOURCE_NOUNS
+from claims.pipeline.attribution.lexicon import GROUP_NOUNS, PERSON_SOURCE_NOUNS, SOURCE_NOUNS
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
@@ -189,7 +189,9 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
                 return _subject_at(t, before - 1, registry)
         elif role in _NAME_OBJECT_OF:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
-            if role in _OF_ROLE and start > 1 and _is_noun_after_article(t, start - 2):
+            # "an adviser to Trump": "to" only after a person's role, not "a letter to Senate".
+            of_role = role in _OF_ROLE or (role == "to" and t.low[start - 2] in PERSON_SOURCE_NOUNS)
+            if of_role and start > 1 and _is_noun_after_article(t, start - 2):
                 first = _description_start(t, start - 2)
                 return Subject(
                     "description",
@@ -463,7 +465,8 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop < len(t)
         and stop - verb <= _INVERTED_WORDS
         and (
-            t.low[stop] == "the"
+            (t.low[stop] in ("the", "a", "an") and stop == verb + 1)
+            or t.low[stop] == "the"
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
@@ -473,12 +476,35 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
                 and t.text[stop].islower()
                 and t.low[stop] not in _NOT_MODIFIERS
             )
+            # "said a spokesman for the ministry, Ann Ward", "said a longtime adviser to Trump"
+            or (
+                t.low[stop] in _OF_ROLE | {"to"}
+                and t.text[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+            )
         )
     ):
         stop += 1
+    if stop < len(t) and t.cap[stop - 1] and t.cap[stop]:
+        stop = name_after(t, stop)  # the word limit fell inside a name
     while stop > verb + 1 and not t.cap[stop - 1]:
         stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
-    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
+    if stop <= verb + 1:
+        return _NO_SUBJECT
+    subject = _subject_at(t, stop, registry)
+    if any(
+        t.text[i] in PERSON_SOURCE_NOUNS and t.low[i + 1] in _OF_ROLE for i in range(verb + 1, stop)
+    ):
+        # "said a former spokesman for the Foreign Ministry, Oleg Voloshyn, who ...": the name
+        # in apposition is the spokesman's own.
+        after = stop + 1
+        end = name_after(t, after)
+        closed = end == len(t) or t.text[end] in _APPOSITION_ENDS
+        if stop < len(t) and t.text[stop] == "," and end - after >= 2 and closed:
+            return Subject("name", tuple(t.text[after:end]), t.start[after])
+    return subject
+
+
+_APPOSITION_ENDS = frozenset({",", ".", ";", "—", "–"})
 
 
 _INVERTED_WORDS = 8
