@@ -385,6 +385,14 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
         return None
     found = sorted(found, key=lambda c: c.position)
     chosen = found[0]
+    comma = masked.find(",")
+    if chosen.kind == "reported" and masked.startswith("In ") and chosen.position < comma:
+        # "In an AP interview Monday, Sanders said ...", "In a video put out by the Cruz
+        # campaign, Perry said ...": the opening phrase says where, the person who speaks in it
+        # is the source.
+        person = next((c for c in found if c.position > comma and c.category == PERSON), None)
+        if person is not None:
+            return person
     for candidate in found[1:]:
         if RANK[candidate.category] < RANK[chosen.category] and COORDINATION.search(
             masked, chosen.position, candidate.position

@@ -69,3 +69,16 @@ def test_a_letter_to_a_body_does_not_make_the_body_a_speaker() -> None:
 def test_asked_opening_a_sentence_is_no_cue() -> None:
     text = "Asked about the budget, Ann Ward said the city would borrow."
     assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_person_speaking_in_an_outlets_interview_is_the_source() -> None:
+    text = (
+        "In a Harbor Gazette interview on Monday, Ann Ward said the budget would pass. "
+        "In a video put out by the Baker campaign, Tom Perry said his friend was ready."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Perry"]
+
+
+def test_a_body_after_an_opening_report_phrase_stays_the_source() -> None:
+    text = "In a report released on Monday, the Harbor Institute said rents rose by 9 percent."
+    assert _rule_speakers(text) == ["Harbor Institute"]
