@@ -75,7 +75,7 @@ assail pan:panned fault deride belittle disparage taunt needle:needled tease
 lecture preach brief:briefed relay convey repeat recite shout yell scream chant
 exclaim declare acknowledge stipulate insinuate muse:mused ponder wonder caution pronounce
 speak:spoke:spoken talk elaborate reason counsel suggest announce confide plead urge implore
-beg:begged prod:prodded rail tweet retweet endorse highlight"""
+beg:begged prod:prodded rail tweet retweet endorse highlight echo"""
 )
 
 SPEECH_VERBS = inflections(" ".join(sorted(SPEECH_LEMMAS)))

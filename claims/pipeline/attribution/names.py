@@ -104,6 +104,16 @@ def _genders(text: str, mentions: Sequence[_Mention]) -> dict[str, str]:
     return {name: "m" if m > f else "f" for name, (m, f) in votes.items() if m != f}
 
 
+_OPENERS = frozenset(".!?:\"“”‘’'(—–-")
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether a word at `at` opens a sentence, a paragraph or a quotation."""
+    before = text[max(0, at - 4) : at]
+    stripped = before.rstrip()
+    return at == 0 or "\n" in before[len(stripped) :] or not stripped or stripped[-1] in _OPENERS
+
+
 class _Mention(NamedTuple):  # a NamedTuple: an article has ~100 mentions, built per call
     start: int
     name: str
@@ -178,10 +188,15 @@ class Registry:
         self.titled: set[str] = set()
         self.places: set[str] = set()
         self.quals: dict[str, set[str]] = {}
+        # Capitalised words written somewhere other than at a sentence's start: "Direct talks
+        # resume" opens a sentence and names no one.
+        self.mid_sentence: set[str] = set()
         pending = []
         for match in RUN.finditer(text):
             run, start = match.group(), match.start()
             tokens, roles, quals, category = _parse_run(run)
+            if not _opens_sentence(text, start):
+                self.mid_sentence.update(tokens)
             # Most runs are one capitalised common word starting a sentence ("The", "Both").
             if not tokens or (len(tokens) == 1 and tokens[0].lower() in self.lower_words):
                 continue

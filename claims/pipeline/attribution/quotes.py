@@ -41,6 +41,7 @@ def spread_quotes(
             if result[i] is None:
                 result[i] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
     _name_quotes_before_their_cue(sentences, result)
+    _spread_speaker_lines(sentences, result)
     # A quotation that stands alone right after an attributed one continues it, and so does
     # a paragraph that opens with a quotation and names no one: news style carries a long quote
     # over several paragraphs, each opening with a quotation mark.
@@ -70,6 +71,22 @@ def spread_quotes(
 
 
 _CARRIED_KINDS = frozenset({"quote", "reported_speech", "back_reference"})
+SPEAKER_LINE_CUE = ":"
+
+
+def _spread_speaker_lines(sentences: Sequence[Sentence], result: list[Attribution | None]) -> None:
+    """ "FALLIN: I think ... The nation needs ...": a transcript's speaker line speaks for the
+    rest of its paragraph. Not beyond it: "Sanders: Win in a walk." may head a section the
+    article then writes itself."""
+    for i in range(1, len(sentences)):
+        previous = result[i - 1]
+        if (
+            result[i] is None
+            and previous is not None
+            and previous.cue == SPEAKER_LINE_CUE
+            and sentences[i].paragraph == sentences[i - 1].paragraph
+        ):
+            result[i] = previous
 
 
 def _name_quotes_before_their_cue(

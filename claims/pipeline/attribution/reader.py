@@ -21,6 +21,7 @@ from claims.pipeline.attribution.names import (
     categorise,
     split_run,
 )
+from claims.pipeline.attribution.quotes import SPEAKER_LINE_CUE
 from claims.pipeline.attribution.subjects import (
     Subject,
     Tokens,
@@ -181,7 +182,7 @@ class Reader:
                 found.append(self._by(sentence, masked, t, index))
             elif low in REPORT_NOUNS and self._report_subject(t, index):
                 found.append(self._report(sentence, masked, t, index))
-            elif not t.text[index].islower():
+            elif not t.text[index].islower() and not _opens_with_cue(t, index):
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
@@ -211,9 +212,9 @@ class Reader:
                 ):
                     continue  # "X said ..., noting that ...": the participle is X's
                 subject = subject_of(t, index, registry)
-                if low in NOUN_LIKE and _noun_reading(t, subject):
-                    continue  # "a Clinton attack", "the Trump call"
-                if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] in ',”»"':
+                if low in NOUN_LIKE and _noun_reading(t, subject, registry):
+                    continue  # "a Clinton attack", "the Trump call", "Direct talks resume"
+                if subject.kind in ("", "unnamed") and (index == 0 or t.text[index - 1] in ',”»"'):
                     # "..., the losses would outstrip the gains, said Batchelder": what stands
                     # before the comma is the clause reported, the subject follows the verb.
                     inverted = inverted_subject(t, index, registry)
@@ -229,15 +230,28 @@ class Reader:
         return [c for c in found if c is not None]
 
     def _transcript(self, masked: str) -> Candidate | None:
-        """ "Luciana Lopez: Saying to people ...": a transcript's or interview's speaker line."""
+        """ "Luciana Lopez: Saying to people ...", "TAPPER: Do you ...": a transcript's or
+        interview's speaker line. A label in capitals is a speaker only when it is a person the
+        article names ("TAPPER" after "Jake Tapper") or a name of ordinary-looking words the
+        article never writes in lower case ("CORRECTION:", "SHORT READS:" are headings)."""
         match = _SPEAKER_LINE.match(masked)
         if not match:
             return None
-        tokens, _, _ = split_run(match.group(1).split(" "))
-        if len(tokens) < 2:
+        words = match.group(1).split(" ")
+        if all(w.isupper() for w in words):
+            if any(w.lower() in self.registry.lower_words for w in words):
+                return None
+            words = [w[0] + w[1:].lower() for w in words]
+        tokens, _, _ = split_run(words)
+        if len(tokens) == 1 and self.registry.is_person(tokens[0]):
+            name, category = self.registry.expand(tokens, 0, PERSON)
+        elif len(tokens) < 2:
             return None
-        name, category = self.registry.expand(tokens, 0, categorise(tokens))
-        return Candidate(0, name, category, "quote", ":") if category == PERSON else None
+        else:
+            name, category = self.registry.expand(tokens, 0, categorise(tokens))
+        return (
+            Candidate(0, name, category, "quote", SPEAKER_LINE_CUE) if category == PERSON else None
+        )
 
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
@@ -371,6 +385,14 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
         return None
     found = sorted(found, key=lambda c: c.position)
     chosen = found[0]
+    comma = masked.find(",")
+    if chosen.kind == "reported" and masked.startswith("In ") and chosen.position < comma:
+        # "In an AP interview Monday, Sanders said ...", "In a video put out by the Cruz
+        # campaign, Perry said ...": the opening phrase says where, the person who speaks in it
+        # is the source.
+        person = next((c for c in found if c.position > comma and c.category == PERSON), None)
+        if person is not None:
+            return person
     for candidate in found[1:]:
         if RANK[candidate.category] < RANK[chosen.category] and COORDINATION.search(
             masked, chosen.position, candidate.position
@@ -387,13 +409,22 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
 
 
 _TRAILING_WORDS = 8
-_SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){1,3}): ")
+_OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
+
+
+def _opens_with_cue(t: Tokens, index: int) -> bool:
+    """ "Said Ann Ward, who grew up there, ...": a sentence that opens with its cue and the
+    speaker's name."""
+    return index == 0 and t.low[0] in _OPENING_CUES and len(t) > 1 and t.cap[1]
+
+
+_SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 
 _DETERMINERS = word_set("a an the this that these those")
 
 
-def _noun_reading(t: Tokens, subject: Subject) -> bool:
+def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
     """Whether the subject is a noun's modifier ("the Clinton email", "Ukraine peace talks"),
     not the verb's subject."""
     if subject.kind == "description":
@@ -401,6 +432,12 @@ def _noun_reading(t: Tokens, subject: Subject) -> bool:
     if subject.kind != "name" or subject.start < 0:
         return False
     index = bisect.bisect_left(t.start, subject.start)
+    if index == 0 and len(subject.words) == 1:
+        # "Direct talks resume": a word capitalised only where it opens a sentence is an
+        # adjective, and the cue a plural noun.
+        word = subject.words[0]
+        known = word in registry.mid_sentence or word in registry.full
+        return not known and not (word.isupper() and len(word) > 1)
     return 0 < index < len(t) and (
         t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
     )

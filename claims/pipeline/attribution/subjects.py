@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.pipeline.attribution.lexicon import GROUP_NOUNS, SOURCE_NOUNS
+from claims.pipeline.attribution.lexicon import GROUP_NOUNS, PERSON_SOURCE_NOUNS, SOURCE_NOUNS
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
@@ -18,6 +18,7 @@ from claims.pipeline.attribution.vocabulary import (
     FILLERS,
     OPEN_QUOTES,
     ORG_NOUNS,
+    OUTLET_NOUNS,
     PERSON_ROLES,
     POSSESSIVE_ENDS,
     PREPOSITIONS,
@@ -186,9 +187,11 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             before = run_before(t, start - 1, registry, 0)
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
-        elif role in PREPOSITIONS:
+        elif role in _NAME_OBJECT_OF:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
-            if role in _OF_ROLE and start > 1 and _is_noun_after_article(t, start - 2):
+            # "an adviser to Trump": "to" only after a person's role, not "a letter to Senate".
+            of_role = role in _OF_ROLE or (role == "to" and t.low[start - 2] in PERSON_SOURCE_NOUNS)
+            if of_role and start > 1 and _is_noun_after_article(t, start - 2):
                 first = _description_start(t, start - 2)
                 return Subject(
                     "description",
@@ -214,6 +217,19 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
 
 
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
+# Prepositions whose object is not a verb's subject: "the developer behind the X stadium"
+# ("critics like Huffman say": Huffman speaks).
+_NAME_OBJECT_OF = PREPOSITIONS | word_set("behind about against over under toward towards")
+_OBJECT_OF = _NAME_OBJECT_OF | word_set("among around into through without within beyond like")
+
+
+def _speaks(noun: str) -> bool:
+    """Whether a noun can be a source: "campaign", "poll", "voters", not "stadium"."""
+    nouns = (SOURCE_NOUNS, GROUP_NOUNS, UNNAMED, ORG_NOUNS, OUTLET_NOUNS, _PUBLICATIONS)
+    return any(noun in words for words in nouns)
+
+
+_PUBLICATIONS = word_set("newspaper newspapers paper magazine network channel outlet station")
 _APPOSITION_WORDS = 10
 _IRREGULAR_PAST = word_set(
     "took went made gave came got put held ran sent left met stood sat kept brought struck"
@@ -283,6 +299,19 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
                 return None  # "media outlets", "Ukraine residents": no one named
         if end - start == 2 and not group and not registry.is_name(t.text[start]):
             return None  # "Western media", "Russian troops": an adjective, no source
+    before = _description_start(t, start)
+    if before > 0 and t.low[before - 1] in ("the", "a", "an"):
+        before -= 1
+    if (
+        before > 0
+        and t.low[before - 1] in _OBJECT_OF
+        and not possessive
+        and not _speaks(t.low[end - 1])
+    ):
+        # "The developer behind the Harbor Point stadium says": a thing after a preposition is
+        # its object, not the verb's subject (a poll, a campaign or voters may be the source:
+        # "voters in a CNN poll said", "a spokeswoman for the Clinton campaign said").
+        return _NO_SUBJECT
     words = tuple(t.text[start:end])
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
@@ -436,7 +465,8 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop < len(t)
         and stop - verb <= _INVERTED_WORDS
         and (
-            t.low[stop] == "the"
+            (t.low[stop] in ("the", "a", "an") and stop == verb + 1)
+            or t.low[stop] == "the"
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
@@ -446,12 +476,35 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
                 and t.text[stop].islower()
                 and t.low[stop] not in _NOT_MODIFIERS
             )
+            # "said a spokesman for the ministry, Ann Ward", "said a longtime adviser to Trump"
+            or (
+                t.low[stop] in _OF_ROLE | {"to"}
+                and t.text[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+            )
         )
     ):
         stop += 1
+    if stop < len(t) and t.cap[stop - 1] and t.cap[stop]:
+        stop = name_after(t, stop)  # the word limit fell inside a name
     while stop > verb + 1 and not t.cap[stop - 1]:
         stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
-    return _subject_at(t, stop, registry) if stop > verb + 1 else _NO_SUBJECT
+    if stop <= verb + 1:
+        return _NO_SUBJECT
+    subject = _subject_at(t, stop, registry)
+    if any(
+        t.text[i] in PERSON_SOURCE_NOUNS and t.low[i + 1] in _OF_ROLE for i in range(verb + 1, stop)
+    ):
+        # "said a former spokesman for the Foreign Ministry, Oleg Voloshyn, who ...": the name
+        # in apposition is the spokesman's own.
+        after = stop + 1
+        end = name_after(t, after)
+        closed = end == len(t) or t.text[end] in _APPOSITION_ENDS
+        if stop < len(t) and t.text[stop] == "," and end - after >= 2 and closed:
+            return Subject("name", tuple(t.text[after:end]), t.start[after])
+    return subject
+
+
+_APPOSITION_ENDS = frozenset({",", ".", ";", "—", "–"})
 
 
 _INVERTED_WORDS = 8

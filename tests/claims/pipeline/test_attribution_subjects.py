@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from claims.pipeline.attribution import attribute
+from claims.pipeline.sentences import split_sentences
+
+
+def _rule_speakers(text: str) -> list[str]:
+    sentences = split_sentences(text)
+    return [a.speaker if a else "" for a in attribute(text, sentences, ranker=None)]
+
+
+def test_a_word_capitalised_only_where_it_opens_a_sentence_is_no_speaker() -> None:
+    text = (
+        "Direct talks between the two cities are set to resume on Thursday. "
+        "Direct flights were cancelled last year."
+    )
+    assert _rule_speakers(text)[0] == ""
+
+
+def test_a_name_that_opens_a_sentence_and_is_named_elsewhere_still_speaks() -> None:
+    text = "Mayor Lena Park opened the session. Park talks with the unions every week."
+    assert _rule_speakers(text)[1] == "Lena Park"
+
+
+def test_a_thing_after_a_preposition_is_not_the_subject() -> None:
+    text = "The developer behind the proposed Harbor Point stadium says it will cost nothing."
+    assert _rule_speakers(text) == [""]
+
+
+def test_a_body_after_for_speaks_through_its_spokeswoman() -> None:
+    text = "A spokeswoman for the Riverton campaign said the ad would run on Monday."
+    assert _rule_speakers(text) == ["Riverton campaign"]
+
+
+def test_voters_in_a_named_poll_are_the_polls_finding() -> None:
+    text = "Voters in a Harbor Gazette poll said the stadium was too expensive."
+    assert _rule_speakers(text) == ["Harbor Gazette poll"]
+
+
+def test_a_sentence_opening_with_said_takes_the_name_after_it() -> None:
+    text = (
+        "Neighbours said he was kind. "
+        'Said Ann Ward, who grew up on the street, "We were proud of him."'
+    )
+    assert _rule_speakers(text)[1] == "Ann Ward"
+
+
+def test_a_spokesmans_name_in_apposition_after_the_body_is_the_speaker() -> None:
+    text = (
+        "The plan was dropped, said a former spokesman for the Harbor Ministry, Oleg Marin, "
+        "who left in May."
+    )
+    assert _rule_speakers(text) == ["Oleg Marin"]
+
+
+def test_an_adviser_to_someone_after_the_verb_is_that_persons_adviser() -> None:
+    text = (
+        "Tom Baker spoke on Monday. "
+        "\u201cIt is hard,\u201d said a longtime adviser to Tom Baker, who declined to be named."
+    )
+    assert _rule_speakers(text)[1] == "Tom Baker's adviser"
+
+
+def test_a_letter_to_a_body_does_not_make_the_body_a_speaker() -> None:
+    text = "In a letter to Senate colleagues released Monday, Ann Ward attacks the deal."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_asked_opening_a_sentence_is_no_cue() -> None:
+    text = "Asked about the budget, Ann Ward said the city would borrow."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_person_speaking_in_an_outlets_interview_is_the_source() -> None:
+    text = (
+        "In a Harbor Gazette interview on Monday, Ann Ward said the budget would pass. "
+        "In a video put out by the Baker campaign, Tom Perry said his friend was ready."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Perry"]
+
+
+def test_a_body_after_an_opening_report_phrase_stays_the_source() -> None:
+    text = "In a report released on Monday, the Harbor Institute said rents rose by 9 percent."
+    assert _rule_speakers(text) == ["Harbor Institute"]
