@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import ForeignKey, QuerySet, TextField, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +15,9 @@ from unfold.admin import StackedInline, TabularInline
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
+from factcheck.empty_states import EmptyState
 from reviews import workflow
+from reviews.admin.empty import verdicts_empty_state
 from reviews.admin.ratings import RatingField
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
@@ -121,6 +124,9 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     # The claim as checked is prefilled when the draft is created, then edited here.
     claim_fields = ["claim_reviewed", "claimant", "claimant_kind"]
     inlines = [CitedSourceInline, NewSourceInline]
+
+    def empty_state(self, changelist: ChangeList) -> EmptyState | None:
+        return verdicts_empty_state(changelist)
 
     def get_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         if obj is None:
