@@ -49,12 +49,7 @@ class _Appearance:
 
     @admin.display(description="publisher")
     def publisher(self, member: ClusterMember) -> str:
-        article = member.claim.article
-        publisher = article.publisher
-        # Named after its domain (as intake creates it): the page's own site name says more.
-        if article.site_name and (publisher is None or publisher.name == publisher.domain):
-            return article.site_name
-        return str(publisher or "")
+        return member.claim.article.outlet
 
     @admin.display(description="published")
     def published(self, member: ClusterMember) -> object:
