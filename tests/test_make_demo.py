@@ -36,6 +36,8 @@ def test_the_demo_links_name_the_port_and_host_it_serves_on() -> None:
     assert len(commands) == 3 and commands[-1].endswith("runserver 127.0.0.2:8123")
     for command in commands:
         assert "FACTCHECK_SITE_URL=http://127.0.0.2:8123 " in command
+        # The demo's newsroom is the demo site: ClaimReview's author, the feeds, "view site".
+        assert "FACTCHECK_ORGANIZATION_URL=http://127.0.0.2:8123/ " in command
 
 
 def test_a_demo_served_on_every_interface_links_to_localhost_and_answers_any_name() -> None:
@@ -55,3 +57,9 @@ def test_a_site_url_given_explicitly_is_kept() -> None:
 
 def test_the_demo_on_this_machine_keeps_the_default_allowed_hosts() -> None:
     assert "DJANGO_ALLOWED_HOSTS" not in _demo_commands()[-1]
+
+
+def test_an_organization_url_given_explicitly_is_kept() -> None:
+    commands = _demo_commands(FACTCHECK_ORGANIZATION_URL="https://news.example.org/")
+
+    assert all("FACTCHECK_ORGANIZATION_URL=https://news.example.org/ " in c for c in commands)
