@@ -116,7 +116,7 @@ class NewSourceInline(StackedInline):
 
 @admin.register(Verdict)
 class VerdictAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["__str__", "version", "rating", "author", "approved_by", "published_at"]
+    list_display = ["__str__", "version", "rating_shown", "author", "approved_by", "published_at"]
     list_filter = ["rating", "review_item__status"]
     list_select_related = ["review_item__claim", "author", "approved_by"]
     search_fields = ["review_item__claim__text", "explanation"]
@@ -128,10 +128,18 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     def empty_state(self, changelist: ChangeList) -> EmptyState | None:
         return verdicts_empty_state(changelist)
 
+    @admin.display(description="rating", ordering="rating")
+    def rating_shown(self, obj: Verdict) -> str:
+        return obj.get_rating_display()
+
     def get_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         if obj is None:
             return self.fields
-        return [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
+        fields = [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
+        if not self.has_change_permission(request, obj):
+            # Read only (a published version): the rating by its name, not its key.
+            fields = ["rating_shown" if name == "rating" else name for name in fields]
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.
