@@ -6,6 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Served beyond this machine (HOST=0.0.0.0, or an address of it), the demo answers whatever
+# name it is reached by, unless DJANGO_ALLOWED_HOSTS says which.
+DEMO_ALLOWED_HOSTS := $(if $(filter-out 127.0.0.1 localhost ::1,$(HOST)),'DJANGO_ALLOWED_HOSTS=$(or $(DJANGO_ALLOWED_HOSTS),*)')
+# The demo's absolute links (ClaimReview url, canonical links, feeds, emails) name where it
+# serves, unless FACTCHECK_SITE_URL is given; 0.0.0.0 listens everywhere, so links name this
+# machine as localhost.
+DEMO_SITE_URL := $(or $(FACTCHECK_SITE_URL),http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT))
+# The demo's newsroom is the demo site itself (ClaimReview author, the feeds' link, the desk's
+# "view site"), unless FACTCHECK_ORGANIZATION_URL names another.
+DEMO_SITE_ENV := FACTCHECK_SITE_URL=$(DEMO_SITE_URL) FACTCHECK_ORGANIZATION_URL=$(or $(FACTCHECK_ORGANIZATION_URL),$(DEMO_SITE_URL)/)
 # The suite runs on PostgreSQL with pgvector: `make pgvector` starts the one the dev
 # dependencies bring (tests/pgvector_server.py, port 5433, data under /tmp) unless it runs.
 PGVECTOR_PORT ?= 5433
@@ -40,10 +50,10 @@ setup: $(VENV)/.installed
 
 # The embedded default: no DATABASE_URL and no REDIS_URL, whatever the shell has set.
 demo: setup
-	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
-	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
-	@echo "Open http://$(HOST):$(PORT)/ (published fact-checks) and http://$(HOST):$(PORT)/admin/ (the desk: log in as reviewer or editor)."
-	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(BIN)/python manage.py migrate --no-input
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	@echo "Open $(DEMO_SITE_URL)/ (published fact-checks) and $(DEMO_SITE_URL)/admin/ (the desk: log in as reviewer or editor)."
+	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(DEMO_ALLOWED_HOSTS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Idempotent: a server already answering on the port is left as it is.
 pgvector: setup

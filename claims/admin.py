@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,6 +13,7 @@ from claims import services, tasks
 from claims.forms import ArticleSubmitForm
 from claims.models import Article, Claim, Feed, Publisher
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
+from factcheck.empty_states import EmptyState, is_filtered
 
 
 @admin.register(Publisher)
@@ -35,6 +37,15 @@ class FeedAdmin(ModelAdmin):
         "created_at",
     ]
     actions = ["poll_now"]
+
+    def empty_state(self, changelist: ChangeList) -> EmptyState | None:
+        if is_filtered(changelist):
+            return None
+        return EmptyState(
+            "No feeds yet",
+            "A feed is an RSS or Atom address the desk polls on its own schedule; each new "
+            "article in it is extracted and its check-worthy claims are queued. Editors add feeds.",
+        )
 
     def save_model(self, request: HttpRequest, obj: Feed, form: object, change: bool) -> None:
         services.feed_save(feed=obj)
@@ -74,6 +85,16 @@ class ArticleAdmin(ModelAdmin):
     readonly_fields = [f.name for f in Article._meta.get_fields() if f.concrete and f.name != "raw"]
     inlines = [ClaimInline]
     actions = ["retry"]
+
+    def empty_state(self, changelist: ChangeList) -> EmptyState | None:
+        if is_filtered(changelist):
+            return None
+        return EmptyState(
+            "No articles yet",
+            "Articles come in from feeds, the API (POST /api/v1/articles/), manage.py ingest, or "
+            "Add article here (an address, or pasted text with its title). Each one is cleaned "
+            "and its check-worthy claims go to the review queue.",
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Reviewers and editors bring articles in through the form below, never a raw row.
@@ -160,6 +181,17 @@ class ClaimAdmin(ViewOnlyPagesMixin, ReadOnlyHistoryAdmin):
         "model_version",
         "created_at",
     ]
+
+    def empty_state(self, changelist: ChangeList) -> EmptyState | None:
+        if is_filtered(changelist):
+            return None
+        return EmptyState(
+            "No claims yet",
+            "Claims are the check-worthy sentences the desk finds in each article it receives, "
+            "with who said them. Add an article, and its claims appear here and in the review "
+            "queue.",
+            (("Add an article", reverse("admin:claims_article_add")),),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Claims come from articles: every field is read-only, so a claim "added" by hand

@@ -171,6 +171,16 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title or self.given_title or self.url or f"Article {self.pk}"
 
+    @property
+    def outlet(self) -> str:
+        """Who published the article, as readers know it: the site's own name from its page
+        while the publisher is still named after its domain (as intake creates it), else the
+        publisher's name."""
+        publisher = self.publisher
+        if self.site_name and (publisher is None or publisher.name == publisher.domain):
+            return self.site_name
+        return publisher.name if publisher is not None else ""
+
 
 class FetchAttempt(models.Model):
     """Fetches of a URL started recently, counted before each request is sent, so a fetch

@@ -191,7 +191,13 @@ def fact_checks_load(verdicts: Sequence[Verdict]) -> list[PublishedFactCheck]:
             Appearance(
                 url=url,
                 title=title or given_title,
-                publisher=publisher or site_name,
+                # A publisher still named after its domain, as intake creates one, gives way
+                # to the name the page gives its site; a name an editor gave it stays.
+                publisher=(
+                    site_name
+                    if site_name and publisher in (None, "", domain)
+                    else publisher or site_name
+                ),
                 publisher_url=(homepage or f"https://{domain}/") if domain else "",
                 # The article's own date or none: when the desk received it is not when the
                 # claim was published, and ClaimReview and the page would present it as such.

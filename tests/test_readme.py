@@ -81,6 +81,11 @@ def test_the_first_tour_and_first_commands_run_as_printed(project: Path) -> None
         # `env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(BIN)/python manage.py ...`
         command = line.replace("$(BIN)/python", ".venv/bin/python")
         command = command.replace("$(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))", "")
+        command = command.replace(
+            "$(DEMO_SITE_ENV)",
+            "FACTCHECK_SITE_URL=http://127.0.0.1:8000 "
+            "FACTCHECK_ORGANIZATION_URL=http://127.0.0.1:8000/",
+        )
         _run(command, project, _env())
     port = free_port()
     server = subprocess.Popen(

@@ -49,8 +49,7 @@ class _Appearance:
 
     @admin.display(description="publisher")
     def publisher(self, member: ClusterMember) -> str:
-        article = member.claim.article
-        return str(article.publisher or article.site_name or "")
+        return member.claim.article.outlet
 
     @admin.display(description="published")
     def published(self, member: ClusterMember) -> object:

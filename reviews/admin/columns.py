@@ -126,7 +126,9 @@ class QueueColumns:
         )
 
     # Not sortable, as above; the priority already weighs repetition.
-    @admin.display(description="Appearances")
+    # "Articles": how many articles make the claim, in a heading narrow enough to leave the
+    # claim its width.
+    @admin.display(description="Articles")
     def appearances(self, obj: ReviewItem) -> int:
         cluster = _cluster(obj)
         return cluster.appearance_count if cluster else 1

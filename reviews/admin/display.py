@@ -59,7 +59,7 @@ def appearances_table(item: ReviewItem) -> SafeString | str:
                 reverse("admin:claims_article_change", args=[a.article_id]),
                 a.article,
                 _appearance_date(a.article.published_at, a.article.received_at),
-                f" · {a.article.publisher}" if a.article.publisher else "",
+                f" · {a.article.outlet}" if a.article.outlet else "",
                 _address_link(a.article.url),
                 a.text,
             )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,10 +20,12 @@ from django.utils.text import Truncator
 from unfold.widgets import CHECKBOX_CLASSES
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin, ViewOnlyPagesMixin
+from factcheck.empty_states import EmptyState
 from reviews import workflow
 from reviews.admin import display as admin_display
 from reviews.admin.columns import QueueColumns, queue_annotate
 from reviews.admin.corrections import correction_view
+from reviews.admin.empty import queue_empty_state
 from reviews.admin.forms import BULK_LIMIT, AssignForm, DueForm, RejectForm
 from reviews.admin.notes import notes_context, notes_view
 from reviews.admin.notifications import claim_notifications_context
@@ -150,6 +153,9 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
             for route, view, name in views
         ]
         return own + self.workspace_urls() + super().get_urls()
+
+    def empty_state(self, changelist: ChangeList) -> EmptyState:
+        return queue_empty_state(changelist)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
         return QueueChangeList

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import ForeignKey, QuerySet, TextField, URLField
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +15,9 @@ from unfold.admin import StackedInline, TabularInline
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from factcheck.admin_history import ReadOnlyHistoryAdmin
+from factcheck.empty_states import EmptyState
 from reviews import workflow
+from reviews.admin.empty import verdicts_empty_state
 from reviews.admin.ratings import RatingField
 from reviews.models import EvidenceSource, ReviewItem, Verdict
 from reviews.services import publishing
@@ -113,7 +116,7 @@ class NewSourceInline(StackedInline):
 
 @admin.register(Verdict)
 class VerdictAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["__str__", "version", "rating", "author", "approved_by", "published_at"]
+    list_display = ["__str__", "version", "rating_shown", "author", "approved_by", "published_at"]
     list_filter = ["rating", "review_item__status"]
     list_select_related = ["review_item__claim", "author", "approved_by"]
     search_fields = ["review_item__claim__text", "explanation"]
@@ -122,10 +125,21 @@ class VerdictAdmin(ReadOnlyHistoryAdmin):
     claim_fields = ["claim_reviewed", "claimant", "claimant_kind"]
     inlines = [CitedSourceInline, NewSourceInline]
 
+    def empty_state(self, changelist: ChangeList) -> EmptyState | None:
+        return verdicts_empty_state(changelist)
+
+    @admin.display(description="rating", ordering="rating")
+    def rating_shown(self, obj: Verdict) -> str:
+        return obj.get_rating_display()
+
     def get_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         if obj is None:
             return self.fields
-        return [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
+        fields = [*self.fields[:1], *self.claim_fields, *self.fields[1:]]
+        if not self.has_change_permission(request, obj):
+            # Read only (a published version): the rating by its name, not its key.
+            fields = ["rating_shown" if name == "rating" else name for name in fields]
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Verdict | None = None) -> list[str]:
         # The claim is chosen once, when the draft is created; the note is the editor's.

@@ -39,6 +39,8 @@ def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview(
         assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
         claim = review["itemReviewed"]
         assert claim["@type"] == "Claim" and claim["author"]["name"]
-        # The demo's articles give no publication date: none is invented.
-        assert "datePublished" not in claim
+        # The demo's articles give their publication dates, as pages do, and the claim is
+        # dated by its first appearance's.
+        assert claim["datePublished"] == claim["firstAppearance"]["datePublished"]
+        assert claim["datePublished"] < review["datePublished"]
         assert claim["appearance"] and claim["firstAppearance"]["url"].startswith("https://")

@@ -130,3 +130,16 @@ def test_verdicts_are_named_by_their_ratings_label_not_its_code(
     listing = reviewer.get(reverse("admin:reviews_verdict_changelist"))
 
     assert b"v1 Mostly false: " in listing.content and b"mostly_false:" not in listing.content
+
+
+def test_a_published_verdict_reads_its_rating_by_name(desk: tuple[Client, Client]) -> None:
+    from tests.api import helpers as h
+
+    reviewer, _ = desk
+    verdict = h.published("Rents rose 40 percent.", rating="mostly_false").verdicts.get()
+
+    page = reviewer.get(reverse("admin:reviews_verdict_change", args=[verdict.pk])).content
+    listing = reviewer.get(reverse("admin:reviews_verdict_changelist")).content
+
+    assert b"Mostly false" in page and b">mostly_false<" not in page
+    assert b">mostly_false<" not in listing

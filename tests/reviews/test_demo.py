@@ -3,6 +3,7 @@ that keeps what the first one made and printed."""
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 from pathlib import Path
@@ -10,9 +11,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim
+from reviews.management.commands.demo import DEMO_SITE
 from reviews.models import ReviewItem, Verdict
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,21 @@ def test_a_key_that_no_longer_opens_the_api_is_replaced(tmp_path: Path) -> None:
     new.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
     assert old.get("/api/v1/fact-checks/").status_code == 401
     assert new.get("/api/v1/fact-checks/").status_code == 200
+
+
+def test_every_demo_article_has_its_publication_date_and_the_fact_checks_show_it(
+    tmp_path: Path,
+) -> None:
+    _demo(tmp_path)
+
+    articles = Article.objects.filter(url__startswith=DEMO_SITE)
+    assert articles.count() == 4
+    assert all(article.published_at for article in articles)
+    for verdict in Verdict.objects.filter(published_at__isnull=False):
+        article = verdict.review_item.claim.article
+        page = Client().get(f"/fact-checks/{verdict.review_item_id}/").content.decode()
+        json_ld = json.loads(page.split('type="application/ld+json">', 1)[1].split("</script>")[0])
+        shown = article.published_at.strftime("%Y-%m-%d")
+        assert json_ld["itemReviewed"]["datePublished"].startswith(shown)
+        assert json_ld["itemReviewed"]["firstAppearance"]["datePublished"].startswith(shown)
+        assert f"({article.published_at:%-d %B %Y})" in page

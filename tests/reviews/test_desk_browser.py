@@ -195,6 +195,66 @@ def test_the_queue_columns_show_band_age_status_due_and_returned(
     assert "check-worthiness" in late_row.find_element(By.CLASS_NAME, "queue-reasons").text
 
 
+def test_the_queue_claim_is_readable_at_1280_pixels_and_every_column_fits(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    demo_accounts_ensure(password="pw")
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    long_claim = (
+        "The regional transport authority said that average commuting times on the northern "
+        "rail line fell by 18 percent in the twelve months to October 2026."
+    )
+    late = h.queued(long_claim, speaker="Transport minister Alexandra Whitcombe-Delacroix")
+    services.review_due_set(
+        item_ids=[late.pk], due_on=timezone.localdate() - timedelta(days=2), by=editor
+    )
+    waiting = h.queued("Rents rose 40 percent in 2025 across the whole metropolitan region.")
+    h.draft(waiting, reviewer)
+    publishing.verdict_submit(item_id=waiting.pk, user=reviewer)
+    base = live_server.url
+
+    browser.set_window_size(1280, 900)
+    _log_in(browser, base, "editor")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}?status=all")
+    widths = browser.execute_script(
+        """
+        const table = document.getElementById("result_list");
+        const box = table.parentElement.getBoundingClientRect();
+        const claim = table.querySelector("tbody .field-claim_text").getBoundingClientRect();
+        const headers = [...table.querySelectorAll("thead th")]
+            .map((th) => th.getBoundingClientRect());
+        return {
+            claim: claim.width,
+            right: Math.max(...headers.map((h) => h.right)),
+            box: box.right,
+            page: document.documentElement.scrollWidth,
+            window: window.innerWidth,
+        };
+        """
+    )
+    browser.save_screenshot(str(shots / "queue-1280.png"))
+
+    # About 45 characters a line at the desk's font size: a claim reads in two or three lines.
+    assert widths["claim"] >= 300, widths
+    # Every column, "Why here" last, inside the list's box, and the page does not scroll sideways.
+    assert widths["right"] <= widths["box"] + 1, widths
+    assert widths["page"] <= widths["window"], widths
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+        if long_claim in r.text
+    )
+    assert row.find_element(By.CLASS_NAME, "queue-reasons").is_displayed()
+    assert row.find_element(By.CLASS_NAME, "queue-overdue").is_displayed()
+
+
 def test_a_correction_drafted_by_one_editor_is_approved_by_another_and_published(
     browser: Any,  # noqa: F811
     live_server: Any,

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from claims.models import Publisher
 from reviews.models import Verdict
 from tests.api import helpers as h
 from tests.reviews.page_head import page_head
@@ -175,3 +176,25 @@ def test_the_page_links_back_to_the_list_of_fact_checks_and_not_to_a_placeholder
     assert ("/", "Fact-check desk") in anchors and ("/", "← All fact-checks") in anchors
     assert "https://example.org/" not in [href for href, _ in anchors]
     assert Client().get("/").status_code == 200
+
+
+def test_an_appearance_is_credited_to_the_site_the_page_names_unless_an_editor_named_it() -> None:
+    item = h.published("Ferry fares doubled.", url="https://harbor-times.example/ferries")
+    article = item.claim.article
+    # Intake names a new publisher after its domain; the page says what its site is called.
+    article.publisher = Publisher.objects.create(
+        domain="harbor-times.example", name="harbor-times.example"
+    )
+    article.site_name = "Harbor City Times"
+    article.save()
+
+    page = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+    author = _json_ld(page)["itemReviewed"]["appearance"][0]["author"]  # type: ignore[index]
+    assert author["name"] == "Harbor City Times"
+    assert author["url"] == "https://harbor-times.example/"
+    assert ", Harbor City Times" in page
+
+    Publisher.objects.filter(pk=article.publisher.pk).update(name="The Harbor Times")
+    page = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+    author = _json_ld(page)["itemReviewed"]["appearance"][0]["author"]  # type: ignore[index]
+    assert author["name"] == "The Harbor Times"

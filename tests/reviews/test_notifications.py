@@ -279,3 +279,18 @@ def test_a_worker_emails_a_mention_by_smtp_after_commit(
     (message,) = smtp_worker.messages
     assert b"To: editor@example.org" in message
     assert b"reviewer mentioned you in a note" in message
+
+
+def test_no_unread_notifications_are_not_raised_on_the_start_page(desk: dict) -> None:
+    reviewer, editor = desk["reviewer"], desk["editor"]
+    client = Client()
+    client.force_login(editor)
+
+    card = client.get(reverse("admin:index")).content.decode()
+    card = card.split('id="start-notifications"')[1].split("</a>")[0]
+    assert "desk-card-quiet" in card and "desk-card-alert" not in card
+
+    note_add(item_id=h.queued("Bus fares doubled.").pk, author=reviewer, text="@editor fares?")
+    card = client.get(reverse("admin:index")).content.decode()
+    card = card.split('id="start-notifications"')[1].split("</a>")[0]
+    assert "desk-card-quiet" not in card

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim
+from claims.models import Claim, Publisher
 from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
 from reviews.services import queue as services
@@ -88,6 +88,25 @@ def test_the_workspace_starts_from_the_pipelines_claim_as_checked_and_shows_the_
     assert 'name="claimant" value="Mayor Ruiz"' in page
     assert re.search(r'value="person"[^>]*checked', page)
     assert 'id="submit-next"' in page and "Ctrl+Enter" in page  # the key hint
+
+
+def test_the_workspace_names_the_outlet_as_its_page_does_until_an_editor_names_it(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _held()
+    article = item.claim.article
+    article.publisher = Publisher.objects.create(domain="harbor.example", name="harbor.example")
+    article.site_name = "Harbor City Times"
+    article.save()
+
+    page = reviewer.get(_work(item)).content.decode()
+    assert page.count("Harbor City Times") >= 2  # above the article and in every appearance
+    assert " · harbor.example ·" not in page
+
+    Publisher.objects.filter(pk=article.publisher.pk).update(name="The Harbor Times")
+    page = reviewer.get(_work(item)).content.decode()
+    assert "The Harbor Times" in page and "Harbor City Times" not in page
 
 
 def test_save_keeps_the_edited_wording_claimant_and_a_source(desk: tuple[Client, Client]) -> None:
