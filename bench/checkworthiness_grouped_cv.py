@@ -10,6 +10,13 @@ calibration and the cascade cut from them.
 
     python bench/checkworthiness_grouped_cv.py [--folds 3] [--out FILE.npz] [--linear-only]
     python bench/checkworthiness_grouped_cv.py --rescore int8   # kept fold layers, no training
+    python bench/checkworthiness_grouped_cv.py --trained-layers 6 --out var/bench/cw_l6.npz
+    python bench/checkworthiness_grouped_cv.py --limit 2000 --max-folds 1   # time an epoch
+
+--trained-layers, --learning-rate and --epochs try fine-tunings other than the shipped one
+(the same folds, the same forward pass at scoring); --max-folds stops after that many folds
+(`bench/checkworthiness_operating_point.py` reads the folds done); --limit keeps a random
+sample of that many sentences, to time a run before starting it.
 
 Needs the `semantic` extra unless --linear-only. One thread: the frozen bottom layers run once
 over all sentences (~3 min), then each fold fine-tunes the top layers (~10 min a fold).
@@ -73,6 +80,16 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "cw_grouped_oof.npz")
     parser.add_argument("--linear-only", action="store_true")
+    parser.add_argument("--trained-layers", type=int, default=None, help="default: shipped")
+    parser.add_argument("--learning-rate", type=float, default=None, help="the layers'")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--max-folds", type=int, default=None)
+    parser.add_argument("--limit", type=int, default=None, help="a random sample of sentences")
+    parser.add_argument(
+        "--linear-from",
+        type=Path,
+        help="take the linear out-of-fold logits from this earlier run (the same folds)",
+    )
     parser.add_argument(
         "--rescore",
         choices=("float32", "bfloat16", "int8"),
@@ -81,6 +98,9 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = read_checkthat_tsv(args.shared / "corpus" / "checkworthiness" / TRAIN)
+    if args.limit:
+        keep = np.random.default_rng(0).choice(len(rows), args.limit, replace=False)
+        rows = [rows[i] for i in sorted(keep)]
     texts = [r.text for r in rows]
     if args.rescore:
         rescore(args.out, texts, args.rescore)
@@ -94,14 +114,17 @@ def main() -> None:
     print(f"{len(rows)} sentences, {groups.max() + 1} debates, {args.folds} folds", flush=True)
 
     linear_oof = np.zeros(len(rows))
-    linear_models = []
-    for fold, (fit, held) in enumerate(splits):
+    if args.linear_from:
+        earlier = np.load(args.linear_from)
+        if not np.array_equal(earlier["folds"], folds):
+            parser.error(f"{args.linear_from} has other folds")
+        linear_oof = earlier["linear"]
+    for fold, (fit, held) in enumerate(splits if not args.linear_from else []):
         started = time.perf_counter()
         model = linear_training.fit_linear(
             [texts[i] for i in fit], labels[fit], linear_training.DEFAULT_C
         )
         linear_oof[held] = model.logits([texts[i] for i in held])
-        linear_models.append(model)
         print(f"linear fold {fold}: {time.perf_counter() - started:.0f} s", flush=True)
     arrays = {
         "ids": np.array([int(r.id) for r in rows]),
@@ -118,27 +141,41 @@ def main() -> None:
     import torch
 
     from claims.pipeline.checkworthiness import minilm, minilm_training
+    from claims.pipeline.checkworthiness.linear import load_scorer
 
     torch.set_num_threads(1)
+    layers = args.trained_layers or minilm.TRAINED_LAYERS
+    learning_rate = args.learning_rate or minilm_training.LEARNING_RATE
+    epochs = args.epochs or minilm_training.EPOCHS
+    print(f"fine-tuning {layers} layers, {epochs} epochs at {learning_rate}", flush=True)
     started = time.perf_counter()
     base = minilm_training.base_load()
-    bottom = minilm_training.bottom_output(texts, base)
+    bottom = minilm_training.bottom_output(texts, base, layers=layers)
     print(f"bottom layers: {time.perf_counter() - started:.0f} s", flush=True)
     transformer_oof = np.zeros(len(rows))
-    for fold, (fit, held) in enumerate(splits):
+    for fold, (fit, held) in enumerate(splits[: args.max_folds]):
         started = time.perf_counter()
         tuned = minilm_training.fine_tune(
             [texts[i] for i in fit],
             labels[fit],
             bottom=bottom.subset(fit),
             log=lambda m: print(f"  {m}", flush=True),
+            layers=layers,
+            learning_rate=learning_rate,
+            epochs=epochs,
         )
         # Each fold's fine-tuned layers are kept, so that other precisions or forward passes
         # can score the held-out debates again without fine-tuning (`--rescore`).
         np.savez(fold_path(args.out, fold), **tuned.arrays)
-        tuned_model = minilm.model_from(tuned.arrays, linear_models[fold], {})
+        # The explainer gives only reasons: the transformer's logits do not read it.
+        tuned_model = minilm.model_from(tuned.arrays, load_scorer(), {})
+        scoring = time.perf_counter()
         transformer_oof[held] = tuned_model.transformer_logits([texts[i] for i in held])
-        print(f"minilm fold {fold}: {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"minilm fold {fold}: {time.perf_counter() - started:.0f} s "
+            f"(scoring {len(held)} sentences: {time.perf_counter() - scoring:.0f} s)",
+            flush=True,
+        )
         np.savez(args.out, **arrays, transformer=transformer_oof, done=np.array(fold + 1))
     print(f"saved {args.out}")
 

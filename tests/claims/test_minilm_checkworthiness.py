@@ -361,3 +361,30 @@ def test_without_the_extra_the_error_names_it(
         pytest.raises(CommandError, match=r"factcheck-desk\[semantic\]"),
     ):
         _evaluate("--tsv", str(labelled_tsv(tmp_path / "dev.tsv", 2)), "--model", "minilm")
+
+
+def test_a_model_of_all_six_fine_tuned_layers_scores_as_transformers_does() -> None:
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from claims.pipeline.checkworthiness import minilm_training
+
+    tokenizer, encoder = minilm_training.base_load()
+    with torch.no_grad():  # layers unlike the base's, so that a base layer left in shows
+        for layer in encoder.encoder.layer:
+            layer.output.dense.bias.add_(0.05)
+    head = np.linspace(-1, 1, encoder.config.hidden_size).astype(np.float32)
+    arrays = {
+        f"top.{key}": value.numpy() for key, value in minilm_training.top_state(encoder, 6).items()
+    }
+    arrays |= {"head_weight": head, "head_bias": np.array(0.25)}
+    tokens = tokenizer(
+        INVENTED, padding=True, truncation=True, max_length=minilm.MAX_TOKENS, return_tensors="pt"
+    )
+    with torch.inference_mode():
+        hidden = encoder(**tokens).last_hidden_state
+        pooled = minilm_training.mean_pool(hidden, tokens["attention_mask"])
+        expected = (pooled @ torch.from_numpy(head) + 0.25).double().numpy()
+
+    model = minilm.model_from(arrays, load_scorer(), {})
+
+    assert np.allclose(model.transformer_logits(INVENTED), expected, atol=1e-4)

@@ -184,7 +184,9 @@ def read_model(
             Platt(float(stored["slope"]), float(stored["intercept"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelLoadError(f"model at {path} has an unreadable calibration: {exc!r}") from exc
-    return _assemble(arrays, explainer, metadata, source=str(path), precision=precision)
+    return _assemble(
+        arrays, explainer, metadata, source=str(path), precision=precision, layers=TRAINED_LAYERS
+    )
 
 
 def _assemble(
@@ -194,6 +196,7 @@ def _assemble(
     *,
     source: str = "memory",
     precision: str = "float32",
+    layers: int | None = None,
 ) -> MiniLMCheckworthinessModel:
     # int8 is packed from the float32 base, which the matching embedder holds where it runs
     # in float32 (wherever VNNI makes int8 the scorer's `auto`).
@@ -207,8 +210,10 @@ def _assemble(
             for key, value in arrays.items()
             if key.startswith("top.")
         }
+        if layers is None:  # the benches' fold models may fine-tune another number
+            layers = len({key.split(".")[1] for key in top})
         encoder = base.with_top_layers(
-            top, layers=TRAINED_LAYERS, max_tokens=MAX_TOKENS, precision=precision
+            top, layers=layers, max_tokens=MAX_TOKENS, precision=precision
         )
         head_weight = torch.from_numpy(arrays["head_weight"].astype(np.float32))
         head_bias = float(arrays["head_bias"].reshape(()))
@@ -234,5 +239,6 @@ def model_from(
     *,
     precision: str = "float32",
 ) -> MiniLMCheckworthinessModel:
-    """An in-memory model from fine-tuned arrays, as `read_model` would load them."""
+    """An in-memory model from fine-tuned arrays, as `read_model` would load them (with as
+    many top layers as `arrays` holds)."""
     return _assemble(arrays, explainer, metadata, precision=precision)

@@ -79,9 +79,9 @@ def mean_pool(hidden: Any, mask: Any) -> Any:
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
 
 
-def top_state(encoder: Any) -> dict[str, Any]:
-    """The top TRAINED_LAYERS layers' tensors, "layer.<i>.<name>" (i from the first of them)."""
-    top = encoder.encoder.layer[len(encoder.encoder.layer) - TRAINED_LAYERS :]
+def top_state(encoder: Any, layers: int = TRAINED_LAYERS) -> dict[str, Any]:
+    """The top `layers` layers' tensors, "layer.<i>.<name>" (i from the first of them)."""
+    top = encoder.encoder.layer[len(encoder.encoder.layer) - layers :]
     return {
         f"layer.{i}.{name}": value
         for i, layer in enumerate(top)
@@ -120,16 +120,21 @@ class BottomOutput:
 
 
 def bottom_output(
-    texts: Sequence[str], base: tuple[Any, Any] | None = None, *, batch: int = 64
+    texts: Sequence[str],
+    base: tuple[Any, Any] | None = None,
+    *,
+    batch: int = 64,
+    layers: int = TRAINED_LAYERS,
 ) -> BottomOutput:
-    """Run the frozen bottom layers of the packaged base model over `texts`, once."""
+    """Run the packaged base model's frozen part (the embeddings and every layer under the
+    top `layers`) over `texts`, once."""
     import torch
 
     tokenizer, encoder = base if base is not None else base_load()
     tokens = tokenizer(
         [prepare(t) for t in texts], truncation=True, max_length=MAX_TOKENS, padding=False
     )["input_ids"]
-    bottom = list(encoder.encoder.layer)[:-TRAINED_LAYERS]
+    bottom = list(encoder.encoder.layer)[: len(encoder.encoder.layer) - layers]
     hidden_out: list[Any] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
     with torch.inference_mode():
@@ -188,10 +193,15 @@ def fine_tune(
     epochs: int = EPOCHS,
     log: Callable[[str], None] | None = None,
     bottom: BottomOutput | None = None,
+    layers: int = TRAINED_LAYERS,
+    learning_rate: float = LEARNING_RATE,
 ) -> FineTuned:
-    """Fine-tune the top layers and a head on `texts`; the same bytes for the same seed.
+    """Fine-tune the top `layers` layers and a head on `texts`; the same bytes for the same
+    seed.
 
-    `bottom`, when given, is `bottom_output(texts)` computed beforehand (shared by folds).
+    `bottom`, when given, is `bottom_output(texts, layers=layers)` computed beforehand (shared
+    by folds). `layers` and `learning_rate` other than the shipped ones are for the benches
+    (`bench/checkworthiness_grouped_cv.py`): the scorer loads TRAINED_LAYERS layers.
     """
     torch = _seed(seed)
     # One thread: sums are then added in one order, so a rerun gives the same weights (and a
@@ -199,7 +209,16 @@ def fine_tune(
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _fine_tune(texts, labels, seed=seed, epochs=epochs, log=log, bottom=bottom)
+        return _fine_tune(
+            texts,
+            labels,
+            seed=seed,
+            epochs=epochs,
+            log=log,
+            bottom=bottom,
+            layers=layers,
+            learning_rate=learning_rate,
+        )
     finally:
         torch.set_num_threads(threads)
 
@@ -212,16 +231,18 @@ def _fine_tune(
     epochs: int,
     log: Callable[[str], None] | None,
     bottom: BottomOutput | None,
+    layers: int,
+    learning_rate: float,
 ) -> FineTuned:
     import torch
 
     base = base_load()
     encoder = base[1]
-    top = list(encoder.encoder.layer)[-TRAINED_LAYERS:]
+    top = list(encoder.encoder.layer)[-layers:]
     # The frozen bottom layers see every sentence once, whatever the number of epochs.
     started = time.perf_counter()
     if bottom is None:
-        bottom = bottom_output(texts, base)
+        bottom = bottom_output(texts, base, layers=layers)
         if log:
             log(f"bottom layers cached in {time.perf_counter() - started:.0f} s")
     tokens = bottom.tokens
@@ -231,7 +252,7 @@ def _fine_tune(
     top_parameters = [p for layer in top for p in layer.parameters()]
     optimiser = torch.optim.AdamW(
         [
-            {"params": top_parameters, "lr": LEARNING_RATE},
+            {"params": top_parameters, "lr": learning_rate},
             {"params": list(head.parameters()), "lr": HEAD_LEARNING_RATE},
         ],
         weight_decay=0.01,
@@ -280,7 +301,7 @@ def _fine_tune(
             )
     arrays = {
         f"top.{key}": value.detach().numpy().astype(np.float16)
-        for key, value in top_state(encoder).items()
+        for key, value in top_state(encoder, layers).items()
     }
     arrays["head_weight"] = head.weight.detach().numpy().ravel().astype(np.float16)
     arrays["head_bias"] = np.array(float(head.bias.detach()), dtype=np.float64)
@@ -288,7 +309,7 @@ def _fine_tune(
         "seed": seed,
         "epochs": epochs,
         "batch_size": BATCH_SIZE,
-        "learning_rate": LEARNING_RATE,
+        "learning_rate": learning_rate,
         "head_learning_rate": HEAD_LEARNING_RATE,
         "max_tokens": MAX_TOKENS,
         "dropout": DROPOUT,
