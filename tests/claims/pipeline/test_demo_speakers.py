@@ -13,9 +13,9 @@ DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "reviews" / "demo_articles
 # Everyone the demo articles quote or cite; a word or a thing ("Direct", "Harbor Point
 # stadium") taken for a speaker would show up beside them.
 SPEAKERS = {
-    "01-riverton-budget.txt": {"Elena Marsh", "David Okafor", "Riverton Ledger"},
-    "02-clinic-waiting-times.txt": {"Northfield Health Agency", "Priya Raman", "Tom Becker"},
-    "03-stadium-costs.txt": {"Marcus Lee", "Coastal Policy Institute", "Hannah Cole"},
+    "01-riverton-budget.html": {"Elena Marsh", "David Okafor", "Riverton Ledger"},
+    "02-clinic-waiting-times.html": {"Northfield Health Agency", "Priya Raman", "Tom Becker"},
+    "03-stadium-costs.html": {"Marcus Lee", "Coastal Policy Institute", "Hannah Cole"},
     "04-energy-prices.html": {"Laura Fischer", "Karim Haddad", "Consumer groups"},
 }
 
