@@ -203,6 +203,9 @@ def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution)
         if comma >= 0 and len(rest[:comma].split()) <= FRAME_WORDS:
             return rest[comma + 1 :]
         return text
+    cited = _CITED_AS_SAYING.match(rest)
+    if cited:
+        return _speaker_pronoun(rest[cited.end() :], attribution, text)
     that = _outside_quotes(rest, "that")
     if that:
         gap = rest[: that[0].start()]
@@ -256,6 +259,9 @@ _BE = re.compile(
 # After the cue, a clause or quotation is the claim: "..., Peskov stated that “this is not
 # true.”" is a leading frame, not a trailing one.
 _CLAUSE_FOLLOWS = re.compile(r"\s*(?:that\b|[“\"«])")
+# "A report cited two officials as saying (that) ...": whoever the report cites, the clause
+# after "as saying" is what it reports.
+_CITED_AS_SAYING = re.compile(r"[^,;:“\"]{0,120}?\bas saying\b(?:\s+that\b)?\s*(?=\S)")
 # "Politico reported, citing two experts, that ...": the source named between cue and clause.
 _SOURCE_ASIDE = re.compile(r"[^,]{0,40},\s*(?:citing|quoting|referring to)\s[^,]+,\s*")
 

@@ -251,3 +251,23 @@ def test_a_quotation_loses_its_frame_however_long_the_speaker_title(sentence: st
     assert found == ClaimAsChecked(
         "Every dollar of this stadium is privately financed.", "Marcus Lee", "person"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        (
+            "A Daily Courier report published the day before cited two officials close to the "
+            "mayor as saying that the bridge had cost $40 million more than planned.",
+            "The bridge had cost $40 million more than planned.",
+        ),
+        (
+            "The Daily Courier cited three engineers as saying the deck would need repairs "
+            "within five years.",
+            "The deck would need repairs within five years.",
+        ),
+    ],
+)
+def test_what_a_report_cites_someone_as_saying_is_the_claim(sentence: str, claim: str) -> None:
+    found = _find(f"Mayor Tom Reyes opened the new bridge on Monday. {sentence}", "as saying")
+    assert (found.standalone, found.claimant) == (claim, "Daily Courier")
