@@ -228,13 +228,17 @@ class MiniLM:
             # [heads, tokens, width] once for the batch; each text is then a slice of it. Plain
             # products beat scaled_dot_product_attention's kernel at these sizes (a few dozen
             # tokens, 32 wide): int8 forward pass on news, 67-87 ms an article against 91-103.
+            dtype = v.dtype
+            if dtype == torch.bfloat16:
+                # A few dozen tokens a text: bfloat16's products are no faster at these sizes,
+                # and its conversions around each softmax cost a third more.
+                q, k, v = q.float(), k.float(), v.float()
             q, k, v = (t.reshape(-1, self.heads, width).transpose(0, 1) for t in (q * scale, k, v))
             out = []
             for start, end in spans:
                 scores = torch.matmul(q[:, start:end], k[:, start:end].transpose(1, 2))
-                weights = scores.softmax(-1, dtype=torch.float32).to(v.dtype)
-                out.append(torch.matmul(weights, v[:, start:end]))
-            return torch.cat(out, 1).transpose(0, 1).reshape(-1, self.hidden)
+                out.append(torch.matmul(scores.softmax(-1), v[:, start:end]))
+            return torch.cat(out, 1).transpose(0, 1).reshape(-1, self.hidden).to(dtype)
 
         x = (
             w["embeddings.word_embeddings.weight"][ids]
