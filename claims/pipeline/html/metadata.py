@@ -113,10 +113,14 @@ def _key(text: str) -> str:
     return NON_WORD.sub("", text.casefold())
 
 
+# Site names are short: "BBC News", "The Washington Post", "Salon.com".
+_SITE_WORDS = 6
+
+
 def _is_site_label(segment: str, site_name: str, host: str) -> bool:
     """Whether a title segment ("BBC News", "Salon.com") names the site rather than the story."""
     label = _key(segment).removeprefix("the")
-    if len(label) < 3 or len(segment.split()) > 6:
+    if len(label) < 3 or len(segment.split()) > _SITE_WORDS:
         return False
     site = _key(site_name).removeprefix("the")
     if site and (label in site or site in label):
@@ -127,11 +131,21 @@ def _is_site_label(segment: str, site_name: str, host: str) -> bool:
 
 
 def _strip_site(title: str, site_name: str, host: str) -> str:
-    """The headline of "Headline - Site" or "Site | Headline", when the site is recognised."""
+    """The headline of "Headline - Site", "Headline - Section - Site" or "Site | Headline",
+    when the site is recognised."""
+    stripped = False
     while (last := list(SEPARATORS.finditer(title))) and _is_site_label(
         title[last[-1].end() :], site_name, host
     ):
-        title = title[: last[-1].start()]
+        title, stripped = title[: last[-1].start()], True
+    last = list(SEPARATORS.finditer(title))
+    if (
+        stripped
+        and last
+        and len(title[last[-1].end() :].split()) <= _SHORT_TITLE_WORDS
+        and len(title[: last[-1].start()].split()) > _SHORT_TITLE_WORDS
+    ):
+        title = title[: last[-1].start()]  # a section's name between headline and site
     first = SEPARATORS.search(title)
     if first and _is_site_label(title[: first.start()], site_name, host):
         title = title[first.end() :]
@@ -150,9 +164,12 @@ def _title(tree: HtmlElement, meta: PageMeta, site_name: str, url: str) -> str:
     ("Yahoo News", "Politics") while other candidates agree on a headline."""
     host = urlsplit(url).hostname or ""
     headings = [clean(h.text_content()) for h in tree.iter("h1")]
-    headings = [h for h in headings if h and not _is_site_label(h, site_name, host)]
     title_element = tree.find(".//title")
     page_title = clean(title_element.text_content()) if title_element is not None else ""
+    site_name = site_name or _site_repeated(
+        [page_title, *headings[:3]], [page_title, *meta.tags.values()]
+    )
+    headings = [h for h in headings if h and not _is_site_label(h, site_name, host)]
     # Structured and social titles name the story; <title> carries SEO suffixes and an <h1>
     # may be the site's logo, so they are fallbacks. The order is Readability's.
     structured = [
@@ -187,6 +204,25 @@ def _title(tree: HtmlElement, meta: PageMeta, site_name: str, url: str) -> str:
     ):
         return headings[0]
     return stripped or (headings[0] if headings else "")
+
+
+def _site_repeated(labels: list[str], titles: list[str]) -> str:
+    """A page that names no site may still show its name: a short <title> or <h1> ("The Daily
+    Courier") that another title carries as its first or last segment beside a longer rest
+    ("Headline of several words | The Daily Courier"), and that no title gives alone (a
+    headline the <h1> and og:title share is no site name)."""
+    whole = {_key(title) for title in titles}
+    for label in labels:
+        key = _key(label)
+        words = len(label.split())
+        if len(key) < 3 or words > _SITE_WORDS or key in whole - {_key(labels[0])}:
+            continue
+        for title in titles:
+            segments = SEPARATORS.split(title)
+            for segment, rest in ((segments[0], segments[1:]), (segments[-1], segments[:-1])):
+                if rest and _key(segment) == key and len(" ".join(rest).split()) > words:
+                    return label
+    return ""
 
 
 def _lone_label(index: int, keys: list[str], candidate: str) -> bool:

@@ -150,6 +150,28 @@ def test_a_section_name_in_the_h1_loses_to_the_headline_in_the_page_title() -> N
     assert document.title == "Council approves $12 million to replace water pipes"
 
 
+def test_a_site_named_only_by_its_logo_and_page_title_is_cut_from_the_social_title() -> None:
+    page = article_page().replace('<meta property="og:site_name" content="The Daily Example">', "")
+    page = page.replace("<title>Council approves $12 million to replace water pipes - ", "<title>")
+    page = page.replace("<h1>", "<h1>The Daily Example</h1><h2>").replace("</h1>\n<p", "</h2>\n<p")
+    head = (
+        '<meta property="og:title" '
+        'content="Council approves $12 million to replace water pipes | The Daily Example">'
+    )
+    document = document_from_html(page.replace("</head>", f"{head}</head>"))
+    assert document.title == "Council approves $12 million to replace water pipes"
+
+
+def test_a_section_between_the_headline_and_the_site_goes_with_the_site() -> None:
+    page = article_page().replace(
+        "replace water pipes - The Daily Example</title>",
+        "replace water pipes | Local News | The Daily Example</title>",
+    )
+    page = page.replace("<h1>Council approves $12 million to replace water pipes</h1>", "")
+    document = document_from_html(page)
+    assert document.title == "Council approves $12 million to replace water pipes"
+
+
 def test_a_short_headline_that_others_repeat_is_kept() -> None:
     head = '<meta property="og:title" content="Pipes approved">'
     document = document_from_html(article_page(title="Pipes approved", head=head))
