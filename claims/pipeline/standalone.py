@@ -82,10 +82,14 @@ def claim_as_checked(
     claimant = attribution.speaker if attribution else ""
     kind = attribution.speaker_kind if attribution else ""
     content = _without_frame(sentence.text, attribution) if attribution else sentence.text
-    if registry is not None:
-        content = _named(content, sentence.start, attribution, registry)
-        content = _person_described(content, sentence.start, registry)
-    content = _described(content, text, sentence.start)
+    opening = _QUOTED.match(sentence.text.lstrip())
+    # A quotation keeps its own words: a fact-checker quotes what was said.
+    if not (opening and content.strip() in opening.group()):
+        if registry is not None:
+            content = _named(content, sentence.start, attribution, registry)
+            content = _person_described(content, sentence.start, registry)
+        content = _described(content, text, sentence.start)
+    content = _DATELINE.sub("", content, count=1)
     content = _CONNECTIVE.sub("", content, count=1)
     content = _tidy(content)
     if _VERDICT_ON_UNNAMED.match(content):
@@ -269,6 +273,11 @@ _SOURCE_ASIDE = re.compile(r"[^,]{0,40},\s*(?:citing|quoting|referring to)\s[^,]
 _SPEAKER_WORDS = 6
 # A claim's first word tying it to the sentence before ("But the Russian leader could ...",
 # "Additionally, Russia would ..."): nothing to check, and it leans on what is not there.
+# A wire story's dateline ("LONDON — ", "WASHINGTON (AP) — ") is where it was filed, not
+# part of the claim.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.]*)?\s*(?:\([^)]{1,20}\)\s*)?[—–-]+\s+"
+)
 _CONNECTIVE = re.compile(
     r"^(?:(?:but|and|yet)\s+|(?:additionally|meanwhile|however|moreover|furthermore|"
     r"finally|also|still|separately|in addition)\s*,\s*)(?=[\w“\"«])",
@@ -378,6 +387,8 @@ def _person_described(content: str, at: int, registry: Registry) -> str:
         return content
     if any(a <= match.start() < b for a, b in _spans(_QUOTED, content)):
         return content
+    if re.match(r"\s+of\b|,\s*[A-Z]", content[match.end() :]):
+        return content  # "the leader of Ennahda", "the leader, Rachid Ghannouchi,": said whose
     words = match.group(2).split()
     former = "former" in words
     quals = {qual(word) for word in words if word != "former"}
@@ -411,8 +422,10 @@ def _described(content: str, text: str, at: int) -> str:
     """ "the stadium" -> "the Harbor Point stadium", as an earlier sentence called it."""
     for match in _THE_NOUN.finditer(content):
         noun = match.group(2)
-        if noun in _STOP:
+        if noun in _STOP or noun in _MODIFIERS:
             continue
+        if not _ends_phrase(noun, content[match.end() :]):
+            continue  # "the stadium project": the noun names something else
         earlier = _named_nouns(text).get(noun, ())
         index = bisect_left(earlier, (at,)) - 1
         if index >= 0:
@@ -431,6 +444,30 @@ def _described(content: str, text: str, at: int) -> str:
     return content
 
 
+# Words that follow "the" as often as a noun does but describe one ("the current deficit").
+_MODIFIERS = _words(
+    """most least current same other new first last next latest previous former whole entire
+    main only own recent following"""
+)
+
+
+def _ends_phrase(noun: str, after: str) -> bool:
+    """Whether `noun` heads its phrase rather than modifying the next word: what follows is
+    punctuation, a function word or a verb ("the stadium would", "the plan cost", "the city
+    council" for a place), not another noun ("the country director", "the budget gap")."""
+    following = re.match(r"\s*([a-z]+)\b", after)
+    if following is None:
+        return True
+    word = following.group(1)
+    if (
+        word in _NOT_NOUNS
+        or word.endswith(("ed", "ly"))
+        or (word.endswith("s") and not word.endswith("ss"))
+    ):
+        return True
+    return noun in _PLACES and word in _PLACE_COMPOUNDS
+
+
 @lru_cache(maxsize=8)
 def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
     """Every common noun the article gives a name to ("Harbor Point stadium"), with where:
@@ -438,6 +475,8 @@ def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
     found: dict[str, list[tuple[int, str]]] = {}
     for match in _NAMED_NOUN.finditer(text):
         words = [w for w in match.group(1).split() if w.lower() not in _STOP]
+        if match.group(2) in _MODIFIERS or not _ends_phrase(match.group(2), text[match.end() :]):
+            continue  # "Tunisia's current coalition", "Tunisia country director"
         if words and not words[-1].endswith(ADJECTIVE_ENDINGS):
             found.setdefault(match.group(2), []).append((match.start(), " ".join(words)))
     return found

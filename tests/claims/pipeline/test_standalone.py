@@ -271,3 +271,50 @@ def test_a_quotation_loses_its_frame_however_long_the_speaker_title(sentence: st
 def test_what_a_report_cites_someone_as_saying_is_the_claim(sentence: str, claim: str) -> None:
     found = _find(f"Mayor Tom Reyes opened the new bridge on Monday. {sentence}", "as saying")
     assert (found.standalone, found.claimant) == (claim, "Daily Courier")
+
+
+def test_a_dateline_is_not_part_of_the_claim() -> None:
+    text = (
+        "RIVERTON — The city will borrow 38 million dollars to repair the dam, Mayor Ann Ward said."
+    )
+    assert _find(text, "borrow").standalone == (
+        "The city will borrow 38 million dollars to repair the dam."
+    )
+
+
+def test_a_word_describing_the_noun_is_not_taken_for_it() -> None:
+    text = (
+        "Riverton's current budget was approved in May. Riverton country director Ann Ward "
+        "visited Nordland on Monday.\n\n"
+        "Ward said the current deficit had doubled since 2020.\n\n"
+        "Nordland militants attacked farms along the country's border in January, Ward said."
+    )
+    assert _find(text, "deficit").standalone == "The current deficit had doubled since 2020."
+    assert _find(text, "militants").standalone == (
+        "Nordland militants attacked farms along the country's border in January."
+    )
+
+
+def test_a_description_that_says_whose_leader_or_names_him_stays() -> None:
+    text = (
+        "Prime Minister Karl Brandt met union leaders on Monday.\n\n"
+        "The leader of the Farmers Party had cut farm taxes by 4 percent in 2020, union chief "
+        "Ola Berg said.\n\n"
+        "The leader, Anna Holm, had raised the fuel tax twice since 2021, Berg said."
+    )
+    assert _find(text, "Farmers Party").standalone == (
+        "The leader of the Farmers Party had cut farm taxes by 4 percent in 2020."
+    )
+    assert _find(text, "Anna Holm").standalone == (
+        "The leader, Anna Holm, had raised the fuel tax twice since 2021."
+    )
+
+
+def test_a_quotation_keeps_its_own_words() -> None:
+    text = (
+        "The Harbor Point stadium opened in 2021.\n\n"
+        "“The stadium has cost the city $40 million a year,” council member Ann Ward said."
+    )
+    assert _find(text, "cost the city").standalone == (
+        "The stadium has cost the city $40 million a year."
+    )
