@@ -205,6 +205,10 @@ def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution)
     if attribution.kind == "according_to":
         comma = rest.find(",")
         if comma >= 0 and len(rest[:comma].split()) <= FRAME_WORDS:
+            before = text[: at.start()].rstrip()
+            if before.endswith(","):
+                # "..., according to X, with ...": the phrase goes from the middle.
+                return f"{before} {rest[comma + 1 :].lstrip()}"
             return rest[comma + 1 :]
         return text
     cited = _CITED_AS_SAYING.match(rest)
@@ -227,9 +231,23 @@ def _after_leading_frame(text: str, at: re.Match[str], attribution: Attribution)
         return text
     rest = _TIME.sub("", rest, count=1).lstrip(" :,")
     following = rest.split()[:1]
-    if not following or not (following[0][0].isupper() or following[0].lower() in _CLAUSE_STARTS):
+    if not following or not (
+        following[0][0].isupper()
+        or following[0].lower() in _CLAUSE_STARTS
+        or _bare_clause(rest.split())
+    ):
         return text
     return _speaker_pronoun(rest, attribution, text)
+
+
+def _bare_clause(words: list[str]) -> bool:
+    """Whether words after "said" start a clause with a subject of its own ("said race
+    relations had improved", "said gun control was the area"), not an object or a phrase
+    ("said goodbye", "said in a statement")."""
+    first = words[0]
+    if not first.isalpha() or not first.islower() or first in _NOT_NOUNS:
+        return False
+    return any(word.lower() in _FINITE for word in words[1:4])
 
 
 def _speaker_pronoun(clause: str, attribution: Attribution, sentence: str) -> str:
@@ -310,6 +328,10 @@ _CLAUSE_STARTS = _words(
     """the a an this these those there it he she they we i you his her their its our no all
     some most many more fewer several every each any one two three four five"""
 )
+# The verbs that show a clause's subject has ended ("race relations *had* improved").
+_FINITE = _words(
+    "was were is are had has have will would could can may might should must did does do"
+)
 _FRAME_VERBS = _words("said says told added adds noted explained wrote asked stated insisted")
 _REPORTING = _words(
     """found finds shows show showed concluded concludes said says estimated estimates"""
@@ -333,6 +355,8 @@ def _named(content: str, at: int, attribution: Attribution | None, registry: Reg
     for match in _PRONOUN.finditer(content, 0, subject_end):
         if any(a <= match.start() < b for a, b in quoted):
             continue  # inside a quotation, "he" is the speaker's word
+        if _names_before(content[: match.start()]):
+            continue  # "Parata and his son": the name just before is the one meant
         pronoun = match.group().lower()
         name = registry.resolve_pronoun(pronoun, at, speaker)
         gender = registry.genders.get(name, "")
@@ -355,6 +379,15 @@ def _named(content: str, at: int, attribution: Attribution | None, registry: Reg
         done = match.end()
     pieces.append(content[done:])
     return "".join(pieces)
+
+
+def _names_before(words: str) -> bool:
+    """Whether the claim names someone before its pronoun: a capitalised word that is not a
+    sentence's opening word ("But", "In")."""
+    return any(
+        word[0].isupper() and word.lower() not in _STOP | _OPENERS | _NOT_NOUNS
+        for word in re.findall(r"[A-Za-z][\w’'-]*", words)
+    )
 
 
 # "The Russian leader", "the former president", "the Kremlin spokesman" as a claim's subject.

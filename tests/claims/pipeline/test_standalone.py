@@ -318,3 +318,45 @@ def test_a_quotation_keeps_its_own_words() -> None:
     assert _find(text, "cost the city").standalone == (
         "The stadium has cost the city $40 million a year."
     )
+
+
+def test_a_pronoun_after_a_name_in_the_claim_is_that_name_and_stays() -> None:
+    text = (
+        "Elder Hori Tane spoke at the beach on Monday.\n\n"
+        "Tane and his son Rewi Tane counted 40 stranded whales, the rescue group Project Jonah "
+        "said."
+    )
+    assert _find(text, "his son").standalone == (
+        "Tane and his son Rewi Tane counted 40 stranded whales."
+    )
+
+
+def test_according_to_in_the_middle_of_a_sentence_goes_from_the_middle() -> None:
+    text = (
+        "The season began in November. It started with a surge in strandings, according to "
+        "the rescue group Project Jonah, with 140 whales dying on Stewart Island."
+    )
+    found = _find(text, "surge")
+    assert (found.standalone, found.claimant) == (
+        "It started with a surge in strandings, with 140 whales dying on Stewart Island.",
+        "Project Jonah",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        (
+            "However, Mr Reyes said race relations had improved during his term.",
+            "Race relations had improved during his term.",
+        ),
+        (
+            "He said gun crime was the area where the city had failed most.",
+            "Gun crime was the area where the city had failed most.",
+        ),
+        ("Reyes said goodbye to the staff who had served him for years.", ""),
+    ],
+)
+def test_a_clause_after_said_without_that_is_the_claim(sentence: str, claim: str) -> None:
+    found = _find(f"Mayor Tom Reyes spoke on Monday. {sentence}", sentence[:20])
+    assert (found.standalone, found.claimant) == (claim, "Tom Reyes")
