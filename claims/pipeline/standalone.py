@@ -127,14 +127,22 @@ def _without_frame(text: str, attribution: Attribution) -> str:
     found = _outside_quotes(text, word)
     if not found:
         return text
-    at = found[-1] if len(found) > 1 and found[-1].start() > len(text) / 2 else found[0]
+    beside = [m for m in found if _beside_speaker(text, m, attribution.speaker)]
+    if beside:
+        at = beside[0]  # "..., Forte said, Whole Foods was selling ..., prices it said were"
+    else:
+        at = found[-1] if len(found) > 1 and found[-1].start() > len(text) / 2 else found[0]
     words_before = len(text[: at.start()].split())
-    words_after = len(text[at.end() :].split())
+    # "..., said Tom Forte, who follows Amazon at ...": an aside about the speaker is frame.
+    tail = text[at.end() :]
+    if _beside_speaker(text, at, attribution.speaker) and (aside := tail.find(",")) > 0:
+        tail = tail[:aside]
+    words_after = len(tail.split())
     cut = max(text.rfind(",", 0, at.start()), text.rfind("”", 0, at.start()))
     if (
         cut > 0
         and words_after <= FRAME_WORDS
-        and len(text[cut + 1 :].split()) <= FRAME_WORDS
+        and len(text[cut + 1 : at.end()].split()) + words_after <= FRAME_WORDS
         and (
             text[cut + 1 :].lstrip().lower().startswith("according to")
             or (
@@ -157,8 +165,22 @@ def _without_frame(text: str, attribution: Attribution) -> str:
         and not text[end + 1 :].split()[0].endswith("ing")
         and len(text[end:].split()) >= MIN_CONTENT_WORDS
     ):
-        return text[:cut] + text[end + 1 :]  # "The port, Lee said, will reopen."
+        # "The port, Lee said, will reopen."; a fronted phrase keeps its comma ("Within
+        # months, Forte said, prices fell" -> "Within months, prices fell").
+        joint = "," if before[0].lower() in _FRONTED else ""
+        return text[:cut] + joint + text[end + 1 :]
     return _after_leading_frame(text, at, attribution)
+
+
+def _beside_speaker(text: str, cue: re.Match[str], speaker: str) -> bool:
+    """Whether the speaker's surname is one of the two words before the cue or right after
+    it ("Forte said", "said Tom Forte", "said Mr. Forte")."""
+    surname = speaker.split()[-1] if speaker else ""
+    if not surname:
+        return False
+    before = text[: cue.start()].split()[-2:]
+    after = [w.strip(",.;:") for w in text[cue.end() :].split()[:3]]
+    return surname in [w.strip(',.;:”"') for w in before] or surname in after
 
 
 def _whole_quote(text: str, cue: str) -> str:
@@ -310,6 +332,10 @@ _VERDICT_ON_UNNAMED = re.compile(
     re.IGNORECASE,
 )
 # Words that open an adverbial, not a subject: "On Tuesday, Politico reported, citing ...".
+_FRONTED = _words(
+    """within despite amid under without following by through across among for with from
+    until unlike like besides beyond"""
+)
 _OPENERS = _words("on in at last this during after before while when since as")
 # Verbs whose object may be a clause without "that": "He said the stadium would ...".
 _CLAUSE_VERBS = _words(
@@ -488,10 +514,12 @@ def _ends_phrase(noun: str, after: str) -> bool:
     """Whether `noun` heads its phrase rather than modifying the next word: what follows is
     punctuation, a function word or a verb ("the stadium would", "the plan cost", "the city
     council" for a place), not another noun ("the country director", "the budget gap")."""
-    following = re.match(r"\s*([a-z]+)\b", after)
-    if following is None:
-        return True
+    following = re.match(r"\s*([\w’'-]+)", after)
+    if following is None or after.startswith(("’s", "'s")):
+        return True  # punctuation, the end, or a possessive ("the conflict's causes")
     word = following.group(1)
+    if not word.isalpha() or not word.islower():
+        return False  # "the broader Washington-based fleet"
     if (
         word in _NOT_NOUNS
         or word.endswith(("ed", "ly"))
@@ -510,6 +538,9 @@ def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
         words = [w for w in match.group(1).split() if w.lower() not in _STOP]
         if match.group(2) in _MODIFIERS or not _ends_phrase(match.group(2), text[match.end() :]):
             continue  # "Tunisia's current coalition", "Tunisia country director"
+        opening = text[: match.start()].rstrip()[-1:] in ("", ".", "!", "?", "\n")
+        if opening and len(words) == 1 and not words[0].endswith(("'s", "’s")):
+            continue  # "Neon lighting spread ...": any sentence's first word is capitalised
         if words and not words[-1].endswith(ADJECTIVE_ENDINGS):
             found.setdefault(match.group(2), []).append((match.start(), " ".join(words)))
     return found
@@ -523,6 +554,10 @@ def _tidy(content: str) -> str:
     """A claim that reads as a sentence: capitalised, ending in a full stop, without the
     quotation marks around all of it (those inside it stay, and stay closed)."""
     content = content.strip()
+    if content.startswith("(") and content.rstrip(".").endswith(")"):
+        content = content.rstrip(".")[1:-1]  # an aside the article put in parentheses
+    elif content.rstrip(".").endswith(")") and "(" not in content:
+        content = content.rstrip(".")[:-1]  # the aside's opening went with its frame
     if content.startswith("''"):
         content = content[2:].replace("''", "")
     elif content[:1] in _OPENING:

@@ -360,3 +360,40 @@ def test_according_to_in_the_middle_of_a_sentence_goes_from_the_middle() -> None
 def test_a_clause_after_said_without_that_is_the_claim(sentence: str, claim: str) -> None:
     found = _find(f"Mayor Tom Reyes spoke on Monday. {sentence}", sentence[:20])
     assert (found.standalone, found.claimant) == (claim, "Tom Reyes")
+
+
+MARKET = (
+    "Tom Forte follows the grocer for a brokerage.\n\n"
+    "The combination of the two has been steady, said Tom Forte, who follows the grocer as a "
+    "managing director at a brokerage in Portland.\n\n"
+    "Within months of the merger, Forte said, the grocer was selling cheaper eggs, prices it "
+    "said were a result of the deal.\n\n"
+    "(Northwind says it has no plans to sell the stores, but few analysts believe it).\n\n"
+    "Tubes glow orange-red because neon produces that color. Neon lighting is a catchall "
+    "term for such signs.\n\n"
+    "The lighting also featured heavily at the 1939 fair in New York, Forte said."
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "claim"),
+    [
+        # An aside about the speaker after a trailing "said X" is frame too.
+        ("combination", "The combination of the two has been steady."),
+        # Of two cues, the one beside the speaker frames the sentence; a fronted phrase keeps
+        # its comma.
+        (
+            "Within months",
+            "Within months of the merger, the grocer was selling cheaper eggs, prices it said "
+            "were a result of the deal.",
+        ),
+        # An aside in parentheses loses them with its frame.
+        ("Northwind", "Northwind has no plans to sell the stores, but few analysts believe it."),
+        # A sentence's capitalised first word names nothing ("Neon lighting").
+        ("also featured", "The lighting also featured heavily at the 1939 fair in New York."),
+    ],
+)
+def test_frames_beside_asides_and_parentheses_go_and_nothing_is_named_wrongly(
+    words: str, claim: str
+) -> None:
+    assert _find(MARKET, words).standalone == claim
