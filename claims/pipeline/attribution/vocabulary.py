@@ -9,6 +9,7 @@ from claims.pipeline.attribution.lexicon import (
     PARTICLES,
     PUBLISHING_VERBS,
     SPEECH_VERBS,
+    inflections,
 )
 
 
@@ -89,7 +90,14 @@ INVERTIBLE = word_set("said says added adds noted explained wrote continued aske
 FILLERS = word_set(
     """has have had was were is are did does do not also further again repeatedly previously
     earlier later then reportedly publicly once never first already still just recently himself
-    herself itself themselves has've now even instead too soon long"""
+    herself itself themselves has've now even instead too soon long however both all would will
+    could can cannot may might should must"""
+)
+# Verbs and adjectives that take another verb after "to" and leave it its subject: "Ann Ward
+# continued to insist", "declined to say", "was quick to add", "went on to say".
+CATENATIVES = frozenset(
+    inflections("continue decline refuse begin:began:begun start hasten rush move")
+    | word_set("quick careful prompted forced compelled moved eager willing unwilling happy")
 )
 TIME_NOUNS = word_set(
     """week month year weekend morning afternoon evening night months weeks years days

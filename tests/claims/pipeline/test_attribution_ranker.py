@@ -27,7 +27,7 @@ def _speakers(text: str, **options: object) -> list[Attribution | None]:
 def test_a_report_by_a_body_with_a_verb_the_rules_do_not_read_gets_its_speaker() -> None:
     text = (
         "The Coastal Policy Institute released figures on Tuesday. "
-        "The Coastal Policy Institute estimates the harbor lost 2,000 jobs last year."
+        "The Coastal Policy Institute reckons the harbor lost 2,000 jobs last year."
     )
 
     with_ranker, rules = _speakers(text), _speakers(text, ranker=None)
