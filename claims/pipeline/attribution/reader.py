@@ -43,6 +43,7 @@ from claims.pipeline.attribution.vocabulary import (
     PERSON,
     POSSESSIVE_ENDS,
     QUOTE_FOLLOWS,
+    QUOTE_VERBS,
     RANK,
     REJECT_OBJECTS,
     REJECT_VERBS,
@@ -207,6 +208,7 @@ class Reader:
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
                 )
+                or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
             ):
                 if low == "quoted" and following != "as":
                     continue
@@ -307,7 +309,12 @@ class Reader:
     ) -> Candidate | None:
         start = index + 2
         report = False
-        while start < len(t) and t.low[start] in _ACCORDING_SKIP and t.text[start].islower():
+        while start < len(t) and (
+            (t.low[start] in _ACCORDING_SKIP and t.text[start].islower())
+            or (t.low[start] == "the" and t.cap[start + 1 : start + 2] == [True])
+            or (t.text[start].isdigit() and start > index + 2)
+        ):
+            # "according to The Hill", "according to a 2014 Labor Department study"
             report = report or t.low[start] in REPORT_NOUNS
             start += 1
         # "according to former Sen. Scott Brown", "according to a spokeswoman for the Clinton
@@ -464,6 +471,13 @@ def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
     return 0 < index < len(t) and (
         t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
     )
+
+
+def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
+    """ "…," Ann Ward continued. / Tom Baker began: "…": a verb that speaks only next to
+    the quotation it introduces or closes."""
+    start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
+    return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
 
 
 def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:

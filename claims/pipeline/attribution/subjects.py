@@ -158,6 +158,7 @@ def _strip_fillers(t: Tokens, end: int) -> int:
 
 _ASIDE_TOKENS = 6
 _GO = word_set("go goes went gone going")
+_GERUND_PREPOSITIONS = word_set("by upon after before while in")
 
 
 def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
@@ -189,9 +190,10 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     last, low = t.text[end - 1], t.low[end - 1]
     if low in PRONOUNS:
         return Subject("pronoun", (last,), t.start[end - 1])
-    if low in _COMPANIONS and end > 2:
-        # "Ann Ward and her colleagues found", "Tom Baker and others said": the one named.
-        joined = end - 2 if t.low[end - 2] not in ("his", "her", "their") else end - 3
+    if end > 2 and (low in _COMPANIONS or (t.low[end - 2] == "other" and last.islower())):
+        # "Ann Ward and her colleagues found", "Tom Baker and others said", "Mr. Xi and other
+        # leaders have said": the one named.
+        joined = end - 2 if t.low[end - 2] not in ("his", "her", "their", "other") else end - 3
         if joined > 0 and t.low[joined] == "and":
             named = _subject_at(t, joined, registry)
             if named.kind == "name":
@@ -418,6 +420,12 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
         # before it ("..., the AP, which first reported ..." names where, not who, in a clause).
         subject = _subject_at(t, end - 2, registry)
         if subject.kind in ("name", "description"):
+            return subject
+    if end > 1 and t.low[end - 1] in _GERUND_PREPOSITIONS and t.low[verb].endswith("ing"):
+        # "Ann Ward closed by saying", "Tom Baker replied, after first noting": the clause's
+        # subject speaks through the participle.
+        subject = _first_subject(t, end - 1, registry, loose=True)
+        if subject.kind:
             return subject
     if end > 0 and t.text[end - 1] == ",":
         if t.low[verb].endswith("ing"):

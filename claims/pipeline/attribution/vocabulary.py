@@ -68,6 +68,8 @@ HEARSAY = re.compile(
 # After the verb, an opening quote within two words means the quotation is the verb's object.
 QUOTE_FOLLOWS = re.compile(r"^\s*(?:\w+\s+){0,2}?[:,]?\s*(?:that\s+)?(?:the\s+|a\s+|an\s+)?[“\"«]")
 
+# Verbs that speak only beside a quotation: "…," Ann Ward continued. / Tom Baker began: "…".
+QUOTE_VERBS = inflections("continue start begin:began:begun conclude finish interject interrupt")
 # These are speech only with an object that is itself speech ("rejected claims", "denied that").
 REJECT_VERBS = word_set("rejected rejects rejecting dismissed dismisses dismissing")
 REJECT_OBJECTS = word_set(
@@ -82,6 +84,7 @@ CUE_WORDS = (
     | REJECT_VERBS
     | PARTICLES.keys()
     | PUBLISHING_VERBS
+    | QUOTE_VERBS
     | REPORT_NOUNS
     | {"according", "by", "from"}
 )

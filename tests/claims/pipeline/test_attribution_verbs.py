@@ -81,3 +81,28 @@ def test_a_name_and_her_colleagues_are_the_name() -> None:
 def test_a_hyphenated_description_after_said_keeps_the_name() -> None:
     text = '"The tunnel is late," said Riverton boat-repair owner Lena Park.'
     assert _rule_speakers(text) == ["Lena Park"]
+
+
+def test_according_to_an_outlet_whose_name_opens_with_the_is_the_outlets() -> None:
+    text = "The ferry was late, according to The Harbor Gazette."
+    assert _rule_speakers(text) == ["Harbor Gazette"]
+
+
+def test_according_to_a_dated_study_is_the_bodys() -> None:
+    text = "Most firms fund leave, according to a 2014 Riverton Labor Board study."
+    assert _rule_speakers(text) == ["Riverton Labor Board"]
+
+
+def test_a_participle_after_by_speaks_for_the_clauses_subject() -> None:
+    text = "Tom Baker closed the meeting by saying the port would reopen."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_continued_beside_a_quotation_is_speech() -> None:
+    text = '"The port will reopen," Ann Ward continued. Tom Baker continued to work at the port.'
+    assert _rule_speakers(text) == ["Ann Ward", ""]
+
+
+def test_a_name_and_other_officials_are_the_name() -> None:
+    text = "Mayor Ann Ward and other officials have said the tunnel is safe."
+    assert _rule_speakers(text) == ["Ann Ward"]
