@@ -106,3 +106,12 @@ def test_continued_beside_a_quotation_is_speech() -> None:
 def test_a_name_and_other_officials_are_the_name() -> None:
     text = "Mayor Ann Ward and other officials have said the tunnel is safe."
     assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_paragraph_ending_with_its_speaker_and_a_colon_introduces_the_next() -> None:
+    text = (
+        "Ann Ward wrote in a statement:\n\n"
+        "The port will reopen in May. It was never at risk.\n\n"
+        "The council meets on Monday."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", ""]
