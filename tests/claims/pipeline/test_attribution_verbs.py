@@ -115,3 +115,11 @@ def test_a_paragraph_ending_with_its_speaker_and_a_colon_introduces_the_next() -
         "The council meets on Monday."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", ""]
+
+
+def test_the_senator_is_not_the_president_named_last() -> None:
+    text = (
+        "Sen. Ann Ward met President Tom Baker on Monday. Baker left early. "
+        '"It is wrong," the senator said.'
+    )
+    assert _rule_speakers(text)[2] == "Ann Ward"
