@@ -284,8 +284,10 @@ class Registry:
         offices: dict[str, set[str]] = {}
         if role in _OFFICES:
             for mention in self.mentions:
-                held = {_OFFICES[r.rstrip(".")] for r in mention.roles if r.rstrip(".") in _OFFICES}
-                offices.setdefault(mention.name, set()).update(held)
+                titles = {r.rstrip(".") for r in mention.roles}
+                offices.setdefault(mention.name, set()).update(
+                    _OFFICES[t] for t in titles if t in _OFFICES
+                )
         for mention in reversed(self.mentions):
             if mention.start >= before:
                 continue
@@ -294,8 +296,8 @@ class Registry:
                 continue
             if role in mention.roles or mention.name.lower().endswith(role):
                 return mention.name
-            held = offices.get(mention.name)
-            if mention.category == PERSON and not (held and _OFFICES[role] not in held):
+            other = offices.get(mention.name) and _OFFICES[role] not in offices[mention.name]
+            if mention.category == PERSON and not other:
                 compatible.append(mention.name)
         # An unmatched "the 45th US president" most likely means the latest compatible person;
         # not one the article gives another office ("the Florida senator" is not President
