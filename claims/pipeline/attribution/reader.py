@@ -6,6 +6,7 @@ import bisect
 import re
 
 from claims.pipeline.attribution.lexicon import (
+    CLAUSE_VERBS,
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
     GROUP_NOUNS,
@@ -209,6 +210,7 @@ class Reader:
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
                 )
                 or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
+                or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
             ):
                 if low == "quoted" and following != "as":
                     continue
@@ -478,6 +480,13 @@ def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> boo
     the quotation it introduces or closes."""
     start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
     return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
+
+
+def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
+    """ "Ann Ward stated that ...", "Tom Baker maintained: ...": a verb followed by what was
+    said (or closing a quotation)."""
+    following = t.low[index + 1] if index + 1 < len(t) else ""
+    return following in ("that", ":") or _beside_quote(masked, t, index, sentence)
 
 
 def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from claims.pipeline.attribution.lexicon import (
+    CLAUSE_VERBS,
     DOCUMENT_VERBS,
     PARTICLES,
     PUBLISHING_VERBS,
@@ -80,6 +81,7 @@ REPORT_NOUNS = word_set("report reports article story investigation analysis int
 # A sentence without any of these words has no attribution cue: skip tokenising it.
 CUE_WORDS = (
     SPEECH_VERBS
+    | CLAUSE_VERBS
     | DOCUMENT_VERBS
     | REJECT_VERBS
     | PARTICLES.keys()

@@ -123,3 +123,12 @@ def test_the_senator_is_not_the_president_named_last() -> None:
         '"It is wrong," the senator said.'
     )
     assert _rule_speakers(text)[2] == "Ann Ward"
+
+
+def test_spoke_at_a_rally_reports_nothing_but_stated_that_does() -> None:
+    text = (
+        "Ann Ward spoke at a rally in Riverton on Monday. "
+        "Tom Baker stated that the port would reopen. "
+        "Several Western states backed the plan."
+    )
+    assert _rule_speakers(text) == ["", "Tom Baker", ""]
