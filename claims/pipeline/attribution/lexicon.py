@@ -113,7 +113,7 @@ DOCUMENT_NOUNS = _words(
     projection projections count tally figures research filing complaint lawsuit ruling release
     assessment audit paper findings document documents transcript readout interview op-ed
     editorial column article story post tweet email video ad advertisement statistics numbers
-    records results filings disclosures returns figures"""
+    records results filings disclosures returns figures average"""
 )
 
 # Speech verbs that are also nouns ("a Clinton attack", "the peace talks", "security

@@ -264,6 +264,7 @@ _IRREGULAR_PAST = word_set(
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
 # "Western officials", "Arab diplomats": a bloc, not a side one could ask for the claim.
+_INSTITUTIONS = word_set("government military army navy parliament embassy cabinet")
 _VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
 
 
@@ -317,7 +318,8 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         if "the" in t.low[max(0, start - 3) : start] and t.low[end - 1] in PERSON_ROLES:
             return None  # "the Kremlin spokesman", "the 45th US president": found by the role
         # "Democratic lawmakers", "U.S. officials": a group the article names by its side.
-        group = t.low[end - 1] in GROUP_NOUNS and t.low[start] not in _VAGUE_SIDES
+        # "The German government", "the Turkish military": a country's institution speaks.
+        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in _VAGUE_SIDES
         unnamed = t.low[end - 1] in UNNAMED and not group
         if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
             if not registry.is_person(t.text[start]):

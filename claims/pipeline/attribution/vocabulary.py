@@ -75,7 +75,7 @@ QUOTE_VERBS = inflections("continue start begin:began:begun conclude finish inte
 REJECT_VERBS = word_set("rejected rejects rejecting dismissed dismisses dismissing")
 REJECT_OBJECTS = word_set(
     "claims claim reports report allegations accusations suggestions suggestion idea notion that"
-    " as criticism"
+    " as criticism comment comments remarks charge charges speculation concerns"
 )
 REPORT_NOUNS = word_set("report reports article story investigation analysis interview")
 # A sentence without any of these words has no attribution cue: skip tokenising it.

@@ -132,3 +132,18 @@ def test_spoke_at_a_rally_reports_nothing_but_stated_that_does() -> None:
         "Several Western states backed the plan."
     )
     assert _rule_speakers(text) == ["", "Tom Baker", ""]
+
+
+def test_a_countrys_government_speaks_but_its_troops_name_no_one() -> None:
+    text = "The Ruritanian government claims the border is open. Ruritanian troops said nothing."
+    assert _rule_speakers(text) == ["Ruritanian government", ""]
+
+
+def test_dismissing_a_comment_is_speech() -> None:
+    text = "Harbor Board spokeswoman Lena Park dismissed the comment as a distraction."
+    assert _rule_speakers(text) == ["Lena Park"]
+
+
+def test_an_average_of_polls_reports() -> None:
+    text = "A Harbor Gazette average of polls shows the mayor ahead by two points."
+    assert _rule_speakers(text) == ["Harbor Gazette average"]
