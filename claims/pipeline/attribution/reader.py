@@ -51,6 +51,8 @@ from claims.pipeline.attribution.vocabulary import (
     REPORT_NOUNS,
     REPORT_VERBS,
     SPEECH_VERBS,
+    STOPWORDS,
+    TIME_NOUNS,
     UNKNOWN,
     without_possessive,
     word_set,
@@ -212,8 +214,8 @@ class Reader:
                 or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
                 or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
             ):
-                if low == "quoted" and following != "as":
-                    continue
+                if low == "quoted" and "as" not in t.low[index + 1 : index + _QUOTED_AS]:
+                    continue  # "quoted a witness as saying", not "the quoted price"
                 if _passive_by(t, index):
                     continue  # "was first reported by MSNBC": the agent after "by" (`_by`)
                 if low != "quoted" and _passive(t, index):
@@ -439,6 +441,7 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
 
 
 _TRAILING_WORDS = 8
+_QUOTED_AS = 8
 _OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
 
 
@@ -485,8 +488,17 @@ def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> boo
 def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
     """ "Ann Ward stated that ...", "Tom Baker maintained: ...": a verb followed by what was
     said (or closing a quotation)."""
-    following = t.low[index + 1] if index + 1 < len(t) else ""
-    return following in ("that", ":") or _beside_quote(masked, t, index, sentence)
+    if index + 1 >= len(t):
+        return _beside_quote(masked, t, index, sentence)
+    following = t.low[index + 1]
+    # "Ann Ward stated Baker was wrong": a clause without "that" opens with its subject.
+    subject = following in _CLAUSE_SUBJECTS or (
+        t.cap[index + 1] and following not in STOPWORDS and following not in TIME_NOUNS
+    )
+    return following in ("that", ":") or subject or _beside_quote(masked, t, index, sentence)
+
+
+_CLAUSE_SUBJECTS = word_set("he she they we i it there")
 
 
 def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:

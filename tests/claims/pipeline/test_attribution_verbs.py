@@ -147,3 +147,13 @@ def test_dismissing_a_comment_is_speech() -> None:
 def test_an_average_of_polls_reports() -> None:
     text = "A Harbor Gazette average of polls shows the mayor ahead by two points."
     assert _rule_speakers(text) == ["Harbor Gazette average"]
+
+
+def test_stated_before_a_clause_without_that_is_speech() -> None:
+    text = "Harbor Board chairman Tom Baker stated Ann Ward was careless."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_quoted_a_witness_as_saying_is_the_outlets_report() -> None:
+    text = "The Harbor Gazette quoted a ferry worker as saying the tunnel had flooded."
+    assert _rule_speakers(text) == ["Harbor Gazette"]
