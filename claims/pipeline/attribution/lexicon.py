@@ -57,12 +57,12 @@ def inflections(entries: str) -> frozenset[str]:
 # Verbs whose subject is the source of what follows them, whatever the object.
 SPEECH_LEMMAS = _words(
     """
-say:said tell:told state add note explain deny confirm stress warn claim assert acknowledge
+say:said tell:told add note explain deny confirm stress warn claim assert acknowledge
 indicate announce declare insist argue reiterate underscore emphasize emphasise suggest pledge vow
 promise accuse reaffirm express write:wrote:written tweet post reply respond urge describe
 admit:admitted predict reveal allege mention comment caution concede disclose estimate voice
 praise report quote call slam:slammed blast criticize criticise attack condemn denounce decry
-lament complain charge contend maintain counter retort recall question ask answer boast brag:bragged
+lament complain charge contend counter retort recall question ask answer boast brag:bragged
 joke quip:quipped scoff mock ridicule   blame thank applaud hail tout laud commend
 defend justify observe remark recount testify assure reassure inform advise recommend propose
 demand request plead appeal proclaim affirm concur agree disagree dispute contest challenge
@@ -74,11 +74,15 @@ apologise congratulate chide scold rebuke reprimand castigate lambaste lambast b
 assail pan:panned fault deride belittle disparage taunt needle:needled tease
 lecture preach brief:briefed relay convey repeat recite shout yell scream chant
 exclaim declare acknowledge stipulate insinuate muse:mused ponder wonder caution pronounce
-speak:spoke:spoken talk elaborate reason counsel suggest announce confide plead urge implore
+elaborate reason counsel suggest announce confide plead urge implore
 beg:begged prod:prodded rail tweet retweet endorse highlight echo"""
 )
 
 SPEECH_VERBS = inflections(" ".join(sorted(SPEECH_LEMMAS)))
+
+# Verbs that report only right before what was said ("stated that", "maintained: ...", a
+# quotation): "Western states", "maintained a brisk pace" and "spoke at a rally" say nothing.
+CLAUSE_VERBS = inflections("state maintain speak:spoke:spoken talk")
 
 # Phrasal verbs: speech only with their particle ("pushed back", "lashed out", "weighed in").
 PARTICLES = {
@@ -109,7 +113,7 @@ DOCUMENT_NOUNS = _words(
     projection projections count tally figures research filing complaint lawsuit ruling release
     assessment audit paper findings document documents transcript readout interview op-ed
     editorial column article story post tweet email video ad advertisement statistics numbers
-    records results filings disclosures returns figures"""
+    records results filings disclosures returns figures average"""
 )
 
 # Speech verbs that are also nouns ("a Clinton attack", "the peace talks", "security

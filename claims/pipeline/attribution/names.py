@@ -177,6 +177,21 @@ def split_run(tokens: Sequence[str]) -> tuple[list[str], set[str], set[str]]:
     return tokens[cut:], roles, quals
 
 
+# Offices one person rarely holds at once, abbreviations read as the office.
+_OFFICES = {
+    "president": "president",
+    "senator": "senator",
+    "sen": "senator",
+    "governor": "governor",
+    "gov": "governor",
+    "mayor": "mayor",
+    "rep": "representative",
+    "representative": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+}
+
+
 class Registry:
     """Every name the article mentions, to expand surnames and resolve "he"/"the spokesman"."""
 
@@ -266,6 +281,13 @@ class Registry:
     def resolve_role(self, role: str, quals: set[str], before: int) -> str:
         """The person (or body) a role noun like "the spokesman" or "the ministry" stands for."""
         compatible = []
+        offices: dict[str, set[str]] = {}
+        if role in _OFFICES:
+            for mention in self.mentions:
+                titles = {r.rstrip(".") for r in mention.roles}
+                offices.setdefault(mention.name, set()).update(
+                    _OFFICES[t] for t in titles if t in _OFFICES
+                )
         for mention in reversed(self.mentions):
             if mention.start >= before:
                 continue
@@ -274,9 +296,12 @@ class Registry:
                 continue
             if role in mention.roles or mention.name.lower().endswith(role):
                 return mention.name
-            if mention.category == PERSON:
+            other = offices.get(mention.name) and _OFFICES[role] not in offices[mention.name]
+            if mention.category == PERSON and not other:
                 compatible.append(mention.name)
-        # An unmatched "the 45th US president" most likely means the latest compatible person.
+        # An unmatched "the 45th US president" most likely means the latest compatible person;
+        # not one the article gives another office ("the Florida senator" is not President
+        # Obama).
         return compatible[0] if compatible and role in PERSON_ROLES else ""
 
     def resolve_pronoun(self, pronoun: str, before: int, last_speaker: str = "") -> str:

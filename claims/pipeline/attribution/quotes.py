@@ -42,6 +42,7 @@ def spread_quotes(
                 result[i] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
     _name_quotes_before_their_cue(sentences, result)
     _spread_speaker_lines(sentences, result)
+    _spread_block_quotes(sentences, result)
     # A quotation that stands alone right after an attributed one continues it, and so does
     # a paragraph that opens with a quotation and names no one: news style carries a long quote
     # over several paragraphs, each opening with a quotation mark.
@@ -87,6 +88,27 @@ def _spread_speaker_lines(sentences: Sequence[Sentence], result: list[Attributio
             and sentences[i].paragraph == sentences[i - 1].paragraph
         ):
             result[i] = previous
+
+
+def _spread_block_quotes(sentences: Sequence[Sentence], result: list[Attribution | None]) -> None:
+    """ "Ann Ward wrote in a statement: / The port will reopen. It was never at risk.": a
+    paragraph that ends with its speaker and a colon introduces the next paragraph, a quotation
+    set off without quotation marks. Only that paragraph: where the quotation ends is not
+    marked, and the article's own text may follow."""
+    for i in range(len(sentences) - 1):
+        owner = result[i]
+        if (
+            owner is None
+            or owner.cue == SPEAKER_LINE_CUE
+            or not sentences[i].text.rstrip().endswith(":")
+            or sentences[i + 1].paragraph == sentences[i].paragraph
+        ):
+            continue
+        j = i + 1
+        while j < len(sentences) and sentences[j].paragraph == sentences[i + 1].paragraph:
+            if result[j] is None:
+                result[j] = Attribution(owner.speaker, "quote", owner.cue, owner.speaker_kind)
+            j += 1
 
 
 def _name_quotes_before_their_cue(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ from claims.pipeline.attribution.vocabulary import (
     POSSESSIVE_ENDS,
     PRONOUNS,
     SPEECH_VERBS,
+    STOPWORDS,
     UNNAMED,
 )
 from claims.pipeline.checkworthiness.artefacts import model_files_read
@@ -136,8 +138,10 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             if quoted:
                 found.setdefault(quoted, set()).add("last_quote")
         for name, features in found.items():
-            if " " not in name and (not registry.is_name(name) or name.lower() in UNNAMED):
-                continue  # "Western", "Officials": an adjective or a plural names no one
+            if " " not in name and (
+                not registry.is_name(name) or name.lower() in UNNAMED or _contraction(name)
+            ):
+                continue  # "Western", "Officials", "She's": no one named
             gender = registry.genders.get(name, "")
             if pronoun:
                 expected = "m" if pronoun == "he" else "f"
@@ -155,6 +159,11 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             features.update(shared)
             result.append(Candidate(index, name, frozenset(features)))
     return result
+
+
+def _contraction(word: str) -> bool:
+    """ "She's", "It’s", "We’ll": a pronoun's contraction opening a sentence, no name."""
+    return re.split("[’']", word, maxsplit=1)[0].lower() in STOPWORDS
 
 
 def _last_quote_speaker(rules: Sequence[Attribution | None], index: int) -> str:

@@ -6,6 +6,7 @@ import bisect
 import re
 
 from claims.pipeline.attribution.lexicon import (
+    CLAUSE_VERBS,
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
     GROUP_NOUNS,
@@ -26,6 +27,7 @@ from claims.pipeline.attribution.subjects import (
     Subject,
     Tokens,
     after_quote,
+    document_subject,
     inverted_subject,
     name_after,
     run_before,
@@ -37,16 +39,20 @@ from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
     HEARSAY,
     OUTLET,
+    OUTLET_NOUNS,
     OUTLET_ROLES,
     PERSON,
     POSSESSIVE_ENDS,
     QUOTE_FOLLOWS,
+    QUOTE_VERBS,
     RANK,
     REJECT_OBJECTS,
     REJECT_VERBS,
     REPORT_NOUNS,
     REPORT_VERBS,
     SPEECH_VERBS,
+    STOPWORDS,
+    TIME_NOUNS,
     UNKNOWN,
     without_possessive,
     word_set,
@@ -180,12 +186,18 @@ class Reader:
                     found.append(self._according(sentence, masked, t, index))
             elif low in ("by", "from"):
                 found.append(self._by(sentence, masked, t, index))
-            elif low in REPORT_NOUNS and self._report_subject(t, index):
-                found.append(self._report(sentence, masked, t, index))
+            elif (
+                low in REPORT_NOUNS
+                and self._report_subject(t, index)
+                and (report := self._report(sentence, masked, t, index)) is not None
+            ):
+                found.append(report)  # else "CBS News reports that ...": the verb, below
             elif not t.text[index].islower() and not _opens_with_cue(t, index):
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
+                if subject.kind in ("", "unnamed"):
+                    subject = document_subject(t, index, registry)
                 document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
                 # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported.
                 if document or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5]):
@@ -199,11 +211,15 @@ class Reader:
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
                 )
+                or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
+                or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
             ):
-                if low == "quoted" and following != "as":
-                    continue
+                if low == "quoted" and "as" not in t.low[index + 1 : index + _QUOTED_AS]:
+                    continue  # "quoted a witness as saying", not "the quoted price"
                 if _passive_by(t, index):
                     continue  # "was first reported by MSNBC": the agent after "by" (`_by`)
+                if low != "quoted" and _passive(t, index):
+                    continue  # "Ann Ward was declared the winner": spoken of, not speaking
                 if (
                     low.endswith("ing")
                     and index > 0
@@ -212,13 +228,24 @@ class Reader:
                 ):
                     continue  # "X said ..., noting that ...": the participle is X's
                 subject = subject_of(t, index, registry)
-                if low in NOUN_LIKE and _noun_reading(t, subject, registry):
-                    continue  # "a Clinton attack", "the Trump call", "Direct talks resume"
+                if (
+                    low in NOUN_LIKE
+                    and _noun_reading(t, subject, registry)
+                    and not (index + 1 < len(t) and t.low[index + 1] in _OBJECTS)
+                    and not _outlet_reports(t, index, subject)
+                ):
+                    # "a Clinton attack", "the Trump call", "Direct talks resume"; but with an
+                    # object, a verb: "The Ward campaign calls it a smear".
+                    continue
                 if subject.kind in ("", "unnamed") and (index == 0 or t.text[index - 1] in ',”»"'):
                     # "..., the losses would outstrip the gains, said Batchelder": what stands
                     # before the comma is the clause reported, the subject follows the verb.
                     inverted = inverted_subject(t, index, registry)
                     subject = inverted if inverted.kind else subject
+                if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] not in ",":
+                    # "A CNN poll released Monday says": the document before its own phrase.
+                    named_document = document_subject(t, index, registry)
+                    subject = named_document if named_document.kind else subject
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
                     found.append(self._told_outlet(sentence, masked, t, index))
@@ -263,10 +290,10 @@ class Reader:
             return None
         back = index - 1
         while back > 0 and index - back < _BY_WINDOW and t.text[back].isalnum():
-            if t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index):
+            if t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index):
                 break
             back -= 1
-        if not (t.low[back] in DOCUMENT_NOUNS or _passive(t, back, index)):
+        if not (t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)
@@ -286,7 +313,12 @@ class Reader:
     ) -> Candidate | None:
         start = index + 2
         report = False
-        while start < len(t) and t.low[start] in _ACCORDING_SKIP and t.text[start].islower():
+        while start < len(t) and (
+            (t.low[start] in _ACCORDING_SKIP and t.text[start].islower())
+            or (t.low[start] == "the" and t.cap[start + 1 : start + 2] == [True])
+            or (t.text[start].isdigit() and start > index + 2)
+        ):
+            # "according to The Hill", "according to a 2014 Labor Department study"
             report = report or t.low[start] in REPORT_NOUNS
             start += 1
         # "according to former Sen. Scott Brown", "according to a spokeswoman for the Clinton
@@ -409,6 +441,7 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
 
 
 _TRAILING_WORDS = 8
+_QUOTED_AS = 8
 _OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
 
 
@@ -422,6 +455,8 @@ _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 
 _DETERMINERS = word_set("a an the this that these those")
+# Words that open a verb's object and never follow a noun used as a modifier's head.
+_OBJECTS = word_set("it this these him her them his their its the a an")
 
 
 def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
@@ -440,6 +475,39 @@ def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
         return not known and not (word.isupper() and len(word) > 1)
     return 0 < index < len(t) and (
         t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
+    )
+
+
+def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
+    """ "…," Ann Ward continued. / Tom Baker began: "…": a verb that speaks only next to
+    the quotation it introduces or closes."""
+    start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
+    return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
+
+
+def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
+    """ "Ann Ward stated that ...", "Tom Baker maintained: ...": a verb followed by what was
+    said (or closing a quotation)."""
+    if index + 1 >= len(t):
+        return _beside_quote(masked, t, index, sentence)
+    following = t.low[index + 1]
+    # "Ann Ward stated Baker was wrong": a clause without "that" opens with its subject.
+    subject = following in _CLAUSE_SUBJECTS or (
+        t.cap[index + 1] and following not in STOPWORDS and following not in TIME_NOUNS
+    )
+    return following in ("that", ":") or subject or _beside_quote(masked, t, index, sentence)
+
+
+_CLAUSE_SUBJECTS = word_set("he she they we i it there")
+
+
+def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:
+    """ "The Harbor Gazette reports that ...": a paper's name before a verb and "that"."""
+    return (
+        subject.kind == "name"
+        and subject.words[-1].lower() in OUTLET_NOUNS
+        and index + 1 < len(t)
+        and t.low[index + 1] == "that"
     )
 
 
@@ -463,7 +531,26 @@ def _passive_by(t: Tokens, verb: int) -> bool:
     return before >= 0 and (t.low[before] in _BE or t.low[before] == "first")
 
 
-def _passive(t: Tokens, at: int, by: int) -> bool:
+def _passive(t: Tokens, verb: int) -> bool:
+    """ "Ann Ward was declared the winner", "he was told", "were asked": a speech verb in the
+    passive, whose subject is who is spoken of or to (the agent, if any, follows "by")."""
+    low = t.low[verb]
+    if not (low.endswith(("ed", "n", "t")) or low in _IRREGULAR_PARTICIPLES):
+        return False
+    before = verb - 1
+    while (
+        before > 0
+        and t.text[before].islower()
+        and (t.low[before].endswith("ly") or t.low[before] in ("not", "never", "also", "first"))
+    ):
+        before -= 1
+    return before >= 0 and t.low[before] in _BE
+
+
+_IRREGULAR_PARTICIPLES = word_set("told said written spoken sworn")
+
+
+def _passive_agent(t: Tokens, at: int, by: int) -> bool:
     """ "was first reported by": a speech verb's participle before "by"."""
     low = t.low[at]
     return (

@@ -6,13 +6,19 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.pipeline.attribution.lexicon import GROUP_NOUNS, PERSON_SOURCE_NOUNS, SOURCE_NOUNS
+from claims.pipeline.attribution.lexicon import (
+    DOCUMENT_NOUNS,
+    GROUP_NOUNS,
+    PERSON_SOURCE_NOUNS,
+    SOURCE_NOUNS,
+)
 from claims.pipeline.attribution.names import (
     Registry,
     qual,
 )
 from claims.pipeline.attribution.vocabulary import (
     ALL_ROLES,
+    CATENATIVES,
     CLOSE_QUOTES,
     CONTRACTIONS,
     FILLERS,
@@ -128,8 +134,16 @@ def _strip_fillers(t: Tokens, end: int) -> int:
             if opening > 0:
                 end = opening
                 continue
-        if text.islower() and (low in FILLERS or low.endswith("ly")):
+        if text.islower() and (low in FILLERS or low.endswith(("ly", "n’t", "n't"))):
             end -= 1
+            continue
+        if low == "to" and end > 1 and t.low[end - 2] in CATENATIVES:
+            # "Ann Ward continued to insist", "declined to say", "was quick to add": the verb
+            # before "to" carries the subject.
+            end -= 2
+            continue
+        if low == "to" and end > 2 and t.low[end - 2] == "on" and t.low[end - 3] in _GO:
+            end -= 3  # "went on to say"
             continue
         if low in TIME_NOUNS or (text.isdigit() and len(text) == 4):
             back = end - 1
@@ -143,6 +157,8 @@ def _strip_fillers(t: Tokens, end: int) -> int:
 
 
 _ASIDE_TOKENS = 6
+_GO = word_set("go goes went gone going")
+_GERUND_PREPOSITIONS = word_set("by upon after before while in")
 
 
 def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
@@ -174,6 +190,14 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     last, low = t.text[end - 1], t.low[end - 1]
     if low in PRONOUNS:
         return Subject("pronoun", (last,), t.start[end - 1])
+    if end > 2 and (low in _COMPANIONS or (t.low[end - 2] == "other" and last.islower())):
+        # "Ann Ward and her colleagues found", "Tom Baker and others said", "Mr. Xi and other
+        # leaders have said": the one named.
+        joined = end - 2 if t.low[end - 2] not in ("his", "her", "their", "other") else end - 3
+        if joined > 0 and t.low[joined] == "and":
+            named = _subject_at(t, joined, registry)
+            if named.kind == "name":
+                return named
     start = run_before(t, end, registry, 0)
     if start == 0 and end == 1 and t.low[0].endswith(("ly", "ing")):
         return _NO_SUBJECT  # "Similarly, ...", "Having ..."
@@ -216,6 +240,7 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     return _NO_SUBJECT
 
 
+_COMPANIONS = word_set("others colleagues co-authors coauthors researchers allies")
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
 # Prepositions whose object is not a verb's subject: "the developer behind the X stadium"
 # ("critics like Huffman say": Huffman speaks).
@@ -239,6 +264,7 @@ _IRREGULAR_PAST = word_set(
 _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
 # "Western officials", "Arab diplomats": a bloc, not a side one could ask for the claim.
+_INSTITUTIONS = word_set("government military army navy parliament embassy cabinet")
 _VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
 
 
@@ -292,7 +318,8 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         if "the" in t.low[max(0, start - 3) : start] and t.low[end - 1] in PERSON_ROLES:
             return None  # "the Kremlin spokesman", "the 45th US president": found by the role
         # "Democratic lawmakers", "U.S. officials": a group the article names by its side.
-        group = t.low[end - 1] in GROUP_NOUNS and t.low[start] not in _VAGUE_SIDES
+        # "The German government", "the Turkish military": a country's institution speaks.
+        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in _VAGUE_SIDES
         unnamed = t.low[end - 1] in UNNAMED and not group
         if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
             if not registry.is_person(t.text[start]):
@@ -360,6 +387,30 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
     return _NO_SUBJECT
 
 
+def document_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
+    """ "A Des Moines Register poll released Saturday found", "A new CNN survey of young voters
+    shows": a named document that opens the verb's clause, whatever phrase follows it."""
+    start = verb
+    while start > 0 and t.text[start - 1] not in _CLAUSE_OPENERS:
+        start -= 1
+    for index in range(start, verb):
+        if t.low[index] in DOCUMENT_NOUNS and t.text[index].islower():
+            subject = _subject_at(t, index + 1, registry)
+            if subject.kind != "description":
+                return _NO_SUBJECT
+            first = bisect_left(t.start, subject.start)
+            start += t.low[start] in _ARTICLES
+            modifiers = first > start and _description_start(t, first - 1) == start
+            opening = first == start or modifiers
+            return subject if opening else _NO_SUBJECT
+        if t.low[index] in RELATIVES or t.low[index] in _NAME_OBJECT_OF:
+            break
+    return _NO_SUBJECT
+
+
+_ARTICLES = word_set("a an the")
+
+
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     end = _strip_fillers(t, verb)
     if end > 0 and t.text[end - 1] in _DASHES:
@@ -371,6 +422,12 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
         # before it ("..., the AP, which first reported ..." names where, not who, in a clause).
         subject = _subject_at(t, end - 2, registry)
         if subject.kind in ("name", "description"):
+            return subject
+    if end > 1 and t.low[end - 1] in _GERUND_PREPOSITIONS and t.low[verb].endswith("ing"):
+        # "Ann Ward closed by saying", "Tom Baker replied, after first noting": the clause's
+        # subject speaks through the participle.
+        subject = _first_subject(t, end - 1, registry, loose=True)
+        if subject.kind:
             return subject
     if end > 0 and t.text[end - 1] == ",":
         if t.low[verb].endswith("ing"):
@@ -472,7 +529,7 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
             or (t.text[stop] == "/" and t.text[stop - 1].isdigit())
             or (
-                t.text[stop].isalpha()
+                t.text[stop].replace("-", "").isalpha()  # "supplement-maker"
                 and t.text[stop].islower()
                 and t.low[stop] not in _NOT_MODIFIERS
             )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from claims.pipeline.attribution.lexicon import (
+    CLAUSE_VERBS,
     DOCUMENT_VERBS,
     PARTICLES,
     PUBLISHING_VERBS,
     SPEECH_VERBS,
+    inflections,
 )
 
 
@@ -67,20 +69,24 @@ HEARSAY = re.compile(
 # After the verb, an opening quote within two words means the quotation is the verb's object.
 QUOTE_FOLLOWS = re.compile(r"^\s*(?:\w+\s+){0,2}?[:,]?\s*(?:that\s+)?(?:the\s+|a\s+|an\s+)?[“\"«]")
 
+# Verbs that speak only beside a quotation: "…," Ann Ward continued. / Tom Baker began: "…".
+QUOTE_VERBS = inflections("continue start begin:began:begun conclude finish interject interrupt")
 # These are speech only with an object that is itself speech ("rejected claims", "denied that").
 REJECT_VERBS = word_set("rejected rejects rejecting dismissed dismisses dismissing")
 REJECT_OBJECTS = word_set(
     "claims claim reports report allegations accusations suggestions suggestion idea notion that"
-    " as criticism"
+    " as criticism comment comments remarks charge charges speculation concerns"
 )
 REPORT_NOUNS = word_set("report reports article story investigation analysis interview")
 # A sentence without any of these words has no attribution cue: skip tokenising it.
 CUE_WORDS = (
     SPEECH_VERBS
+    | CLAUSE_VERBS
     | DOCUMENT_VERBS
     | REJECT_VERBS
     | PARTICLES.keys()
     | PUBLISHING_VERBS
+    | QUOTE_VERBS
     | REPORT_NOUNS
     | {"according", "by", "from"}
 )
@@ -89,7 +95,14 @@ INVERTIBLE = word_set("said says added adds noted explained wrote continued aske
 FILLERS = word_set(
     """has have had was were is are did does do not also further again repeatedly previously
     earlier later then reportedly publicly once never first already still just recently himself
-    herself itself themselves has've now even instead too soon long"""
+    herself itself themselves has've now even instead too soon long however both all would will
+    could can cannot may might should must"""
+)
+# Verbs and adjectives that take another verb after "to" and leave it its subject: "Ann Ward
+# continued to insist", "declined to say", "was quick to add", "went on to say".
+CATENATIVES = frozenset(
+    inflections("continue decline refuse begin:began:begun start hasten rush move")
+    | word_set("quick careful prompted forced compelled moved eager willing unwilling happy")
 )
 TIME_NOUNS = word_set(
     """week month year weekend morning afternoon evening night months weeks years days

@@ -388,7 +388,7 @@ def test_a_party_and_state_in_parentheses_stand_between_the_name_and_the_verb() 
 
 def test_a_pronoun_after_a_named_speaker_in_the_same_sentence_is_that_speaker() -> None:
     text = (
-        "Mayor Lee Park spoke on Monday. "
+        "Mayor Lee Park said the budget was late. "
         "Baker said the port would open, although he tweeted that it “may be late.”"
     )
     assert _rule_speakers(text) == ["Lee Park", "Baker"]

@@ -44,7 +44,7 @@ def test_the_shipped_scorer_loads_over_the_shipped_linear_ranker() -> None:
 def test_a_verb_the_rules_do_not_read_gets_its_speaker() -> None:
     text = (
         "The Coastal Policy Institute released figures on Tuesday. "
-        "The Coastal Policy Institute estimates the harbor lost 2,000 jobs last year."
+        "The Coastal Policy Institute reckons the harbor lost 2,000 jobs last year."
     )
 
     assert _speakers(text, ranker=None)[1] == ""

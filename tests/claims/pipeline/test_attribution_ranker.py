@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from claims.pipeline.attribution import attribute
+from claims.pipeline.attribution import attribute, read_rules
 from claims.pipeline.attribution.ranker import (
     DEFAULT_MODEL_PATH,
     INFERRED,
+    candidates,
     load_ranker,
     read_model,
 )
@@ -27,7 +28,7 @@ def _speakers(text: str, **options: object) -> list[Attribution | None]:
 def test_a_report_by_a_body_with_a_verb_the_rules_do_not_read_gets_its_speaker() -> None:
     text = (
         "The Coastal Policy Institute released figures on Tuesday. "
-        "The Coastal Policy Institute estimates the harbor lost 2,000 jobs last year."
+        "The Coastal Policy Institute reckons the harbor lost 2,000 jobs last year."
     )
 
     with_ranker, rules = _speakers(text), _speakers(text, ranker=None)
@@ -72,3 +73,13 @@ def test_an_unreadable_ranker_leaves_the_rules_alone(tmp_path: Path) -> None:
         read_model(broken)
     assert load_ranker(broken) is None
     assert load_ranker(tmp_path / "missing.npz") is None
+
+
+def test_a_pronouns_contraction_opening_a_sentence_is_no_candidate() -> None:
+    text = "Mayor Ann Ward opened the session. She's ready. It’s late, We’ll see."
+    sentences = split_sentences(text)
+
+    names = {c.name for c in candidates(read_rules(text, sentences))}
+
+    assert "Ann Ward" in names
+    assert names.isdisjoint({"She's", "It’s", "We’ll"})

@@ -18,7 +18,7 @@ def test_a_word_capitalised_only_where_it_opens_a_sentence_is_no_speaker() -> No
 
 
 def test_a_name_that_opens_a_sentence_and_is_named_elsewhere_still_speaks() -> None:
-    text = "Mayor Lena Park opened the session. Park talks with the unions every week."
+    text = "Mayor Lena Park opened the session. Park warns the unions every week."
     assert _rule_speakers(text)[1] == "Lena Park"
 
 

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from claims.pipeline.attribution import attribute
+from claims.pipeline.sentences import split_sentences
+
+
+def _rule_speakers(text: str) -> list[str]:
+    sentences = split_sentences(text)
+    return [a.speaker if a else "" for a in attribute(text, sentences, ranker=None)]
+
+
+def test_a_verb_after_continued_to_keeps_its_subject() -> None:
+    text = "Tom Baker continued to insist that the port had never flooded."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_refusal_to_say_is_the_spokesmans() -> None:
+    text = "Harbor Board spokesman Lee Park wouldn't say when the vote would be held."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_went_on_to_say_is_read_through() -> None:
+    text = "Mayor Ann Ward opened the session. Ward went on to say the budget was balanced."
+    assert _rule_speakers(text)[1] == "Ann Ward"
+
+
+def test_an_adverb_like_however_between_subject_and_verb_is_skipped() -> None:
+    text = "Ann Ward however said the tunnel would open in May."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_who_is_spoken_of_in_the_passive_is_not_the_speaker() -> None:
+    text = (
+        "Shortly after Ann Ward was declared the winner in Riverton, "
+        "Tom Baker told supporters that he would run again."
+    )
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_who_is_told_in_the_passive_says_nothing() -> None:
+    text = "Ann Ward was told the tunnel would close."
+    assert _rule_speakers(text) == [""]
+
+
+def test_an_outlet_that_reports_is_the_source() -> None:
+    text = "The Harbor Gazette reports that the tunnel will close in May."
+    assert _rule_speakers(text) == ["Harbor Gazette"]
+
+
+def test_a_reporter_named_after_the_sentence_reports_it() -> None:
+    text = "The tunnel will close in May, Lena Park reports."
+    assert _rule_speakers(text) == ["Lena Park"]
+
+
+def test_a_verb_that_is_also_a_noun_reads_as_a_verb_before_its_object() -> None:
+    text = "The Ward campaign calls it a smear. The Ward campaign attack was sharp."
+    assert _rule_speakers(text) == ["Ward campaign", ""]
+
+
+def test_a_named_poll_reports_past_the_phrase_that_follows_it() -> None:
+    text = (
+        "A Harbor Gazette poll released Saturday found that most voters backed the tunnel. "
+        "A new Riverton Herald survey of voters under 30 shows a wide divide."
+    )
+    assert _rule_speakers(text) == ["Harbor Gazette poll", "Riverton Herald survey"]
+
+
+def test_an_unnamed_document_gives_no_speaker() -> None:
+    text = "A court filing released Thursday says the manager will not be charged."
+    assert _rule_speakers(text) == [""]
+
+
+def test_a_name_and_her_colleagues_are_the_name() -> None:
+    text = (
+        "Ann Ward and her colleagues found that the harbor lost jobs. "
+        "Tom Baker and others said the vote was rigged."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+
+
+def test_a_hyphenated_description_after_said_keeps_the_name() -> None:
+    text = '"The tunnel is late," said Riverton boat-repair owner Lena Park.'
+    assert _rule_speakers(text) == ["Lena Park"]
+
+
+def test_according_to_an_outlet_whose_name_opens_with_the_is_the_outlets() -> None:
+    text = "The ferry was late, according to The Harbor Gazette."
+    assert _rule_speakers(text) == ["Harbor Gazette"]
+
+
+def test_according_to_a_dated_study_is_the_bodys() -> None:
+    text = "Most firms fund leave, according to a 2014 Riverton Labor Board study."
+    assert _rule_speakers(text) == ["Riverton Labor Board"]
+
+
+def test_a_participle_after_by_speaks_for_the_clauses_subject() -> None:
+    text = "Tom Baker closed the meeting by saying the port would reopen."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_continued_beside_a_quotation_is_speech() -> None:
+    text = '"The port will reopen," Ann Ward continued. Tom Baker continued to work at the port.'
+    assert _rule_speakers(text) == ["Ann Ward", ""]
+
+
+def test_a_name_and_other_officials_are_the_name() -> None:
+    text = "Mayor Ann Ward and other officials have said the tunnel is safe."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_paragraph_ending_with_its_speaker_and_a_colon_introduces_the_next() -> None:
+    text = (
+        "Ann Ward wrote in a statement:\n\n"
+        "The port will reopen in May. It was never at risk.\n\n"
+        "The council meets on Monday."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", ""]
+
+
+def test_the_senator_is_not_the_president_named_last() -> None:
+    text = (
+        "Sen. Ann Ward met President Tom Baker on Monday. Baker left early. "
+        '"It is wrong," the senator said.'
+    )
+    assert _rule_speakers(text)[2] == "Ann Ward"
+
+
+def test_spoke_at_a_rally_reports_nothing_but_stated_that_does() -> None:
+    text = (
+        "Ann Ward spoke at a rally in Riverton on Monday. "
+        "Tom Baker stated that the port would reopen. "
+        "Several Western states backed the plan."
+    )
+    assert _rule_speakers(text) == ["", "Tom Baker", ""]
+
+
+def test_a_countrys_government_speaks_but_its_troops_name_no_one() -> None:
+    text = "The Ruritanian government claims the border is open. Ruritanian troops said nothing."
+    assert _rule_speakers(text) == ["Ruritanian government", ""]
+
+
+def test_dismissing_a_comment_is_speech() -> None:
+    text = "Harbor Board spokeswoman Lena Park dismissed the comment as a distraction."
+    assert _rule_speakers(text) == ["Lena Park"]
+
+
+def test_an_average_of_polls_reports() -> None:
+    text = "A Harbor Gazette average of polls shows the mayor ahead by two points."
+    assert _rule_speakers(text) == ["Harbor Gazette average"]
+
+
+def test_stated_before_a_clause_without_that_is_speech() -> None:
+    text = "Harbor Board chairman Tom Baker stated Ann Ward was careless."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_quoted_a_witness_as_saying_is_the_outlets_report() -> None:
+    text = "The Harbor Gazette quoted a ferry worker as saying the tunnel had flooded."
+    assert _rule_speakers(text) == ["Harbor Gazette"]
