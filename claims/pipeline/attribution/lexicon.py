@@ -80,6 +80,19 @@ beg:begged prod:prodded rail tweet retweet endorse highlight echo"""
 
 SPEECH_VERBS = inflections(" ".join(sorted(SPEECH_LEMMAS)))
 
+# Speech verbs that are as often deeds ("militants attacked the embassy"): speech only with
+# what the attack was for or called ("attacked Clinton over her emails", "as reckless", a
+# quotation).
+DEED_VERBS = inflections("attack assail")
+DEED_SPEECH_WORDS = frozenset({"as", "for", "over", "that", ":"})
+# What is attacked in words: "Ann Ward attacks the deal", "Tom Baker assailed the ruling".
+DEED_SPEECH_OBJECTS = _words(
+    """deal plan plans policy policies decision proposal proposals bill idea record remarks
+    comments claims claim report law laws budget move strategy approach agreement candidate
+    campaign media press administration government rival rivals opponent opponents critics
+    ruling verdict decision statement speech tax reform reforms"""
+)
+
 # Verbs that report only right before what was said ("stated that", "maintained: ...", a
 # quotation): "Western states", "maintained a brisk pace" and "spoke at a rally" say nothing.
 CLAUSE_VERBS = inflections("state maintain speak:spoke:spoken talk")

@@ -192,6 +192,12 @@ _OFFICES = {
 }
 
 
+_SPEAKS_AS_IT = re.compile(
+    r",\s+which\b|\s+(?:has\s+|had\s+)?(?:said|says|announced|announces|reported|reports|"
+    r"added|stated|states|confirmed|confirms)\s+(?:that\s+)?(?:it|its)\b"
+)
+
+
 class Registry:
     """Every name the article mentions, to expand surnames and resolve "he"/"the spokesman"."""
 
@@ -245,6 +251,18 @@ class Registry:
                 self.quals.setdefault(name, set()).update(quals)
         self.starts = [m.start for m in self.mentions]
         self.genders = _genders(text, self.mentions)
+        # "Whole Foods said it has lowered prices", "Whole Foods, which ...": a name that
+        # speaks of itself as "it", is never "he" or "she" and is never shortened to its last
+        # word (as "Forte" for "Tom Forte") is a company or body, however much it looks like a
+        # first name and a surname.
+        self.bodies = {
+            m.name
+            for m in self.mentions
+            if m.category == PERSON
+            and m.name not in self.genders
+            and _SPEAKS_AS_IT.match(text, m.end) is not None
+            and not any(n.name == m.name and n.end - n.start < len(m.name) for n in self.mentions)
+        }
 
     def expand(self, tokens: Sequence[str], at: int, category: str) -> tuple[str, str]:
         """The fullest form of a name used in the article, preferring the latest before `at`."""
@@ -311,7 +329,13 @@ class Registry:
         gender = PRONOUN_GENDERS.get(pronoun.lower(), "")
         lo = bisect_left(self.starts, before - PRONOUN_WINDOW)
         hi = bisect_left(self.starts, before)
-        near = [m.name for m in reversed(self.mentions[lo:hi]) if m.category == PERSON]
+        near = [
+            m.name
+            for m in reversed(self.mentions[lo:hi])
+            if m.category == PERSON and m.name not in self.bodies
+        ]
+        if last_speaker in self.bodies:
+            last_speaker = ""
         known = self.genders.get(last_speaker)
         # A last speaker of unknown gender is no answer when someone else, who may be of that
         # gender, was named since: "Tom Baker spoke. Ann Ward followed. She said ...".

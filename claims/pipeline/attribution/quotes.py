@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from claims.pipeline.attribution.vocabulary import OPEN_QUOTES
 from claims.pipeline.types import Attribution, Sentence
+
+_HE_OR_SHE_SAID = re.compile(r"[”\"»,]\s*(?:he|she)\s+\w+", re.IGNORECASE)
 
 
 def _starts_with_quote(sentence: Sentence) -> bool:
@@ -63,6 +66,8 @@ def spread_quotes(
                 continue  # the paragraph names its own speaker later
         elif previous is None or previous.kind not in _CARRIED_KINDS:
             continue
+        if previous.speaker_kind == "organization" and _HE_OR_SHE_SAID.search(sentences[i].text):
+            continue  # "“…,” he said." after a company's statement: someone else speaks
         result[i] = Attribution(previous.speaker, "quote", previous.cue, previous.speaker_kind)
         j = i + 1
         while j < len(sentences) and sentences[j].paragraph == sentences[i].paragraph:

@@ -142,6 +142,8 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
                 not registry.is_name(name) or name.lower() in UNNAMED or _contraction(name)
             ):
                 continue  # "Western", "Officials", "She's": no one named
+            if pronoun in ("he", "she") and name in registry.bodies:
+                continue  # a company that calls itself "it" is no "he" or "she"
             gender = registry.genders.get(name, "")
             if pronoun:
                 expected = "m" if pronoun == "he" else "f"

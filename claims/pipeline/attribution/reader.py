@@ -7,6 +7,9 @@ import re
 
 from claims.pipeline.attribution.lexicon import (
     CLAUSE_VERBS,
+    DEED_SPEECH_OBJECTS,
+    DEED_SPEECH_WORDS,
+    DEED_VERBS,
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
     GROUP_NOUNS,
@@ -204,7 +207,10 @@ class Reader:
                     cue = t.text[index]
                     found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
-                low in SPEECH_VERBS
+                (
+                    low in SPEECH_VERBS
+                    and (low not in DEED_VERBS or _verbal_deed(masked, t, index, sentence))
+                )
                 or following in PARTICLES.get(low, ())
                 or (low in PUBLISHING_VERBS and _publishes_statement(t, index))
                 or (
@@ -396,7 +402,7 @@ class Reader:
     def speaker_kind(self, speaker: str, category: str) -> str:
         """ "person" or "organization": outlets and institutions are organisations."""
         if category == PERSON:
-            return PERSON_KIND
+            return ORGANIZATION if speaker in self.registry.bodies else PERSON_KIND
         if category in (OUTLET, COLLECTIVE):
             return ORGANIZATION
         # A bare name the article never gives in full: a person when a title or a pronoun
@@ -483,6 +489,21 @@ def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> boo
     the quotation it introduces or closes."""
     start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
     return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
+
+
+def _verbal_deed(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
+    """ "Trump attacked Clinton over her emails" / "… as reckless" / beside a quotation: an
+    attack in words, not "militants attacked the embassy"."""
+    return (
+        not DEED_SPEECH_WORDS.isdisjoint(t.low[index + 1 : index + 8])
+        or not DEED_SPEECH_OBJECTS.isdisjoint(t.low[index + 1 : index + 4])
+        # "Trump attacked Clinton", "attacked him": a person attacked is attacked in words.
+        or (index + 1 < len(t) and (t.cap[index + 1] or t.low[index + 1] in _PERSONAL_OBJECTS))
+        or _beside_quote(masked, t, index, sentence)
+    )
+
+
+_PERSONAL_OBJECTS = word_set("him her them me us his their")
 
 
 def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:

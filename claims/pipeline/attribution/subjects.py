@@ -172,6 +172,15 @@ def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
         if low == "of" and 1 < start < end and t.low[start - 2] in ORG_NOUNS and t.cap[start - 2]:
             start -= 1  # "Ministry of Defence", "Bank of England"
             continue
+        if (
+            low in ("and", "&")
+            and 1 < start < end
+            and t.cap[start - 2]
+            and t.low[start - 2] not in STOPWORDS
+            and t.low[end - 1] in ORG_NOUNS
+        ):
+            start -= 1  # "the Bill and Melinda Gates Foundation said"
+            continue
         if not t.cap[start - 1] or low in STOPWORDS or low in UNNAMED:
             break
         if low.endswith(CONTRACTIONS):
@@ -579,7 +588,9 @@ def name_after(t: Tokens, start: int) -> int:
             continue
         # "New York Times/CBS News": a joint poll or report names both.
         inner = t.low[stop] in _NAME_JOINERS or t.text[stop] == "/"
-        inner = inner or (t.low[stop] in ("and", "&") and joined)
+        inner = inner or (
+            t.low[stop] in ("and", "&") and (joined or _organisation_follows(t, stop + 1))
+        )
         if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
             joined = True
             stop += 1
@@ -589,6 +600,15 @@ def name_after(t: Tokens, start: int) -> int:
 
 
 _NAME_JOINERS = frozenset({"of", "for", "on"})
+
+
+def _organisation_follows(t: Tokens, start: int) -> bool:
+    """Whether the capitalised run from `start` ends in an organisation's noun: "World Travel
+    and Tourism Council" is one name, "Trump and Clinton" two."""
+    stop = start
+    while stop < len(t) and t.cap[stop] and t.low[stop] not in STOPWORDS:
+        stop += 1
+    return stop > start and t.low[stop - 1] in ORG_NOUNS
 
 
 def after_quote(masked: str, at: int) -> bool:

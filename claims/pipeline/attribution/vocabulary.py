@@ -146,7 +146,8 @@ ORG_NOUNS = word_set(
 )
 OUTLET_NOUNS = word_set(
     """times post journal news herald telegraph guardian gazette tribune press wire radio tv
-    television daily"""
+    television daily courier chronicle examiner observer inquirer enquirer sentinel dispatch
+    bulletin mirror globe magazine weekly register"""
 )
 PREPOSITIONS = word_set("in from at of near for with to on inside across")
 PLACE_WORDS = word_set("the in from into across throughout inside near")

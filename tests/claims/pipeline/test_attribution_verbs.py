@@ -157,3 +157,49 @@ def test_stated_before_a_clause_without_that_is_speech() -> None:
 def test_quoted_a_witness_as_saying_is_the_outlets_report() -> None:
     text = "The Harbor Gazette quoted a ferry worker as saying the tunnel had flooded."
     assert _rule_speakers(text) == ["Harbor Gazette"]
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    sentences = split_sentences(text)
+    return [(a.speaker, a.speaker_kind) if a else ("", "") for a in attribute(text, sentences)]
+
+
+def test_an_attack_in_deeds_is_no_speech_and_one_in_words_is() -> None:
+    text = (
+        "Hard-line militants known as the Red Hand attacked bars and art galleries in 2011. "
+        "Senator Ann Ward attacked the governor over the budget. "
+        "Ward attacked the plan as reckless. "
+        "Tom Baker attacked Ward on Monday."
+    )
+    assert _rule_speakers(text) == ["", "Ann Ward", "Ann Ward", "Tom Baker"]
+
+
+def test_an_organisation_named_with_and_keeps_its_whole_name() -> None:
+    text = (
+        "Tourism made up 15 percent of the economy, according to the World Travel and Tourism "
+        "Council. The plan is sound, the Bill and Melinda Gates Foundation said. "
+        "Ann Ward and Tom Baker said the vote was close."
+    )
+    assert _rule_speakers(text)[:2] == [
+        "World Travel and Tourism Council",
+        "Bill and Melinda Gates Foundation",
+    ]
+    assert _rule_speakers(text)[2] != "Ann Ward and Tom Baker"
+
+
+def test_a_name_that_speaks_of_itself_as_it_is_a_company_and_no_he() -> None:
+    text = (
+        "Whole Foods said it has lowered prices on hundreds of items. "
+        "“People are watching out for the resource,” he said. "
+        "The Harbor Courier reported that the pier would close."
+    )
+    assert _kinds(text) == [
+        ("Whole Foods", "organization"),
+        ("", ""),
+        ("Harbor Courier", "organization"),
+    ]
+
+
+def test_a_person_who_says_it_is_still_a_person() -> None:
+    text = "Tom Forte said it was a risky plan. Forte said prices would fall."
+    assert _kinds(text) == [("Tom Forte", "person"), ("Tom Forte", "person")]
