@@ -157,6 +157,14 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
     def empty_state(self, changelist: ChangeList) -> EmptyState:
         return queue_empty_state(changelist)
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The page is the queue and its entries are claims: Django would title it "Select
+        # claim to change" and offer to "Select all 27 review queue".
+        context = {"title": "Review queue", "module_name": "claims", **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
         return QueueChangeList
 
