@@ -199,6 +199,35 @@ def archive_state(source: EvidenceSource) -> ArchiveState:
     return ArchiveState("pending", "archiving: the page is being fetched")
 
 
+def sources_unarchived_warning(*, verdict: Verdict) -> str:
+    """What an editor is told before publishing a verdict whose sources are not all archived
+    (publishing goes ahead: a site that refuses the archiver is no reason to hold a fact-check
+    back); empty when every source is archived."""
+    states = [archive_state(source).state for source in verdict.sources.all()]
+    missing = [state for state in states if state != "archived"]
+    if not missing:
+        return ""
+    failed, pending = missing.count("failed"), missing.count("pending")
+    why = ", ".join(
+        part
+        for part in (
+            f"{failed} could not be archived" if failed else "",
+            f"{pending} still being fetched" if pending else "",
+        )
+        if part
+    )
+    if len(missing) < len(states):
+        return f"{len(missing)} of the {len(states)} sources are not archived ({why})."
+    if len(states) == 1:
+        lead = "The verdict's only source is not archived"
+    else:
+        lead = f"None of the verdict's {len(states)} sources is archived"
+    return (
+        f"{lead} ({why}): if a page changes or disappears, nothing will show what it said "
+        "when the verdict was written."
+    )
+
+
 def fact_check_preview(item: ReviewItem) -> PublishedFactCheck | None:
     """The draft of `item` as the fact-check it will publish; None without a draft."""
     first = Verdict.objects.filter(
