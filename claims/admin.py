@@ -105,7 +105,7 @@ class ArticleAdmin(ModelAdmin):
     @admin.display(description="published", ordering="published_at")
     def published(self, article: Article) -> str:
         if article.published_at:
-            return date_format(timezone.localtime(article.published_at), "j M Y H:i")
+            return date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
         if article.status == Article.Status.RECEIVED:
             return "not read yet"
         return "unknown: the article gives no date"

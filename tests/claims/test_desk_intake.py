@@ -69,7 +69,7 @@ def test_pasted_text_keeps_the_day_it_was_published_and_without_one_says_unknown
     first, second = Article.objects.order_by("pk")
     assert timezone.localtime(first.published_at).date() == date(2026, 11, 24)
     assert second.published_at is None
-    assert "24 Nov 2026" in reviewer.get(dated["Location"]).content.decode()
+    assert "Nov. 24, 2026" in reviewer.get(dated["Location"]).content.decode()
     assert (
         "unknown: the article gives no date" in reviewer.get(undated["Location"]).content.decode()
     )

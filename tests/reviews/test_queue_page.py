@@ -303,6 +303,17 @@ def test_the_queue_shows_the_claim_as_checked_with_its_claimant_and_the_sentence
     assert "The article: “Bus fares" not in html
 
 
+def test_a_sentence_that_opens_with_a_quotation_is_not_quoted_twice(
+    reviewer_client: Client,
+) -> None:
+    said = "“We will build 3,000 homes,” the mayor said."
+    ReviewItemFactory(claim=ClaimFactory(text=said, standalone="The city will build 3,000 homes."))
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert f"The article: {said}<" in html and "““" not in html
+
+
 @pytest.mark.django_db
 def test_priority_is_refreshed_when_a_cluster_gains_appearances() -> None:
     item = ReviewItemFactory()
