@@ -217,7 +217,8 @@ def sources_unarchived_warning(*, verdict: Verdict) -> str:
         if part
     )
     if len(missing) < len(states):
-        return f"{len(missing)} of the {len(states)} sources are not archived ({why})."
+        verb = "is" if len(missing) == 1 else "are"
+        return f"{len(missing)} of the {len(states)} sources {verb} not archived ({why})."
     if len(states) == 1:
         lead = "The verdict's only source is not archived"
     else:

@@ -367,7 +367,7 @@ def test_the_warning_counts_what_is_missing_and_goes_once_every_source_is_archiv
 
     _archive(first)
     assert sources_unarchived_warning(verdict=verdict) == (
-        "1 of the 2 sources are not archived (1 still being fetched)."
+        "1 of the 2 sources is not archived (1 still being fetched)."
     )
     _archive(second)
     assert sources_unarchived_warning(verdict=verdict) == ""
