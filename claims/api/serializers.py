@@ -60,7 +60,7 @@ class ArticleSubmitSerializer(serializers.Serializer):
             try:
                 attrs["published_at"] = published_date_parse(attrs["published_at"])
             except IngestError as exc:
-                message = str(exc).capitalize() + "."
+                message = str(exc)[:1].upper() + str(exc)[1:] + "."
                 raise serializers.ValidationError({"published_at": [message]}) from exc
         return attrs
 

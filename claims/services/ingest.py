@@ -44,15 +44,13 @@ def published_date_parse(value: str) -> datetime:
     zone, so every page shows that day) or an ISO 8601 time (without an offset, the desk's)."""
     try:
         moment = parse_datetime(value.strip())
-        if moment is None:
-            day = parse_date(value.strip())
-            if day is None:
-                raise IngestError(
-                    f"not a date: {value[:40]!r}; give 2026-11-24 or an ISO 8601 time"
-                )
-            moment = datetime(day.year, day.month, day.day)
+        day = parse_date(value.strip()) if moment is None else None
     except ValueError as exc:  # looks like a date but is none: 2026-02-30
         raise IngestError(f"not a date: {value[:40]!r} ({exc})") from exc
+    if moment is None:
+        if day is None:
+            raise IngestError(f"not a date: {value[:40]!r}; give 2026-11-24 or an ISO 8601 time")
+        moment = datetime(day.year, day.month, day.day)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -181,3 +181,14 @@ def test_an_oversized_body_is_413(settings: object) -> None:
 
 def test_an_unknown_article_is_404() -> None:
     assert h.client("submit").get("/api/v1/articles/999999/").status_code == 404
+
+
+def test_a_publication_date_that_is_none_is_refused_in_words_once() -> None:
+    api = h.client("submit")
+    body = {"text": TEXT, "title": "Riverton", "published_at": "last Tuesday"}
+
+    refused = api.post("/api/v1/articles/", body, format="json").json()
+
+    assert refused == {
+        "published_at": ["Not a date: 'last Tuesday'; give 2026-11-24 or an ISO 8601 time."]
+    }
