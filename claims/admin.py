@@ -91,7 +91,7 @@ class ArticleAdmin(ModelAdmin):
     date_hierarchy = "received_at"
     list_select_related = ["publisher"]
     show_full_result_count = False
-    exclude = ["raw"]
+    exclude = ["raw", "published_at", "given_published_at"]
     # The publication date reads "unknown" when the article gives none (plain text), never a
     # dash that could pass for a missing page.
     readonly_fields = [
