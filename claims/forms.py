@@ -34,7 +34,7 @@ class ArticleSubmitForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="With pasted text: the day the article was published, if you know it. "
-        "Without it, the desk and the fact-check show its date as unknown.",
+        "Without it, the desk shows its date as unknown and the fact-check leaves it out.",
     )
 
     def clean_published_at(self) -> datetime | None:
