@@ -355,6 +355,10 @@ def test_an_editor_is_warned_beside_approve_when_no_source_is_archived_and_may_s
     assert item.status == workflow.PUBLISHED  # a warning, not a block
     told = [str(m) for m in approved.context["messages"]]
     assert told == [f"Published. {warning.group(1).split(' Send it back')[0]}"]
+    # Once published, each source still says how its archive stands (the sweep goes on).
+    published = html.unescape(editor.get(_work(item)).content.decode())
+    sources = published.split('id="published-sources"', 1)[1].split("</ul>", 1)[0]
+    assert "not archived: " in sources and "archiving: the page is being fetched" in sources
 
 
 def test_the_warning_counts_what_is_missing_and_goes_once_every_source_is_archived(
