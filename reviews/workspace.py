@@ -196,6 +196,9 @@ def archive_state(source: EvidenceSource) -> ArchiveState:
         )
     if source.fetch_error:
         return ArchiveState("failed", f"not archived: {archive_failure_words(source.fetch_error)}")
+    if source.archive_tried_at is None:
+        # Queued, or never sent (a broker that was down): the sweep archives it either way.
+        return ArchiveState("pending", "not archived yet: waiting for the archiver")
     return ArchiveState("pending", "archiving: the page is being fetched")
 
 
@@ -212,7 +215,7 @@ def sources_unarchived_warning(*, verdict: Verdict) -> str:
         part
         for part in (
             f"{failed} could not be archived" if failed else "",
-            f"{pending} still being fetched" if pending else "",
+            f"{pending} waiting to be archived" if pending else "",
         )
         if part
     )

@@ -97,7 +97,8 @@ def test_a_correction_drafted_by_one_editor_is_published_by_another(
     approved = second.post(reverse("admin:reviews_reviewitem_correction_approve", args=[item.pk]))
 
     assert _messages(approved) == [
-        "The correction is published. 2 of the 3 sources are not archived (2 still being fetched)."
+        "The correction is published. 2 of the 3 sources are not archived "
+        "(2 waiting to be archived)."
     ]
     item.refresh_from_db()
     assert item.status == workflow.CORRECTED

@@ -20,6 +20,7 @@ from reviews.services.queue import demo_accounts_ensure
 from reviews.workspace import (
     Neighbours,
     archive_failure_words,
+    archive_state,
     queue_neighbours,
     sources_unarchived_warning,
 )
@@ -345,8 +346,8 @@ def test_an_editor_is_warned_beside_approve_when_no_source_is_archived_and_may_s
     warning = re.search(r'id="archive-warning"[^>]*>(.*?)</p>', html.unescape(page), re.S)
     assert warning is not None
     assert warning.group(1).startswith(
-        "None of the verdict's 2 sources is archived (1 could not be archived, 1 still being "
-        "fetched): if a page changes or disappears"
+        "None of the verdict's 2 sources is archived (1 could not be archived, 1 waiting to be "
+        "archived): if a page changes or disappears"
     )
     assert page.index('id="archive-warning"') < page.index('id="approve-verdict"')
 
@@ -358,7 +359,7 @@ def test_an_editor_is_warned_beside_approve_when_no_source_is_archived_and_may_s
     # Once published, each source still says how its archive stands (the sweep goes on).
     published = html.unescape(editor.get(_work(item)).content.decode())
     sources = published.split('id="published-sources"', 1)[1].split("</ul>", 1)[0]
-    assert "not archived: " in sources and "archiving: the page is being fetched" in sources
+    assert "not archived: " in sources and "not archived yet: waiting for the archiver" in sources
 
 
 def test_the_warning_counts_what_is_missing_and_goes_once_every_source_is_archived(
@@ -371,10 +372,24 @@ def test_the_warning_counts_what_is_missing_and_goes_once_every_source_is_archiv
 
     _archive(first)
     assert sources_unarchived_warning(verdict=verdict) == (
-        "1 of the 2 sources is not archived (1 still being fetched)."
+        "1 of the 2 sources is not archived (1 waiting to be archived)."
     )
     _archive(second)
     assert sources_unarchived_warning(verdict=verdict) == ""
     assert 'id="archive-warning"' not in editor.get(_work(item)).content.decode()
     approved = editor.post(_work(item), {"_action": "approve"}, follow=True)
     assert [str(m) for m in approved.context["messages"]] == ["The fact-check is published."]
+
+
+def test_a_source_never_tried_waits_for_the_archiver_and_one_being_tried_is_being_fetched(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _submitted_with_two_sources(reviewer)
+    first, second = Verdict.objects.get(review_item=item).sources.order_by("pk")
+    EvidenceSource.objects.filter(pk=second.pk).update(archive_tried_at=timezone.now())
+
+    assert archive_state(first).words == "not archived yet: waiting for the archiver"
+    assert archive_state(EvidenceSource.objects.get(pk=second.pk)).words == (
+        "archiving: the page is being fetched"
+    )
