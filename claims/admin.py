@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from unfold.admin import ModelAdmin, TabularInline
 
 from claims import services, tasks
@@ -75,16 +77,38 @@ class ClaimInline(TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(ModelAdmin):
-    list_display = ["__str__", "publisher", "status", "version", "source", "received_at"]
+    list_display = [
+        "__str__",
+        "publisher",
+        "status",
+        "version",
+        "source",
+        "published",
+        "received_at",
+    ]
     list_filter = ["status", "source", "language", "publisher"]
     search_fields = ["title", "url", "canonical_url"]
     date_hierarchy = "received_at"
     list_select_related = ["publisher"]
     show_full_result_count = False
-    exclude = ["raw"]
-    readonly_fields = [f.name for f in Article._meta.get_fields() if f.concrete and f.name != "raw"]
+    exclude = ["raw", "published_at", "given_published_at"]
+    # The publication date reads "unknown" when the article gives none (plain text), never a
+    # dash that could pass for a missing page.
+    readonly_fields = [
+        "published" if f.name == "published_at" else f.name
+        for f in Article._meta.get_fields()
+        if f.concrete and f.name not in ("raw", "given_published_at")
+    ]
     inlines = [ClaimInline]
     actions = ["retry"]
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, article: Article) -> str:
+        if article.published_at:
+            return date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        if article.status == Article.Status.RECEIVED:
+            return "not read yet"
+        return "unknown: the article gives no date"
 
     def empty_state(self, changelist: ChangeList) -> EmptyState | None:
         if is_filtered(changelist):
@@ -111,11 +135,15 @@ class ArticleAdmin(ModelAdmin):
             data = form.cleaned_data
             try:
                 received = services.article_submit(
-                    url=data["url"], text=data["text"], title=data["title"]
+                    url=data["url"],
+                    text=data["text"],
+                    title=data["title"],
+                    published_at=data["published_at"],
                 )
             except services.IngestError as exc:
                 # What was typed stays in the form, with the reason beside it.
-                form.add_error("url" if data["url"] else None, str(exc).capitalize() + ".")
+                field = exc.field or ("url" if data["url"] else None)
+                form.add_error(field, str(exc).capitalize() + ".")
             else:
                 self._submitted(request, received)
                 return HttpResponseRedirect(

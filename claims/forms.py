@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 # As the API allows (claims.api.serializers.ArticleSubmitSerializer).
 URL_MAX = 2000
@@ -27,6 +29,18 @@ class ArticleSubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="The article's text, as a reader sent it or as it was printed.",
     )
+    published_at = forms.DateField(
+        label="Published on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="With pasted text: the day the article was published, if you know it. "
+        "Without it, the desk shows its date as unknown and the fact-check leaves it out.",
+    )
+
+    def clean_published_at(self) -> datetime | None:
+        day: date | None = self.cleaned_data.get("published_at")
+        # The day's start in the desk's time zone, so every page shows that day.
+        return timezone.make_aware(datetime.combine(day, time())) if day else None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

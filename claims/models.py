@@ -118,6 +118,9 @@ class Article(models.Model):
     raw_hash = models.CharField(max_length=64, unique=True)
     raw_size = models.PositiveIntegerField(default=0)
     given_title = models.CharField(max_length=1000, blank=True)
+    # The publication date the sender gave with pushed text or HTML (plain text carries none);
+    # extraction takes it over any date the page's own metadata gives.
+    given_published_at = models.DateTimeField(null=True, blank=True)
 
     title = models.CharField(max_length=1000, blank=True)
     byline = models.CharField(max_length=500, blank=True)

@@ -13,6 +13,8 @@ admin.site.site_url = settings.FACTCHECK_ORGANIZATION_URL
 admin.site.site_header = admin.site.site_title = "Fact-check desk"
 # The index is each user's start page (settings.UNFOLD's DASHBOARD_CALLBACK fills it).
 admin.site.index_template = start.TEMPLATE
+# Its heading and tab title: a desk's start page, not Django's "Site administration".
+admin.site.index_title = "Start page"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

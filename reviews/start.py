@@ -46,10 +46,14 @@ class StartPage:
 
     @property
     def median_text(self) -> str:
-        """The median as a reviewer reads it: "3 h 20 min", "2 d 4 h", or a dash."""
+        """The median as a reviewer reads it: "3 h 20 min", "2 d 4 h", "under 1 min", or a
+        dash when nothing was published."""
         if self.median_to_publish is None:
             return "–"
         minutes = int(self.median_to_publish.total_seconds() // 60)
+        if minutes == 0:
+            # Rounded down it would read "0 min", as if no time had passed at all.
+            return "under 1 min"
         days, rest = divmod(minutes, 24 * 60)
         hours, minutes = divmod(rest, 60)
         if days:

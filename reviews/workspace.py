@@ -196,7 +196,40 @@ def archive_state(source: EvidenceSource) -> ArchiveState:
         )
     if source.fetch_error:
         return ArchiveState("failed", f"not archived: {archive_failure_words(source.fetch_error)}")
+    if source.archive_tried_at is None:
+        # Queued, or never sent (a broker that was down): the sweep archives it either way.
+        return ArchiveState("pending", "not archived yet: waiting for the archiver")
     return ArchiveState("pending", "archiving: the page is being fetched")
+
+
+def sources_unarchived_warning(*, verdict: Verdict) -> str:
+    """What an editor is told before publishing a verdict whose sources are not all archived
+    (publishing goes ahead: a site that refuses the archiver is no reason to hold a fact-check
+    back); empty when every source is archived."""
+    states = [archive_state(source).state for source in verdict.sources.all()]
+    missing = [state for state in states if state != "archived"]
+    if not missing:
+        return ""
+    failed, pending = missing.count("failed"), missing.count("pending")
+    why = ", ".join(
+        part
+        for part in (
+            f"{failed} could not be archived" if failed else "",
+            f"{pending} waiting to be archived" if pending else "",
+        )
+        if part
+    )
+    if len(missing) < len(states):
+        verb = "is" if len(missing) == 1 else "are"
+        return f"{len(missing)} of the {len(states)} sources {verb} not archived ({why})."
+    if len(states) == 1:
+        lead = "The verdict's only source is not archived"
+    else:
+        lead = f"None of the verdict's {len(states)} sources is archived"
+    return (
+        f"{lead} ({why}): if a page changes or disappears, nothing will show what it said "
+        "when the verdict was written."
+    )
 
 
 def fact_check_preview(item: ReviewItem) -> PublishedFactCheck | None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from django.apps import apps
+from django.utils.text import capfirst
+
 from factcheck.config import PREFIX, Config
+from reviews.models import ReviewItem
 from tests.paths import REPO
 
 DOCS = [REPO / "README.md", REPO / "bench" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -50,5 +54,17 @@ def test_the_readme_tour_names_the_workspace_buttons_as_the_page_labels_them() -
     tour = (REPO / "README.md").read_text().split("- **The desk**")[1].split("- **The API**")[0]
 
     named = set(re.findall(r"\*([A-Z][^*]+)\*", " ".join(tour.split())))
-    buttons = named - {"Review desk → Review items", "Take next claim", "Published"}
+    buttons = named - {_QUEUE_IN_SIDEBAR, "Take next claim", "Published"}
     assert buttons and buttons <= labels, sorted(buttons - labels)
+
+
+# The sidebar names an app, then its models by their plural.
+_QUEUE_IN_SIDEBAR = "{} → {}".format(
+    apps.get_app_config("reviews").verbose_name,
+    capfirst(ReviewItem._meta.verbose_name_plural),
+)
+
+
+def test_the_readme_and_the_desk_guide_name_the_queue_as_the_sidebar_does() -> None:
+    for path in (REPO / "README.md", REPO / "docs" / "desk.md"):
+        assert f"*{_QUEUE_IN_SIDEBAR}*" in " ".join(path.read_text().split()), path.name

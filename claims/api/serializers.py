@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from claims.models import Article
+from claims.services.ingest import IngestError, published_date_parse
 
 
 class StrictCharField(serializers.CharField):
@@ -29,6 +30,13 @@ class ArticleSubmitSerializer(serializers.Serializer):
     html = StrictCharField(required=False, trim_whitespace=False, help_text="The page's HTML.")
     text = StrictCharField(required=False, trim_whitespace=False, help_text="Plain text.")
     title = StrictCharField(required=False, max_length=1000, help_text="Needed with text.")
+    published_at = StrictCharField(
+        required=False,
+        max_length=40,
+        help_text="With html or text: when the article was published, a date (2026-11-24) or an "
+        "ISO 8601 time; over the page's own date. Without it, plain text has no date and "
+        "every output shows it as unknown.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -44,6 +52,16 @@ class ArticleSubmitSerializer(serializers.Serializer):
             )
         if "text" in attrs and not attrs.get("title", "").strip():
             raise serializers.ValidationError({"title": ["Plain text needs its title."]})
+        if "published_at" in attrs:
+            if not ({"html", "text"} & set(attrs)):
+                raise serializers.ValidationError(
+                    {"published_at": ["Send it with html or text; a fetched page gives its own."]}
+                )
+            try:
+                attrs["published_at"] = published_date_parse(attrs["published_at"])
+            except IngestError as exc:
+                message = str(exc)[:1].upper() + str(exc)[1:] + "."
+                raise serializers.ValidationError({"published_at": [message]}) from exc
         return attrs
 
 

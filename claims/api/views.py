@@ -58,11 +58,12 @@ class ArticleSubmitView(ApiView):
                 html=data.get("html", ""),
                 text=data.get("text", ""),
                 title=data.get("title", ""),
+                published_at=data.get("published_at"),
                 token=request.auth,
                 deadline=settings.FACTCHECK_API_FETCH_DEADLINE,
             )
         except IngestError as exc:
-            raise exceptions.ValidationError({"url": [str(exc)]}) from exc
+            raise exceptions.ValidationError({exc.field or "url": [str(exc)]}) from exc
         article = received.article
         body = {
             "id": article.pk,

@@ -158,7 +158,8 @@ def _store(article: Article, extraction: Extraction) -> None:
     document = extraction.document
     article.title = (document.title or article.given_title)[:1000]
     article.byline = document.byline[:500]
-    article.published_at = _parse_published(document.published)
+    # The sender's date, when it gave one, over the page's metadata (plain text has none).
+    article.published_at = article.given_published_at or _parse_published(document.published)
     article.language = document.language[:10]
     article.site_name = document.site_name[:300]
     article.clean_text = document.text

@@ -9,7 +9,12 @@ from pathlib import Path
 from claims.models import Article
 from claims.pipeline.inputs import guess_format
 from claims.pipeline.urls import usable_url
-from claims.services.ingest import Received, article_receive
+from claims.services.ingest import (
+    IngestError,
+    Received,
+    article_receive,
+    published_date_parse,
+)
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -34,7 +39,8 @@ def article_ingest_file(*, path: Path) -> list[Received]:
 def json_articles(data: bytes, *, name: str) -> list[dict]:
     """Parse a JSON object, a list of objects, or JSON lines into article fields.
 
-    Each object has `html` or `text`, and optionally `url` and `title`.
+    Each object has `html` or `text`, and optionally `url`, `title` and `published_at` (a date
+    or an ISO 8601 time).
     """
     try:
         text = data.decode("utf-8-sig")
@@ -75,12 +81,20 @@ def _article_fields(item: object, where: str) -> dict:
     # article_receive, it would leave the file half ingested and not say which one it was.
     if item.get("url") and not usable_url(item["url"]):
         raise InputFileError(f"{where}: 'url' is not a usable http(s) URL: {item['url'][:200]!r}")
+    published = item.get("published_at")
+    if published is not None and not isinstance(published, str):
+        raise InputFileError(f"{where}: 'published_at' must be a string")
+    try:
+        published_at = published_date_parse(published) if published else None
+    except IngestError as exc:
+        raise InputFileError(f"{where}: 'published_at' is {exc}") from exc
     return {
         "raw": body.encode("utf-8"),
         "fmt": Article.Format.HTML if html is not None else Article.Format.TEXT,
         "source": Article.Source.FILE,
         "url": item.get("url", ""),
         "title": item.get("title", ""),
+        "published_at": published_at,
     }
 
 

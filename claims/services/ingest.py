@@ -6,10 +6,11 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from claims import tasks
 from claims.models import ApiToken, Article, Feed, FetchAttempt, Publisher
@@ -24,10 +25,35 @@ logger = logging.getLogger(__name__)
 # one is refused, even if the earlier ones never finished (their worker was killed).
 FETCH_MAX_ATTEMPTS = 5
 FETCH_ATTEMPT_WINDOW = timedelta(hours=1)
+# A given publication date may be this far ahead (a date without a time, read where the day
+# begins earlier); beyond it, it is a mistake.
+PUBLISHED_AHEAD = timedelta(days=1)
 
 
 class IngestError(ValueError):
-    """Input refused before anything is stored (a malformed URL); the message says why."""
+    """Input refused before anything is stored (a malformed URL); the message says why, and
+    `field` which input it is about when that is not the address."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def published_date_parse(value: str) -> datetime:
+    """A publication date a sender gives: "2026-11-24" (the day's start in the desk's time
+    zone, so every page shows that day) or an ISO 8601 time (without an offset, the desk's)."""
+    try:
+        moment = parse_datetime(value.strip())
+        day = parse_date(value.strip()) if moment is None else None
+    except ValueError as exc:  # looks like a date but is none: 2026-02-30
+        raise IngestError(f"not a date: {value[:40]!r} ({exc})") from exc
+    if moment is None:
+        if day is None:
+            raise IngestError(f"not a date: {value[:40]!r}; give 2026-11-24 or an ISO 8601 time")
+        moment = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,7 @@ def article_receive(
     feed: Feed | None = None,
     charset: str = "",
     token: ApiToken | None = None,
+    published_at: datetime | None = None,
 ) -> Received:
     """Store an incoming article once and enqueue its extraction after commit.
 
@@ -112,6 +139,7 @@ def article_receive(
                     canonical=canonical,
                     title=title,
                     feed=feed,
+                    published_at=published_at,
                 )
                 _enqueue_extraction(article.pk)
                 _submitted(article, token)
@@ -142,6 +170,7 @@ def _article_create(
     canonical: str,
     title: str,
     feed: Feed | None,
+    published_at: datetime | None,
 ) -> Article:
     previous = None
     if canonical:
@@ -163,6 +192,7 @@ def _article_create(
         raw_hash=raw_hash,
         raw_size=len(raw),
         given_title=title[:1000],
+        given_published_at=published_at,
         version=previous.version + 1 if previous else 1,
         previous_version=previous,
     )
@@ -327,11 +357,13 @@ def article_submit(
     html: str = "",
     text: str = "",
     title: str = "",
+    published_at: datetime | None = None,
     token: ApiToken | None = None,
     deadline: float | None = None,
 ) -> Received:
     """An article a newsroom system or the desk hands in: a URL to fetch, or its HTML, or its
-    text with a title (the URL then says where it lives).
+    text with a title (the URL then says where it lives), with its publication date if the
+    sender knows it (plain text carries none; without it the date is shown as unknown).
 
     A URL alone is fetched now, so the caller gets the article at once; a fetch that failed for
     a reason that may pass is kept as a failed article and tried again by the task shortly.
@@ -340,6 +372,13 @@ def article_submit(
         raise IngestError("send the page's HTML or its text, not both")
     if text and not title.strip():
         raise IngestError("pasted text needs its title")
+    if published_at is not None and not (html or text):
+        raise IngestError(
+            "a publication date goes with pasted text or HTML: a fetched page gives its own",
+            field="published_at",
+        )
+    if published_at is not None and published_at > timezone.now() + PUBLISHED_AHEAD:
+        raise IngestError("the publication date is in the future", field="published_at")
     if html or text:
         return article_receive(
             raw=(html or text).encode("utf-8"),
@@ -348,6 +387,7 @@ def article_submit(
             url=url,
             title=title,
             token=token,
+            published_at=published_at,
         )
     if not url:
         raise IngestError("give a URL, or paste the article's text with its title")

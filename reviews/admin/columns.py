@@ -77,6 +77,9 @@ def _cluster(item: ReviewItem) -> Cluster | None:
     return member.cluster if member is not None else None
 
 
+QUOTE_MARKS = "\"“‘'«„"
+
+
 class QueueColumns:
     """The list's columns, for ReviewItemAdmin."""
 
@@ -87,12 +90,16 @@ class QueueColumns:
         said_by = f"{claimant} · " if claimant else ""
         # The claim as checked leads; the article's own sentence stays in sight beneath it,
         # cut short to keep the row's height (the whole sentence is the title of both lines).
+        # A sentence that opens with a quotation (most quotes do) is not quoted twice.
+        quoted = claim.text.lstrip()[:1] in QUOTE_MARKS
         sentence = (
             format_html(
                 '<span class="queue-sentence block text-xs text-font-subtle-light '
-                'dark:text-font-subtle-dark" title="{}">The article: “{}”</span>',
+                'dark:text-font-subtle-dark" title="{}">The article: {}{}{}</span>',
                 claim.text,
+                "" if quoted else "“",
                 Truncator(claim.text).chars(SENTENCE_CHARS),
+                "" if quoted else "”",
             )
             if claim.as_checked != claim.text
             else ""

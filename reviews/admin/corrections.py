@@ -19,6 +19,7 @@ from reviews.admin.forms import CorrectionForm, NewSourceFormSet
 from reviews.models import ReviewItem, Verdict
 from reviews.services import corrections, publishing
 from reviews.workflow import TransitionError
+from reviews.workspace import sources_unarchived_warning
 
 TEMPLATE = "admin/reviews/reviewitem/correct.html"
 
@@ -101,6 +102,7 @@ def correction_view(modeladmin: ModelAdmin, request: HttpRequest, item_id: int) 
         "draft": draft,
         "cited": cited,
         "may_approve": is_editor and draft is not None and draft.author_id != request.user.pk,
+        "archive_warning": sources_unarchived_warning(verdict=draft) if draft else "",
         "form": form,
         "sources": sources,
         "opts": modeladmin.model._meta,

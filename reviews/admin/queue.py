@@ -152,6 +152,9 @@ def queryset_count_estimate(queryset: QuerySet[Any]) -> int:
 class EstimatedCountPaginator(Paginator):
     """A paginator that never counts: `QueueChangeList` gives it the count it worked out."""
 
+    # The count under the list, in claims ("27 claims"; the model's plural is the queue).
+    template_name = "admin/reviews/reviewitem/pagination.html"
+
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):

@@ -41,10 +41,11 @@ from reviews.admin.queue import (
 )
 from reviews.admin.verdicts import VerdictInline
 from reviews.admin.workspace import WorkspaceViews, workspace_url
-from reviews.models import ReviewItem
+from reviews.models import ReviewItem, Verdict
 from reviews.services import corrections, publishing
 from reviews.services import queue as services
 from reviews.workflow import TransitionError
+from reviews.workspace import sources_unarchived_warning
 
 CHECKBOX_CLASS = " ".join(CHECKBOX_CLASSES)
 
@@ -157,6 +158,14 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
     def empty_state(self, changelist: ChangeList) -> EmptyState:
         return queue_empty_state(changelist)
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The page is the queue and its entries are claims: Django would title it "Select
+        # claim to change" and offer to "Select all 27 review queue".
+        context = {"title": "Review queue", "module_name": "claims", **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
         return QueueChangeList
 
@@ -231,9 +240,18 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
         if request.method != "POST" or not self.has_view_permission(request):
             return back
         try:
-            act()
+            result = act()
         except TransitionError as exc:
             self.message_user(request, str(exc), messages.ERROR)
+            return back
+        # A version just published whose sources are not all archived: the editor is told.
+        warning = (
+            sources_unarchived_warning(verdict=result)
+            if isinstance(result, Verdict) and result.published_at
+            else ""
+        )
+        if warning:
+            self.message_user(request, f"{done} {warning}", messages.WARNING)
         else:
             self.message_user(request, done, messages.SUCCESS)
         return back
@@ -476,12 +494,22 @@ class ReviewItemAdmin(QueueColumns, WorkspaceViews, ViewOnlyPagesMixin, ReadOnly
 
     @admin.action(permissions=["change"], description="Approve and publish selected verdicts")
     def approve_and_publish(self, request: HttpRequest, queryset: QuerySet[ReviewItem]) -> None:
-        self.each(
-            request,
-            queryset,
-            lambda item: publishing.verdict_approve(item_id=item.pk, editor=request.user),
-            "published",
-        )
+        unarchived: list[str] = []
+
+        def approve(item: ReviewItem) -> None:
+            verdict = publishing.verdict_approve(item_id=item.pk, editor=request.user)
+            if sources_unarchived_warning(verdict=verdict):
+                unarchived.append(Truncator(verdict.claim_reviewed).chars(80))
+
+        self.each(request, queryset, approve, "published")
+        if unarchived:
+            self.message_user(
+                request,
+                f"{len(unarchived)} of them cite sources that are not archived: "
+                + "; ".join(unarchived[:5])
+                + (" …" if len(unarchived) > 5 else ""),
+                messages.WARNING,
+            )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims enter the queue from articles, never by hand

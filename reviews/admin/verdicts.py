@@ -31,7 +31,8 @@ REFUSAL_ATTRIBUTE = "_verdict_refusal"
 
 VERDICT_SHOWN_FIELDS = [
     "version",
-    "rating",
+    # Its name as published ("Mostly false"), not the key the API filters on.
+    "rating_label",
     "explanation",
     # By name: a link to a user's page would answer reviewers and editors 403.
     "author_name",
@@ -53,6 +54,10 @@ class VerdictInline(TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="rating")
+    def rating_label(self, verdict: Verdict) -> str:
+        return verdict.get_rating_display() or self.get_empty_value_display()
 
     @admin.display(description="author")
     def author_name(self, verdict: Verdict) -> str:

@@ -39,7 +39,13 @@ from reviews.selectors import fact_check_get
 from reviews.services import evidence, publishing
 from reviews.services import queue as services
 from reviews.workflow import TransitionError
-from reviews.workspace import already_checked, archive_state, fact_check_preview, queue_neighbours
+from reviews.workspace import (
+    already_checked,
+    archive_state,
+    fact_check_preview,
+    queue_neighbours,
+    sources_unarchived_warning,
+)
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -147,7 +153,11 @@ class WorkspaceViews(_Base):
         )
 
     def _approve(self, request: HttpRequest, item: ReviewItem, action: str) -> HttpResponse:
-        _call(lambda: publishing.verdict_approve(item_id=item.pk, editor=request.user))
+        verdict = _call(lambda: publishing.verdict_approve(item_id=item.pk, editor=request.user))
+        warning = sources_unarchived_warning(verdict=verdict)
+        if warning:
+            messages.warning(request, f"Published. {warning}")
+            return HttpResponseRedirect(workspace_url(item.pk))
         return self._done(request, "The fact-check is published.", workspace_url(item.pk))
 
     def _send_back(self, request: HttpRequest, item: ReviewItem, action: str) -> HttpResponse:
@@ -274,6 +284,8 @@ class WorkspaceViews(_Base):
             "sources": [
                 (source, archive_state(source)) for source in (draft.sources.all() if draft else [])
             ],
+            # Shown to the editor beside Approve (reviews.workspace).
+            "archive_warning": sources_unarchived_warning(verdict=draft) if draft else "",
             "refusal": refusal.message,
             "send_back_note": refusal.send_back_note or "",
             "reject_form": refusal.reject_form or RejectForm(prefix="reject"),

@@ -227,6 +227,7 @@ class FactCheckSuggestion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "fact-check suggestion"
         ordering = ["-score"]
         constraints = [
             models.UniqueConstraint(

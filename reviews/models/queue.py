@@ -80,6 +80,10 @@ class ReviewItem(models.Model):
     )
 
     class Meta:
+        # A newsroom's words: the list is the review queue, each entry a claim on it (the
+        # queue's count, page title and "select all" say "claims", reviews.admin.review_items).
+        verbose_name = "claim"
+        verbose_name_plural = "review queue"
         # Ends in the primary key, so the admin adds no tie-breaker of its own and every index
         # below serves the queue's ORDER BY as it is, with no sort step.
         ordering = ["-priority", "id"]

@@ -37,7 +37,7 @@ class PublishingError(TransitionError):
 def _item_locked(item_id: int) -> ReviewItem:
     item = ReviewItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise TransitionError(f"there is no review item {item_id}")
+        raise TransitionError(f"there is no claim {item_id} in the review queue")
     return item
 
 

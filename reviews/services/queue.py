@@ -140,7 +140,7 @@ def _move(
         ).update(status=target, updated_at=timezone.now(), **changes)
         item = ReviewItem.objects.select_related("assigned_to").filter(pk=item_id).first()
         if item is None:
-            raise TransitionError(f"there is no review item {item_id}")
+            raise TransitionError(f"there is no claim {item_id} in the review queue")
         if not updated:
             if item.status == workflow.IN_REVIEW and item.assigned_to is not None:
                 holder = item.assigned_to.get_username()

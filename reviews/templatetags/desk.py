@@ -7,6 +7,9 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from reviews.models import EvidenceSource
+from reviews.workspace import ArchiveState, archive_state
+
 register = template.Library()
 
 
@@ -26,3 +29,9 @@ def ago(moment: datetime | None) -> str:
         return ""
     said = age(moment)
     return said if said == "just now" else f"{said} ago"
+
+
+@register.filter
+def archive(source: EvidenceSource) -> ArchiveState:
+    """A cited source's archive as the desk says it (reviews.workspace.archive_state)."""
+    return archive_state(source)

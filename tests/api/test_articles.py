@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import timezone
 
 from claims.models import Article
 from claims.services import article_extract
@@ -46,6 +48,44 @@ def test_pushed_text_is_accepted_with_a_status_url_then_shows_its_claims() -> No
         "status": "extracted",
         "created": False,
     }
+
+
+def test_pushed_text_keeps_the_publication_date_it_was_sent_with() -> None:
+    api = h.client("submit")
+    body = {"text": TEXT, "title": "Riverton", "published_at": "2026-11-24"}
+    response = api.post("/api/v1/articles/", body, format="json")
+
+    assert response.status_code == 202, response.content
+    article_extract(article_id=response.json()["id"])
+    article = Article.objects.get()
+    assert timezone.localtime(article.published_at).date() == date(2026, 11, 24)
+    # A time with its offset is kept as that moment.
+    again = {**body, "text": TEXT + " More.", "published_at": "2026-11-24T10:15:00+02:00"}
+    second = api.post("/api/v1/articles/", again, format="json").json()["id"]
+    article_extract(article_id=second)
+    moment = Article.objects.get(pk=second).published_at
+    assert moment == datetime(2026, 11, 24, 8, 15, tzinfo=UTC)
+
+
+def test_pushed_text_without_a_date_has_none_rather_than_the_day_it_arrived() -> None:
+    response = h.client("submit").post(
+        "/api/v1/articles/", {"text": TEXT, "title": "Riverton"}, format="json"
+    )
+    article_extract(article_id=response.json()["id"])
+
+    assert Article.objects.get().published_at is None
+
+
+def test_a_date_sent_with_html_wins_over_the_pages_own() -> None:
+    page = PAGE.replace(
+        "<title>", '<meta property="article:published_time" content="2020-01-01"><title>'
+    ).format(TEXT)
+    response = h.client("submit").post(
+        "/api/v1/articles/", {"html": page, "published_at": "2026-11-20"}, format="json"
+    )
+    article_extract(article_id=response.json()["id"])
+
+    assert timezone.localtime(Article.objects.get().published_at).date() == date(2026, 11, 20)
 
 
 def test_html_with_its_url_is_accepted() -> None:
@@ -100,6 +140,11 @@ def test_a_reviewer_rejection_note_never_shows_in_the_status() -> None:
         ({"text": "x", "title": "t", "body": "?"}, "body"),
         ({"text": "x", "title": "t\u0000"}, "title"),
         ({"html": "<p>x</p>", "url": "https://example.org/?q=" + "\u00e9" * 1000}, "url"),
+        ({"text": "x", "title": "t", "published_at": "last Tuesday"}, "published_at"),
+        ({"text": "x", "title": "t", "published_at": "2026-02-30"}, "published_at"),
+        ({"text": "x", "title": "t", "published_at": 20261124}, "published_at"),
+        ({"text": "x", "title": "t", "published_at": "2999-01-01"}, "published_at"),
+        ({"url": "https://example.org/a", "published_at": "2026-11-24"}, "published_at"),
     ],
 )
 def test_bad_bodies_are_400_naming_the_field(body: dict, field: str) -> None:
@@ -136,3 +181,14 @@ def test_an_oversized_body_is_413(settings: object) -> None:
 
 def test_an_unknown_article_is_404() -> None:
     assert h.client("submit").get("/api/v1/articles/999999/").status_code == 404
+
+
+def test_a_publication_date_that_is_none_is_refused_in_words_once() -> None:
+    api = h.client("submit")
+    body = {"text": TEXT, "title": "Riverton", "published_at": "last Tuesday"}
+
+    refused = api.post("/api/v1/articles/", body, format="json").json()
+
+    assert refused == {
+        "published_at": ["Not a date: 'last Tuesday'; give 2026-11-24 or an ISO 8601 time."]
+    }

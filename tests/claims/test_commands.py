@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -180,3 +181,23 @@ def test_evaluate_checkworthiness_names_missing_columns(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="class_label"):
         _run("evaluate", "checkworthiness", "--tsv", str(bad))
+
+
+@pytest.mark.django_db
+def test_ingest_keeps_a_json_articles_publication_date_and_refuses_one_that_is_none(
+    tmp_path: Path,
+) -> None:
+    body = "The council cut the budget by 5 percent in 2025."
+    (tmp_path / "dated.json").write_text(
+        json.dumps({"title": "Cuts", "text": body, "published_at": "2026-11-24T09:30:00Z"})
+    )
+    (tmp_path / "undated.json").write_text(
+        json.dumps({"title": "Cuts", "text": body + " Again.", "published_at": "Tuesday"})
+    )
+
+    err = StringIO()
+    call_command("ingest", str(tmp_path), "--no-progress", stdout=StringIO(), stderr=err)
+
+    assert "undated.json[0]: 'published_at' is not a date: 'Tuesday'" in err.getvalue()
+    article = Article.objects.get()
+    assert article.given_published_at == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

@@ -3,12 +3,16 @@ by editors, through the same services as the API and the command line."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Article, Feed
+from claims.services import article_extract
 from tests.conftest import LocalWebServer, Route
 from tests.factories import UserFactory
 
@@ -50,6 +54,40 @@ def test_a_reviewer_adds_pasted_text_with_a_title(reviewer: Client) -> None:
     assert article.given_title == "Council meeting" and bytes(article.raw).decode() == TEXT
     page = reviewer.get(response["Location"]).content.decode()
     assert "Article received" in page
+
+
+def test_pasted_text_keeps_the_day_it_was_published_and_without_one_says_unknown(
+    reviewer: Client,
+) -> None:
+    dated = reviewer.post(
+        ADD, {"title": "Council", "text": TEXT, "url": "", "published_at": "2026-11-24"}
+    )
+    undated = reviewer.post(ADD, {"title": "Council again", "text": TEXT + " Later.", "url": ""})
+
+    for article in Article.objects.all():
+        article_extract(article_id=article.pk)
+    first, second = Article.objects.order_by("pk")
+    assert timezone.localtime(first.published_at).date() == date(2026, 11, 24)
+    assert second.published_at is None
+    assert "Nov. 24, 2026" in reviewer.get(dated["Location"]).content.decode()
+    undated_page = reviewer.get(undated["Location"]).content.decode()
+    assert "unknown: the article gives no date" in undated_page
+    # Said once, in words: not also as the stored fields' dashes.
+    assert "Published at" not in undated_page and "Given published at" not in undated_page
+    listed = reviewer.get(reverse("admin:claims_article_changelist")).content.decode()
+    assert "unknown: the article gives no date" in listed
+
+
+def test_a_publication_date_in_the_future_is_refused_beside_the_field(reviewer: Client) -> None:
+    response = reviewer.post(
+        ADD, {"title": "Council", "text": TEXT, "url": "", "published_at": "2999-01-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "published_at": ["The publication date is in the future."]
+    }
+    assert not Article.objects.exists()
 
 
 def test_pasted_text_without_a_title_is_refused_and_kept_in_the_form(reviewer: Client) -> None:

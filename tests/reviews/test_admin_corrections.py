@@ -86,6 +86,8 @@ def test_a_correction_drafted_by_one_editor_is_published_by_another(
     # The approving editor sees the corrected page and ClaimReview before they are published.
     review = second.get(url).content.decode()
     assert 'id="preview-page"' in review and 'id="approve-correction"' in review
+    # Sources not archived: the approving editor is told, and may still publish.
+    assert 'id="archive-warning"' in review and "2 of the 3 sources are not archived" in review
     preview = second.get(reverse("admin:reviews_reviewitem_preview_json", args=[item.pk])).json()
     assert preview["claimReviewed"] == "Crime fell by half in 2024."
     assert preview["reviewRating"]["alternateName"] == "Mostly false"
@@ -94,7 +96,10 @@ def test_a_correction_drafted_by_one_editor_is_published_by_another(
 
     approved = second.post(reverse("admin:reviews_reviewitem_correction_approve", args=[item.pk]))
 
-    assert "The correction is published." in _messages(approved)
+    assert _messages(approved) == [
+        "The correction is published. 2 of the 3 sources are not archived "
+        "(2 waiting to be archived)."
+    ]
     item.refresh_from_db()
     assert item.status == workflow.CORRECTED
     current = item.verdicts.get(version=2)

@@ -113,7 +113,9 @@ def test_a_verdict_written_in_the_admin_goes_through_submit_and_approval(
     assert b"Labour market, March" in page.content
     response = editor.post(reverse("admin:reviews_reviewitem_approve", args=[item.pk]))
 
-    assert "The verdict is published." in _messages(response)
+    # Published, and told that nothing it cites is archived yet.
+    [told] = _messages(response)
+    assert told.startswith("The verdict is published. None of the verdict's 2 sources is archived")
     item.refresh_from_db()
     verdict.refresh_from_db()
     assert item.status == workflow.PUBLISHED
@@ -122,6 +124,13 @@ def test_a_verdict_written_in_the_admin_goes_through_submit_and_approval(
     published = editor.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
     assert b"Published version 1:" in published.content
     assert b"Labour market, March" in published.content
+    # Its versions list the rating by the name readers see, not its key.
+    rating = re.search(
+        r'field-rating_label .*?<div class="readonly[^"]*">([^<]*)<',
+        published.content.decode(),
+        re.S,
+    )
+    assert rating is not None and rating.group(1) == "False"
     # A published version is the record: its form is read-only.
     assert (
         b'name="rating"'

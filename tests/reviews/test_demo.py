@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -12,11 +13,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim
 from reviews.management.commands.demo import DEMO_SITE
 from reviews.models import ReviewItem, Verdict
+from reviews.start import start_page
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +107,22 @@ def test_every_demo_article_has_its_publication_date_and_the_fact_checks_show_it
         assert json_ld["itemReviewed"]["datePublished"].startswith(shown)
         assert json_ld["itemReviewed"]["firstAppearance"]["datePublished"].startswith(shown)
         assert f"({article.published_at:%-d %B %Y})" in page
+
+
+def test_the_demo_fact_checks_waited_hours_in_the_queue_each_its_own(tmp_path: Path) -> None:
+    _demo(tmp_path)
+
+    waits = [
+        verdict.published_at - verdict.review_item.created_at
+        for verdict in Verdict.objects.filter(published_at__isnull=False)
+    ]
+    # Each article and its claims arrived when the demo says, before the fact-checks.
+    for article in Article.objects.filter(url__startswith=DEMO_SITE):
+        assert article.received_at < article.extracted_at < timezone.now() - timedelta(hours=3)
+        for claim in article.claims.all():
+            assert claim.created_at == article.received_at
+    assert len(set(waits)) == 2 and all(
+        timedelta(hours=1) < wait < timedelta(days=1) for wait in waits
+    )
+    median = start_page(user=get_user_model().objects.get(username="editor")).median_text
+    assert re.fullmatch(r"\d h \d+ min", median), median

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Article
+from claims.models import Article, Claim
 from reviews.models import ReviewItem
 from reviews.services import publishing
 from reviews.services import queue as services
@@ -253,6 +253,57 @@ def test_the_queue_claim_is_readable_at_1280_pixels_and_every_column_fits(
     )
     assert row.find_element(By.CLASS_NAME, "queue-reasons").is_displayed()
     assert row.find_element(By.CLASS_NAME, "queue-overdue").is_displayed()
+
+
+def test_at_800_pixels_each_claim_is_a_card_with_nothing_cut_off(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    shots: Path,
+    redis_clean: None,
+    desk_roles: None,
+) -> None:
+    demo_accounts_ensure(password="pw")
+    long_claim = (
+        "The regional transport authority said that average commuting times on the northern "
+        "rail line fell by 18 percent in the twelve months to October 2026."
+    )
+    reworded = h.queued(long_claim, speaker="Transport minister Alexandra Whitcombe-Delacroix")
+    Claim.objects.filter(pk=reworded.claim_id).update(
+        standalone="Commuting times on the northern rail line fell by 18 percent in a year."
+    )
+    h.queued("Rents rose 40 percent in 2025 across the whole metropolitan region.")
+    base = live_server.url
+
+    browser.set_window_size(800, 900)
+    _log_in(browser, base, "reviewer")
+    browser.get(f"{base}{reverse('admin:reviews_reviewitem_changelist')}")
+    cards = browser.execute_script(
+        """
+        const rows = [...document.querySelectorAll("#result_list tbody tr.data-row")];
+        const cells = rows.flatMap((row) => [...row.children]);
+        return {
+            clipped: cells.filter((cell) => cell.scrollHeight > cell.clientHeight + 1)
+                .map((cell) => cell.className.split(" ")[0]),
+            claimLeft: rows.map((row) => {
+                const cell = row.querySelector(".field-claim_text");
+                const text = cell.querySelector(".queue-claim").getBoundingClientRect();
+                return text.left - cell.getBoundingClientRect().left;
+            }),
+            heights: rows.map((row) => row.getBoundingClientRect().height),
+            page: document.documentElement.scrollWidth,
+            window: window.innerWidth,
+        };
+        """
+    )
+    browser.save_screenshot(str(shots / "queue-800.png"))
+
+    # Below 1024 pixels each row is a card: no line of it cuts its text off, the claim reads
+    # from the left under its label, and a card with the claim, its sentence and its article
+    # stays short enough for more than one to a screen.
+    assert cards["clipped"] == [], cards
+    assert all(left < 40 for left in cards["claimLeft"]), cards
+    assert all(height < 450 for height in cards["heights"]), cards
+    assert cards["page"] <= cards["window"], cards
 
 
 def test_a_correction_drafted_by_one_editor_is_approved_by_another_and_published(

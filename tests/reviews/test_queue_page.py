@@ -303,6 +303,17 @@ def test_the_queue_shows_the_claim_as_checked_with_its_claimant_and_the_sentence
     assert "The article: “Bus fares" not in html
 
 
+def test_a_sentence_that_opens_with_a_quotation_is_not_quoted_twice(
+    reviewer_client: Client,
+) -> None:
+    said = "“We will build 3,000 homes,” the mayor said."
+    ReviewItemFactory(claim=ClaimFactory(text=said, standalone="The city will build 3,000 homes."))
+
+    html = reviewer_client.get(QUEUE).content.decode()
+
+    assert f"The article: {said}<" in html and "““" not in html
+
+
 @pytest.mark.django_db
 def test_priority_is_refreshed_when_a_cluster_gains_appearances() -> None:
     item = ReviewItemFactory()
@@ -370,3 +381,25 @@ def test_the_priority_is_shown_as_its_reasons_and_still_sorts_the_queue(
     assert [item.pk for item in ascending.context["cl"].result_list] == [low.pk, high.pk]
     item_page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[high.pk]))
     assert b"2.3456" not in item_page.content
+
+
+def test_the_desk_names_the_list_the_review_queue_and_its_entries_claims(
+    reviewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = ReviewItemFactory()
+    ReviewItemFactory()
+
+    queue = reviewer_client.get(QUEUE).content.decode()
+    monkeypatch.setattr(ReviewItemAdmin, "list_per_page", 1)  # so "select all" is offered
+    two_pages = reviewer_client.get(QUEUE).content.decode()
+    claim_page = reviewer_client.get(reverse("admin:reviews_reviewitem_change", args=[item.pk]))
+    start = reviewer_client.get(reverse("admin:index")).content.decode()
+
+    assert re.search(r"<title>\s*Review queue \|", queue)
+    assert re.search(r'id="queue-count">[\s-]*2 claims\s*<', queue)
+    assert re.search(r"Select all \d+ claims<", re.sub(r"\s+", " ", two_pages).replace(" <", "<"))
+    assert "review item" not in queue.lower() and "review queue</" not in queue.lower()
+    assert ">Review queue<" in re.sub(r"\s*(<|>)\s*", r"\1", start)  # the sidebar's link
+    assert "review item" not in start.lower()
+    assert claim_page.context["title"] == "View claim"
+    assert "Review queue" in claim_page.content.decode()  # the breadcrumb back to the list

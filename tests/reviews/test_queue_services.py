@@ -10,6 +10,7 @@ from django_celery_beat.models import PeriodicTask
 
 from reviews import tasks, workflow
 from reviews.models import ReviewItem
+from reviews.services import publishing
 from reviews.services import queue as services
 from reviews.workflow import TransitionError
 from tests.api import helpers as h
@@ -203,3 +204,11 @@ def test_only_an_editor_rejects_a_claim_whose_verdict_awaits_approval() -> None:
 
     rejected = services.review_reject(item_id=item.pk, user=editor, reason="duplicate")
     assert rejected.status == workflow.REJECTED
+
+
+@pytest.mark.django_db
+def test_a_claim_that_is_not_in_the_queue_is_refused_in_the_desks_words() -> None:
+    with pytest.raises(TransitionError, match="^there is no claim 987654 in the review queue$"):
+        services.review_take(item_id=987654, user=UserFactory())
+    with pytest.raises(TransitionError, match="^there is no claim 987654 in the review queue$"):
+        publishing.verdict_submit(item_id=987654, user=UserFactory())

@@ -14,7 +14,7 @@ from django.utils import timezone
 from reviews.models import ReviewItem, Verdict
 from reviews.services import publishing
 from reviews.services import queue as services
-from reviews.start import median_time_to_publish, start_page
+from reviews.start import StartPage, median_time_to_publish, start_page
 from tests.api import helpers as h
 from tests.factories import ClaimFactory, ReviewItemFactory, UserFactory
 
@@ -147,3 +147,32 @@ def test_publications_today_and_this_week_and_the_median_wait() -> None:
     assert page.published_today == 3 and page.published_this_week == 3
     assert median_time_to_publish() == timedelta(hours=4)
     assert page.median_text == "4 h 0 min"
+
+
+def _with_median(median: timedelta | None) -> StartPage:
+    return StartPage(
+        held=0,
+        returned=0,
+        due_today=0,
+        overdue=0,
+        by_band={},
+        published_today=0,
+        published_this_week=0,
+        median_to_publish=median,
+    )
+
+
+def test_the_median_wait_says_under_a_minute_or_that_nothing_was_published() -> None:
+    assert _with_median(median=None).median_text == "–"
+    assert _with_median(median=timedelta(seconds=40)).median_text == "under 1 min"
+    assert _with_median(median=timedelta(minutes=59)).median_text == "59 min"
+    assert _with_median(median=timedelta(days=2, hours=3)).median_text == "2 d 3 h"
+
+
+def test_the_start_page_says_when_no_fact_check_was_published_lately(
+    reviewer_client: Client,
+) -> None:
+    html = reviewer_client.get(reverse("admin:index")).content.decode()
+
+    assert _figure(html, "start-median-value") == "–"
+    assert "no fact-check first published in the last 30 days" in html

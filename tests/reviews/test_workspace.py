@@ -3,19 +3,27 @@ take next, Release, Reject) and the editor's (verdict, preview, Approve, Send ba
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, Publisher
 from reviews import workflow
 from reviews.models import EvidenceSource, FactCheckSuggestion, ReviewItem, Verdict
 from reviews.services import queue as services
 from reviews.services.queue import demo_accounts_ensure
-from reviews.workspace import Neighbours, archive_failure_words, queue_neighbours
+from reviews.workspace import (
+    Neighbours,
+    archive_failure_words,
+    archive_state,
+    queue_neighbours,
+    sources_unarchived_warning,
+)
 from tests.api import helpers as h
 from tests.factories import ReviewItemFactory, cluster_of
 
@@ -310,3 +318,78 @@ def test_next_and_previous_follow_the_open_queue_in_priority_order() -> None:
     assert queue_neighbours(tied_first) == Neighbours(previous=top.pk, next=tied_second.pk)
     assert queue_neighbours(tied_second) == Neighbours(previous=tied_first.pk, next=last.pk)
     assert queue_neighbours(last) == Neighbours(previous=tied_second.pk, next=None)
+
+
+def _submitted_with_two_sources(reviewer: Client) -> ReviewItem:
+    item = _held()
+    reviewer.post(_work(item), _form(**_source(1)))
+    reviewer.post(_work(item), _form(**_source(2)))
+    reviewer.post(_work(item), _form(_action="submit_next"))
+    return item
+
+
+def _archive(source: EvidenceSource) -> None:
+    EvidenceSource.objects.filter(pk=source.pk).update(
+        archived_at=timezone.now(), archived_hash="ab" * 32, fetch_error=""
+    )
+
+
+def test_an_editor_is_warned_beside_approve_when_no_source_is_archived_and_may_still_publish(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, editor = desk
+    item = _submitted_with_two_sources(reviewer)
+    first, second = Verdict.objects.get(review_item=item).sources.order_by("pk")
+    EvidenceSource.objects.filter(pk=first.pk).update(fetch_error="HTTP 403 Forbidden")
+
+    page = editor.get(_work(item)).content.decode()
+    warning = re.search(r'id="archive-warning"[^>]*>(.*?)</p>', html.unescape(page), re.S)
+    assert warning is not None
+    assert warning.group(1).startswith(
+        "None of the verdict's 2 sources is archived (1 could not be archived, 1 waiting to be "
+        "archived): if a page changes or disappears"
+    )
+    assert page.index('id="archive-warning"') < page.index('id="approve-verdict"')
+
+    approved = editor.post(_work(item), {"_action": "approve"}, follow=True)
+    item.refresh_from_db()
+    assert item.status == workflow.PUBLISHED  # a warning, not a block
+    told = [str(m) for m in approved.context["messages"]]
+    assert told == [f"Published. {warning.group(1).split(' Send it back')[0]}"]
+    # Once published, each source still says how its archive stands (the sweep goes on).
+    published = html.unescape(editor.get(_work(item)).content.decode())
+    sources = published.split('id="published-sources"', 1)[1].split("</ul>", 1)[0]
+    assert "not archived: " in sources and "not archived yet: waiting for the archiver" in sources
+
+
+def test_the_warning_counts_what_is_missing_and_goes_once_every_source_is_archived(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, editor = desk
+    item = _submitted_with_two_sources(reviewer)
+    verdict = Verdict.objects.get(review_item=item)
+    first, second = verdict.sources.order_by("pk")
+
+    _archive(first)
+    assert sources_unarchived_warning(verdict=verdict) == (
+        "1 of the 2 sources is not archived (1 waiting to be archived)."
+    )
+    _archive(second)
+    assert sources_unarchived_warning(verdict=verdict) == ""
+    assert 'id="archive-warning"' not in editor.get(_work(item)).content.decode()
+    approved = editor.post(_work(item), {"_action": "approve"}, follow=True)
+    assert [str(m) for m in approved.context["messages"]] == ["The fact-check is published."]
+
+
+def test_a_source_never_tried_waits_for_the_archiver_and_one_being_tried_is_being_fetched(
+    desk: tuple[Client, Client],
+) -> None:
+    reviewer, _ = desk
+    item = _submitted_with_two_sources(reviewer)
+    first, second = Verdict.objects.get(review_item=item).sources.order_by("pk")
+    EvidenceSource.objects.filter(pk=second.pk).update(archive_tried_at=timezone.now())
+
+    assert archive_state(first).words == "not archived yet: waiting for the archiver"
+    assert archive_state(EvidenceSource.objects.get(pk=second.pk)).words == (
+        "archiving: the page is being fetched"
+    )

@@ -32,7 +32,13 @@ from tests.factories import (
     cluster_get,
 )
 from tests.paths import REPO
-from tests.reviews.test_browser import _fill, _log_in, browser  # noqa: F401 (the fixture)
+from tests.reviews.test_browser import (  # noqa: F401 (the fixture)
+    HEIGHT,
+    WIDTH,
+    _fill,
+    _log_in,
+    browser,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -109,9 +115,9 @@ def _keys(driver: Any, *keys: str) -> None:
 def _shot(driver: Any, path: Path) -> None:
     """The whole page, not only the window's first screen."""
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1400, max(height, 900))
+    driver.set_window_size(WIDTH, max(height, 900))
     driver.save_screenshot(str(path))
-    driver.set_window_size(1400, 1100)
+    driver.set_window_size(WIDTH, HEIGHT)
 
 
 def _json_ld(driver: Any) -> dict[str, Any]:
