@@ -102,6 +102,38 @@ CROSS JOIN LATERAL (
 """
 
 
+# Word for word the same (the text's hash index): a verbatim repeat is always a candidate,
+# however many near-copies (the same template with other figures) crowd the nearest
+# embeddings and the best-ranked words.
+_EXACT_CLAIMS = f"""
+SELECT q.n, c.id, c.text,
+       CASE WHEN q.v IS NULL OR c.embedding IS NULL THEN NULL
+            ELSE 1 - (c.embedding <=> q.v) END
+FROM unnest(%s::int[], %s::text[], %s::text[]::halfvec({DIMENSIONS})[]) AS q(n, t, v)
+CROSS JOIN LATERAL (
+    SELECT id, text, embedding FROM claims_claim
+    WHERE text = q.t AND id <> ALL(%s::bigint[])
+    ORDER BY id
+    LIMIT %s
+) c
+"""
+
+
+def _exact(queries: Sequence[Query], limit: int, exclude: Sequence[int]) -> list[tuple]:
+    if not queries:
+        return []
+    params = [
+        [query.key for query in queries],
+        [query.text for query in queries],
+        [query.literal for query in queries],
+        list(exclude),
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_EXACT_CLAIMS, params)
+        return list(cursor.fetchall())
+
+
 def claim_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
     """Stored claims proposed for each query, the queries themselves (a batch of stored
     claims) left out: `batch_candidates` proposes those."""
@@ -117,6 +149,7 @@ def claim_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
         rows += _lexical(
             _LEXICAL_CLAIMS, matchable, CANDIDATES, _common_words("claims_claim"), batch
         )
+        rows += _exact(matchable, CANDIDATES, batch)
     for n, pk, text, cosine in rows:
         _candidate_add(found[n], pk, text, cosine)
     return {key: list(candidates.values()) for key, candidates in found.items()}

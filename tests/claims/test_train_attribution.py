@@ -14,7 +14,7 @@ from claims.pipeline.attribution.ranker import read_model
 
 TEXT = (
     "Port news.\n\n"
-    "The Harbor Institute estimates the port lost 2,000 jobs last year. "
+    "The Harbor Institute reckons the port lost 2,000 jobs last year. "
     "Tom Baker runs the port, which reopened in May.\n"
 )
 
@@ -26,7 +26,7 @@ def _write_split(root: Path) -> Path:
     lines = []
     for tid, label, words in (
         ("T1", "Source", "The Harbor Institute"),
-        ("T2", "Cue", "estimates"),
+        ("T2", "Cue", "reckons"),
         ("T3", "Content", "the port lost 2,000 jobs last year"),
     ):
         start = TEXT.index(words)
