@@ -122,7 +122,7 @@ CROSS JOIN LATERAL (
 def _exact(queries: Sequence[Query], limit: int, exclude: Sequence[int]) -> list[tuple]:
     if not queries:
         return []
-    params = [
+    params: list[Any] = [
         [query.key for query in queries],
         [query.text for query in queries],
         [query.literal for query in queries],
