@@ -22,6 +22,7 @@ from claims.pipeline.attribution.vocabulary import (
     CLOSE_QUOTES,
     CONTRACTIONS,
     FILLERS,
+    NAME_PARTICLES,
     OPEN_QUOTES,
     ORG_NOUNS,
     OUTLET_NOUNS,
@@ -58,12 +59,18 @@ class Tokens:
     def of(cls, masked: str) -> Tokens:
         matches = list(TOKEN.finditer(masked))
         words = [m.group() for m in matches]
+        cap = [word[0].isupper() for word in words]
+        # "Charles de Gaulle", "Ludwig van Beethoven": a particle between capitalised words is
+        # part of the name they make.
+        for i in range(len(words) - 2, 0, -1):
+            if words[i] in NAME_PARTICLES and cap[i - 1] and cap[i + 1]:
+                cap[i] = True
         return cls(
             words,
             [m.start() for m in matches],
             [m.end() for m in matches],
             [word.lower() for word in words],
-            [word[0].isupper() for word in words],
+            cap,
         )
 
     def window(self, begin: int, end: int) -> Tokens:

@@ -203,3 +203,11 @@ def test_a_name_that_speaks_of_itself_as_it_is_a_company_and_no_he() -> None:
 def test_a_person_who_says_it_is_still_a_person() -> None:
     text = "Tom Forte said it was a risky plan. Forte said prices would fall."
     assert _kinds(text) == [("Tom Forte", "person"), ("Tom Forte", "person")]
+
+
+def test_a_particle_inside_a_name_keeps_the_name_whole() -> None:
+    text = (
+        "Mayor Bill de Blasio said the subway would reopen. "
+        "Vincent van der Berg said the dike had held."
+    )
+    assert _kinds(text) == [("Bill de Blasio", "person"), ("Vincent van der Berg", "person")]
