@@ -135,7 +135,7 @@ def _without_frame(text: str, attribution: Attribution) -> str:
     words_before = len(text[: at.start()].split())
     # "..., said Tom Forte, who follows Amazon at ...": an aside about the speaker is frame.
     tail = text[at.end() :]
-    if _beside_speaker(text, at, attribution.speaker) and (aside := tail.find(",")) > 0:
+    if beside and (aside := tail.find(",")) > 0:
         tail = tail[:aside]
     words_after = len(tail.split())
     cut = max(text.rfind(",", 0, at.start()), text.rfind("”", 0, at.start()))
@@ -311,13 +311,13 @@ _SOURCE_ASIDE = re.compile(r"[^,]{0,40},\s*(?:citing|quoting|referring to)\s[^,]
 
 
 _SPEAKER_WORDS = 6
-# A claim's first word tying it to the sentence before ("But the Russian leader could ...",
-# "Additionally, Russia would ..."): nothing to check, and it leans on what is not there.
 # A wire story's dateline ("LONDON — ", "WASHINGTON (AP) — ") is where it was filed, not
 # part of the claim.
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.]*)?\s*(?:\([^)]{1,20}\)\s*)?[—–-]+\s+"
 )
+# A claim's first word tying it to the sentence before ("But the Russian leader could ...",
+# "Additionally, Russia would ..."): nothing to check, and it leans on what is not there.
 _CONNECTIVE = re.compile(
     r"^(?:(?:but|and|yet)\s+|(?:additionally|meanwhile|however|moreover|furthermore|"
     r"finally|also|still|separately|in addition)\s*,\s*)(?=[\w“\"«])",
@@ -331,11 +331,13 @@ _VERDICT_ON_UNNAMED = re.compile(
     r"a lie|lies|fake|nonsense|fiction|disinformation|misinformation)\b",
     re.IGNORECASE,
 )
-# Words that open an adverbial, not a subject: "On Tuesday, Politico reported, citing ...".
+# Prepositions that open a fronted phrase, whose comma stays when an inserted frame after
+# it goes ("Within months, Forte said, prices fell" -> "Within months, prices fell").
 _FRONTED = _words(
     """within despite amid under without following by through across among for with from
     until unlike like besides beyond"""
 )
+# Words that open an adverbial, not a subject: "On Tuesday, Politico reported, citing ...".
 _OPENERS = _words("on in at last this during after before while when since as")
 # Verbs whose object may be a clause without "that": "He said the stadium would ...".
 _CLAUSE_VERBS = _words(
@@ -483,7 +485,7 @@ def _described(content: str, text: str, at: int) -> str:
         noun = match.group(2)
         if noun in _STOP or noun in _MODIFIERS:
             continue
-        if not _ends_phrase(noun, content[match.end() :]):
+        if not _ends_phrase(noun, content, match.end()):
             continue  # "the stadium project": the noun names something else
         earlier = _named_nouns(text).get(noun, ())
         index = bisect_left(earlier, (at,)) - 1
@@ -510,12 +512,16 @@ _MODIFIERS = _words(
 )
 
 
-def _ends_phrase(noun: str, after: str) -> bool:
-    """Whether `noun` heads its phrase rather than modifying the next word: what follows is
-    punctuation, a function word or a verb ("the stadium would", "the plan cost", "the city
-    council" for a place), not another noun ("the country director", "the budget gap")."""
-    following = re.match(r"\s*([\w’'-]+)", after)
-    if following is None or after.startswith(("’s", "'s")):
+_NEXT_WORD = re.compile(r"\s*([\w’'-]+)")
+
+
+def _ends_phrase(noun: str, text: str, at: int) -> bool:
+    """Whether `noun`, ending at `at` in `text`, heads its phrase rather than modifying the
+    next word: what follows is punctuation, a function word or a verb ("the stadium would",
+    "the plan cost", "the city council" for a place), not another noun ("the country
+    director", "the budget gap")."""
+    following = _NEXT_WORD.match(text, at)
+    if following is None or text.startswith(("’s", "'s"), at):
         return True  # punctuation, the end, or a possessive ("the conflict's causes")
     word = following.group(1)
     if not word.isalpha() or not word.islower():
@@ -536,9 +542,12 @@ def _named_nouns(text: str) -> dict[str, list[tuple[int, str]]]:
     found: dict[str, list[tuple[int, str]]] = {}
     for match in _NAMED_NOUN.finditer(text):
         words = [w for w in match.group(1).split() if w.lower() not in _STOP]
-        if match.group(2) in _MODIFIERS or not _ends_phrase(match.group(2), text[match.end() :]):
+        if match.group(2) in _MODIFIERS or not _ends_phrase(match.group(2), text, match.end()):
             continue  # "Tunisia's current coalition", "Tunisia country director"
-        opening = text[: match.start()].rstrip()[-1:] in ("", ".", "!", "?", "\n")
+        before = match.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        opening = before < 0 or text[before] in ".!?"
         if opening and len(words) == 1 and not words[0].endswith(("'s", "’s")):
             continue  # "Neon lighting spread ...": any sentence's first word is capitalised
         if words and not words[-1].endswith(ADJECTIVE_ENDINGS):

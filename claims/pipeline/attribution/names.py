@@ -255,13 +255,14 @@ class Registry:
         # speaks of itself as "it", is never "he" or "she" and is never shortened to its last
         # word (as "Forte" for "Tom Forte") is a company or body, however much it looks like a
         # first name and a surname.
+        shortened = {m.name for m in self.mentions if m.end - m.start < len(m.name)}
         self.bodies = {
             m.name
             for m in self.mentions
             if m.category == PERSON
             and m.name not in self.genders
+            and m.name not in shortened
             and _SPEAKS_AS_IT.match(text, m.end) is not None
-            and not any(n.name == m.name and n.end - n.start < len(m.name) for n in self.mentions)
         }
 
     def expand(self, tokens: Sequence[str], at: int, category: str) -> tuple[str, str]:
