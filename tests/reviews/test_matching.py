@@ -19,11 +19,13 @@ from claims.services import embeddings
 from claims.services.embeddings import embedder_warm_up_start
 from reviews import workflow
 from reviews.candidates import (
+    _DENSE_CLAIMS,
     _DENSE_IMPORTED,
     _EXACT,
     WORDS_ALONE,
     Query,
     fact_check_candidates,
+    graph_walk,
     imported_key,
     word_rarity,
 )
@@ -376,6 +378,33 @@ def test_a_few_fact_checks_embeddings_are_scanned_and_many_are_walked_in_the_gra
             plans[name] = " ".join(row[0] for row in cursor.fetchall())
     assert "imported_fact_check_embedding" in plans["walk"]
     assert "imported_fact_check_embedding" not in plans["scan"]
+
+
+@pytest.mark.django_db
+def test_the_nearest_stored_claims_are_walked_in_the_graph_whatever_the_statistics_say() -> None:
+    # Statistics taken while most claims wait for their embedding: to the planner few rows
+    # have one, and reading them all looks cheaper than walking the graph.
+    article = ArticleFactory()
+    vector = np.full(DIMENSIONS, DIMENSIONS**-0.5, dtype=np.float32)
+    Claim.objects.bulk_create(
+        ClaimFactory.build(article=article, start=n * 10, end=n * 10 + 9, embedding=vector)
+        for n in range(20)
+    )
+    Claim.objects.bulk_create(
+        ClaimFactory.build(article=article, start=n * 10, end=n * 10 + 9, embedding=None)
+        for n in range(20, 400)
+    )
+    literal = "[" + ",".join([f"{DIMENSIONS**-0.5:.6f}"] * DIMENSIONS) + "]"
+    plans = {}
+    for walked in (False, True):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claim")
+            if walked:
+                graph_walk(cursor)
+            cursor.execute("EXPLAIN " + _DENSE_CLAIMS, [[1], [literal], [0], CANDIDATES])
+            plans[walked] = " ".join(row[0] for row in cursor.fetchall())
+    assert "claim_embedding" not in plans[False]  # what the planner would choose alone
+    assert "claim_embedding" in plans[True]
 
 
 @pytest.mark.django_db(transaction=True)
