@@ -31,6 +31,7 @@ from claims.pipeline.attribution.subjects import (
     Tokens,
     after_quote,
     document_subject,
+    first_subject,
     inverted_subject,
     name_after,
     run_before,
@@ -46,6 +47,7 @@ from claims.pipeline.attribution.vocabulary import (
     OUTLET_ROLES,
     PERSON,
     POSSESSIVE_ENDS,
+    PREPOSITIONS,
     QUOTE_FOLLOWS,
     QUOTE_VERBS,
     RANK,
@@ -286,6 +288,39 @@ class Reader:
             Candidate(0, name, category, "quote", SPEAKER_LINE_CUE) if category == PERSON else None
         )
 
+    def _colon_quote(self, sentence: Sentence, masked: str) -> Candidate | None:
+        """ "Ann Ward had a blunt message for the board: “…”", "… - Tom Baker: “…”": a clause
+        that introduces a quotation with a colon gives it its subject, whatever its verb; a
+        name right before the colon is the quotation's speaker."""
+        match = _COLON_QUOTE.search(masked)
+        if match is None:
+            return None
+        t = self.tokens.window(sentence.start, sentence.end)
+        colon = bisect.bisect_left(t.start, sentence.start + match.start())
+        if colon >= len(t) or t.text[colon] != ":":
+            return None
+        start = run_before(t, colon, self.registry, 0)
+        if 0 < start < colon and t.text[start - 1] in _LABEL_OPENERS:
+            # "A headline - Tom Baker: “…”": a name set off as the quotation's label.
+            subject = Subject("name", tuple(t.text[start:colon]), t.start[start])
+        else:
+            clause = next((i + 1 for i in range(colon - 1, -1, -1) if t.text[i] in _CLAUSE_ENDS), 0)
+            if colon <= clause:
+                return None
+            window = t.window(t.start[clause], t.end[colon - 1])
+            subject = first_subject(window, len(window), self.registry, loose=True)
+            if subject.kind not in ("name", "pronoun", "role", "description"):
+                return None
+            first = bisect.bisect_left(t.start, subject.start)
+            if first > 0 and t.low[first - 1] in _DETERMINERS | PREPOSITIONS:
+                return None  # "From the Ward campaign’s statement:": no clause's subject
+            if first == 0 and len(subject.words) == 1 and subject.kind == "name":
+                word = subject.words[0]
+                if word not in self.registry.mid_sentence and word not in self.registry.full:
+                    return None  # "Giant screens showed …:": capitalised only as the first word
+        at = (t.start[colon], t.end[colon])
+        return self._candidate(sentence, masked, subject, at, "quote", ":")
+
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
 
@@ -377,6 +412,8 @@ class Reader:
     def read(self, sentence: Sentence, masked: str) -> Attribution | None:
         found = self.candidates(sentence, masked)
         chosen = _choose(found, masked) or self._transcript(masked)
+        if chosen is None:
+            chosen = self._colon_quote(sentence, masked)
         hearsay = HEARSAY.search(masked)
         if (
             hearsay
@@ -457,6 +494,9 @@ def _opens_with_cue(t: Tokens, index: int) -> bool:
     return index == 0 and t.low[0] in _OPENING_CUES and len(t) > 1 and t.cap[1]
 
 
+_COLON_QUOTE = re.compile(r":\s*[“«\"]")
+_LABEL_OPENERS = frozenset({"-", "—", "–"})
+_CLAUSE_ENDS = _LABEL_OPENERS | {";"}
 _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 

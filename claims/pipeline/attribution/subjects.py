@@ -359,7 +359,7 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
 
-def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
+def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
     """The first name or pronoun followed by a verb-like word: the subject of a "... and said"
     (`loose`: any lower-case word that is no preposition, as in "Ward took to the radio,
     saying")."""
@@ -388,7 +388,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             verb_like = following in FILLERS or following in SPEECH_VERBS
             verb_like = verb_like or following.endswith("ed")
             if loose and following not in PREPOSITIONS:
-                verb_like = verb_like or following in _IRREGULAR_PAST or following.endswith("s")
+                verb_like = verb_like or following in _IRREGULAR_PAST
+                # "Ward campaign’s": a possessive is never the verb.
+                verb_like = verb_like or (
+                    following.endswith("s") and not following.endswith(POSSESSIVE_ENDS)
+                )
             if verb_like:
                 # "... formula, which demands X and calls for Y": the relative clause's verb;
                 # "The bill, which Clinton backed, passed": the name is the clause's subject.
@@ -442,13 +446,13 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     if end > 1 and t.low[end - 1] in _GERUND_PREPOSITIONS and t.low[verb].endswith("ing"):
         # "Ann Ward closed by saying", "Tom Baker replied, after first noting": the clause's
         # subject speaks through the participle.
-        subject = _first_subject(t, end - 1, registry, loose=True)
+        subject = first_subject(t, end - 1, registry, loose=True)
         if subject.kind:
             return subject
     if end > 0 and t.text[end - 1] == ",":
         if t.low[verb].endswith("ing"):
             # "Trump took to Twitter, writing: ...": the participle's subject is the clause's.
-            subject = _first_subject(t, end - 1, registry, loose=True)
+            subject = first_subject(t, end - 1, registry, loose=True)
             if subject.kind:
                 return subject
         return _subject_before_aside(t, end - 1, registry)
@@ -458,10 +462,10 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
         comma = next((i for i in range(end - 2, 0, -1) if t.text[i] in ",;:"), -1)
         if comma > 0:
             clause = t.window(t.start[comma + 1], t.end[end - 1])
-            subject = _first_subject(clause, len(clause) - 1, registry)
+            subject = first_subject(clause, len(clause) - 1, registry)
             if subject.kind:
                 return subject
-        return _first_subject(t, end - 1, registry)
+        return first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
 
 

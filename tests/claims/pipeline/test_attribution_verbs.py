@@ -211,3 +211,24 @@ def test_a_particle_inside_a_name_keeps_the_name_whole() -> None:
         "Vincent van der Berg said the dike had held."
     )
     assert _kinds(text) == [("Bill de Blasio", "person"), ("Vincent van der Berg", "person")]
+
+
+def test_a_clause_that_introduces_a_quotation_with_a_colon_gives_its_subject() -> None:
+    text = (
+        "Ann Ward delivered a blunt message to the board: “The port will not close. "
+        "We have the money.”"
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward"]
+
+
+def test_a_name_set_off_before_a_colon_and_a_quotation_is_its_speaker() -> None:
+    text = "Tunnel costs set to double - Tom Baker: “The estimates were wrong from the start.”"
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_colon_after_a_phrase_with_no_subject_names_no_one() -> None:
+    text = (
+        "From the Ward campaign’s statement: “We will win.” "
+        "Giant screens showed a slogan: “Build the tunnel.”"
+    )
+    assert _rule_speakers(text) == ["", ""]
