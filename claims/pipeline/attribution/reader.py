@@ -36,6 +36,7 @@ from claims.pipeline.attribution.subjects import (
     name_after,
     run_before,
     subject_of,
+    subject_of_document,
 )
 from claims.pipeline.attribution.vocabulary import (
     COLLECTIVE,
@@ -321,6 +322,33 @@ class Reader:
         at = (t.start[colon], t.end[colon])
         return self._candidate(sentence, masked, subject, at, "quote", ":")
 
+    def _measured_in(self, sentence: Sentence, masked: str) -> Candidate | None:
+        """ "In a Harbor Gazette poll, Ward led by six points", "Baker trails in the latest
+        Riverton Herald survey": figures found in a named poll or study are its report."""
+        t = self.tokens.window(sentence.start, sentence.end)
+        for index, low in enumerate(t.low):
+            if low != "in":
+                continue
+            noun = next(
+                (
+                    i
+                    for i in range(index + 2, min(len(t), index + _MEASURE_WORDS))
+                    if t.low[i] in _MEASURES and t.text[i].islower()
+                ),
+                -1,
+            )
+            if noun < 0:
+                continue
+            subject = subject_of_document(t, noun + 1, self.registry)
+            if subject.kind != "description":
+                continue
+            first = bisect.bisect_left(t.start, subject.start)
+            if not all(_modifies(t, i) for i in range(index + 1, first)):
+                continue  # "in Ohio, where a Harbor Gazette poll ...": not the phrase's noun
+            at = (t.start[index], t.end[index])
+            return self._candidate(sentence, masked, subject, at, "reported", "in")
+        return None
+
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
 
@@ -413,7 +441,7 @@ class Reader:
         found = self.candidates(sentence, masked)
         chosen = _choose(found, masked) or self._transcript(masked)
         if chosen is None:
-            chosen = self._colon_quote(sentence, masked)
+            chosen = self._colon_quote(sentence, masked) or self._measured_in(sentence, masked)
         hearsay = HEARSAY.search(masked)
         if (
             hearsay
@@ -492,6 +520,21 @@ def _opens_with_cue(t: Tokens, index: int) -> bool:
     """ "Said Ann Ward, who grew up there, ...": a sentence that opens with its cue and the
     speaker's name."""
     return index == 0 and t.low[0] in _OPENING_CUES and len(t) > 1 and t.cap[1]
+
+
+_MEASURES = word_set("poll polls survey surveys average study analysis tally count estimates")
+_MEASURE_WORDS = 10
+
+
+def _modifies(t: Tokens, index: int) -> bool:
+    """A word of the phrase before a document's name: "a", "the latest", "May's", "2014"."""
+    word = t.text[index]
+    return (
+        t.low[index] in _DETERMINERS
+        or word.isdigit()
+        or (word.isalpha() and word.islower())
+        or word.endswith(POSSESSIVE_ENDS)
+    )
 
 
 _COLON_QUOTE = re.compile(r":\s*[“«\"]")

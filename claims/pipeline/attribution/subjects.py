@@ -227,6 +227,14 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             before = run_before(t, start - 1, registry, 0)
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
+        elif role == "of" and start > 1 and _is_quantity(t.low[start - 2]):
+            # "54 percent of Democrats said", "a majority of Republicans say": that share of the
+            # group the poll asked.
+            first = start - 2
+            while first > 0 and start - first < _QUANTITY_WORDS and _in_quantity(t, first - 1):
+                first -= 1
+            words = (*t.text[first:start], *words)
+            return Subject("description", words, t.start[first])
         elif role in _NAME_OBJECT_OF:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
             # "an adviser to Trump": "to" only after a person's role, not "a letter to Senate".
@@ -254,6 +262,26 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     if last.isalpha() and last.islower():
         return Subject("unnamed", (last,), t.start[end - 1])
     return _NO_SUBJECT
+
+
+_QUANTITIES = word_set(
+    "percent % majority majorities plurality half third thirds quarter quarters most share"
+)
+_QUANTITY_WORDS = 4
+
+
+def _is_quantity(low: str) -> bool:
+    return low in _QUANTITIES or low.endswith(("-third", "-thirds", "-quarter", "-quarters"))
+
+
+def _in_quantity(t: Tokens, index: int) -> bool:
+    """ "54", "Fifty-four", "a narrow", "about": words of the share before "percent of"."""
+    word = t.text[index]
+    return word[0].isdigit() or (
+        word.replace("-", "").isalpha()
+        and (word.islower() or index == 0)
+        and t.low[index] not in _NOT_MODIFIERS
+    )
 
 
 _COMPANIONS = word_set("others colleagues co-authors coauthors researchers allies")
@@ -405,6 +433,11 @@ def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fals
             continue
         index += 1
     return _NO_SUBJECT
+
+
+def subject_of_document(t: Tokens, end: int, registry: Registry) -> Subject:
+    """The named document ending before token `end` ("a Harbor Gazette poll"), or none."""
+    return _described(t, end, registry) or _NO_SUBJECT
 
 
 def document_subject(t: Tokens, verb: int, registry: Registry) -> Subject:

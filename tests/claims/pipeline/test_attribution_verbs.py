@@ -232,3 +232,20 @@ def test_a_colon_after_a_phrase_with_no_subject_names_no_one() -> None:
         "Giant screens showed a slogan: “Build the tunnel.”"
     )
     assert _rule_speakers(text) == ["", ""]
+
+
+def test_a_share_of_a_named_group_speaks_as_that_share() -> None:
+    text = (
+        "Asked about the tunnel, 54 percent of Democrats said it cost too much. "
+        "Two-thirds of Republicans say the port should stay open."
+    )
+    assert _rule_speakers(text) == ["54 percent of Democrats", "Two-thirds of Republicans"]
+
+
+def test_figures_found_in_a_named_poll_are_the_polls() -> None:
+    text = (
+        "In a Harbor Gazette poll released Monday, Ann Ward led Tom Baker by six points. "
+        "Baker trails in the latest Riverton Herald survey. "
+        "Ward campaigned in Ohio, where a poll showed her ahead."
+    )
+    assert _rule_speakers(text) == ["Harbor Gazette poll", "Riverton Herald survey", ""]
