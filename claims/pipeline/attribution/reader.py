@@ -39,6 +39,7 @@ from claims.pipeline.attribution.subjects import (
     subject_of_document,
 )
 from claims.pipeline.attribution.vocabulary import (
+    CATENATIVES,
     COLLECTIVE,
     COORDINATION,
     CUE_WORDS,
@@ -239,6 +240,7 @@ class Reader:
                 subject = subject_of(t, index, registry)
                 if (
                     low in NOUN_LIKE
+                    and not _after_catenative(t, index)
                     and _noun_reading(t, subject, registry)
                     and not (index + 1 < len(t) and t.low[index + 1] in _OBJECTS)
                     and not _outlet_reports(t, index, subject)
@@ -565,6 +567,12 @@ def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
     return 0 < index < len(t) and (
         t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
     )
+
+
+def _after_catenative(t: Tokens, index: int) -> bool:
+    """ "The Ward campaign declined to comment": after "declined to", "refused to" the word
+    is a verb, whatever the subject looks like."""
+    return index > 1 and t.low[index - 1] == "to" and t.low[index - 2] in CATENATIVES
 
 
 def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:

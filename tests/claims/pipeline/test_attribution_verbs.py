@@ -249,3 +249,11 @@ def test_figures_found_in_a_named_poll_are_the_polls() -> None:
         "Ward campaigned in Ohio, where a poll showed her ahead."
     )
     assert _rule_speakers(text) == ["Harbor Gazette poll", "Riverton Herald survey", ""]
+
+
+def test_declined_to_comment_is_said_whatever_the_subject_looks_like() -> None:
+    text = (
+        "The Harbor Board, which runs the ferries, declined to comment. "
+        "The Ward campaign declined to comment on the poll."
+    )
+    assert _rule_speakers(text) == ["Harbor Board", "Ward campaign"]
