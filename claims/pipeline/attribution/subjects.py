@@ -39,6 +39,7 @@ from claims.pipeline.attribution.vocabulary import (
     TITLE_GAP,
     TOKEN,
     UNNAMED,
+    without_possessive,
     word_set,
 )
 from claims.pipeline.types import Sentence
@@ -216,7 +217,11 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
                 return named
     start = run_before(t, end, registry, 0)
     if start == 0 and end == 1 and t.low[0].endswith(("ly", "ing")):
-        return _NO_SUBJECT  # "Similarly, ...", "Having ..."
+        # "Similarly, ...", "Having ...": not a name, unless the article names it elsewhere and
+        # no comma sets it off ("Jolly said", "Kelly responded" after "Rep. Ann Jolly").
+        known = t.text[0] in registry.mid_sentence or t.text[0] in registry.full
+        if t.text[1:2] == [","] or not known:
+            return _NO_SUBJECT
     if start < end:
         words = tuple(t.text[start:end])
         if words[-1].endswith(POSSESSIVE_ENDS):
@@ -582,7 +587,7 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
             or (t.text[stop] == "/" and t.text[stop - 1].isdigit())
             or (
-                t.text[stop].replace("-", "").isalpha()  # "supplement-maker"
+                without_possessive(t.text[stop]).replace("-", "").isalpha()  # "supplement-maker"
                 and t.text[stop].islower()
                 and t.low[stop] not in _NOT_MODIFIERS
             )
@@ -596,6 +601,17 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop += 1
     if stop < len(t) and t.cap[stop - 1] and t.cap[stop]:
         stop = name_after(t, stop)  # the word limit fell inside a name
+    if (
+        stop < len(t)
+        and t.text[stop] == ","
+        and stop > verb + 1
+        and t.low[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+    ):
+        # "said the company's chief executive, Ann Ward,": the name in apposition to the role.
+        after = stop + 1
+        end = name_after(t, after)
+        if end - after >= 2 and (end == len(t) or t.text[end] in _APPOSITION_ENDS):
+            return Subject("name", tuple(t.text[after:end]), t.start[after])
     while stop > verb + 1 and not t.cap[stop - 1]:
         stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
     if stop <= verb + 1:

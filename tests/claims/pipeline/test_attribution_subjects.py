@@ -82,3 +82,16 @@ def test_a_person_speaking_in_an_outlets_interview_is_the_source() -> None:
 def test_a_body_after_an_opening_report_phrase_stays_the_source() -> None:
     text = "In a report released on Monday, the Harbor Institute said rents rose by 9 percent."
     assert _rule_speakers(text) == ["Harbor Institute"]
+
+
+def test_a_name_in_apposition_to_a_role_after_said_is_the_speaker() -> None:
+    text = "The port is failing under imports, said the company’s chief executive, Tom Baker."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_name_ending_in_ly_that_the_article_names_elsewhere_is_a_subject() -> None:
+    text = (
+        "Rep. Ann Jolly spoke first. Jolly said she would be cautious. "
+        "Similarly, Tom Baker said the port was failing."
+    )
+    assert _rule_speakers(text) == ["", "Ann Jolly", "Tom Baker"]
