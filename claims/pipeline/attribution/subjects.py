@@ -228,8 +228,19 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
             return _NO_SUBJECT  # "Trump's advisers said": the name is not the speaker
         role = t.low[start - 1] if start > 0 else ""
         if role in ("and", "or"):
-            # "prosecutors in San Francisco and Los Angeles say": look past the first name.
+            # "prosecutors in San Francisco and Los Angeles say", "voters in Ohio, Iowa and
+            # Maine said": look past the names listed after the preposition.
             before = run_before(t, start - 1, registry, 0)
+            while (
+                before < start - 1
+                and before > 1
+                and t.text[before - 1] == ","
+                and t.cap[before - 2]
+            ):
+                listed = run_before(t, before - 1, registry, 0)
+                if listed == before - 1 or t.low[before - 2] in TIME_NOUNS:
+                    break  # "On Sunday, Ann Ward and Tom Baker said": no list
+                before = listed
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
         elif role == "of" and start > 1 and _is_quantity(t.low[start - 2]):
@@ -354,6 +365,8 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         and t.text[index - 1].isalpha()
         and t.low[index - 1] not in _NOT_MODIFIERS
     ):
+        if t.low[index - 1] in _IRREGULAR_PAST:
+            return None  # "Maine took turns": a verb, not a modifier of the noun
         index -= 1
     if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
         return None

@@ -95,3 +95,11 @@ def test_a_name_ending_in_ly_that_the_article_names_elsewhere_is_a_subject() -> 
         "Similarly, Tom Baker said the port was failing."
     )
     assert _rule_speakers(text) == ["", "Ann Jolly", "Tom Baker"]
+
+
+def test_places_listed_after_a_preposition_are_not_the_speaker() -> None:
+    text = (
+        "Most Harbor Party voters in Ohio, Iowa and Maine said the port must close. "
+        "The governors of Ohio, Iowa and Maine took turns rebutting the plan."
+    )
+    assert _rule_speakers(text) == ["Harbor Party voters", ""]
