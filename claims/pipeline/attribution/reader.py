@@ -32,6 +32,7 @@ from claims.pipeline.attribution.subjects import (
     after_quote,
     document_subject,
     first_subject,
+    framed_group,
     inverted_subject,
     name_after,
     run_before,
@@ -257,6 +258,8 @@ class Reader:
                     # "A CNN poll released Monday says": the document before its own phrase.
                     named_document = document_subject(t, index, registry)
                     subject = named_document if named_document.kind else subject
+                if subject.kind == "unnamed":
+                    subject = framed_group(t, index) or subject
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
                     found.append(self._told_outlet(sentence, masked, t, index))

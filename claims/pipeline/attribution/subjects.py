@@ -453,6 +453,29 @@ def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fals
     return _NO_SUBJECT
 
 
+_FRAME_TAIL = 4
+
+
+def framed_group(t: Tokens, verb: int) -> Subject | None:
+    """ "The toll, council members said, will rise": a group described in lower case, in a
+    frame set off by commas inside the sentence it reports; the description is the source
+    ("council members"), as it would be capitalised at a sentence's start. A bare noun
+    ("officials", "sources") or a bloc ("foreign diplomats") names no one."""
+    if "," not in t.text[verb + 1 : verb + _FRAME_TAIL]:
+        return None  # "…, council members said Tuesday, …", "…, told reporters, …"
+    end = _strip_fillers(t, verb)
+    if end < 3 or t.low[end - 1] not in GROUP_NOUNS | UNNAMED:
+        return None
+    first = _description_start(t, end - 1)
+    article = first > 0 and t.low[first - 1] in _ARTICLES
+    opening = first - 1 - article
+    if first == end - 1 or opening < 1 or t.text[opening] != ",":
+        return None
+    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in _VAGUE_SIDES:
+        return None
+    return Subject("description", tuple(t.text[first:end]), t.start[first])
+
+
 def subject_of_document(t: Tokens, end: int, registry: Registry) -> Subject:
     """The named document ending before token `end` ("a Harbor Gazette poll"), or none."""
     return _described(t, end, registry) or _NO_SUBJECT

@@ -103,3 +103,12 @@ def test_places_listed_after_a_preposition_are_not_the_speaker() -> None:
         "The governors of Ohio, Iowa and Maine took turns rebutting the plan."
     )
     assert _rule_speakers(text) == ["Harbor Party voters", ""]
+
+
+def test_a_group_described_in_a_frame_inside_the_sentence_is_its_source() -> None:
+    text = (
+        "The toll, council members said, will rise next year. "
+        "The ferry, two harbor officials told reporters, will stop in May. "
+        "The tunnel, officials said, will open in June."
+    )
+    assert _rule_speakers(text) == ["council members", "two harbor officials", ""]
