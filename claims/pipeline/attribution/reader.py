@@ -121,6 +121,12 @@ class Reader:
         tokens[-1] = without_possessive(tokens[-1])
         if subject.role in OUTLET_ROLES:
             hint = OUTLET
+        if len(tokens) > 1 and tokens[0].islower():
+            # "de Miranda": the surname's fullest form when the article gives one ("Ana de
+            # Miranda"), else the surname with its particle.
+            name, category = registry.expand(tokens[1:], at, categorise(tokens[1:]) or hint)
+            joined = " ".join(tokens)
+            return (name if name.endswith(joined) else joined), category, False
         name, category = registry.expand(tokens, at, categorise(tokens) or hint)
         return name, category, False
 

@@ -197,7 +197,13 @@ def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
         if start - 1 == first and low in registry.lower_words:
             break
         start -= 1
+    if 0 < start < end and t.low[start - 1] in _LEADING_PARTICLES and t.text[start - 1].islower():
+        start -= 1  # "…, de Miranda said": a surname's particle, in lower case before it
     return start
+
+
+# Particles that open a surname and are no English word ("ten", "la" are left out).
+_LEADING_PARTICLES = word_set("de da di del della van von du dos bin ibn")
 
 
 def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:

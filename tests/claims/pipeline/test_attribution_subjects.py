@@ -112,3 +112,9 @@ def test_a_group_described_in_a_frame_inside_the_sentence_is_its_source() -> Non
         "The tunnel, officials said, will open in June."
     )
     assert _rule_speakers(text) == ["council members", "two harbor officials", ""]
+
+
+def test_a_lower_case_particle_opening_a_surname_stays_with_it() -> None:
+    assert _rule_speakers("The toll will rise, de Miranda said.") == ["de Miranda"]
+    text = "Ana de Miranda runs the port. The toll will rise, de Miranda said."
+    assert _rule_speakers(text) == ["", "Ana de Miranda"]
