@@ -627,6 +627,7 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
+            or (t.text[stop][0].isdigit() and t.cap[stop - 1])  # "said Air Force 1st Lt. Ann Ward"
             or (t.text[stop] == "/" and t.text[stop - 1].isdigit())
             or (
                 without_possessive(t.text[stop]).replace("-", "").isalpha()  # "supplement-maker"

@@ -137,7 +137,8 @@ TITLES = word_set(
     spokeswoman spokesperson chancellor king queen prince pope senator sen gen mr mrs ms dr gov
     governor rep mayor chief deputy vice ambassador leader chairman chairwoman director commander
     premier former acting state interior finance judge justice colonel captain admiral
-    marshal rev councillor councilor councilman councilwoman alderman"""
+    marshal rev councillor councilor councilman councilwoman alderman lt lieutenant sgt sergeant
+    cpl corporal maj col pvt cmdr commissioner"""
 )
 ORG_NOUNS = word_set(
     """ministry department office agency council commission committee service government

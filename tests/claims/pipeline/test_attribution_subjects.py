@@ -118,3 +118,8 @@ def test_a_lower_case_particle_opening_a_surname_stays_with_it() -> None:
     assert _rule_speakers("The toll will rise, de Miranda said.") == ["de Miranda"]
     text = "Ana de Miranda runs the port. The toll will rise, de Miranda said."
     assert _rule_speakers(text) == ["", "Ana de Miranda"]
+
+
+def test_a_rank_with_an_ordinal_after_said_leaves_the_name() -> None:
+    text = "“We held the bridge,” said Air Force 1st Lt. Ann Ward."
+    assert _rule_speakers(text) == ["Ann Ward"]
