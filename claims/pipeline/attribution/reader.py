@@ -420,6 +420,7 @@ class Reader:
         stop = name_after(t, start)
         if stop == start:
             return None  # "according to officials", "according to the data"
+        start, stop = _named_after_role(t, start, stop)
         report = report or (stop < len(t) and t.low[stop] in REPORT_NOUNS)
         subject = Subject("name", tuple(t.text[start:stop]), t.start[start])
         at = (t.start[index], t.end[index + 1])
@@ -522,6 +523,27 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
     return chosen
 
 
+def _named_after_role(t: Tokens, start: int, stop: int) -> tuple[int, int]:
+    """ "according to Fox News legal analyst Ann Ward", "… to Tom Baker's former aide Lee
+    Park": a person named after the body or person whose role the words between give."""
+    later = stop
+    while (
+        later < len(t)
+        and later - stop < _ROLE_WORDS
+        and t.text[later].isalpha()
+        and t.text[later].islower()
+        and (t.low[later] not in STOPWORDS or t.low[later] == "and")
+    ):
+        later += 1
+    if later >= len(t) or not t.cap[later] or all(t.low[i] == "and" for i in range(stop, later)):
+        return start, stop  # "… by Ann Ward and Tom Baker": two names, not a role
+    end = name_after(t, later)
+    if end - later >= 2 and (end == len(t) or t.text[end] in ",.;—–"):
+        return later, end
+    return start, stop
+
+
+_ROLE_WORDS = 5
 _TRAILING_WORDS = 8
 _QUOTED_AS = 8
 _OPENING_CUES = frozenset({"said", "says", "added", "wrote"})

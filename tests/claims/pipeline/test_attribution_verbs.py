@@ -257,3 +257,11 @@ def test_declined_to_comment_is_said_whatever_the_subject_looks_like() -> None:
         "The Ward campaign declined to comment on the poll."
     )
     assert _rule_speakers(text) == ["Harbor Board", "Ward campaign"]
+
+
+def test_according_to_a_bodys_analyst_is_the_analyst() -> None:
+    text = (
+        "The port lost money, according to Harbor News legal analyst Judge Ann Ward. "
+        "The tunnel leaked, according to Tom Baker’s former aide Lee Park."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Lee Park"]
