@@ -374,9 +374,14 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         if t.low[index - 1] in _IRREGULAR_PAST:
             return None  # "Maine took turns": a verb, not a modifier of the noun
         index -= 1
+    # "the Vermont senator emailed supporters": a person's role ends the subject and modifies
+    # no noun after it (but "NATO's secretary general" is one role).
+    role_inside = any(t.low[i] in PERSON_ROLES for i in range(index, end - 1))
     if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
         return None
     possessive = t.text[index - 1].endswith(POSSESSIVE_ENDS)
+    if role_inside and not possessive:
+        return None
     start = run_before(t, index, registry, 0)
     if possessive and start == index:
         start = index - 1

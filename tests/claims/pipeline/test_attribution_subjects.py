@@ -123,3 +123,19 @@ def test_a_lower_case_particle_opening_a_surname_stays_with_it() -> None:
 def test_a_rank_with_an_ordinal_after_said_leaves_the_name() -> None:
     text = "“We held the bridge,” said Air Force 1st Lt. Ann Ward."
     assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_role_tied_to_a_place_is_no_one_the_article_never_ties_to_it() -> None:
+    text = (
+        "Tom Baker spoke in Dayton. Ann Ward spoke later. "
+        "“He is weak,” the former Harbor State governor said. "
+        "Harbor State Gov. Lee Park arrived. “We will win,” the Harbor State governor said."
+    )
+    assert _rule_speakers(text) == ["", "", "", "", "Lee Park"]
+
+
+def test_a_role_ends_its_subject_and_modifies_no_noun_after_it() -> None:
+    text = "Tom Baker spoke in Dayton. The Harbor State senator emailed supporters saying no."
+    assert _rule_speakers(text) == ["", ""]
+    text = "NATO’s secretary general called on the regime to stop."
+    assert _rule_speakers(text) == ["NATO's secretary general"]
