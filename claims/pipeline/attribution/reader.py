@@ -228,7 +228,13 @@ class Reader:
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
                 )
-                or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
+                or (
+                    low in QUOTE_VERBS
+                    and (
+                        _beside_quote(masked, t, index, sentence)
+                        or self._quotation_next(t, index, sentence)
+                    )
+                )
                 or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
             ):
                 if low == "quoted" and "as" not in t.low[index + 1 : index + _QUOTED_AS]:
@@ -359,6 +365,21 @@ class Reader:
             at = (t.start[index], t.end[index])
             return self._candidate(sentence, masked, subject, at, "reported", "in")
         return None
+
+    def _quotation_next(self, t: Tokens, index: int, sentence: Sentence) -> bool:
+        """ "Ann Ward continued. / “The port …”", "Baker continued his remarks: “…”": a verb
+        that ends its sentence, the next one opening with the quotation it introduces."""
+        rest = t.low[index + 1 :]
+        if len(rest) > _TRAILING_OBJECT or not rest or rest[-1] not in (".", ":"):
+            return False
+        object_words = t.low[index + 1 : -1]
+        if object_words and (
+            object_words[-1] not in _SPOKEN_OBJECTS
+            or not all(word.isalpha() for word in object_words)
+        ):
+            return False  # "… began scanning the crowd.": no speech introduced
+        following = bisect.bisect_left(self.tokens.start, sentence.end)
+        return following < len(self.tokens) and self.tokens.text[following] in _OPENING_MARKS
 
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
@@ -545,6 +566,12 @@ def _named_after_role(t: Tokens, start: int, stop: int) -> tuple[int, int]:
 
 _ROLE_WORDS = 5
 _TRAILING_WORDS = 8
+_TRAILING_OBJECT = 4  # "continued his scathing remarks."
+_OPENING_MARKS = frozenset({"“", "«", '"'})
+_SPOKEN_OBJECTS = word_set(
+    "remarks remark speech statement comments testimony answer thought thoughts argument point"
+    " story tirade attack criticism"
+)
 _QUOTED_AS = 8
 _OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
 

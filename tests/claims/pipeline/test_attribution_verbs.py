@@ -265,3 +265,12 @@ def test_according_to_a_bodys_analyst_is_the_analyst() -> None:
         "The tunnel leaked, according to Tom Baker’s former aide Lee Park."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Lee Park"]
+
+
+def test_a_verb_that_ends_its_sentence_before_a_quotation_introduces_it() -> None:
+    text = (
+        "Ann Ward continued her remarks.\n\n"
+        "“The port will close. It was never safe.”\n\n"
+        "Tom Baker began scanning the crowd. “Nobody came,” a guard said."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", "", ""]
