@@ -135,6 +135,9 @@ def _strip_fillers(t: Tokens, end: int) -> int:
     """Move `end` back over auxiliaries, adverbs and time phrases between subject and verb."""
     while end > 0:
         text, low = t.text[end - 1], t.low[end - 1]
+        if text == "," and end > 1 and t.text[end - 2] == ")" and _named_aside(t, end - 2):
+            end -= 1  # "Rep. Ann Welk (D-Ore.), said": a stray comma after the aside
+            continue
         if text == ")":
             # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses.
             inside = range(end - 2, max(-1, end - _ASIDE_TOKENS - 2), -1)
@@ -165,6 +168,20 @@ def _strip_fillers(t: Tokens, end: int) -> int:
 
 
 _ASIDE_TOKENS = 6
+
+
+def _named_aside(t: Tokens, closing: int) -> bool:
+    """Whether the parentheses closing at `closing` follow a name that makes up its whole
+    clause ("…, Gov. Ann Welk (R-Ohio), said"), not a name inside an apposition ("Tom Baker,
+    chairman of Harbor Watch (a party group), said")."""
+    inside = range(closing - 1, max(-1, closing - _ASIDE_TOKENS - 1), -1)
+    opening = next((i for i in inside if t.text[i] == "("), -1)
+    first = opening
+    while first > 0 and t.cap[first - 1]:
+        first -= 1
+    return 0 <= first < opening and (first == 0 or t.text[first - 1] in ',:;“"')
+
+
 _GO = word_set("go goes went gone going")
 _GERUND_PREPOSITIONS = word_set("by upon after before while in")
 

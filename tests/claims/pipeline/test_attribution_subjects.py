@@ -139,3 +139,11 @@ def test_a_role_ends_its_subject_and_modifies_no_noun_after_it() -> None:
     assert _rule_speakers(text) == ["", ""]
     text = "NATO’s secretary general called on the regime to stop."
     assert _rule_speakers(text) == ["NATO's secretary general"]
+
+
+def test_a_comma_after_a_party_and_state_does_not_hide_the_name() -> None:
+    text = (
+        "Rep. Ann Ward (R-Ohio), said the port would close. "
+        "Tom Baker, chairman of Harbor Watch (a party group), tweeted that it would not."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
