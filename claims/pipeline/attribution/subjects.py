@@ -531,6 +531,7 @@ def document_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
 
 
 _ARTICLES = word_set("a an the")
+_DETERMINERS = _ARTICLES | word_set("another one")
 
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
@@ -644,7 +645,7 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop < len(t)
         and stop - verb <= _INVERTED_WORDS
         and (
-            (t.low[stop] in ("the", "a", "an") and stop == verb + 1)
+            (t.low[stop] in ("the", "a", "an", "another") and stop == verb + 1)
             or t.low[stop] == "the"
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
@@ -670,9 +671,13 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop < len(t)
         and t.text[stop] == ","
         and stop > verb + 1
-        and t.low[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+        and (
+            t.low[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+            or (t.low[verb + 1] in _DETERMINERS and t.text[stop - 1].islower())
+        )
     ):
-        # "said the company's chief executive, Ann Ward,": the name in apposition to the role.
+        # "said the company's chief executive, Ann Ward,", "said another ferry worker, Lee
+        # Park": the name in apposition to the role or description.
         after = stop + 1
         end = name_after(t, after)
         if end - after >= 2 and (end == len(t) or t.text[end] in _APPOSITION_ENDS):

@@ -164,6 +164,7 @@ STOPWORDS = word_set(
     here meanwhile finally additionally however also both other later earlier according once
     along with without by from to of not no why what who how where which then so such some
     all any each many most more still besides perhaps unless indeed instead now thus hence
-    nonetheless nevertheless moreover furthermore likewise otherwise"""
+    nonetheless nevertheless moreover furthermore likewise otherwise amid amidst despite among
+    amongst just another anyone everyone someone nobody"""
 )
 COUNTRY_QUALS = {"u.s.": "us", "u.s": "us", "american": "us", "america": "us"}

@@ -147,3 +147,14 @@ def test_a_comma_after_a_party_and_state_does_not_hide_the_name() -> None:
         "Tom Baker, chairman of Harbor Watch (a party group), tweeted that it would not."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+
+
+def test_words_that_open_a_sentence_but_name_no_one_are_not_speakers() -> None:
+    text = (
+        "Amid the protests, Tom Baker wrote a letter saying the port would close. "
+        "Another tweeted, “The port is closed.” "
+        "Just ask Ann Ward."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "", ""]
+    text = "“We are anxious,” said another ferry worker, Lee Park."
+    assert _rule_speakers(text) == ["Lee Park"]
