@@ -210,11 +210,28 @@ class Reader:
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
-                if subject.kind in ("", "unnamed"):
-                    subject = document_subject(t, index, registry)
                 document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
-                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported.
-                if document or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5]):
+                if subject.kind in ("", "unnamed") or (
+                    subject.kind == "description" and not document
+                ):
+                    # "A Harbor poll out Monday showed": the document before its phrase.
+                    named_document = document_subject(t, index, registry)
+                    if named_document.kind and _named(named_document, t, registry):
+                        subject = named_document
+                document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
+                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported;
+                # "The Harbor Times found ...": a paper's finding.
+                outlet = (
+                    subject.kind == "name"
+                    and subject.words[-1].lower() in OUTLET_NOUNS
+                    and low in _FINDINGS
+                    and following not in _REFLEXIVES  # "Fox News found itself …"
+                )
+                if (
+                    document
+                    or outlet
+                    or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5])
+                ):
                     cue = t.text[index]
                     found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
@@ -565,6 +582,8 @@ def _named_after_role(t: Tokens, start: int, stop: int) -> tuple[int, int]:
 
 
 _ROLE_WORDS = 5
+_FINDINGS = word_set("found finds")
+_REFLEXIVES = word_set("itself themselves himself herself it them")
 _TRAILING_WORDS = 8
 _TRAILING_OBJECT = 4  # "continued his scathing remarks."
 _OPENING_MARKS = frozenset({"“", "«", '"'})
@@ -631,6 +650,16 @@ def _after_catenative(t: Tokens, index: int) -> bool:
     """ "The Ward campaign declined to comment": after "declined to", "refused to" the word
     is a verb, whatever the subject looks like."""
     return index > 1 and t.low[index - 1] == "to" and t.low[index - 2] in CATENATIVES
+
+
+def _named(subject: Subject, t: Tokens, registry: Registry) -> bool:
+    """Whether a subject's first word is a name, not a word capitalised only because it opens
+    the sentence ("Exit polls taken in Ohio found")."""
+    if subject.start != t.start[0]:
+        return True
+    word = subject.words[0]
+    acronym = word.isupper() and len(word) > 1  # "FEC records show"
+    return acronym or word in registry.mid_sentence or word in registry.full
 
 
 def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:

@@ -274,3 +274,13 @@ def test_a_verb_that_ends_its_sentence_before_a_quotation_introduces_it() -> Non
         "Tom Baker began scanning the crowd. “Nobody came,” a guard said."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", "", ""]
+
+
+def test_a_named_poll_before_its_phrase_and_a_papers_finding_report() -> None:
+    text = (
+        "A Harbor Gazette poll out Monday showed Ann Ward with a lead. "
+        "The Harbor Times found voters favored Ward. "
+        "Exit polls taken in Dayton found that Ward led. "
+        "The Harbor Times found itself short of staff."
+    )
+    assert _rule_speakers(text) == ["Harbor Gazette poll", "Harbor Times", "", ""]
