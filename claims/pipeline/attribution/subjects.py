@@ -139,10 +139,12 @@ def _strip_fillers(t: Tokens, end: int) -> int:
             end -= 1  # "Rep. Ann Welk (D-Ore.), said": a stray comma after the aside
             continue
         if text == ")":
-            # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses.
-            inside = range(end - 2, max(-1, end - _ASIDE_TOKENS - 2), -1)
+            # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses;
+            # "Kasich (who has 25 delegates to date) said": a longer one that describes a name.
+            inside = range(end - 2, max(-1, end - _LONG_ASIDE_TOKENS - 2), -1)
             opening = next((i for i in inside if t.text[i] == "("), -1)
-            if opening > 0:
+            short = end - opening <= _ASIDE_TOKENS + 2
+            if opening > 0 and (short or (t.cap[opening - 1] and t.low[opening + 1] in _ASIDES)):
                 end = opening
                 continue
         if text.islower() and (low in FILLERS or low.endswith(("ly", "n’t", "n't"))):
@@ -168,6 +170,8 @@ def _strip_fillers(t: Tokens, end: int) -> int:
 
 
 _ASIDE_TOKENS = 6
+_LONG_ASIDE_TOKENS = 24
+_ASIDES = frozenset({"who", "whose", "a", "an", "the"})
 
 
 def _named_aside(t: Tokens, closing: int) -> bool:

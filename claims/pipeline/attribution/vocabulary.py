@@ -100,7 +100,7 @@ FILLERS = word_set(
     """has have had was were is are did does do not also further again repeatedly previously
     earlier later then reportedly publicly once never first already still just recently himself
     herself itself themselves has've now even instead too soon long however both all would will
-    could can cannot may might should must"""
+    could can cannot may might should must since"""
 )
 # Verbs and adjectives that take another verb after "to" and leave it its subject: "Ann Ward
 # continued to insist", "declined to say", "was quick to add", "went on to say".

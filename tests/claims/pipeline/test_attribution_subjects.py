@@ -158,3 +158,11 @@ def test_words_that_open_a_sentence_but_name_no_one_are_not_speakers() -> None:
     assert _rule_speakers(text) == ["Tom Baker", "", ""]
     text = "“We are anxious,” said another ferry worker, Lee Park."
     assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_has_since_said_and_a_long_aside_in_parentheses_keep_the_subject() -> None:
+    text = (
+        "Ann Ward has since said she would back the tunnel. "
+        "Tom Baker (who has 25 delegates to date) said a win is possible."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
