@@ -464,9 +464,9 @@ def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fals
                 after = closing + 1 if 0 < closing < end - 1 else stop
             following = t.low[after] if after < end else ""
             verb_like = following in FILLERS or following in SPEECH_VERBS
-            # "Gary Lee, a former chairman, became a delegate and said": a past tense.
-            verb_like = verb_like or following.endswith("ed") or following in _IRREGULAR_PAST
+            verb_like = verb_like or following.endswith("ed")
             if loose and following not in PREPOSITIONS:
+                verb_like = verb_like or following in _IRREGULAR_PAST
                 # "Ward campaign’s": a possessive is never the verb.
                 verb_like = verb_like or (
                     following.endswith("s") and not following.endswith(POSSESSIVE_ENDS)

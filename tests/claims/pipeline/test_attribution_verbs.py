@@ -284,11 +284,3 @@ def test_a_named_poll_before_its_phrase_and_a_papers_finding_report() -> None:
         "The Harbor Times found itself short of staff."
     )
     assert _rule_speakers(text) == ["Harbor Gazette poll", "Harbor Times", "", ""]
-
-
-def test_a_subject_that_did_something_and_then_said_something_speaks() -> None:
-    text = (
-        "Tom Baker, a former party chairman, became a delegate and said he backs Ward. "
-        "Ann Ward took the stage in Dayton and called the plan reckless."
-    )
-    assert _rule_speakers(text) == ["Tom Baker", "Ann Ward"]
