@@ -7,8 +7,6 @@ import re
 
 from claims.pipeline.attribution.lexicon import (
     CLAUSE_VERBS,
-    DEED_SPEECH_OBJECTS,
-    DEED_SPEECH_WORDS,
     DEED_VERBS,
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
@@ -39,8 +37,22 @@ from claims.pipeline.attribution.subjects import (
     subject_of,
     subject_of_document,
 )
+from claims.pipeline.attribution.verbs import (
+    DETERMINERS,
+    OBJECT_OPENERS,
+    after_catenative,
+    before_clause,
+    beside_quote,
+    named_at_start,
+    noun_reading,
+    outlet_reports,
+    passive,
+    passive_agent,
+    passive_by,
+    publishes_statement,
+    verbal_deed,
+)
 from claims.pipeline.attribution.vocabulary import (
-    CATENATIVES,
     COLLECTIVE,
     COORDINATION,
     CUE_WORDS,
@@ -60,7 +72,6 @@ from claims.pipeline.attribution.vocabulary import (
     REPORT_VERBS,
     SPEECH_VERBS,
     STOPWORDS,
-    TIME_NOUNS,
     UNKNOWN,
     without_possessive,
     word_set,
@@ -216,7 +227,7 @@ class Reader:
                 ):
                     # "A Harbor poll out Monday showed": the document before its phrase.
                     named_document = document_subject(t, index, registry)
-                    if named_document.kind and _named(named_document, t, registry):
+                    if named_document.kind and named_at_start(named_document, t, registry):
                         subject = named_document
                 document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
                 # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported;
@@ -237,10 +248,10 @@ class Reader:
             elif (
                 (
                     low in SPEECH_VERBS
-                    and (low not in DEED_VERBS or _verbal_deed(masked, t, index, sentence))
+                    and (low not in DEED_VERBS or verbal_deed(masked, t, index, sentence))
                 )
                 or following in PARTICLES.get(low, ())
-                or (low in PUBLISHING_VERBS and _publishes_statement(t, index))
+                or (low in PUBLISHING_VERBS and publishes_statement(t, index))
                 or (
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
@@ -248,17 +259,17 @@ class Reader:
                 or (
                     low in QUOTE_VERBS
                     and (
-                        _beside_quote(masked, t, index, sentence)
+                        beside_quote(masked, t, index, sentence)
                         or self._quotation_next(t, index, sentence)
                     )
                 )
-                or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
+                or (low in CLAUSE_VERBS and before_clause(masked, t, index, sentence))
             ):
                 if low == "quoted" and "as" not in t.low[index + 1 : index + _QUOTED_AS]:
                     continue  # "quoted a witness as saying", not "the quoted price"
-                if _passive_by(t, index):
+                if passive_by(t, index):
                     continue  # "was first reported by MSNBC": the agent after "by" (`_by`)
-                if low != "quoted" and _passive(t, index):
+                if low != "quoted" and passive(t, index):
                     continue  # "Ann Ward was declared the winner": spoken of, not speaking
                 if (
                     low.endswith("ing")
@@ -270,10 +281,10 @@ class Reader:
                 subject = subject_of(t, index, registry)
                 if (
                     low in NOUN_LIKE
-                    and not _after_catenative(t, index)
-                    and _noun_reading(t, subject, registry)
-                    and not (index + 1 < len(t) and t.low[index + 1] in _OBJECTS)
-                    and not _outlet_reports(t, index, subject)
+                    and not after_catenative(t, index)
+                    and noun_reading(t, subject, registry)
+                    and not (index + 1 < len(t) and t.low[index + 1] in OBJECT_OPENERS)
+                    and not outlet_reports(t, index, subject)
                 ):
                     # "a Clinton attack", "the Trump call", "Direct talks resume"; but with an
                     # object, a verb: "The Ward campaign calls it a smear".
@@ -347,7 +358,7 @@ class Reader:
             if subject.kind not in ("name", "pronoun", "role", "description"):
                 return None
             first = bisect.bisect_left(t.start, subject.start)
-            if first > 0 and t.low[first - 1] in _DETERMINERS | PREPOSITIONS:
+            if first > 0 and t.low[first - 1] in DETERMINERS | PREPOSITIONS:
                 return None  # "From the Ward campaign’s statement:": no clause's subject
             if first == 0 and len(subject.words) == 1 and subject.kind == "name":
                 word = subject.words[0]
@@ -408,10 +419,10 @@ class Reader:
             return None
         back = index - 1
         while back > 0 and index - back < _BY_WINDOW and t.text[back].isalnum():
-            if t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index):
+            if t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index):
                 break
             back -= 1
-        if not (t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index)):
+        if not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)
@@ -609,7 +620,7 @@ def _modifies(t: Tokens, index: int) -> bool:
     """A word of the phrase before a document's name: "a", "the latest", "May's", "2014"."""
     word = t.text[index]
     return (
-        t.low[index] in _DETERMINERS
+        t.low[index] in DETERMINERS
         or word.isdigit()
         or (word.isalpha() and word.islower())
         or word.endswith(POSSESSIVE_ENDS)
@@ -622,138 +633,4 @@ _CLAUSE_ENDS = _LABEL_OPENERS | {";"}
 _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 
-_DETERMINERS = word_set("a an the this that these those")
-# Words that open a verb's object and never follow a noun used as a modifier's head.
-_OBJECTS = word_set("it this these him her them his their its the a an")
-
-
-def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
-    """Whether the subject is a noun's modifier ("the Clinton email", "Ukraine peace talks"),
-    not the verb's subject."""
-    if subject.kind == "description":
-        return True
-    if subject.kind != "name" or subject.start < 0:
-        return False
-    index = bisect.bisect_left(t.start, subject.start)
-    if index == 0 and len(subject.words) == 1:
-        # "Direct talks resume": a word capitalised only where it opens a sentence is an
-        # adjective, and the cue a plural noun.
-        word = subject.words[0]
-        known = word in registry.mid_sentence or word in registry.full
-        return not known and not (word.isupper() and len(word) > 1)
-    return 0 < index < len(t) and (
-        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
-    )
-
-
-def _after_catenative(t: Tokens, index: int) -> bool:
-    """ "The Ward campaign declined to comment": after "declined to", "refused to" the word
-    is a verb, whatever the subject looks like."""
-    return index > 1 and t.low[index - 1] == "to" and t.low[index - 2] in CATENATIVES
-
-
-def _named(subject: Subject, t: Tokens, registry: Registry) -> bool:
-    """Whether a subject's first word is a name, not a word capitalised only because it opens
-    the sentence ("Exit polls taken in Ohio found")."""
-    if subject.start != t.start[0]:
-        return True
-    word = subject.words[0]
-    acronym = word.isupper() and len(word) > 1  # "FEC records show"
-    return acronym or word in registry.mid_sentence or word in registry.full
-
-
-def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "…," Ann Ward continued. / Tom Baker began: "…": a verb that speaks only next to
-    the quotation it introduces or closes."""
-    start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
-    return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
-
-
-def _verbal_deed(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "Trump attacked Clinton over her emails" / "… as reckless" / beside a quotation: an
-    attack in words, not "militants attacked the embassy"."""
-    return (
-        not DEED_SPEECH_WORDS.isdisjoint(t.low[index + 1 : index + 8])
-        or not DEED_SPEECH_OBJECTS.isdisjoint(t.low[index + 1 : index + 4])
-        # "Trump attacked Clinton", "attacked him": a person attacked is attacked in words.
-        or (index + 1 < len(t) and (t.cap[index + 1] or t.low[index + 1] in _PERSONAL_OBJECTS))
-        or _beside_quote(masked, t, index, sentence)
-    )
-
-
-_PERSONAL_OBJECTS = word_set("him her them me us his their")
-
-
-def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "Ann Ward stated that ...", "Tom Baker maintained: ...": a verb followed by what was
-    said (or closing a quotation)."""
-    if index + 1 >= len(t):
-        return _beside_quote(masked, t, index, sentence)
-    following = t.low[index + 1]
-    # "Ann Ward stated Baker was wrong": a clause without "that" opens with its subject.
-    subject = following in _CLAUSE_SUBJECTS or (
-        t.cap[index + 1] and following not in STOPWORDS and following not in TIME_NOUNS
-    )
-    return following in ("that", ":") or subject or _beside_quote(masked, t, index, sentence)
-
-
-_CLAUSE_SUBJECTS = word_set("he she they we i it there")
-
-
-def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:
-    """ "The Harbor Gazette reports that ...": a paper's name before a verb and "that"."""
-    return (
-        subject.kind == "name"
-        and subject.words[-1].lower() in OUTLET_NOUNS
-        and index + 1 < len(t)
-        and t.low[index + 1] == "that"
-    )
-
-
-def _publishes_statement(t: Tokens, index: int) -> bool:
-    """ "issued a statement", "released a report", "put out a memo"."""
-    return not DOCUMENT_NOUNS.isdisjoint(t.low[index + 1 : index + 5])
-
-
 _BY_WINDOW = 6
-_BE = word_set("is are was were be been being")
-
-
-def _passive_by(t: Tokens, verb: int) -> bool:
-    """ "was first reported by", "were asked by": a speech verb in the passive, its agent
-    named after "by"."""
-    if not t.low[verb].endswith(("ed", "n", "t")) or "by" not in t.low[verb + 1 : verb + 3]:
-        return False
-    before = verb - 1
-    while before > 0 and t.text[before].islower() and t.low[before].endswith("ly"):
-        before -= 1
-    return before >= 0 and (t.low[before] in _BE or t.low[before] == "first")
-
-
-def _passive(t: Tokens, verb: int) -> bool:
-    """ "Ann Ward was declared the winner", "he was told", "were asked": a speech verb in the
-    passive, whose subject is who is spoken of or to (the agent, if any, follows "by")."""
-    low = t.low[verb]
-    if not (low.endswith(("ed", "n", "t")) or low in _IRREGULAR_PARTICIPLES):
-        return False
-    before = verb - 1
-    while (
-        before > 0
-        and t.text[before].islower()
-        and (t.low[before].endswith("ly") or t.low[before] in ("not", "never", "also", "first"))
-    ):
-        before -= 1
-    return before >= 0 and t.low[before] in _BE
-
-
-_IRREGULAR_PARTICIPLES = word_set("told said written spoken sworn")
-
-
-def _passive_agent(t: Tokens, at: int, by: int) -> bool:
-    """ "was first reported by": a speech verb's participle before "by"."""
-    low = t.low[at]
-    return (
-        t.low[by] == "by"
-        and (low in SPEECH_VERBS or low in PUBLISHING_VERBS)
-        and low.endswith(("ed", "n", "t"))
-    )
