@@ -26,8 +26,6 @@ from claims.pipeline.attribution.names import (
 from claims.pipeline.attribution.quotes import SPEAKER_LINE_CUE
 from claims.pipeline.attribution.subjects import (
     Subject,
-    Tokens,
-    after_quote,
     document_subject,
     first_subject,
     framed_group,
@@ -37,6 +35,7 @@ from claims.pipeline.attribution.subjects import (
     subject_of,
     subject_of_document,
 )
+from claims.pipeline.attribution.tokens import Tokens, after_quote
 from claims.pipeline.attribution.verbs import (
     DETERMINERS,
     OBJECT_OPENERS,

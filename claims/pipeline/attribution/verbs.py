@@ -12,7 +12,8 @@ from claims.pipeline.attribution.lexicon import (
     PUBLISHING_VERBS,
 )
 from claims.pipeline.attribution.names import Registry
-from claims.pipeline.attribution.subjects import Subject, Tokens, after_quote
+from claims.pipeline.attribution.subjects import Subject
+from claims.pipeline.attribution.tokens import Tokens, after_quote
 from claims.pipeline.attribution.vocabulary import (
     CATENATIVES,
     OUTLET_NOUNS,
