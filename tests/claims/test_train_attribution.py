@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.pipeline.attribution.neural import read_neural
+from claims.pipeline.attribution.neural import linear_path, read_neural
 from claims.pipeline.attribution.ranker import read_model
 
 TEXT = (
@@ -73,6 +73,7 @@ def test_a_minilm_scorer_trained_on_a_split_is_written_and_loads(
 
     lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
     scorer = read_neural(out)
+    assert linear_path(out).exists()  # the linear ranker it was trained over, beside it
     assert lines[0]["version"] == scorer.version
     assert lines[0].get("trained_layers", 0) == 1 - len(options)
     assert scorer.threshold == pytest.approx(0.5)

@@ -11,6 +11,7 @@ from claims.evaluation.polnear import read_split
 from claims.evaluation.ranker_training import DEFAULT_C, FOLDS, candidate_reach, train_ranker
 from claims.pipeline.attribution import neural
 from claims.pipeline.attribution.ranker import DEFAULT_MODEL_PATH, load_ranker, read_model
+from claims.pipeline.checkworthiness.artefacts import metadata_path
 from claims.pipeline.checkworthiness.scorer import ModelLoadError
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "attribution"
@@ -101,6 +102,10 @@ class Command(BaseCommand):
                 )
         except (ValueError, ModelLoadError) as exc:
             raise CommandError(str(exc)) from exc
+        # The scorer keeps the linear ranker it was trained over beside it.
+        own = neural.linear_path(out)
+        own.write_bytes(DEFAULT_MODEL_PATH.read_bytes())
+        metadata_path(own).write_bytes(metadata_path(DEFAULT_MODEL_PATH).read_bytes())
         self.stdout.write(json.dumps(written))
         if options["dev"]:
             try:

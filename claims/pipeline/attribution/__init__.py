@@ -22,11 +22,7 @@ from claims.pipeline.attribution.neural import NeuralRanker, load_neural, rerank
 from claims.pipeline.attribution.quotes import spread_quotes
 from claims.pipeline.attribution.ranker import Context, RankerModel, load_ranker, rerank
 from claims.pipeline.attribution.reader import Reader
-from claims.pipeline.attribution.subjects import (
-    Tokens,
-    mask,
-    quote_spans,
-)
+from claims.pipeline.attribution.tokens import Tokens, mask, quote_spans
 from claims.pipeline.types import Attribution, Sentence
 
 

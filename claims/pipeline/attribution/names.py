@@ -135,6 +135,9 @@ def qual(word: str) -> str:
     return COUNTRY_QUALS.get(low, low)
 
 
+_COUNTRIES = frozenset(COUNTRY_QUALS.values())
+
+
 def _is_title(word: str) -> bool:
     return word.lower().rstrip(".") in TITLES
 
@@ -316,7 +319,10 @@ class Registry:
             if role in mention.roles or mention.name.lower().endswith(role):
                 return mention.name
             other = offices.get(mention.name) and _OFFICES[role] not in offices[mention.name]
-            if mention.category == PERSON and not other:
+            # "the Florida senator" is no one the article never ties to Florida; a national
+            # office ("the 45th US president", `COUNTRY_QUALS`) may still be the latest person.
+            unplaced = bool(quals - _COUNTRIES) and not quals & mention_quals
+            if mention.category == PERSON and not other and not unplaced:
                 compatible.append(mention.name)
         # An unmatched "the 45th US president" most likely means the latest compatible person;
         # not one the article gives another office ("the Florida senator" is not President

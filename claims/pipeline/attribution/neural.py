@@ -35,6 +35,7 @@ from claims.pipeline.attribution.ranker import (
     candidates,
     inferred_attribution,
     load_ranker,
+    read_model,
 )
 from claims.pipeline.checkworthiness.artefacts import model_files_read
 from claims.pipeline.checkworthiness.scorer import ModelLoadError
@@ -44,6 +45,14 @@ logger = logging.getLogger(__name__)
 
 FORMAT = "attribution-minilm-v1"
 DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "attribution-minilm.npz"
+
+
+def linear_path(path: Path) -> Path:
+    """Where a scorer keeps the linear ranker it was trained over: its head reads that ranker's
+    logit, so the linear ranker the pipeline ships may be retrained without it."""
+    return path.with_name(f"{path.stem}-linear.npz")
+
+
 BEFORE = 2  # sentences read before the claim
 MAX_TOKENS = 128  # the window's word pieces; earlier sentences are dropped first
 BATCH = 16
@@ -198,6 +207,8 @@ def read_neural(path: Path, linear: RankerModel | None = None) -> NeuralRanker:
     from claims.pipeline.minilm import heap_trim
 
     metadata, arrays = model_files_read(path, what="attribution MiniLM scorer", model_format=FORMAT)
+    if linear is None and linear_path(path).exists():
+        linear = read_model(linear_path(path))
     linear = linear or load_ranker()
     if linear is None:
         raise ModelLoadError("the MiniLM attribution scorer needs the linear ranker beside it")

@@ -24,7 +24,7 @@ from itertools import repeat
 from pathlib import Path
 
 from claims.pipeline.attribution.names import Registry
-from claims.pipeline.attribution.subjects import Tokens
+from claims.pipeline.attribution.tokens import Tokens
 from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
     FILLERS,

@@ -7,8 +7,6 @@ import re
 
 from claims.pipeline.attribution.lexicon import (
     CLAUSE_VERBS,
-    DEED_SPEECH_OBJECTS,
-    DEED_SPEECH_WORDS,
     DEED_VERBS,
     DOCUMENT_NOUNS,
     DOCUMENT_VERBS,
@@ -28,13 +26,30 @@ from claims.pipeline.attribution.names import (
 from claims.pipeline.attribution.quotes import SPEAKER_LINE_CUE
 from claims.pipeline.attribution.subjects import (
     Subject,
-    Tokens,
-    after_quote,
     document_subject,
+    first_subject,
+    framed_group,
     inverted_subject,
     name_after,
     run_before,
     subject_of,
+    subject_of_document,
+)
+from claims.pipeline.attribution.tokens import Tokens, after_quote
+from claims.pipeline.attribution.verbs import (
+    DETERMINERS,
+    OBJECT_OPENERS,
+    after_catenative,
+    before_clause,
+    beside_quote,
+    named_at_start,
+    noun_reading,
+    outlet_reports,
+    passive,
+    passive_agent,
+    passive_by,
+    publishes_statement,
+    verbal_deed,
 )
 from claims.pipeline.attribution.vocabulary import (
     COLLECTIVE,
@@ -46,6 +61,7 @@ from claims.pipeline.attribution.vocabulary import (
     OUTLET_ROLES,
     PERSON,
     POSSESSIVE_ENDS,
+    PREPOSITIONS,
     QUOTE_FOLLOWS,
     QUOTE_VERBS,
     RANK,
@@ -55,7 +71,6 @@ from claims.pipeline.attribution.vocabulary import (
     REPORT_VERBS,
     SPEECH_VERBS,
     STOPWORDS,
-    TIME_NOUNS,
     UNKNOWN,
     without_possessive,
     word_set,
@@ -116,6 +131,12 @@ class Reader:
         tokens[-1] = without_possessive(tokens[-1])
         if subject.role in OUTLET_ROLES:
             hint = OUTLET
+        if len(tokens) > 1 and tokens[0].islower():
+            # "de Miranda": the surname's fullest form when the article gives one ("Ana de
+            # Miranda"), else the surname with its particle.
+            name, category = registry.expand(tokens[1:], at, categorise(tokens[1:]) or hint)
+            joined = " ".join(tokens)
+            return (name if name.endswith(joined) else joined), category, False
         name, category = registry.expand(tokens, at, categorise(tokens) or hint)
         return name, category, False
 
@@ -199,32 +220,55 @@ class Reader:
                 continue  # "the United States", "Notes from the field"
             elif low in DOCUMENT_VERBS and low not in SPEECH_VERBS:
                 subject = subject_of(t, index, registry)
-                if subject.kind in ("", "unnamed"):
-                    subject = document_subject(t, index, registry)
                 document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
-                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported.
-                if document or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5]):
+                if subject.kind in ("", "unnamed") or (
+                    subject.kind == "description" and not document
+                ):
+                    # "A Harbor poll out Monday showed": the document before its phrase.
+                    named_document = document_subject(t, index, registry)
+                    if named_document.kind and named_at_start(named_document, t, registry):
+                        subject = named_document
+                document = subject.kind == "description" and subject.words[-1] in DOCUMENT_NOUNS
+                # "Two analysts, Ann Lee and Tom Wu, found in 2014 that ...": research reported;
+                # "The Harbor Times found ...": a paper's finding.
+                outlet = (
+                    subject.kind == "name"
+                    and subject.words[-1].lower() in OUTLET_NOUNS
+                    and low in _FINDINGS
+                    and following not in _REFLEXIVES  # "Fox News found itself …"
+                )
+                if (
+                    document
+                    or outlet
+                    or (subject.kind == "name" and "that" in t.low[index + 1 : index + 5])
+                ):
                     cue = t.text[index]
                     found.append(self._candidate(sentence, masked, subject, at, "speech", cue))
             elif (
                 (
                     low in SPEECH_VERBS
-                    and (low not in DEED_VERBS or _verbal_deed(masked, t, index, sentence))
+                    and (low not in DEED_VERBS or verbal_deed(masked, t, index, sentence))
                 )
                 or following in PARTICLES.get(low, ())
-                or (low in PUBLISHING_VERBS and _publishes_statement(t, index))
+                or (low in PUBLISHING_VERBS and publishes_statement(t, index))
                 or (
                     low in REJECT_VERBS
                     and not REJECT_OBJECTS.isdisjoint(t.low[index + 1 : index + 5])
                 )
-                or (low in QUOTE_VERBS and _beside_quote(masked, t, index, sentence))
-                or (low in CLAUSE_VERBS and _before_clause(masked, t, index, sentence))
+                or (
+                    low in QUOTE_VERBS
+                    and (
+                        beside_quote(masked, t, index, sentence)
+                        or self._quotation_next(t, index, sentence)
+                    )
+                )
+                or (low in CLAUSE_VERBS and before_clause(masked, t, index, sentence))
             ):
                 if low == "quoted" and "as" not in t.low[index + 1 : index + _QUOTED_AS]:
                     continue  # "quoted a witness as saying", not "the quoted price"
-                if _passive_by(t, index):
+                if passive_by(t, index):
                     continue  # "was first reported by MSNBC": the agent after "by" (`_by`)
-                if low != "quoted" and _passive(t, index):
+                if low != "quoted" and passive(t, index):
                     continue  # "Ann Ward was declared the winner": spoken of, not speaking
                 if (
                     low.endswith("ing")
@@ -236,9 +280,10 @@ class Reader:
                 subject = subject_of(t, index, registry)
                 if (
                     low in NOUN_LIKE
-                    and _noun_reading(t, subject, registry)
-                    and not (index + 1 < len(t) and t.low[index + 1] in _OBJECTS)
-                    and not _outlet_reports(t, index, subject)
+                    and not after_catenative(t, index)
+                    and noun_reading(t, subject, registry)
+                    and not (index + 1 < len(t) and t.low[index + 1] in OBJECT_OPENERS)
+                    and not outlet_reports(t, index, subject)
                 ):
                     # "a Clinton attack", "the Trump call", "Direct talks resume"; but with an
                     # object, a verb: "The Ward campaign calls it a smear".
@@ -252,6 +297,8 @@ class Reader:
                     # "A CNN poll released Monday says": the document before its own phrase.
                     named_document = document_subject(t, index, registry)
                     subject = named_document if named_document.kind else subject
+                if subject.kind == "unnamed":
+                    subject = framed_group(t, index) or subject
                 if low in ("told", "tells") and subject.kind in ("unnamed", ""):
                     # "sources told the Times": the outlet is the attribution.
                     found.append(self._told_outlet(sentence, masked, t, index))
@@ -286,6 +333,81 @@ class Reader:
             Candidate(0, name, category, "quote", SPEAKER_LINE_CUE) if category == PERSON else None
         )
 
+    def _colon_quote(self, sentence: Sentence, masked: str) -> Candidate | None:
+        """ "Ann Ward had a blunt message for the board: “…”", "… - Tom Baker: “…”": a clause
+        that introduces a quotation with a colon gives it its subject, whatever its verb; a
+        name right before the colon is the quotation's speaker."""
+        match = _COLON_QUOTE.search(masked)
+        if match is None:
+            return None
+        t = self.tokens.window(sentence.start, sentence.end)
+        colon = bisect.bisect_left(t.start, sentence.start + match.start())
+        if colon >= len(t) or t.text[colon] != ":":
+            return None
+        start = run_before(t, colon, self.registry, 0)
+        if 0 < start < colon and t.text[start - 1] in _LABEL_OPENERS:
+            # "A headline - Tom Baker: “…”": a name set off as the quotation's label.
+            subject = Subject("name", tuple(t.text[start:colon]), t.start[start])
+        else:
+            clause = next((i + 1 for i in range(colon - 1, -1, -1) if t.text[i] in _CLAUSE_ENDS), 0)
+            if colon <= clause:
+                return None
+            window = t.window(t.start[clause], t.end[colon - 1])
+            subject = first_subject(window, len(window), self.registry, loose=True)
+            if subject.kind not in ("name", "pronoun", "role", "description"):
+                return None
+            first = bisect.bisect_left(t.start, subject.start)
+            if first > 0 and t.low[first - 1] in DETERMINERS | PREPOSITIONS:
+                return None  # "From the Ward campaign’s statement:": no clause's subject
+            if first == 0 and len(subject.words) == 1 and subject.kind == "name":
+                word = subject.words[0]
+                if word not in self.registry.mid_sentence and word not in self.registry.full:
+                    return None  # "Giant screens showed …:": capitalised only as the first word
+        at = (t.start[colon], t.end[colon])
+        return self._candidate(sentence, masked, subject, at, "quote", ":")
+
+    def _measured_in(self, sentence: Sentence, masked: str) -> Candidate | None:
+        """ "In a Harbor Gazette poll, Ward led by six points", "Baker trails in the latest
+        Riverton Herald survey": figures found in a named poll or study are its report."""
+        t = self.tokens.window(sentence.start, sentence.end)
+        for index, low in enumerate(t.low):
+            if low != "in":
+                continue
+            noun = next(
+                (
+                    i
+                    for i in range(index + 2, min(len(t), index + _MEASURE_WORDS))
+                    if t.low[i] in _MEASURES and t.text[i].islower()
+                ),
+                -1,
+            )
+            if noun < 0:
+                continue
+            subject = subject_of_document(t, noun + 1, self.registry)
+            if subject.kind != "description":
+                continue
+            first = bisect.bisect_left(t.start, subject.start)
+            if not all(_modifies(t, i) for i in range(index + 1, first)):
+                continue  # "in Ohio, where a Harbor Gazette poll ...": not the phrase's noun
+            at = (t.start[index], t.end[index])
+            return self._candidate(sentence, masked, subject, at, "reported", "in")
+        return None
+
+    def _quotation_next(self, t: Tokens, index: int, sentence: Sentence) -> bool:
+        """ "Ann Ward continued. / “The port …”", "Baker continued his remarks: “…”": a verb
+        that ends its sentence, the next one opening with the quotation it introduces."""
+        rest = t.low[index + 1 :]
+        if len(rest) > _TRAILING_OBJECT or not rest or rest[-1] not in (".", ":"):
+            return False
+        object_words = t.low[index + 1 : -1]
+        if object_words and (
+            object_words[-1] not in _SPOKEN_OBJECTS
+            or not all(word.isalpha() for word in object_words)
+        ):
+            return False  # "… began scanning the crowd.": no speech introduced
+        following = bisect.bisect_left(self.tokens.start, sentence.end)
+        return following < len(self.tokens) and self.tokens.text[following] in _OPENING_MARKS
+
     def _report_subject(self, t: Tokens, index: int) -> bool:
         return index > 0 and t.cap[index - 1]
 
@@ -296,10 +418,10 @@ class Reader:
             return None
         back = index - 1
         while back > 0 and index - back < _BY_WINDOW and t.text[back].isalnum():
-            if t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index):
+            if t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index):
                 break
             back -= 1
-        if not (t.low[back] in DOCUMENT_NOUNS or _passive_agent(t, back, index)):
+        if not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)
@@ -346,6 +468,7 @@ class Reader:
         stop = name_after(t, start)
         if stop == start:
             return None  # "according to officials", "according to the data"
+        start, stop = _named_after_role(t, start, stop)
         report = report or (stop < len(t) and t.low[stop] in REPORT_NOUNS)
         subject = Subject("name", tuple(t.text[start:stop]), t.start[start])
         at = (t.start[index], t.end[index + 1])
@@ -377,6 +500,8 @@ class Reader:
     def read(self, sentence: Sentence, masked: str) -> Attribution | None:
         found = self.candidates(sentence, masked)
         chosen = _choose(found, masked) or self._transcript(masked)
+        if chosen is None:
+            chosen = self._colon_quote(sentence, masked) or self._measured_in(sentence, masked)
         hearsay = HEARSAY.search(masked)
         if (
             hearsay
@@ -446,7 +571,36 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
     return chosen
 
 
+def _named_after_role(t: Tokens, start: int, stop: int) -> tuple[int, int]:
+    """ "according to Fox News legal analyst Ann Ward", "… to Tom Baker's former aide Lee
+    Park": a person named after the body or person whose role the words between give."""
+    later = stop
+    while (
+        later < len(t)
+        and later - stop < _ROLE_WORDS
+        and t.text[later].isalpha()
+        and t.text[later].islower()
+        and (t.low[later] not in STOPWORDS or t.low[later] == "and")
+    ):
+        later += 1
+    if later >= len(t) or not t.cap[later] or all(t.low[i] == "and" for i in range(stop, later)):
+        return start, stop  # "… by Ann Ward and Tom Baker": two names, not a role
+    end = name_after(t, later)
+    if end - later >= 2 and (end == len(t) or t.text[end] in ",.;—–"):
+        return later, end
+    return start, stop
+
+
+_ROLE_WORDS = 5
+_FINDINGS = word_set("found finds")
+_REFLEXIVES = word_set("itself themselves himself herself it them")
 _TRAILING_WORDS = 8
+_TRAILING_OBJECT = 4  # "continued his scathing remarks."
+_OPENING_MARKS = frozenset({"“", "«", '"'})
+_SPOKEN_OBJECTS = word_set(
+    "remarks remark speech statement comments testimony answer thought thoughts argument point"
+    " story tirade attack criticism"
+)
 _QUOTED_AS = 8
 _OPENING_CUES = frozenset({"said", "says", "added", "wrote"})
 
@@ -457,125 +611,25 @@ def _opens_with_cue(t: Tokens, index: int) -> bool:
     return index == 0 and t.low[0] in _OPENING_CUES and len(t) > 1 and t.cap[1]
 
 
+_MEASURES = word_set("poll polls survey surveys average study analysis tally count estimates")
+_MEASURE_WORDS = 10
+
+
+def _modifies(t: Tokens, index: int) -> bool:
+    """A word of the phrase before a document's name: "a", "the latest", "May's", "2014"."""
+    word = t.text[index]
+    return (
+        t.low[index] in DETERMINERS
+        or word.isdigit()
+        or (word.isalpha() and word.islower())
+        or word.endswith(POSSESSIVE_ENDS)
+    )
+
+
+_COLON_QUOTE = re.compile(r":\s*[“«\"]")
+_LABEL_OPENERS = frozenset({"-", "—", "–"})
+_CLAUSE_ENDS = _LABEL_OPENERS | {";"}
 _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
 
 
-_DETERMINERS = word_set("a an the this that these those")
-# Words that open a verb's object and never follow a noun used as a modifier's head.
-_OBJECTS = word_set("it this these him her them his their its the a an")
-
-
-def _noun_reading(t: Tokens, subject: Subject, registry: Registry) -> bool:
-    """Whether the subject is a noun's modifier ("the Clinton email", "Ukraine peace talks"),
-    not the verb's subject."""
-    if subject.kind == "description":
-        return True
-    if subject.kind != "name" or subject.start < 0:
-        return False
-    index = bisect.bisect_left(t.start, subject.start)
-    if index == 0 and len(subject.words) == 1:
-        # "Direct talks resume": a word capitalised only where it opens a sentence is an
-        # adjective, and the cue a plural noun.
-        word = subject.words[0]
-        known = word in registry.mid_sentence or word in registry.full
-        return not known and not (word.isupper() and len(word) > 1)
-    return 0 < index < len(t) and (
-        t.low[index - 1] in _DETERMINERS or t.low[index - 1].endswith(POSSESSIVE_ENDS)
-    )
-
-
-def _beside_quote(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "…," Ann Ward continued. / Tom Baker began: "…": a verb that speaks only next to
-    the quotation it introduces or closes."""
-    start, end = t.start[index] - sentence.start, t.end[index] - sentence.start
-    return after_quote(masked, start) or QUOTE_FOLLOWS.match(masked[end:]) is not None
-
-
-def _verbal_deed(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "Trump attacked Clinton over her emails" / "… as reckless" / beside a quotation: an
-    attack in words, not "militants attacked the embassy"."""
-    return (
-        not DEED_SPEECH_WORDS.isdisjoint(t.low[index + 1 : index + 8])
-        or not DEED_SPEECH_OBJECTS.isdisjoint(t.low[index + 1 : index + 4])
-        # "Trump attacked Clinton", "attacked him": a person attacked is attacked in words.
-        or (index + 1 < len(t) and (t.cap[index + 1] or t.low[index + 1] in _PERSONAL_OBJECTS))
-        or _beside_quote(masked, t, index, sentence)
-    )
-
-
-_PERSONAL_OBJECTS = word_set("him her them me us his their")
-
-
-def _before_clause(masked: str, t: Tokens, index: int, sentence: Sentence) -> bool:
-    """ "Ann Ward stated that ...", "Tom Baker maintained: ...": a verb followed by what was
-    said (or closing a quotation)."""
-    if index + 1 >= len(t):
-        return _beside_quote(masked, t, index, sentence)
-    following = t.low[index + 1]
-    # "Ann Ward stated Baker was wrong": a clause without "that" opens with its subject.
-    subject = following in _CLAUSE_SUBJECTS or (
-        t.cap[index + 1] and following not in STOPWORDS and following not in TIME_NOUNS
-    )
-    return following in ("that", ":") or subject or _beside_quote(masked, t, index, sentence)
-
-
-_CLAUSE_SUBJECTS = word_set("he she they we i it there")
-
-
-def _outlet_reports(t: Tokens, index: int, subject: Subject) -> bool:
-    """ "The Harbor Gazette reports that ...": a paper's name before a verb and "that"."""
-    return (
-        subject.kind == "name"
-        and subject.words[-1].lower() in OUTLET_NOUNS
-        and index + 1 < len(t)
-        and t.low[index + 1] == "that"
-    )
-
-
-def _publishes_statement(t: Tokens, index: int) -> bool:
-    """ "issued a statement", "released a report", "put out a memo"."""
-    return not DOCUMENT_NOUNS.isdisjoint(t.low[index + 1 : index + 5])
-
-
 _BY_WINDOW = 6
-_BE = word_set("is are was were be been being")
-
-
-def _passive_by(t: Tokens, verb: int) -> bool:
-    """ "was first reported by", "were asked by": a speech verb in the passive, its agent
-    named after "by"."""
-    if not t.low[verb].endswith(("ed", "n", "t")) or "by" not in t.low[verb + 1 : verb + 3]:
-        return False
-    before = verb - 1
-    while before > 0 and t.text[before].islower() and t.low[before].endswith("ly"):
-        before -= 1
-    return before >= 0 and (t.low[before] in _BE or t.low[before] == "first")
-
-
-def _passive(t: Tokens, verb: int) -> bool:
-    """ "Ann Ward was declared the winner", "he was told", "were asked": a speech verb in the
-    passive, whose subject is who is spoken of or to (the agent, if any, follows "by")."""
-    low = t.low[verb]
-    if not (low.endswith(("ed", "n", "t")) or low in _IRREGULAR_PARTICIPLES):
-        return False
-    before = verb - 1
-    while (
-        before > 0
-        and t.text[before].islower()
-        and (t.low[before].endswith("ly") or t.low[before] in ("not", "never", "also", "first"))
-    ):
-        before -= 1
-    return before >= 0 and t.low[before] in _BE
-
-
-_IRREGULAR_PARTICIPLES = word_set("told said written spoken sworn")
-
-
-def _passive_agent(t: Tokens, at: int, by: int) -> bool:
-    """ "was first reported by": a speech verb's participle before "by"."""
-    low = t.low[at]
-    return (
-        t.low[by] == "by"
-        and (low in SPEECH_VERBS or low in PUBLISHING_VERBS)
-        and low.endswith(("ed", "n", "t"))
-    )

@@ -1,9 +1,9 @@
-"""Tokens of a masked article and the subject read backwards from a speech verb."""
+"""The subject of a speech verb, read backwards (or, after the verb, forwards) over its sentence's
+tokens."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claims.pipeline.attribution.lexicon import (
@@ -16,72 +16,27 @@ from claims.pipeline.attribution.names import (
     Registry,
     qual,
 )
+from claims.pipeline.attribution.tokens import Tokens
 from claims.pipeline.attribution.vocabulary import (
     ALL_ROLES,
     CATENATIVES,
-    CLOSE_QUOTES,
     CONTRACTIONS,
     FILLERS,
-    NAME_PARTICLES,
-    OPEN_QUOTES,
     ORG_NOUNS,
     OUTLET_NOUNS,
     PERSON_ROLES,
     POSSESSIVE_ENDS,
     PREPOSITIONS,
     PRONOUNS,
-    QUOTE_MARK,
     RELATIVES,
     SPEECH_VERBS,
     STOPWORDS,
     TIME_NOUNS,
     TIME_WORDS,
-    TITLE_GAP,
-    TOKEN,
     UNNAMED,
+    without_possessive,
     word_set,
 )
-from claims.pipeline.types import Sentence
-
-
-class Tokens:
-    """Words and punctuation as parallel lists (one object per token costs 4x), with offsets
-    into the document. Words inside quotations are left out; the quotation marks stay."""
-
-    __slots__ = ("text", "low", "start", "end", "cap")
-
-    def __init__(
-        self, text: list[str], start: list[int], end: list[int], low: list[str], cap: list[bool]
-    ) -> None:
-        self.text, self.start, self.end, self.low, self.cap = text, start, end, low, cap
-
-    @classmethod
-    def of(cls, masked: str) -> Tokens:
-        matches = list(TOKEN.finditer(masked))
-        words = [m.group() for m in matches]
-        cap = [word[0].isupper() for word in words]
-        # "Charles de Gaulle", "Ludwig van Beethoven": a particle between capitalised words is
-        # part of the name they make.
-        for i in range(len(words) - 2, 0, -1):
-            if words[i] in NAME_PARTICLES and cap[i - 1] and cap[i + 1]:
-                cap[i] = True
-        return cls(
-            words,
-            [m.start() for m in matches],
-            [m.end() for m in matches],
-            [word.lower() for word in words],
-            cap,
-        )
-
-    def window(self, begin: int, end: int) -> Tokens:
-        """The tokens between two document offsets (a sentence)."""
-        lo, hi = bisect_left(self.start, begin), bisect_left(self.start, end)
-        return Tokens(
-            self.text[lo:hi], self.start[lo:hi], self.end[lo:hi], self.low[lo:hi], self.cap[lo:hi]
-        )
-
-    def __len__(self) -> int:
-        return len(self.text)
 
 
 @dataclass(frozen=True)
@@ -96,49 +51,20 @@ class Subject:
 _NO_SUBJECT = Subject("")
 
 
-def quote_spans(text: str, sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
-    """Spans of direct quotations (marks included); an unclosed one runs to its paragraph end."""
-    spans: list[tuple[int, int]] = []
-    paragraphs: dict[int, tuple[int, int]] = {}
-    for sentence in sentences:
-        first, _ = paragraphs.get(sentence.paragraph, (sentence.start, sentence.end))
-        paragraphs[sentence.paragraph] = (first, sentence.end)
-    for begin, end in paragraphs.values():
-        opened = -1
-        for mark in QUOTE_MARK.finditer(text, begin, end):
-            ch, index = mark.group(), mark.start()
-            if opened < 0 and (ch in OPEN_QUOTES or ch == '"'):
-                opened = index
-            elif opened >= 0 and (ch in CLOSE_QUOTES or ch == '"'):
-                spans.append((opened, index + 1))
-                opened = -1
-        if opened >= 0:
-            spans.append((opened, end))
-    return spans
-
-
-def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """`text` with quoted words blanked (marks kept), so that cues inside quotations are not
-    read; offsets do not change."""
-    pieces = []
-    done = 0
-    for begin, end in spans:
-        pieces.append(text[done : begin + 1])
-        pieces.append(" " * max(0, end - begin - 2))
-        done = max(begin + 1, end - 1)
-    pieces.append(text[done:])
-    return "".join(pieces)
-
-
 def _strip_fillers(t: Tokens, end: int) -> int:
     """Move `end` back over auxiliaries, adverbs and time phrases between subject and verb."""
     while end > 0:
         text, low = t.text[end - 1], t.low[end - 1]
+        if text == "," and end > 1 and t.text[end - 2] == ")" and _named_aside(t, end - 2):
+            end -= 1  # "Rep. Ann Welk (D-Ore.), said": a stray comma after the aside
+            continue
         if text == ")":
-            # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses.
-            inside = range(end - 2, max(-1, end - _ASIDE_TOKENS - 2), -1)
+            # "Rep. Ann Welk (D-Ore.) said": a party and state, or an aside, in parentheses;
+            # "Kasich (who has 25 delegates to date) said": a longer one that describes a name.
+            inside = range(end - 2, max(-1, end - _LONG_ASIDE_TOKENS - 2), -1)
             opening = next((i for i in inside if t.text[i] == "("), -1)
-            if opening > 0:
+            short = end - opening <= _ASIDE_TOKENS + 2
+            if opening > 0 and (short or (t.cap[opening - 1] and t.low[opening + 1] in _ASIDES)):
                 end = opening
                 continue
         if text.islower() and (low in FILLERS or low.endswith(("ly", "n’t", "n't"))):
@@ -164,6 +90,22 @@ def _strip_fillers(t: Tokens, end: int) -> int:
 
 
 _ASIDE_TOKENS = 6
+_LONG_ASIDE_TOKENS = 24
+_ASIDES = frozenset({"who", "whose", "a", "an", "the"})
+
+
+def _named_aside(t: Tokens, closing: int) -> bool:
+    """Whether the parentheses closing at `closing` follow a name that makes up its whole
+    clause ("…, Gov. Ann Welk (R-Ohio), said"), not a name inside an apposition ("Tom Baker,
+    chairman of Harbor Watch (a party group), said")."""
+    inside = range(closing - 1, max(-1, closing - _ASIDE_TOKENS - 1), -1)
+    opening = next((i for i in inside if t.text[i] == "("), -1)
+    first = opening
+    while first > 0 and t.cap[first - 1]:
+        first -= 1
+    return 0 <= first < opening and (first == 0 or t.text[first - 1] in ',:;“"')
+
+
 _GO = word_set("go goes went gone going")
 _GERUND_PREPOSITIONS = word_set("by upon after before while in")
 
@@ -196,7 +138,13 @@ def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
         if start - 1 == first and low in registry.lower_words:
             break
         start -= 1
+    if 0 < start < end and t.low[start - 1] in _LEADING_PARTICLES and t.text[start - 1].islower():
+        start -= 1  # "…, de Miranda said": a surname's particle, in lower case before it
     return start
+
+
+# Particles that open a surname and are no English word ("ten", "la" are left out).
+_LEADING_PARTICLES = word_set("de da di del della van von du dos bin ibn")
 
 
 def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
@@ -216,17 +164,40 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
                 return named
     start = run_before(t, end, registry, 0)
     if start == 0 and end == 1 and t.low[0].endswith(("ly", "ing")):
-        return _NO_SUBJECT  # "Similarly, ...", "Having ..."
+        # "Similarly, ...", "Having ...": not a name, unless the article names it elsewhere and
+        # no comma sets it off ("Jolly said", "Kelly responded" after "Rep. Ann Jolly").
+        known = t.text[0] in registry.mid_sentence or t.text[0] in registry.full
+        if t.text[1:2] == [","] or not known:
+            return _NO_SUBJECT
     if start < end:
         words = tuple(t.text[start:end])
         if words[-1].endswith(POSSESSIVE_ENDS):
             return _NO_SUBJECT  # "Trump's advisers said": the name is not the speaker
         role = t.low[start - 1] if start > 0 else ""
         if role in ("and", "or"):
-            # "prosecutors in San Francisco and Los Angeles say": look past the first name.
+            # "prosecutors in San Francisco and Los Angeles say", "voters in Ohio, Iowa and
+            # Maine said": look past the names listed after the preposition.
             before = run_before(t, start - 1, registry, 0)
+            while (
+                before < start - 1
+                and before > 1
+                and t.text[before - 1] == ","
+                and t.cap[before - 2]
+            ):
+                listed = run_before(t, before - 1, registry, 0)
+                if listed == before - 1 or t.low[before - 2] in TIME_NOUNS:
+                    break  # "On Sunday, Ann Ward and Tom Baker said": no list
+                before = listed
             if before < start - 1 and before > 0 and t.low[before - 1] in PREPOSITIONS:
                 return _subject_at(t, before - 1, registry)
+        elif role == "of" and start > 1 and _is_quantity(t.low[start - 2]):
+            # "54 percent of Democrats said", "a majority of Republicans say": that share of the
+            # group the poll asked.
+            first = start - 2
+            while first > 0 and start - first < _QUANTITY_WORDS and _in_quantity(t, first - 1):
+                first -= 1
+            words = (*t.text[first:start], *words)
+            return Subject("description", words, t.start[first])
         elif role in _NAME_OBJECT_OF:
             # "a spokeswoman for Clinton said": Clinton's spokeswoman.
             # "an adviser to Trump": "to" only after a person's role, not "a letter to Senate".
@@ -254,6 +225,26 @@ def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
     if last.isalpha() and last.islower():
         return Subject("unnamed", (last,), t.start[end - 1])
     return _NO_SUBJECT
+
+
+_QUANTITIES = word_set(
+    "percent % majority majorities plurality half third thirds quarter quarters most share"
+)
+_QUANTITY_WORDS = 4
+
+
+def _is_quantity(low: str) -> bool:
+    return low in _QUANTITIES or low.endswith(("-third", "-thirds", "-quarter", "-quarters"))
+
+
+def _in_quantity(t: Tokens, index: int) -> bool:
+    """ "54", "Fifty-four", "a narrow", "about": words of the share before "percent of"."""
+    word = t.text[index]
+    return word[0].isdigit() or (
+        word.replace("-", "").isalpha()
+        and (word.islower() or index == 0)
+        and t.low[index] not in _NOT_MODIFIERS
+    )
 
 
 _COMPANIONS = word_set("others colleagues co-authors coauthors researchers allies")
@@ -321,10 +312,17 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
         and t.text[index - 1].isalpha()
         and t.low[index - 1] not in _NOT_MODIFIERS
     ):
+        if t.low[index - 1] in _IRREGULAR_PAST:
+            return None  # "Maine took turns": a verb, not a modifier of the noun
         index -= 1
+    # "the Vermont senator emailed supporters": a person's role ends the subject and modifies
+    # no noun after it (but "NATO's secretary general" is one role).
+    role_inside = any(t.low[i] in PERSON_ROLES for i in range(index, end - 1))
     if index == 0 or not t.cap[index - 1] or t.low[index - 1] in STOPWORDS:
         return None
     possessive = t.text[index - 1].endswith(POSSESSIVE_ENDS)
+    if role_inside and not possessive:
+        return None
     start = run_before(t, index, registry, 0)
     if possessive and start == index:
         start = index - 1
@@ -359,7 +357,7 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
     return Subject("description", words, t.start[start], role="possessive" if possessive else "")
 
 
-def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
+def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = False) -> Subject:
     """The first name or pronoun followed by a verb-like word: the subject of a "... and said"
     (`loose`: any lower-case word that is no preposition, as in "Ward took to the radio,
     saying")."""
@@ -388,7 +386,11 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             verb_like = following in FILLERS or following in SPEECH_VERBS
             verb_like = verb_like or following.endswith("ed")
             if loose and following not in PREPOSITIONS:
-                verb_like = verb_like or following in _IRREGULAR_PAST or following.endswith("s")
+                verb_like = verb_like or following in _IRREGULAR_PAST
+                # "Ward campaign’s": a possessive is never the verb.
+                verb_like = verb_like or (
+                    following.endswith("s") and not following.endswith(POSSESSIVE_ENDS)
+                )
             if verb_like:
                 # "... formula, which demands X and calls for Y": the relative clause's verb;
                 # "The bill, which Clinton backed, passed": the name is the clause's subject.
@@ -401,6 +403,34 @@ def _first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fal
             continue
         index += 1
     return _NO_SUBJECT
+
+
+_FRAME_TAIL = 4
+
+
+def framed_group(t: Tokens, verb: int) -> Subject | None:
+    """ "The toll, council members said, will rise": a group described in lower case, in a
+    frame set off by commas inside the sentence it reports; the description is the source
+    ("council members"), as it would be capitalised at a sentence's start. A bare noun
+    ("officials", "sources") or a bloc ("foreign diplomats") names no one."""
+    if "," not in t.text[verb + 1 : verb + _FRAME_TAIL]:
+        return None  # "…, council members said Tuesday, …", "…, told reporters, …"
+    end = _strip_fillers(t, verb)
+    if end < 3 or t.low[end - 1] not in GROUP_NOUNS | UNNAMED:
+        return None
+    first = _description_start(t, end - 1)
+    article = first > 0 and t.low[first - 1] in _ARTICLES
+    opening = first - 1 - article
+    if first == end - 1 or opening < 1 or t.text[opening] != ",":
+        return None
+    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in _VAGUE_SIDES:
+        return None
+    return Subject("description", tuple(t.text[first:end]), t.start[first])
+
+
+def subject_of_document(t: Tokens, end: int, registry: Registry) -> Subject:
+    """The named document ending before token `end` ("a Harbor Gazette poll"), or none."""
+    return _described(t, end, registry) or _NO_SUBJECT
 
 
 def document_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
@@ -425,6 +455,7 @@ def document_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
 
 
 _ARTICLES = word_set("a an the")
+_DETERMINERS = _ARTICLES | word_set("another one")
 
 
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
@@ -442,13 +473,13 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
     if end > 1 and t.low[end - 1] in _GERUND_PREPOSITIONS and t.low[verb].endswith("ing"):
         # "Ann Ward closed by saying", "Tom Baker replied, after first noting": the clause's
         # subject speaks through the participle.
-        subject = _first_subject(t, end - 1, registry, loose=True)
+        subject = first_subject(t, end - 1, registry, loose=True)
         if subject.kind:
             return subject
     if end > 0 and t.text[end - 1] == ",":
         if t.low[verb].endswith("ing"):
             # "Trump took to Twitter, writing: ...": the participle's subject is the clause's.
-            subject = _first_subject(t, end - 1, registry, loose=True)
+            subject = first_subject(t, end - 1, registry, loose=True)
             if subject.kind:
                 return subject
         return _subject_before_aside(t, end - 1, registry)
@@ -458,10 +489,10 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
         comma = next((i for i in range(end - 2, 0, -1) if t.text[i] in ",;:"), -1)
         if comma > 0:
             clause = t.window(t.start[comma + 1], t.end[end - 1])
-            subject = _first_subject(clause, len(clause) - 1, registry)
+            subject = first_subject(clause, len(clause) - 1, registry)
             if subject.kind:
                 return subject
-        return _first_subject(t, end - 1, registry)
+        return first_subject(t, end - 1, registry)
     return _subject_at(t, end, registry)
 
 
@@ -538,14 +569,15 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop < len(t)
         and stop - verb <= _INVERTED_WORDS
         and (
-            (t.low[stop] in ("the", "a", "an") and stop == verb + 1)
+            (t.low[stop] in ("the", "a", "an", "another") and stop == verb + 1)
             or t.low[stop] == "the"
             or t.low[stop] in PERSON_ROLES
             or (t.cap[stop] and t.low[stop] not in STOPWORDS)
             or t.text[stop].isdigit()  # "said 9/11 widow Terry Strada"
+            or (t.text[stop][0].isdigit() and t.cap[stop - 1])  # "said Air Force 1st Lt. Ann Ward"
             or (t.text[stop] == "/" and t.text[stop - 1].isdigit())
             or (
-                t.text[stop].replace("-", "").isalpha()  # "supplement-maker"
+                without_possessive(t.text[stop]).replace("-", "").isalpha()  # "supplement-maker"
                 and t.text[stop].islower()
                 and t.low[stop] not in _NOT_MODIFIERS
             )
@@ -559,6 +591,21 @@ def inverted_subject(t: Tokens, verb: int, registry: Registry) -> Subject:
         stop += 1
     if stop < len(t) and t.cap[stop - 1] and t.cap[stop]:
         stop = name_after(t, stop)  # the word limit fell inside a name
+    if (
+        stop < len(t)
+        and t.text[stop] == ","
+        and stop > verb + 1
+        and (
+            t.low[stop - 1] in PERSON_SOURCE_NOUNS | PERSON_ROLES
+            or (t.low[verb + 1] in _DETERMINERS and t.text[stop - 1].islower())
+        )
+    ):
+        # "said the company's chief executive, Ann Ward,", "said another ferry worker, Lee
+        # Park": the name in apposition to the role or description.
+        after = stop + 1
+        end = name_after(t, after)
+        if end - after >= 2 and (end == len(t) or t.text[end] in _APPOSITION_ENDS):
+            return Subject("name", tuple(t.text[after:end]), t.start[after])
     while stop > verb + 1 and not t.cap[stop - 1]:
         stop -= 1  # "said Tom Baker's aide": the phrase ends with the name
     if stop <= verb + 1:
@@ -616,9 +663,3 @@ def _organisation_follows(t: Tokens, start: int) -> bool:
     while stop < len(t) and t.cap[stop] and t.low[stop] not in STOPWORDS:
         stop += 1
     return stop > start and t.low[stop - 1] in ORG_NOUNS
-
-
-def after_quote(masked: str, at: int) -> bool:
-    """Whether a quotation closes just before `at` ("…,” Kremlin spokesman Dmitry Peskov")."""
-    close = max(masked.rfind(mark, 0, at) for mark in '”»"')
-    return close >= 0 and TITLE_GAP.match(masked, close + 1, at) is not None

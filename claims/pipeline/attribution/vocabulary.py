@@ -100,7 +100,7 @@ FILLERS = word_set(
     """has have had was were is are did does do not also further again repeatedly previously
     earlier later then reportedly publicly once never first already still just recently himself
     herself itself themselves has've now even instead too soon long however both all would will
-    could can cannot may might should must"""
+    could can cannot may might should must since"""
 )
 # Verbs and adjectives that take another verb after "to" and leave it its subject: "Ann Ward
 # continued to insist", "declined to say", "was quick to add", "went on to say".
@@ -137,7 +137,8 @@ TITLES = word_set(
     spokeswoman spokesperson chancellor king queen prince pope senator sen gen mr mrs ms dr gov
     governor rep mayor chief deputy vice ambassador leader chairman chairwoman director commander
     premier former acting state interior finance judge justice colonel captain admiral
-    marshal rev councillor councilor councilman councilwoman alderman"""
+    marshal rev councillor councilor councilman councilwoman alderman lt lieutenant sgt sergeant
+    cpl corporal maj col pvt cmdr commissioner"""
 )
 ORG_NOUNS = word_set(
     """ministry department office agency council commission committee service government
@@ -163,6 +164,7 @@ STOPWORDS = word_set(
     here meanwhile finally additionally however also both other later earlier according once
     along with without by from to of not no why what who how where which then so such some
     all any each many most more still besides perhaps unless indeed instead now thus hence
-    nonetheless nevertheless moreover furthermore likewise otherwise"""
+    nonetheless nevertheless moreover furthermore likewise otherwise amid amidst despite among
+    amongst just another anyone everyone someone nobody"""
 )
 COUNTRY_QUALS = {"u.s.": "us", "u.s": "us", "american": "us", "america": "us"}

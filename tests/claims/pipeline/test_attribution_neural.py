@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from claims.pipeline.attribution import attribute, attribute_article, neural, ra
 from claims.pipeline.attribution.neural import (
     DEFAULT_MODEL_PATH,
     NeuralRanker,
+    linear_path,
     load_neural,
     read_neural,
 )
@@ -31,14 +33,24 @@ def _speakers(text: str, **options: object) -> list[str]:
     return [a.speaker if a else "" for a in found]
 
 
-def test_the_shipped_scorer_loads_over_the_shipped_linear_ranker() -> None:
+def test_the_shipped_scorer_loads_over_the_linear_ranker_it_was_trained_over() -> None:
     model = read_neural(DEFAULT_MODEL_PATH)
-    linear = load_ranker()
+    trained_over = json.loads(metadata_path(DEFAULT_MODEL_PATH).read_text())["linear_version"]
 
     assert model.version.startswith("attribution-minilm-")
     assert 0 < model.threshold < 1
-    assert linear is not None and model.linear.version == linear.version
+    assert model.linear.version == trained_over
     assert isinstance(ranker_default(), NeuralRanker)
+
+
+def test_a_scorer_beside_another_linear_ranker_than_its_own_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "scorer.npz"
+    target.write_bytes(DEFAULT_MODEL_PATH.read_bytes())
+    metadata_path(target).write_bytes(metadata_path(DEFAULT_MODEL_PATH).read_bytes())
+    other = RankerModel({}, 0.0, 0.5, "attribution-ranker-other")
+
+    with pytest.raises(ModelLoadError, match="trained over linear ranker"):
+        read_neural(target, other)
 
 
 def test_a_verb_the_rules_do_not_read_gets_its_speaker() -> None:
@@ -62,8 +74,12 @@ def test_the_writers_own_words_and_adjectives_get_no_speaker() -> None:
 
 def _copy(tmp_path: Path) -> Path:
     target = tmp_path / "scorer.npz"
-    target.write_bytes(DEFAULT_MODEL_PATH.read_bytes())
-    metadata_path(target).write_bytes(metadata_path(DEFAULT_MODEL_PATH).read_bytes())
+    for source, copy in (
+        (DEFAULT_MODEL_PATH, target),
+        (linear_path(DEFAULT_MODEL_PATH), linear_path(target)),
+    ):
+        copy.write_bytes(source.read_bytes())
+        metadata_path(copy).write_bytes(metadata_path(source).read_bytes())
     return target
 
 

@@ -82,3 +82,87 @@ def test_a_person_speaking_in_an_outlets_interview_is_the_source() -> None:
 def test_a_body_after_an_opening_report_phrase_stays_the_source() -> None:
     text = "In a report released on Monday, the Harbor Institute said rents rose by 9 percent."
     assert _rule_speakers(text) == ["Harbor Institute"]
+
+
+def test_a_name_in_apposition_to_a_role_after_said_is_the_speaker() -> None:
+    text = "The port is failing under imports, said the company’s chief executive, Tom Baker."
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_name_ending_in_ly_that_the_article_names_elsewhere_is_a_subject() -> None:
+    text = (
+        "Rep. Ann Jolly spoke first. Jolly said she would be cautious. "
+        "Similarly, Tom Baker said the port was failing."
+    )
+    assert _rule_speakers(text) == ["", "Ann Jolly", "Tom Baker"]
+
+
+def test_places_listed_after_a_preposition_are_not_the_speaker() -> None:
+    text = (
+        "Most Harbor Party voters in Ohio, Iowa and Maine said the port must close. "
+        "The governors of Ohio, Iowa and Maine took turns rebutting the plan."
+    )
+    assert _rule_speakers(text) == ["Harbor Party voters", ""]
+
+
+def test_a_group_described_in_a_frame_inside_the_sentence_is_its_source() -> None:
+    text = (
+        "The toll, council members said, will rise next year. "
+        "The ferry, two harbor officials told reporters, will stop in May. "
+        "The tunnel, officials said, will open in June."
+    )
+    assert _rule_speakers(text) == ["council members", "two harbor officials", ""]
+
+
+def test_a_lower_case_particle_opening_a_surname_stays_with_it() -> None:
+    assert _rule_speakers("The toll will rise, de Miranda said.") == ["de Miranda"]
+    text = "Ana de Miranda runs the port. The toll will rise, de Miranda said."
+    assert _rule_speakers(text) == ["", "Ana de Miranda"]
+
+
+def test_a_rank_with_an_ordinal_after_said_leaves_the_name() -> None:
+    text = "“We held the bridge,” said Air Force 1st Lt. Ann Ward."
+    assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_role_tied_to_a_place_is_no_one_the_article_never_ties_to_it() -> None:
+    text = (
+        "Tom Baker spoke in Dayton. Ann Ward spoke later. "
+        "“He is weak,” the former Harbor State governor said. "
+        "Harbor State Gov. Lee Park arrived. “We will win,” the Harbor State governor said."
+    )
+    assert _rule_speakers(text) == ["", "", "", "", "Lee Park"]
+
+
+def test_a_role_ends_its_subject_and_modifies_no_noun_after_it() -> None:
+    text = "Tom Baker spoke in Dayton. The Harbor State senator emailed supporters saying no."
+    assert _rule_speakers(text) == ["", ""]
+    text = "NATO’s secretary general called on the regime to stop."
+    assert _rule_speakers(text) == ["NATO's secretary general"]
+
+
+def test_a_comma_after_a_party_and_state_does_not_hide_the_name() -> None:
+    text = (
+        "Rep. Ann Ward (R-Ohio), said the port would close. "
+        "Tom Baker, chairman of Harbor Watch (a party group), tweeted that it would not."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+
+
+def test_words_that_open_a_sentence_but_name_no_one_are_not_speakers() -> None:
+    text = (
+        "Amid the protests, Tom Baker wrote a letter saying the port would close. "
+        "Another tweeted, “The port is closed.” "
+        "Just ask Ann Ward."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "", ""]
+    text = "“We are anxious,” said another ferry worker, Lee Park."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_has_since_said_and_a_long_aside_in_parentheses_keep_the_subject() -> None:
+    text = (
+        "Ann Ward has since said she would back the tunnel. "
+        "Tom Baker (who has 25 delegates to date) said a win is possible."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]

@@ -211,3 +211,76 @@ def test_a_particle_inside_a_name_keeps_the_name_whole() -> None:
         "Vincent van der Berg said the dike had held."
     )
     assert _kinds(text) == [("Bill de Blasio", "person"), ("Vincent van der Berg", "person")]
+
+
+def test_a_clause_that_introduces_a_quotation_with_a_colon_gives_its_subject() -> None:
+    text = (
+        "Ann Ward delivered a blunt message to the board: “The port will not close. "
+        "We have the money.”"
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward"]
+
+
+def test_a_name_set_off_before_a_colon_and_a_quotation_is_its_speaker() -> None:
+    text = "Tunnel costs set to double - Tom Baker: “The estimates were wrong from the start.”"
+    assert _rule_speakers(text) == ["Tom Baker"]
+
+
+def test_a_colon_after_a_phrase_with_no_subject_names_no_one() -> None:
+    text = (
+        "From the Ward campaign’s statement: “We will win.” "
+        "Giant screens showed a slogan: “Build the tunnel.”"
+    )
+    assert _rule_speakers(text) == ["", ""]
+
+
+def test_a_share_of_a_named_group_speaks_as_that_share() -> None:
+    text = (
+        "Asked about the tunnel, 54 percent of Democrats said it cost too much. "
+        "Two-thirds of Republicans say the port should stay open."
+    )
+    assert _rule_speakers(text) == ["54 percent of Democrats", "Two-thirds of Republicans"]
+
+
+def test_figures_found_in_a_named_poll_are_the_polls() -> None:
+    text = (
+        "In a Harbor Gazette poll released Monday, Ann Ward led Tom Baker by six points. "
+        "Baker trails in the latest Riverton Herald survey. "
+        "Ward campaigned in Ohio, where a poll showed her ahead."
+    )
+    assert _rule_speakers(text) == ["Harbor Gazette poll", "Riverton Herald survey", ""]
+
+
+def test_declined_to_comment_is_said_whatever_the_subject_looks_like() -> None:
+    text = (
+        "The Harbor Board, which runs the ferries, declined to comment. "
+        "The Ward campaign declined to comment on the poll."
+    )
+    assert _rule_speakers(text) == ["Harbor Board", "Ward campaign"]
+
+
+def test_according_to_a_bodys_analyst_is_the_analyst() -> None:
+    text = (
+        "The port lost money, according to Harbor News legal analyst Judge Ann Ward. "
+        "The tunnel leaked, according to Tom Baker’s former aide Lee Park."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Lee Park"]
+
+
+def test_a_verb_that_ends_its_sentence_before_a_quotation_introduces_it() -> None:
+    text = (
+        "Ann Ward continued her remarks.\n\n"
+        "“The port will close. It was never safe.”\n\n"
+        "Tom Baker began scanning the crowd. “Nobody came,” a guard said."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Ann Ward", "Ann Ward", "", ""]
+
+
+def test_a_named_poll_before_its_phrase_and_a_papers_finding_report() -> None:
+    text = (
+        "A Harbor Gazette poll out Monday showed Ann Ward with a lead. "
+        "The Harbor Times found voters favored Ward. "
+        "Exit polls taken in Dayton found that Ward led. "
+        "The Harbor Times found itself short of staff."
+    )
+    assert _rule_speakers(text) == ["Harbor Gazette poll", "Harbor Times", "", ""]
