@@ -65,7 +65,7 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
 
 def claimant(fact_check: PublishedFactCheck) -> dict[str, Any] | None:
     """Who made the claim, as schema.org names them; None when it is unattributed (never the
-    outlet that reported it)."""
+    outlet that published the article)."""
     types = {"person": "Person", "organization": "Organization"}
     if not fact_check.speaker or fact_check.claimant_kind not in types:
         return None

@@ -95,7 +95,7 @@ class WorkspaceForm(forms.Form):
         label="The claimant is",
         choices=ClaimantKind.choices,
         widget=forms.RadioSelect,
-        help_text="Unattributed when nobody is named: never the outlet that reported it.",
+        help_text="Unattributed when nobody is named: never the outlet that published the article.",
     )
     rating = RatingField(required=False)
     explanation = forms.CharField(

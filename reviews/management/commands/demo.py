@@ -178,7 +178,11 @@ class Command(BaseCommand):
             review_take_next(user=reviewer)
         extracted = Article.objects.filter(status=Article.Status.EXTRACTED).count()
         queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
-        self.stdout.write(f"{extracted} articles extracted, {queued} claims in the review queue.")
+        taken = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).count()
+        self.stdout.write(
+            f"{extracted} articles extracted; in the review queue {queued} claims to take and "
+            f"{taken} in review."
+        )
         self.stdout.write(f"{published} demo fact-checks published.")
         self.stdout.write(f"Demo accounts: {', '.join(usernames)}; password: {password}")
         key = self._api_token(kept.get("key", ""))
