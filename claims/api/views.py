@@ -65,6 +65,9 @@ class ArticleSubmitView(ApiView):
         except IngestError as exc:
             raise exceptions.ValidationError({exc.field or "url": [str(exc)]}) from exc
         article = received.article
+        # Where tasks run in process (the embedded default) the article may be extracted
+        # already: say so, rather than the status it was stored with.
+        article.refresh_from_db(fields=["status"])
         body = {
             "id": article.pk,
             "status": article.status,

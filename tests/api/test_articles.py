@@ -25,6 +25,23 @@ TEXT = (
 )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_where_tasks_run_in_process_the_answer_says_the_article_is_extracted() -> None:
+    from factcheck.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        response = h.client("submit").post(
+            "/api/v1/articles/", {"text": TEXT, "title": "Riverton"}, format="json"
+        )
+    finally:
+        app.conf.task_always_eager = False
+
+    assert response.status_code == 202
+    assert response.json()["status"] == "extracted"
+    assert Article.objects.get(pk=response.json()["id"]).status == Article.Status.EXTRACTED
+
+
 def test_pushed_text_is_accepted_with_a_status_url_then_shows_its_claims() -> None:
     api = h.client("submit")
     response = api.post("/api/v1/articles/", {"text": TEXT, "title": "Riverton"}, format="json")
