@@ -22,6 +22,7 @@ from claims.pipeline.attribution.vocabulary import (
     CATENATIVES,
     CONTRACTIONS,
     FILLERS,
+    NAME_PARTICLES,
     ORG_NOUNS,
     OUTLET_NOUNS,
     PERSON_ROLES,
@@ -143,8 +144,9 @@ def run_before(t: Tokens, end: int, registry: Registry, first: int) -> int:
     return start
 
 
-# Particles that open a surname and are no English word ("ten", "la" are left out).
-_LEADING_PARTICLES = word_set("de da di del della van von du dos bin ibn")
+# A name's particles that may open a surname, less those that are English words or open one
+# only after another particle ("ten", "la", "van der").
+_LEADING_PARTICLES = NAME_PARTICLES - word_set("der den le la das ter ten")
 
 
 def _subject_at(t: Tokens, end: int, registry: Registry) -> Subject:
