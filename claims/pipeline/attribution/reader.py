@@ -626,7 +626,7 @@ def _modifies(t: Tokens, index: int) -> bool:
     )
 
 
-_COLON_QUOTE = re.compile(r":\s*[“«\"]")
+_COLON_QUOTE = re.compile(r":\s*[" + re.escape("".join(sorted(_OPENING_MARKS))) + "]")
 _LABEL_OPENERS = frozenset({"-", "—", "–"})
 _CLAUSE_ENDS = _LABEL_OPENERS | {";"}
 _SPEAKER_LINE = re.compile(r"([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): ")
