@@ -48,12 +48,13 @@ lock: setup
 
 setup: $(VENV)/.installed
 
-# The embedded default: no DATABASE_URL and no REDIS_URL, whatever the shell has set.
+# The embedded default: no DATABASE_URL and no REDIS_URL, whatever the shell has set. The demo
+# command ends by printing the addresses, accounts and token; the server's command is not
+# echoed, so only its banner comes after them.
 demo: setup
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(BIN)/python manage.py migrate --no-input
 	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
-	@echo "Open $(DEMO_SITE_URL)/ (published fact-checks) and $(DEMO_SITE_URL)/admin/ (the desk: log in as reviewer or editor)."
-	env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(DEMO_ALLOWED_HOSTS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@env -u DATABASE_URL -u REDIS_URL DJANGO_DEBUG=true $(DEMO_SITE_ENV) $(DEMO_ALLOWED_HOSTS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Idempotent: a server already answering on the port is left as it is.
 pgvector: setup

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from factcheck import health, metrics_view
-from reviews import feeds, pages
+from reviews import feeds, pages, sitemaps
 from reviews.admin import notifications, start
 
 # "/" lists the published fact-checks (reviews.pages), each with its public page unless
 # FACTCHECK_FACT_CHECK_URL sends readers to the newsroom's own; the desk is the admin, whose
-# "View site" goes to the organization's site.
+# "View site" goes to the organization's site. robots.txt keeps crawlers to the public pages
+# and names the sitemap of the fact-checks' pages.
 admin.site.site_url = settings.FACTCHECK_ORGANIZATION_URL
 admin.site.site_header = admin.site.site_title = "Fact-check desk"
 # The index is each user's start page (settings.UNFOLD's DASHBOARD_CALLBACK fills it).
@@ -39,6 +41,8 @@ urlpatterns = [
     path("feeds/fact-checks.rss", feeds.FactChecksRss(), name="feed-fact-checks-rss"),
     path("feeds/fact-checks.atom", feeds.FactChecksAtom(), name="feed-fact-checks-atom"),
     path("feeds/fact-checks.json", feeds.fact_checks_json_feed, name="feed-fact-checks-json"),
+    path("robots.txt", pages.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
 ]
 
 handler500 = "factcheck.errors.server_error"

@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from reviews.rendering import claim_review, fact_check_public_url
+from reviews.rendering import claim_review, fact_check_public_url, iso_datetime
 from reviews.selectors import PublishedFactCheck, fact_checks_load, fact_checks_published
 
 FEED_SIZE = 50
@@ -88,11 +88,12 @@ class FactChecksRss(Feed):
     def item_guid(self, item: PublishedFactCheck) -> str:
         return fact_check_public_url(self.request, item)
 
+    # To the second, as the ClaimReview dates them: Atom writes a datetime's microseconds.
     def item_pubdate(self, item: PublishedFactCheck) -> datetime:
-        return item.published_at
+        return item.published_at.replace(microsecond=0)
 
     def item_updateddate(self, item: PublishedFactCheck) -> datetime:
-        return item.modified_at
+        return item.modified_at.replace(microsecond=0)
 
     def item_categories(self, item: PublishedFactCheck) -> list[str]:
         return [item.rating_label]
@@ -121,8 +122,8 @@ def fact_checks_json_feed(request: HttpRequest) -> JsonResponse:
                 "title": _title(fact_check),
                 "content_text": _description(fact_check),
                 "summary": fact_check.explanation,
-                "date_published": fact_check.published_at.isoformat(),
-                "date_modified": fact_check.modified_at.isoformat(),
+                "date_published": iso_datetime(fact_check.published_at),
+                "date_modified": iso_datetime(fact_check.modified_at),
                 "tags": [fact_check.rating_label],
                 "_claim_review": claim_review(request, fact_check),
             }

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from reviews.feeds import FEED_SIZE, latest_fact_checks
 from reviews.rendering import absolute_url, claim_review
 from reviews.selectors import PublishedFactCheck, fact_check_get
+from reviews.sitemaps import fact_check_pages_here
 
 PAGE_TEMPLATE = "reviews/fact_check_page.html"
 
@@ -94,3 +95,20 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     description = f"RSS, Atom and JSON feeds of the {FEED_SIZE} latest fact-checks."
     context = {"feed_size": FEED_SIZE, **_site_page(request, "feeds", description)}
     return render(request, "reviews/feeds.html", context)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """What crawlers may read: the public pages and feeds, not the desk or the API.
+
+    The desk is behind a login and the API behind tokens, so neither has anything for a search
+    result; the sitemap is named when the fact-checks' pages are this site's.
+    """
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "Disallow: /api/",  # every version of it, not only /api/v1/
+    ]
+    if fact_check_pages_here():
+        lines.append(f"Sitemap: {absolute_url(request, reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

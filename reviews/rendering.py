@@ -46,8 +46,10 @@ def fact_checks_path() -> str:
     return reverse("api:fact-check-list")
 
 
-def _date(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def iso_datetime(value: datetime.datetime | None) -> str | None:
+    """`value` in ISO 8601 to the second, as ClaimReview and the feeds date things: the
+    microseconds the database keeps say nothing to a reader or a search engine."""
+    return value.replace(microsecond=0).isoformat() if value else None
 
 
 def _creative_work(appearance: Appearance) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     if appearance.title:
         work["headline"] = appearance.title
     if appearance.date:
-        work["datePublished"] = _date(appearance.date)
+        work["datePublished"] = iso_datetime(appearance.date)
     if appearance.publisher:
         work["author"] = {"@type": "Organization", "name": appearance.publisher}
         if appearance.publisher_url:
@@ -87,7 +89,7 @@ def claim_review(request: HttpRequest | None, fact_check: PublishedFactCheck) ->
         item["author"] = author
     first_seen = fact_check.first_appearance
     if first_seen and first_seen.date:
-        item["datePublished"] = _date(first_seen.date)
+        item["datePublished"] = iso_datetime(first_seen.date)
     if appearances:
         item["appearance"] = [_creative_work(a) for a in appearances]
         item["firstAppearance"] = _creative_work(appearances[0])
@@ -107,14 +109,14 @@ def claim_review(request: HttpRequest | None, fact_check: PublishedFactCheck) ->
         "itemReviewed": item,
         "author": organization,
         "reviewRating": rating,
-        "datePublished": _date(fact_check.published_at),
+        "datePublished": iso_datetime(fact_check.published_at),
     }
     if fact_check.summary:
         review["reviewBody"] = fact_check.summary
     if fact_check.explanation:
         review["description"] = fact_check.explanation
     if fact_check.corrections:
-        review["dateModified"] = _date(fact_check.modified_at)
+        review["dateModified"] = iso_datetime(fact_check.modified_at)
     return review
 
 

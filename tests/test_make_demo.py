@@ -63,3 +63,13 @@ def test_an_organization_url_given_explicitly_is_kept() -> None:
     commands = _demo_commands(FACTCHECK_ORGANIZATION_URL="https://news.example.org/")
 
     assert all("FACTCHECK_ORGANIZATION_URL=https://news.example.org/ " in c for c in commands)
+
+
+def test_only_the_server_banner_follows_what_the_demo_prints_last() -> None:
+    # The demo command ends with the addresses, accounts and token; make echoing the
+    # server's long command line would come between them and the banner.
+    makefile = (REPO / "Makefile").read_text()
+    recipe = makefile.split("\ndemo: setup\n", 1)[1].split("\n\n", 1)[0].splitlines()
+
+    assert "manage.py demo" in recipe[-2]
+    assert recipe[-1].startswith("\t@") and "manage.py runserver" in recipe[-1]

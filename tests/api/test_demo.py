@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def _demo(tmp_path: Path) -> str:
     call_command(
         "demo", "--password", "pw", "--credentials", credentials, stdout=out, stderr=StringIO()
     )
-    return out.getvalue().strip().splitlines()[-1].rsplit(" ", 1)[-1]
+    key = re.search(r"API token \(read, submit, search\): (\S+)", out.getvalue())
+    assert key, out.getvalue()
+    return key.group(1)
 
 
 def test_the_demo_token_lists_the_published_demo_fact_checks_with_claimreview(

@@ -7,6 +7,7 @@ import datetime
 import urllib.parse
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from tests.api import helpers as h
@@ -194,7 +195,9 @@ def test_unchanged_answers_are_304_with_their_etag() -> None:
         first = api.get(path)
         etag = first["ETag"]
         assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
-        h.correct(item, note=f"Changed for {path}.")
+        # A change the ClaimReview carries too: it dates versions to the second, so two
+        # corrections within one would otherwise leave it as it was.
+        h.correct(item, note=f"Changed for {path}.", explanation=f"Corrected for {path}.")
         changed = api.get(path, HTTP_IF_NONE_MATCH=etag)
         assert changed.status_code == 200 and changed["ETag"] != etag
 
@@ -233,6 +236,8 @@ def test_claimreview_meets_googles_fields() -> None:
     assert "/api/" not in review["url"]  # readers have no token: the public page
     assert review["datePublished"] and "dateModified" not in review
 
+    # Published a minute ago: the ClaimReview dates versions to the second.
+    item.verdicts.update(published_at=F("published_at") - datetime.timedelta(minutes=1))
     h.correct(item)
     corrected = api.get(f"/api/v1/fact-checks/{item.pk}/claimreview/").json()
     assert corrected["dateModified"] > corrected["datePublished"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import feedparser
 import pytest
 from django.test import Client
 
+from reviews.models import Verdict
 from tests.api import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,22 @@ def test_the_json_feed_carries_each_claimreview() -> None:
     assert entry["title"] == "False: Crime fell by half."
     assert entry["_claim_review"]["@type"] == "ClaimReview"
     assert entry["_claim_review"]["itemReviewed"]["author"]["name"] == "Mayor Smith"
+
+
+def test_the_feeds_date_each_fact_check_to_the_second() -> None:
+    item = h.published("Crime fell by half.")
+    Verdict.objects.filter(review_item=item).update(
+        published_at=datetime.datetime(2026, 3, 4, 10, 20, 30, 123456, tzinfo=datetime.UTC)
+    )
+
+    (entry,) = Client().get("/feeds/fact-checks.json").json()["items"]
+    atom = Client().get("/feeds/fact-checks.atom").content.decode()
+
+    assert entry["date_published"] == entry["date_modified"] == "2026-03-04T10:20:30+00:00"
+    assert entry["_claim_review"]["datePublished"] == "2026-03-04T10:20:30+00:00"
+    assert "<published>2026-03-04T10:20:30+00:00</published>" in atom
+    assert "<updated>2026-03-04T10:20:30+00:00</updated>" in atom
+    assert ".123456" not in atom
 
 
 def test_the_schema_is_openapi_3_and_names_every_endpoint() -> None:

@@ -4,6 +4,7 @@ that keeps what the first one made and printed."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import timedelta
 from io import StringIO
@@ -126,3 +127,35 @@ def test_the_demo_fact_checks_waited_hours_in_the_queue_each_its_own(tmp_path: P
     )
     median = start_page(user=get_user_model().objects.get(username="editor")).median_text
     assert re.fullmatch(r"\d h \d+ min", median), median
+
+
+@pytest.mark.django_db(transaction=True)  # committed, so the tasks run as the demo's would
+def test_the_demo_ends_with_where_to_go_and_how_to_log_in_without_task_or_email_noise(
+    tmp_path: Path,
+    settings: object,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from factcheck.celery import app
+
+    # As `make demo` runs it: tasks in process, emails printed, links to where it serves.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # type: ignore[attr-defined]
+    settings.FACTCHECK_SITE_URL = "http://127.0.0.1:8765"  # type: ignore[attr-defined]
+    app.conf.task_always_eager = True
+    try:
+        output = _demo(tmp_path, "--password", "pw-for-test")
+    finally:
+        app.conf.task_always_eager = False
+
+    last = output.rstrip("\n").splitlines()[-8:]
+    assert last[0] == last[-1] == "-" * 78
+    assert last[1] == "The demo's fact-checks: http://127.0.0.1:8765/"
+    assert last[2] == "The desk:               http://127.0.0.1:8765/admin/"
+    assert last[3] == "  log in as reviewer or editor; password: pw-for-test"
+    assert last[4] == "The API:                http://127.0.0.1:8765/api/v1/docs/"
+    assert re.fullmatch(r"  API token \(read, submit, search\): fc_\S+", last[5])
+    # The setup ran its tasks and published (so emailed the reviewer), and printed neither.
+    assert Verdict.objects.filter(published_at__isnull=False).count() == 2
+    assert "Subject:" not in capsys.readouterr().out
+    assert not [r for r in caplog.records if r.name == "celery.app.trace"]
+    assert logging.getLogger("celery.app.trace").level == logging.NOTSET  # as it was

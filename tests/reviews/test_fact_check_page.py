@@ -153,6 +153,23 @@ def test_a_corrected_fact_check_says_when_it_changed_and_its_new_rating() -> Non
     assert head.meta["description"] == "Our rating: Mostly false. It fell by a third."
 
 
+def test_the_claimreview_and_the_page_date_things_to_the_second() -> None:
+    appeared = datetime.datetime(2026, 3, 2, 9, 30, 15, 250000, tzinfo=datetime.UTC)
+    item = h.published("Crime fell by half.", url="https://news.example.com/c", published=appeared)
+    Verdict.objects.filter(review_item=item).update(
+        published_at=datetime.datetime(2026, 3, 4, 10, 20, 30, 123456, tzinfo=datetime.UTC)
+    )
+
+    text = Client().get(f"/fact-checks/{item.pk}/").content.decode()
+
+    review = _json_ld(text)
+    claim = review["itemReviewed"]
+    assert review["datePublished"] == "2026-03-04T10:20:30+00:00"
+    assert claim["datePublished"] == "2026-03-02T09:30:15+00:00"
+    assert claim["appearance"][0]["datePublished"] == "2026-03-02T09:30:15+00:00"
+    assert page_head(text).meta["article:published_time"] == "2026-03-04T10:20:30+00:00"
+
+
 def test_a_long_verdict_is_cut_in_the_description_and_markup_stays_text() -> None:
     item = h.published('The "bridge" cost <b>2</b> billion.')
     Verdict.objects.filter(review_item=item).update(

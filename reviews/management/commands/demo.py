@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +13,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
@@ -19,6 +24,7 @@ from claims.services.files import expand_paths
 from claims.services.tokens import api_token_create, api_token_rotate
 from factcheck.environment import VAR_DIR
 from reviews.models import EvidenceSource, ReviewItem
+from reviews.rendering import absolute_url
 from reviews.selectors import CHECKED
 from reviews.services import publishing
 from reviews.services.queue import demo_accounts_ensure, review_take, review_take_next
@@ -150,6 +156,38 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kept = credentials_read(options["credentials"])
         password = options["password"] or kept.get("password") or secrets.token_urlsafe(12)
+        with _setup_quietly():
+            usernames = self._load(password)
+        extracted = Article.objects.filter(status=Article.Status.EXTRACTED).count()
+        queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
+        taken = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).count()
+        published = ReviewItem.objects.filter(
+            status__in=CHECKED, claim__article__url__startswith=DEMO_SITE
+        ).count()
+        self.stdout.write(
+            f"{extracted} articles extracted; in the review queue {queued} claims to take and "
+            f"{taken} in review."
+        )
+        self.stdout.write(f"{published} demo fact-checks published.")
+        key = self._api_token(kept.get("key", ""))
+        _credentials_write(options["credentials"], password=password, key=key)
+        # Last and set apart: where to go and how to log in, above only the server's banner.
+        rule = "-" * 78
+        for line in [
+            rule,
+            f"The demo's fact-checks: {absolute_url(None, reverse('home'))}",
+            f"The desk:               {absolute_url(None, reverse('admin:index'))}",
+            f"  log in as {' or '.join(usernames)}; password: {password}",
+            f"The API:                {absolute_url(None, reverse('api:docs'))}",
+            f"  API token (read, submit, search): {key}",
+            "  sent as the header 'Authorization: Token <the token>'",
+            rule,
+        ]:
+            self.stdout.write(line)
+
+    def _load(self, password: str) -> list[str]:
+        """Load the demo articles, ensure the demo accounts and publish the demo fact-checks
+        (once); returns the accounts' usernames."""
         for path in expand_paths([DEMO_ARTICLES]):
             data = path.read_bytes()
             # Each demo article gets an address, as a real one would have, so the published
@@ -170,28 +208,10 @@ class Command(BaseCommand):
         reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
         for fact_check in FACT_CHECKS:
             self._publish(fact_check, reviewer=reviewer, editor=editor)
-        published = ReviewItem.objects.filter(
-            status__in=CHECKED, claim__article__url__startswith=DEMO_SITE
-        ).count()
         # One claim in review, so the desk shows a claim being worked on.
         if not ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).exists():
             review_take_next(user=reviewer)
-        extracted = Article.objects.filter(status=Article.Status.EXTRACTED).count()
-        queued = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).count()
-        taken = ReviewItem.objects.filter(status=ReviewItem.Status.IN_REVIEW).count()
-        self.stdout.write(
-            f"{extracted} articles extracted; in the review queue {queued} claims to take and "
-            f"{taken} in review."
-        )
-        self.stdout.write(f"{published} demo fact-checks published.")
-        self.stdout.write(f"Demo accounts: {', '.join(usernames)}; password: {password}")
-        key = self._api_token(kept.get("key", ""))
-        _credentials_write(options["credentials"], password=password, key=key)
-        self.stdout.write(
-            "API: /api/v1/fact-checks/ (docs at /api/v1/docs/), with the header "
-            f"'Authorization: Token {key}'"
-        )
-        self.stdout.write(f"API token (read, submit, search): {key}")
+        return usernames
 
     def _api_token(self, kept: str) -> str:
         """The demo's token with every scope: the key printed before while it still opens
@@ -243,6 +263,23 @@ class Command(BaseCommand):
                 publishing.verdict_approve(item_id=item_id, editor=editor)
         except TransitionError as error:
             self.stderr.write(f"Could not publish the fact-check of claim {item_id}: {error}")
+
+
+@contextlib.contextmanager
+def _setup_quietly() -> Iterator[None]:
+    """The demo's setup without its routine output: on the embedded default every task runs
+    in this process and logs its success, and the desk emails the demo accounts (addresses on
+    example.org) as their fact-checks are published, which the console backend prints. Both
+    would bury what the newcomer needs; a task's failure, a warning and every error still show.
+    """
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        trace.setLevel(level)
 
 
 def _arrived(article_id: int, *, at: datetime) -> None:

@@ -1,0 +1,43 @@
+"""The sitemap of the published fact-checks' public pages, which search engines read to find
+each ClaimReview (Google's fact-check documentation asks for one).
+
+It lists what `fact_checks_published()` lets leave the desk, each page with the time of its
+latest version. A newsroom that publishes on its own site (FACTCHECK_FACT_CHECK_URL) lists the
+pages there, in its own sitemap: a sitemap names only pages of the host that serves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from reviews.selectors import fact_checks_published
+
+# A page's review item number and the time its latest version was published.
+Page = tuple[int, datetime]
+
+
+def fact_check_pages_here() -> bool:
+    """Whether the fact-checks' reader-facing pages are this site's own."""
+    return not settings.FACTCHECK_FACT_CHECK_URL
+
+
+class FactCheckSitemap(Sitemap):
+    def items(self) -> Sequence[Page]:
+        if not fact_check_pages_here():
+            return []
+        # Two columns, not records: the sitemap pages through every fact-check there is.
+        return fact_checks_published().values_list("review_item_id", "published_at")
+
+    def location(self, item: Page) -> str:
+        return reverse("fact-check-page", args=[item[0]])
+
+    def lastmod(self, item: Page) -> datetime:
+        return item[1]
+
+
+SITEMAPS = {"fact-checks": FactCheckSitemap}
