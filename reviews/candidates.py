@@ -161,11 +161,16 @@ def claim_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             graph_walk(cursor)
-        rows = _dense(_DENSE_CLAIMS, matchable, CANDIDATES, batch)
-        rows += _lexical(
-            _LEXICAL_CLAIMS, matchable, CANDIDATES, _common_words("claims_claim"), batch
-        )
-        rows += _exact(matchable, CANDIDATES, batch)
+        rows = _exact(matchable, CANDIDATES, batch)
+        # A claim stored before word for word (another outlet's copy of a wire story) is
+        # the best candidate there can be: it joins that claim's cluster, whose neighbours
+        # were proposed when that claim was placed and propose it in turn. Its nearest
+        # embeddings and shared words would be the hundreds of other copies again, each
+        # ranked by `ts_rank`.
+        repeated = {n for n, *_ in rows}
+        unseen = [query for query in matchable if query.key not in repeated]
+        rows += _dense(_DENSE_CLAIMS, unseen, CANDIDATES, batch)
+        rows += _lexical(_LEXICAL_CLAIMS, unseen, CANDIDATES, _common_words("claims_claim"), batch)
     for n, pk, text, cosine in rows:
         _candidate_add(found[n], pk, text, cosine)
     return {key: list(candidates.values()) for key, candidates in found.items()}

@@ -24,6 +24,7 @@ from reviews.candidates import (
     _EXACT,
     WORDS_ALONE,
     Query,
+    claim_candidates,
     fact_check_candidates,
     graph_walk,
     imported_key,
@@ -405,6 +406,27 @@ def test_the_nearest_stored_claims_are_walked_in_the_graph_whatever_the_statisti
             plans[walked] = " ".join(row[0] for row in cursor.fetchall())
     assert "claim_embedding" not in plans[False]  # what the planner would choose alone
     assert "claim_embedding" in plans[True]
+
+
+@pytest.mark.django_db
+def test_a_claim_stored_word_for_word_before_is_proposed_alone_a_new_one_gets_neighbours() -> None:
+    twin, near = _queued(PLEDGE, days_ago=3), _queued(PLEDGE_AGAIN, days_ago=2)
+    repeat = _queued(PLEDGE)
+    reworded = _queued("The mayor pledged to end the transit strike within two days in office.")
+    claims_match(claim_ids=[twin.pk, near.pk])
+    embeddings.claims_embed_stored(claim_ids=[repeat.pk, reworded.pk])
+    queries = [
+        Query(claim.pk, claim.text, None if vector is None else np.asarray(vector, np.float32))
+        for claim, vector in (
+            (claim, Claim.objects.get(pk=claim.pk).embedding) for claim in (repeat, reworded)
+        )
+    ]
+
+    found = claim_candidates(queries)
+
+    # The copy's cluster is where it goes: the copies' neighbours were proposed to the first.
+    assert {candidate.key for candidate in found[repeat.pk]} == {twin.pk}
+    assert {twin.pk, near.pk} <= {candidate.key for candidate in found[reworded.pk]}
 
 
 @pytest.mark.django_db(transaction=True)
