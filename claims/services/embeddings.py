@@ -120,15 +120,18 @@ def claims_embed_stored(*, claim_ids: Sequence[int], flushed: bool = True) -> in
 
 # The vector of the same text stored before (the hash index on the text finds it), copied
 # inside PostgreSQL: a wire story's copies cost no pass through the model and no vector
-# read into Python and written back.
+# read into Python and written back. One stored copy a text: every copy has the same vector,
+# and reading them all (hundreds for a wire story) to keep one cost ten times as much.
 _COPY_STORED = """
 UPDATE claims_claim AS c SET embedding = k.embedding
 FROM (
-    SELECT DISTINCT ON (s.text) s.text, s.embedding
-    FROM claims_claim AS s
-    WHERE s.text IN (SELECT text FROM claims_claim WHERE id = ANY(%s::bigint[]))
-      AND s.embedding IS NOT NULL
-    ORDER BY s.text, s.id
+    SELECT t.text, s.embedding
+    FROM (SELECT DISTINCT text FROM claims_claim WHERE id = ANY(%s::bigint[])) AS t
+    CROSS JOIN LATERAL (
+        SELECT embedding FROM claims_claim
+        WHERE text = t.text AND embedding IS NOT NULL
+        LIMIT 1
+    ) AS s
 ) AS k
 WHERE c.id = ANY(%s::bigint[]) AND c.embedding IS NULL AND c.text = k.text
 """
