@@ -1,12 +1,10 @@
 """What the CPU multiplies fast, from the flags Linux reports in /proc/cpuinfo.
 
 The MiniLM encoders' arithmetic follows it (`embeddings.precision_resolve`): bfloat16 pays
-where AMX multiplies whole tiles of it; with AVX-512 BF16 alone a whole bfloat16 model runs
-slower than float32 (the layer norms, GELU and attention convert back and forth), but its
-Linear products alone in bfloat16 (`vdpbf16ps`, twice float32's products a cycle, half the
-weights' bytes to read) run 1.6x faster than float32 ("mixed"); int8 pays only where VNNI
-adds 8-bit products straight into 32-bit sums (AVX2's `vpmaddubsw` saturates 16-bit sums, so
-fbgemm must quantise inputs to 7 bits there, and gains no time).
+only where AMX multiplies whole tiles of it (with AVX-512 BF16 alone torch's bfloat16 runs
+slower than float32: the layer norms, GELU and attention convert back and forth), and int8
+only where VNNI adds 8-bit products straight into 32-bit sums (AVX2's `vpmaddubsw` saturates
+16-bit sums, so fbgemm must quantise inputs to 7 bits there, and gains no time).
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from pathlib import Path
 
 CPUINFO = Path("/proc/cpuinfo")
 AMX_BF16 = frozenset({"amx_bf16"})
-AVX512_BF16 = frozenset({"avx512_bf16"})
 VNNI = frozenset({"avx512_vnni", "avx_vnni"})
 
 
@@ -39,10 +36,6 @@ def cpu_flags() -> frozenset[str]:
 
 def has_amx_bf16(flags: Collection[str] | None = None) -> bool:
     return not AMX_BF16.isdisjoint(cpu_flags() if flags is None else flags)
-
-
-def has_avx512_bf16(flags: Collection[str] | None = None) -> bool:
-    return not AVX512_BF16.isdisjoint(cpu_flags() if flags is None else flags)
 
 
 def has_vnni(flags: Collection[str] | None = None) -> bool:

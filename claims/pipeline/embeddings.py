@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from claims.pipeline.cpu import has_amx_bf16, has_avx512_bf16, has_vnni
+from claims.pipeline.cpu import has_amx_bf16, has_vnni
 from claims.pipeline.minilm import heap_trim
 
 EXTRA = "semantic"
@@ -26,7 +26,7 @@ DIMENSIONS = 384
 MAX_CHARS = 2000
 
 
-PRECISIONS = ("auto", "float32", "mixed", "bfloat16", "int8")
+PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -70,18 +70,16 @@ def precision_resolve(
     """The arithmetic `precision` names on a CPU with `flags` (default: this one's), the one
     rule for both MiniLM encoders (see `claims.pipeline.cpu`). `auto` is bfloat16 with AMX;
     with VNNI, int8 for a caller that passes `int8_with_vnni` (the check-worthiness model:
-    1.8x float32's speed, dev F1 within 0.001); for the others (matching loses 0.008 MAP@5
-    in int8) mixed with AVX-512 BF16 (1.6x float32's speed, cosines within 0.00002); float32
-    elsewhere (int8 on AVX2 alone is no faster)."""
+    1.8x float32's speed, dev F1 within 0.001), float32 for the others (matching loses
+    0.008 MAP@5 in int8); float32 elsewhere (bfloat16 without AMX runs slower than float32,
+    int8 on AVX2 alone no faster)."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown embedding precision {precision!r}; use one of {PRECISIONS}")
     if precision != "auto":
         return precision
     if has_amx_bf16(flags):
         return "bfloat16"
-    if int8_with_vnni and has_vnni(flags):
-        return "int8"
-    return "mixed" if has_avx512_bf16(flags) else "float32"
+    return "int8" if int8_with_vnni and has_vnni(flags) else "float32"
 
 
 def embedder_load(precision: str = "auto") -> Embedder:

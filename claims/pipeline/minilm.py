@@ -10,12 +10,11 @@ The check-worthiness model is the same encoder with its top layers fine-tuned
 (`with_top_layers`): it shares the base's embeddings and bottom layers, so a process that
 embeds and scores holds one copy of them (`minilm_get`).
 
-Precisions: "float32"; "bfloat16" (fast only with AMX); "mixed", the Linear layers (97% of
-the arithmetic) multiplied in bfloat16 from bfloat16 copies of their weights, their results
-and everything else float32 (as torch's autocast does); "int8", the Linear layers run by
-torch's dynamic quantisation: weights stored as int8 with a scale per output row, each input
-quantised per batch as it comes (8 bits with VNNI, 7 on AVX2 alone); embeddings, layer norms,
-attention and pooling stay float32. `claims.pipeline.cpu` says which is fast where.
+Precisions: "float32"; "bfloat16" (fast only with AMX); "int8", the Linear layers (97% of the
+arithmetic) run by torch's dynamic quantisation: weights stored as int8 with a scale per
+output row, each input quantised per batch as it comes (8 bits with VNNI, 7 on AVX2 alone);
+embeddings, layer norms, attention and pooling stay float32. `claims.pipeline.cpu` says which
+is fast where.
 """
 
 from __future__ import annotations
@@ -34,9 +33,7 @@ import numpy as np
 
 # sentence_bert_config.json: longer texts are cut to this many tokens, as the model was trained.
 MAX_TOKENS = 256
-PRECISIONS = ("float32", "mixed", "bfloat16", "int8")
-# Precisions whose Linear layers keep only their own copy of the weights.
-_PACKED = ("mixed", "int8")
+PRECISIONS = ("float32", "bfloat16", "int8")
 # The Linear layers of each encoder layer; "attention.self" stands for its query, key and
 # value projections, which read the same input and run as one product in int8.
 _LINEAR = (
@@ -144,7 +141,7 @@ class MiniLM:
         model = copy.copy(self)
         model.precision = precision
         model.linears = linears
-        if precision in _PACKED:
+        if precision == "int8":
             for name in self.linears:
                 for part in _linear_parts(name):
                     tensors.pop(f"{part}.weight", None)
@@ -266,18 +263,18 @@ def _linears(
     tensors: dict[str, Any], names: Sequence[str], precision: str
 ) -> dict[str, Callable[[Any], Any]]:
     """The Linear layers `names` of `tensors` at `precision` ("….attention.self": a callable
-    giving the query, key and value projections); mixed and int8 keep their own copies of
-    the weights and take the float ones out of `tensors`, so that only theirs stay in memory."""
+    giving the query, key and value projections); int8 packs their weights and takes the
+    float ones out of `tensors`, so that only the packed copy stays in memory."""
     linears = {}
     for name in names:
         parts = _linear_parts(name)
         weights = [tensors[f"{part}.weight"] for part in parts]
         biases = [tensors[f"{part}.bias"] for part in parts]
         linears[name] = _linear(weights, biases, precision)
-        if precision in _PACKED:
+        if precision == "int8":
             for part in parts:
                 del tensors[f"{part}.weight"], tensors[f"{part}.bias"]
-    if precision in _PACKED and names:
+    if precision == "int8" and names:
         # Packing leaves its float temporaries in pieces glibc keeps and does not always
         # reuse: handed back after each layer, a scorer's load peaks a few MiB over what it
         # settles at, not 20-50 MiB.
@@ -300,17 +297,6 @@ def _linear(weights: Sequence[Any], biases: Sequence[Any], precision: str) -> Ca
 
     from claims.pipeline.cpu import has_vnni
 
-    if precision == "mixed":
-        # One product for several layers reading the same input (the query, key and value).
-        half = torch.cat(list(weights)).to(torch.bfloat16)
-        half_bias = torch.cat(list(biases)).to(torch.bfloat16)
-        rows = [int(w.shape[0]) for w in weights]
-
-        def mixed(x: Any) -> Any:
-            out = functional.linear(x.to(torch.bfloat16), half, half_bias).float()
-            return out if len(rows) == 1 else out.split(rows, 1)
-
-        return mixed
     if precision != "int8":
         if len(weights) == 1:
             return lambda x: functional.linear(x, weights[0], biases[0])

@@ -56,30 +56,10 @@ def test_bfloat16_gives_unit_vectors_that_agree_with_float32(embedder) -> None: 
     assert not half[2].any()
 
 
-def test_mixed_products_give_float32s_vectors_within_rounding_and_one_copy_of_the_weights() -> None:
-    texts = [
-        "Inflation rose to 9 percent last year, the highest in four decades.",
-        "He pledged he would stop the war in a day once he was in office.",
-        "",
-    ]
-    full = embedder_load("float32")
-    mixed = embedder_load("mixed")
-
-    vectors = mixed.encode(texts)
-
-    assert mixed.precision == "mixed"
-    assert (full.encode(texts)[:2] * vectors[:2]).sum(axis=1).min() > 0.9999
-    assert not vectors[2].any()
-    name = "embeddings.word_embeddings.weight"
-    assert mixed.model.tensors[name] is full.model.tensors[name]
-    # Its Linear weights are held in bfloat16, not also as float32.
-    assert "encoder.layer.0.output.dense.weight" not in mixed.model.tensors
-
-
 def test_an_unknown_precision_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="float16"):
         precision_resolve("float16")
-    assert precision_resolve("auto") in ("float32", "mixed", "bfloat16")
+    assert precision_resolve("auto") in ("float32", "bfloat16")
 
 
 def test_the_vectors_are_the_ones_sentence_transformers_computes(embedder) -> None:  # type: ignore[no-untyped-def]

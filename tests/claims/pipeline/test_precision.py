@@ -19,12 +19,12 @@ AMX = AVX512_BF16_VNNI | {"amx_bf16", "amx_int8", "amx_tile"}
     [
         (AVX2, "float32", "float32"),
         (AVX2 | {"avx_vnni"}, "float32", "int8"),
-        (AVX512_BF16_VNNI, "mixed", "int8"),
+        (AVX512_BF16_VNNI, "float32", "int8"),
         (AMX, "bfloat16", "bfloat16"),
         (set(), "float32", "float32"),
     ],
 )
-def test_auto_is_bfloat16_with_amx_int8_with_vnni_for_the_scorer_and_else_mixed_with_bf16(
+def test_auto_is_bfloat16_with_amx_and_int8_with_vnni_for_the_scorer_alone(
     flags: set[str], embedding: str, checkworthiness: str
 ) -> None:
     assert precision_resolve("auto", flags=flags) == embedding
@@ -33,7 +33,6 @@ def test_auto_is_bfloat16_with_amx_int8_with_vnni_for_the_scorer_and_else_mixed_
 
 def test_a_named_precision_is_taken_whatever_the_cpu() -> None:
     assert precision_resolve("bfloat16", flags=AVX2) == "bfloat16"
-    assert precision_resolve("mixed", flags=AVX2) == "mixed"
     assert precision_resolve("int8", flags=set()) == "int8"
     assert precision_resolve("float32", flags=AMX, int8_with_vnni=True) == "float32"
 
