@@ -92,8 +92,8 @@ class Config:
     checkworthiness_minilm_path: str = knob("")
     # Retrained check-worthiness models (candidates, and the promoted one) live here.
     model_dir: Path = knob(VAR_DIR / "models")
-    # Arithmetic of the matching embeddings: `auto` is bfloat16 on CPUs that have it (AVX-512
-    # BF16, AMX), 2-5x faster with cosines within 0.002 of float32's; float32 elsewhere.
+    # Arithmetic of the matching embeddings: `auto` is bfloat16 where it is fast (AMX, and AMD's
+    # AVX-512 BF16), 1.85-5x faster with cosines within 0.002 of float32's; float32 elsewhere.
     # "int8" (the Linear layers dynamically quantised) moves vectors further and, on AVX2,
     # is no faster (docs/matching.md).
     embedding_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))

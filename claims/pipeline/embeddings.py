@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from claims.pipeline.cpu import has_amx_bf16, has_vnni
+from claims.pipeline.cpu import has_amx_bf16, has_fast_bfloat16, has_vnni
 from claims.pipeline.minilm import heap_trim
 
 EXTRA = "semantic"
@@ -65,21 +65,28 @@ _loaded: Embedder | None = None
 
 
 def precision_resolve(
-    precision: str, *, flags: Collection[str] | None = None, int8_with_vnni: bool = False
+    precision: str,
+    *,
+    flags: Collection[str] | None = None,
+    vendor: str | None = None,
+    int8_with_vnni: bool = False,
 ) -> str:
-    """The arithmetic `precision` names on a CPU with `flags` (default: this one's), the one
-    rule for both MiniLM encoders (see `claims.pipeline.cpu`). `auto` is bfloat16 with AMX;
-    with VNNI, int8 for a caller that passes `int8_with_vnni` (the check-worthiness model:
-    1.8x float32's speed, dev F1 within 0.001), float32 for the others (matching loses
-    0.008 MAP@5 in int8); float32 elsewhere (bfloat16 without AMX runs slower than float32,
-    int8 on AVX2 alone no faster)."""
+    """The arithmetic `precision` names on a CPU with `flags` from `vendor` (default: this
+    one's), the one rule for both MiniLM encoders (see `claims.pipeline.cpu`). `auto` is
+    bfloat16 with AMX; with VNNI, int8 for a caller that passes `int8_with_vnni` (the
+    check-worthiness model: 1.8x float32's speed, dev F1 within 0.001); bfloat16 for the
+    others on AMD's AVX-512 BF16 (matching loses 0.008 MAP@5 in int8, none in bfloat16);
+    float32 elsewhere (bfloat16 on Intel without AMX runs slower than float32, int8 on AVX2
+    alone no faster)."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown embedding precision {precision!r}; use one of {PRECISIONS}")
     if precision != "auto":
         return precision
     if has_amx_bf16(flags):
         return "bfloat16"
-    return "int8" if int8_with_vnni and has_vnni(flags) else "float32"
+    if int8_with_vnni and has_vnni(flags):
+        return "int8"
+    return "bfloat16" if has_fast_bfloat16(flags, vendor) else "float32"
 
 
 def embedder_load(precision: str = "auto") -> Embedder:

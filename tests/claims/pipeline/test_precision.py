@@ -6,29 +6,35 @@ from pathlib import Path
 
 import pytest
 
-from claims.pipeline.cpu import cpu_flags_read
+from claims.pipeline.cpu import cpu_flags_read, cpu_vendor_read
 from claims.pipeline.embeddings import precision_resolve
 
 AVX2 = {"fpu", "sse4_2", "avx2", "fma"}
 AVX512_BF16_VNNI = AVX2 | {"avx512f", "avx512_vnni", "avx512_bf16"}
 AMX = AVX512_BF16_VNNI | {"amx_bf16", "amx_int8", "amx_tile"}
+INTEL, AMD = "GenuineIntel", "AuthenticAMD"
 
 
 @pytest.mark.parametrize(
-    ("flags", "embedding", "checkworthiness"),
+    ("flags", "vendor", "embedding", "checkworthiness"),
     [
-        (AVX2, "float32", "float32"),
-        (AVX2 | {"avx_vnni"}, "float32", "int8"),
-        (AVX512_BF16_VNNI, "float32", "int8"),
-        (AMX, "bfloat16", "bfloat16"),
-        (set(), "float32", "float32"),
+        (AVX2, INTEL, "float32", "float32"),
+        (AVX2, AMD, "float32", "float32"),
+        (AVX2 | {"avx_vnni"}, INTEL, "float32", "int8"),
+        (AVX512_BF16_VNNI, INTEL, "float32", "int8"),
+        (AVX512_BF16_VNNI, AMD, "bfloat16", "int8"),
+        (AMX, INTEL, "bfloat16", "bfloat16"),
+        (set(), "", "float32", "float32"),
     ],
 )
-def test_auto_is_bfloat16_with_amx_and_int8_with_vnni_for_the_scorer_alone(
-    flags: set[str], embedding: str, checkworthiness: str
+def test_auto_is_bfloat16_where_it_is_fast_and_int8_with_vnni_for_the_scorer_alone(
+    flags: set[str], vendor: str, embedding: str, checkworthiness: str
 ) -> None:
-    assert precision_resolve("auto", flags=flags) == embedding
-    assert precision_resolve("auto", flags=flags, int8_with_vnni=True) == checkworthiness
+    assert precision_resolve("auto", flags=flags, vendor=vendor) == embedding
+    assert (
+        precision_resolve("auto", flags=flags, vendor=vendor, int8_with_vnni=True)
+        == checkworthiness
+    )
 
 
 def test_a_named_precision_is_taken_whatever_the_cpu() -> None:
@@ -40,13 +46,16 @@ def test_a_named_precision_is_taken_whatever_the_cpu() -> None:
 def test_the_flags_are_read_from_cpuinfo(tmp_path: Path) -> None:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(
-        "processor\t: 0\nmodel name\t: Some CPU\n"
+        "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: Some CPU\n"
         "flags\t\t: fpu avx2 avx512_bf16 avx512_vnni\nbugs\t\t: spectre_v1\n"
-        "processor\t: 1\nflags\t\t: fpu\n"
+        "processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\n"
     )
 
-    flags = cpu_flags_read(cpuinfo)
+    flags, vendor = cpu_flags_read(cpuinfo), cpu_vendor_read(cpuinfo)
 
     assert flags == {"fpu", "avx2", "avx512_bf16", "avx512_vnni"}
-    assert precision_resolve("auto", flags=flags, int8_with_vnni=True) == "int8"
+    assert vendor == AMD
+    assert precision_resolve("auto", flags=flags, vendor=vendor, int8_with_vnni=True) == "int8"
+    assert precision_resolve("auto", flags=flags, vendor=vendor) == "bfloat16"
     assert cpu_flags_read(tmp_path / "missing") == frozenset()
+    assert cpu_vendor_read(tmp_path / "missing") == ""
