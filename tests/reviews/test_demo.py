@@ -131,6 +131,7 @@ def test_the_demo_fact_checks_waited_hours_in_the_queue_each_its_own(tmp_path: P
 
 @pytest.mark.django_db(transaction=True)  # committed, so the tasks run as the demo's would
 def test_the_demo_ends_with_where_to_go_and_how_to_log_in_without_task_or_email_noise(
+    desk_roles: None,
     tmp_path: Path,
     settings: object,
     capsys: pytest.CaptureFixture[str],
