@@ -270,6 +270,22 @@ def test_a_quote_carried_over_paragraphs_keeps_its_speaker() -> None:
     assert _speakers(text) == ["", "Ann Ward", "Ann Ward", "Ann Ward", ""]
 
 
+def test_a_quote_opened_after_its_cue_keeps_its_speaker_to_its_close() -> None:
+    text = (
+        "Ann Ward toured the depot on Monday. She told the drivers, “the depot is in trouble. "
+        "Why argue when the roads need fixing?” The tour ended at noon.\n\n"
+        "Tom Baker explained it this way: “It is like a queue at a bakery. Nobody goes first.”"
+    )
+    assert _speakers(text, ranker=None) == [
+        "",
+        "Ann Ward",
+        "Ann Ward",
+        "",
+        "Tom Baker",
+        "Tom Baker",
+    ]
+
+
 def test_a_quote_cut_off_from_the_sentence_naming_its_speaker_gets_that_speaker() -> None:
     text = (
         "“What does that budget mean for the port?” Mayor Tom Baker asked, "
