@@ -15,6 +15,7 @@ from claims.pipeline.attribution.lexicon import (
     PARTICLES,
     PERSON_SOURCE_NOUNS,
     PUBLISHING_VERBS,
+    SPEECH_NOUNS,
 )
 from claims.pipeline.attribution.names import (
     PRONOUN_GENDERS,
@@ -421,7 +422,9 @@ class Reader:
             if t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index):
                 break
             back -= 1
-        if not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
+        if t.low[index - 1] in SPEECH_NOUNS:
+            back = index - 1  # "criticism from X", not "comments on everything from X"
+        elif not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
         stop = name_after(t, start)

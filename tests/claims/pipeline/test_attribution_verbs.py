@@ -284,3 +284,13 @@ def test_a_named_poll_before_its_phrase_and_a_papers_finding_report() -> None:
         "The Harbor Times found itself short of staff."
     )
     assert _rule_speakers(text) == ["Harbor Gazette poll", "Harbor Times", "", ""]
+
+
+def test_a_thing_said_is_the_source_after_from_but_a_stance_or_a_list_is_not() -> None:
+    text = (
+        "The levy has drawn sharp criticism from Senator Ann Ward. "
+        "The column printed an admission from Tom Baker that the dam had leaked. "
+        "The plan has won support from Lee Park. "
+        "His comments on everything from ferries to Rita Sosa drew a crowd."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", "", ""]
