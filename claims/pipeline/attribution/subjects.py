@@ -384,6 +384,10 @@ def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fals
                     -1,
                 )
                 after = closing + 1 if 0 < closing < end - 1 else stop
+            if after == stop and stop + 1 < end and t.low[stop] in SOURCE_NOUNS:
+                # "The Ward campaign launched an ad and announced": a description's noun
+                # stands between the name and the verb.
+                stop = after = stop + 1
             following = t.low[after] if after < end else ""
             verb_like = following in FILLERS or following in SPEECH_VERBS
             verb_like = verb_like or following.endswith("ed")

@@ -415,6 +415,14 @@ def test_a_verb_coordinated_after_a_comma_takes_its_own_clauses_subject() -> Non
     assert _rule_speakers(text) == ["Ann Ward"]
 
 
+def test_a_verb_coordinated_after_a_description_takes_the_description() -> None:
+    text = (
+        "The Ward campaign launched an ad in Ohio on Tuesday and announced it would sue. "
+        "Tom Baker's office closed early and said the vote would wait."
+    )
+    assert _rule_speakers(text) == ["Ward campaign", "Tom Baker's office"]
+
+
 def test_a_participle_after_a_comma_is_the_main_clauses_speaker() -> None:
     text = (
         "In a speech in Harbor County on Monday night, Tom Baker struck a calm tone, saying "
