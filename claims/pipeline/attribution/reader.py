@@ -289,9 +289,15 @@ class Reader:
                     # "a Clinton attack", "the Trump call", "Direct talks resume"; but with an
                     # object, a verb: "The Ward campaign calls it a smear".
                     continue
-                if subject.kind in ("", "unnamed") and (index == 0 or t.text[index - 1] in ',”»"'):
+                if (
+                    subject.kind in ("", "unnamed")
+                    and (index == 0 or t.text[index - 1] in ',”»"')
+                    and not low.endswith("ing")
+                ):
                     # "..., the losses would outstrip the gains, said Batchelder": what stands
-                    # before the comma is the clause reported, the subject follows the verb.
+                    # before the comma is the clause reported, the subject follows the verb. Not
+                    # after a participle: in "…, saying the law broke the Constitution" what
+                    # follows is what was said.
                     inverted = inverted_subject(t, index, registry)
                     subject = inverted if inverted.kind else subject
                 if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] not in ",":
@@ -427,6 +433,8 @@ class Reader:
         elif not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
+        if start < len(t) and t.text[start].islower() and t.low[start].endswith("ing"):
+            return None  # "responded by saying Oslo should wait": a manner, no agent
         stop = name_after(t, start)
         if stop > start:
             subject = Subject("name", tuple(t.text[start:stop]), t.start[start])

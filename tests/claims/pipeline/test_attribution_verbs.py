@@ -294,3 +294,11 @@ def test_a_thing_said_is_the_source_after_from_but_a_stance_or_a_list_is_not() -
         "His comments on everything from ferries to Rita Sosa drew a crowd."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", "", ""]
+
+
+def test_what_follows_a_participle_is_what_was_said_not_its_speaker() -> None:
+    text = (
+        "A Norwegian official responded by saying Sweden should be careful. "
+        "In May, a federal judge sided with the tenants, saying the law broke the Constitution."
+    )
+    assert _rule_speakers(text) == ["", ""]
