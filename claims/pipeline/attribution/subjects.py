@@ -464,7 +464,35 @@ _ARTICLES = word_set("a an the")
 _DETERMINERS = _ARTICLES | word_set("another one")
 
 
+def _opening_participle(t: Tokens, verb: int, registry: Registry) -> Subject | None:
+    """ "Since announcing in May that she would run, Ann Ward has …", "Having said that the
+    port would close, Tom Baker …": a participle in the phrase that opens the sentence is the
+    main clause's subject's."""
+    lead = t.low[:verb]
+    if t.low[verb].endswith("ing"):
+        if not lead or lead[-1] not in _OPENING_PREPOSITIONS or len(lead) > _OPENING_LEAD:
+            return None
+    elif lead != ["having"]:
+        return None
+    if any(text in _PHRASE_BREAKS for text in t.text[:verb]):
+        return None
+    comma = next((i for i in range(verb + 1, len(t)) if t.text[i] == ","), -1)
+    if comma < 0 or comma + 1 >= len(t):
+        return None
+    clause = t.window(t.start[comma + 1], t.end[len(t) - 1])
+    subject = first_subject(clause, len(clause), registry, loose=True)
+    return subject if subject.kind else None
+
+
+_OPENING_PREPOSITIONS = word_set("since after before while upon by without")
+_OPENING_LEAD = 4  # "One month after announcing": a time phrase before the preposition
+_PHRASE_BREAKS = frozenset({",", ";", ":", "“", "”", '"'})
+
+
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
+    opening = _opening_participle(t, verb, registry)
+    if opening is not None:
+        return opening
     end = _strip_fillers(t, verb)
     if end > 0 and t.text[end - 1] in _DASHES:
         subject = _subject_before_dashes(t, end, registry)

@@ -302,3 +302,12 @@ def test_what_follows_a_participle_is_what_was_said_not_its_speaker() -> None:
         "In May, a federal judge sided with the tenants, saying the law broke the Constitution."
     )
     assert _rule_speakers(text) == ["", ""]
+
+
+def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects() -> None:
+    text = (
+        "Since announcing in October that he would not run, Tom Baker has backed the levy. "
+        "Having said that the port would close, Judge Lee Park adjourned. "
+        "After saying goodbye, the crew left the port."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park", ""]
