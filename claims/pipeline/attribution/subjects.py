@@ -516,6 +516,10 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
             subject = first_subject(t, end - 1, registry, loose=True)
             if subject.kind:
                 return subject
+            if end > 1 and run_before(t, end - 1, registry, 0) == 0:
+                # "Lee Park, writing in the Times, noticed …": an aside on the name that opens
+                # the sentence.
+                return _subject_at(t, end - 1, registry)
         return _subject_before_aside(t, end - 1, registry)
     if end > 0 and t.low[end - 1] in ("and", "but"):
         # "When asked whom she backed, Ms. Sherry smiled and said": the subject of the clause

@@ -311,3 +311,8 @@ def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects() -> Non
         "After saying goodbye, the crew left the port."
     )
     assert _rule_speakers(text) == ["Tom Baker", "Lee Park", ""]
+
+
+def test_a_participle_set_off_after_the_opening_name_is_that_names() -> None:
+    text = "Lee Park, writing in the Harbor Times, noticed that rents had doubled."
+    assert _rule_speakers(text) == ["Lee Park"]
