@@ -530,7 +530,7 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
             subject = first_subject(clause, len(clause) - 1, registry)
             if subject.kind:
                 return subject
-        return first_subject(t, end - 1, registry)
+        return first_subject(t, end - 1, registry, loose=True)
     return _subject_at(t, end, registry)
 
 

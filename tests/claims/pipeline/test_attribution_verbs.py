@@ -316,3 +316,8 @@ def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects() -> Non
 def test_a_participle_set_off_after_the_opening_name_is_that_names() -> None:
     text = "Lee Park, writing in the Harbor Times, noticed that rents had doubled."
     assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_a_verb_coordinated_after_a_present_tense_keeps_the_opening_subject() -> None:
+    text = "Harbor Works keeps its finances secret but says its business has tripled."
+    assert _rule_speakers(text) == ["Harbor Works"]
