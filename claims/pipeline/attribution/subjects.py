@@ -81,7 +81,8 @@ def _strip_fillers(t: Tokens, end: int) -> int:
             continue
         if low in TIME_NOUNS or (text.isdigit() and len(text) == 4):
             back = end - 1
-            while back > 0 and t.low[back - 1] in TIME_WORDS and end - back < 4:
+            # "on Thursday evening": a day before the part of it.
+            while back > 0 and t.low[back - 1] in TIME_WORDS | TIME_NOUNS and end - back < 4:
                 back -= 1
             if back < end - 1 or t.cap[end - 1]:
                 end = back

@@ -321,3 +321,8 @@ def test_a_participle_set_off_after_the_opening_name_is_that_names() -> None:
 def test_a_verb_coordinated_after_a_present_tense_keeps_the_opening_subject() -> None:
     text = "Harbor Works keeps its finances secret but says its business has tripled."
     assert _rule_speakers(text) == ["Harbor Works"]
+
+
+def test_a_day_and_its_part_between_subject_and_verb_are_skipped() -> None:
+    text = "Harbor Board spokesman Lee Park on Thursday evening said the Green Party was calm."
+    assert _rule_speakers(text) == ["Lee Park"]
