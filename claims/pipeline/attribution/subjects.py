@@ -574,6 +574,14 @@ def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
     ("Clinton's spokesman, Brian Fallon, said"), else the first subject that opens a clause
     and ends at a comma ("Scott Morris, a fellow at the Center for Global Development, said")."""
     commas = [i for i in range(comma) if t.text[i] == ","]
+    if commas and t.low[commas[0] + 1] in RELATIVES:
+        # "Lee Park, who lives outside the capital, Dover, said": the name the relative clause
+        # describes, not a name inside it.
+        subject = _subject_at(t, commas[0], registry)
+        if subject.kind in _SUBJECT_KINDS:
+            first = bisect_left(t.start, subject.start)
+            if first == 0 or t.low[first - 1] in _CLAUSE_OPENERS:
+                return subject
     if commas and commas[-1] > 0 and not t.cap[commas[-1] - 1]:
         aside = _subject_at(t, comma, registry)
         if aside.kind == "name" and comma - commas[-1] <= 6:

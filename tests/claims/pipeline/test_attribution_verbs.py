@@ -326,3 +326,8 @@ def test_a_verb_coordinated_after_a_present_tense_keeps_the_opening_subject() ->
 def test_a_day_and_its_part_between_subject_and_verb_are_skipped() -> None:
     text = "Harbor Board spokesman Lee Park on Thursday evening said the Green Party was calm."
     assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_the_name_a_relative_clause_describes_speaks_not_a_name_inside_it() -> None:
+    text = "Lee Park, who lives outside the state capital, Dover, said he prays for rain."
+    assert _rule_speakers(text) == ["Lee Park"]
