@@ -250,7 +250,10 @@ def _in_quantity(t: Tokens, index: int) -> bool:
     )
 
 
-_COMPANIONS = word_set("others colleagues co-authors coauthors researchers allies")
+_COMPANIONS = word_set(
+    "others colleagues co-authors coauthors researchers allies aides advisers advisors supporters"
+    " associates staff team lawyers attorneys backers campaign"
+)
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
 # Prepositions whose object is not a verb's subject: "the developer behind the X stadium"
 # ("critics like Huffman say": Huffman speaks).

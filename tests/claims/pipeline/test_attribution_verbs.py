@@ -73,9 +73,11 @@ def test_an_unnamed_document_gives_no_speaker() -> None:
 def test_a_name_and_her_colleagues_are_the_name() -> None:
     text = (
         "Ann Ward and her colleagues found that the harbor lost jobs. "
-        "Tom Baker and others said the vote was rigged."
+        "Tom Baker and others said the vote was rigged. "
+        "Lee Park and his aides have told the board that he will run. "
+        "Rita Sosa and her supporters argue the rules favour the board."
     )
-    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", "Lee Park", "Rita Sosa"]
 
 
 def test_a_hyphenated_description_after_said_keeps_the_name() -> None:
