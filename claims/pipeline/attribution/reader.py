@@ -437,6 +437,8 @@ class Reader:
             return None  # "responded by saying Oslo should wait": a manner, no agent
         stop = name_after(t, start)
         if stop > start:
+            # "by Harbor Works chief executive Tom Baker": the person named after the role.
+            start, stop = _named_after_role(t, start, stop)
             subject = Subject("name", tuple(t.text[start:stop]), t.start[start])
         else:
             # "was asked by host John Dickerson": a description before the agent's name.

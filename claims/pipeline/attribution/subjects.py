@@ -695,7 +695,13 @@ def name_after(t: Tokens, start: int) -> int:
         inner = inner or (
             t.low[stop] in ("and", "&") and (joined or _organisation_follows(t, stop + 1))
         )
-        if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
+        if (
+            inner
+            and stop > start
+            and stop + 1 < len(t)
+            and t.cap[stop + 1]
+            and t.low[stop + 1] not in TIME_NOUNS  # "the Ledger on Monday": no name goes on
+        ):
             joined = True
             stop += 1
             continue

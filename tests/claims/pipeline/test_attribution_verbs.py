@@ -333,3 +333,11 @@ def test_a_day_and_its_part_between_subject_and_verb_are_skipped() -> None:
 def test_the_name_a_relative_clause_describes_speaks_not_a_name_inside_it() -> None:
     text = "Lee Park, who lives outside the state capital, Dover, said he prays for rain."
     assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_an_agent_after_by_is_the_person_named_after_the_role_and_not_the_day() -> None:
+    text = (
+        "The plan was criticized by Harbor Works chief executive Tom Baker. "
+        "The closure was first reported by the Springfield Ledger on Monday."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Springfield Ledger"]
