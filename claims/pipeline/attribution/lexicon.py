@@ -129,6 +129,16 @@ DOCUMENT_NOUNS = _words(
     records results filings disclosures returns figures average"""
 )
 
+# Nouns of things said, whose source follows "from" or "by": "criticism from X", "a demand by
+# X that", "an admission from X". Not stances or deeds ("support from X", "attacks by X"):
+# those report no words.
+SPEECH_NOUNS = _words(
+    """criticism criticisms complaint complaints demand demands admission admissions warning
+    warnings praise accusation accusations denial denials condemnation rebuke rebukes objection
+    objections plea pleas remark remarks comment comments assurance assurances retort reply
+    rebuttal endorsement endorsements"""
+)
+
 # Speech verbs that are also nouns ("a Clinton attack", "the peace talks", "security
 # guarantees"): their base and -s forms are read as a verb only when the subject is a bare name
 # with no article or possessive before it ("Trump attacks Clinton", not "the Trump attacks").

@@ -38,6 +38,16 @@ def spread_quotes(
             continue
         owners = [result[i] for i in (inside[-1], inside[0]) if result[i] is not None]
         owner = next((a for a in owners if a is not None and a.kind == "quote"), None)
+        opener = result[inside[0]]
+        # "She told the workers, “the town is in trouble. Why wait?”": a quotation that opens
+        # inside a sentence naming its speaker is that speaker's to its close.
+        if (
+            owner is None
+            and opener is not None
+            and opener.kind in _CARRIED_KINDS
+            and sentences[inside[0]].start < begin
+        ):
+            owner = opener
         if owner is None:
             continue
         for i in inside:

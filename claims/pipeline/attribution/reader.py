@@ -15,6 +15,7 @@ from claims.pipeline.attribution.lexicon import (
     PARTICLES,
     PERSON_SOURCE_NOUNS,
     PUBLISHING_VERBS,
+    SPEECH_NOUNS,
 )
 from claims.pipeline.attribution.names import (
     PRONOUN_GENDERS,
@@ -288,9 +289,15 @@ class Reader:
                     # "a Clinton attack", "the Trump call", "Direct talks resume"; but with an
                     # object, a verb: "The Ward campaign calls it a smear".
                     continue
-                if subject.kind in ("", "unnamed") and (index == 0 or t.text[index - 1] in ',”»"'):
+                if (
+                    subject.kind in ("", "unnamed")
+                    and (index == 0 or t.text[index - 1] in ',”»"')
+                    and not low.endswith("ing")
+                ):
                     # "..., the losses would outstrip the gains, said Batchelder": what stands
-                    # before the comma is the clause reported, the subject follows the verb.
+                    # before the comma is the clause reported, the subject follows the verb. Not
+                    # after a participle: in "…, saying the law broke the Constitution" what
+                    # follows is what was said.
                     inverted = inverted_subject(t, index, registry)
                     subject = inverted if inverted.kind else subject
                 if subject.kind in ("", "unnamed") and index > 0 and t.text[index - 1] not in ",":
@@ -421,11 +428,17 @@ class Reader:
             if t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index):
                 break
             back -= 1
-        if not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
+        if t.low[index - 1] in SPEECH_NOUNS:
+            back = index - 1  # "criticism from X", not "comments on everything from X"
+        elif not (t.low[back] in DOCUMENT_NOUNS or passive_agent(t, back, index)):
             return None
         start = index + 2 if index + 1 < len(t) and t.low[index + 1] == "the" else index + 1
+        if start < len(t) and t.text[start].islower() and t.low[start].endswith("ing"):
+            return None  # "responded by saying Oslo should wait": a manner, no agent
         stop = name_after(t, start)
         if stop > start:
+            # "by Harbor Works chief executive Tom Baker": the person named after the role.
+            start, stop = _named_after_role(t, start, stop)
             subject = Subject("name", tuple(t.text[start:stop]), t.start[start])
         else:
             # "was asked by host John Dickerson": a description before the agent's name.

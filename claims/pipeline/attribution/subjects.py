@@ -81,7 +81,8 @@ def _strip_fillers(t: Tokens, end: int) -> int:
             continue
         if low in TIME_NOUNS or (text.isdigit() and len(text) == 4):
             back = end - 1
-            while back > 0 and t.low[back - 1] in TIME_WORDS and end - back < 4:
+            # "on Thursday evening": a day before the part of it.
+            while back > 0 and t.low[back - 1] in TIME_WORDS | TIME_NOUNS and end - back < 4:
                 back -= 1
             if back < end - 1 or t.cap[end - 1]:
                 end = back
@@ -249,7 +250,10 @@ def _in_quantity(t: Tokens, index: int) -> bool:
     )
 
 
-_COMPANIONS = word_set("others colleagues co-authors coauthors researchers allies")
+_COMPANIONS = word_set(
+    "others colleagues co-authors coauthors researchers allies aides advisers advisors supporters"
+    " associates staff team lawyers attorneys backers campaign"
+)
 _OF_ROLE = frozenset({"for", "of", "at", "with"})
 # Prepositions whose object is not a verb's subject: "the developer behind the X stadium"
 # ("critics like Huffman say": Huffman speaks).
@@ -384,6 +388,10 @@ def first_subject(t: Tokens, end: int, registry: Registry, *, loose: bool = Fals
                     -1,
                 )
                 after = closing + 1 if 0 < closing < end - 1 else stop
+            if after == stop and stop + 1 < end and t.low[stop] in SOURCE_NOUNS:
+                # "The Ward campaign launched an ad and announced": a description's noun
+                # stands between the name and the verb.
+                stop = after = stop + 1
             following = t.low[after] if after < end else ""
             verb_like = following in FILLERS or following in SPEECH_VERBS
             verb_like = verb_like or following.endswith("ed")
@@ -460,7 +468,35 @@ _ARTICLES = word_set("a an the")
 _DETERMINERS = _ARTICLES | word_set("another one")
 
 
+def _opening_participle(t: Tokens, verb: int, registry: Registry) -> Subject | None:
+    """ "Since announcing in May that she would run, Ann Ward has …", "Having said that the
+    port would close, Tom Baker …": a participle in the phrase that opens the sentence is the
+    main clause's subject's."""
+    lead = t.low[:verb]
+    if t.low[verb].endswith("ing"):
+        if not lead or lead[-1] not in _OPENING_PREPOSITIONS or len(lead) > _OPENING_LEAD:
+            return None
+    elif lead != ["having"]:
+        return None
+    if any(text in _PHRASE_BREAKS for text in t.text[:verb]):
+        return None
+    comma = next((i for i in range(verb + 1, len(t)) if t.text[i] == ","), -1)
+    if comma < 0 or comma + 1 >= len(t):
+        return None
+    clause = t.window(t.start[comma + 1], t.end[len(t) - 1])
+    subject = first_subject(clause, len(clause), registry, loose=True)
+    return subject if subject.kind else None
+
+
+_OPENING_PREPOSITIONS = word_set("since after before while upon by without")
+_OPENING_LEAD = 4  # "One month after announcing": a time phrase before the preposition
+_PHRASE_BREAKS = frozenset({",", ";", ":", "“", "”", '"'})
+
+
 def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
+    opening = _opening_participle(t, verb, registry)
+    if opening is not None:
+        return opening
     end = _strip_fillers(t, verb)
     if end > 0 and t.text[end - 1] in _DASHES:
         subject = _subject_before_dashes(t, end, registry)
@@ -484,6 +520,10 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
             subject = first_subject(t, end - 1, registry, loose=True)
             if subject.kind:
                 return subject
+            if end > 1 and run_before(t, end - 1, registry, 0) == 0:
+                # "Lee Park, writing in the Times, noticed …": an aside on the name that opens
+                # the sentence.
+                return _subject_at(t, end - 1, registry)
         return _subject_before_aside(t, end - 1, registry)
     if end > 0 and t.low[end - 1] in ("and", "but"):
         # "When asked whom she backed, Ms. Sherry smiled and said": the subject of the clause
@@ -494,7 +534,7 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
             subject = first_subject(clause, len(clause) - 1, registry)
             if subject.kind:
                 return subject
-        return first_subject(t, end - 1, registry)
+        return first_subject(t, end - 1, registry, loose=True)
     return _subject_at(t, end, registry)
 
 
@@ -537,6 +577,14 @@ def _subject_before_aside(t: Tokens, comma: int, registry: Registry) -> Subject:
     ("Clinton's spokesman, Brian Fallon, said"), else the first subject that opens a clause
     and ends at a comma ("Scott Morris, a fellow at the Center for Global Development, said")."""
     commas = [i for i in range(comma) if t.text[i] == ","]
+    if commas and t.low[commas[0] + 1] in RELATIVES:
+        # "Lee Park, who lives outside the capital, Dover, said": the name the relative clause
+        # describes, not a name inside it.
+        subject = _subject_at(t, commas[0], registry)
+        if subject.kind in _SUBJECT_KINDS:
+            first = bisect_left(t.start, subject.start)
+            if first == 0 or t.low[first - 1] in _CLAUSE_OPENERS:
+                return subject
     if commas and commas[-1] > 0 and not t.cap[commas[-1] - 1]:
         aside = _subject_at(t, comma, registry)
         if aside.kind == "name" and comma - commas[-1] <= 6:
@@ -647,7 +695,13 @@ def name_after(t: Tokens, start: int) -> int:
         inner = inner or (
             t.low[stop] in ("and", "&") and (joined or _organisation_follows(t, stop + 1))
         )
-        if inner and stop > start and stop + 1 < len(t) and t.cap[stop + 1]:
+        if (
+            inner
+            and stop > start
+            and stop + 1 < len(t)
+            and t.cap[stop + 1]
+            and t.low[stop + 1] not in TIME_NOUNS  # "the Ledger on Monday": no name goes on
+        ):
             joined = True
             stop += 1
             continue

@@ -270,6 +270,22 @@ def test_a_quote_carried_over_paragraphs_keeps_its_speaker() -> None:
     assert _speakers(text) == ["", "Ann Ward", "Ann Ward", "Ann Ward", ""]
 
 
+def test_a_quote_opened_after_its_cue_keeps_its_speaker_to_its_close() -> None:
+    text = (
+        "Ann Ward toured the depot on Monday. She told the drivers, “the depot is in trouble. "
+        "Why argue when the roads need fixing?” The tour ended at noon.\n\n"
+        "Tom Baker explained it this way: “It is like a queue at a bakery. Nobody goes first.”"
+    )
+    assert _speakers(text, ranker=None) == [
+        "",
+        "Ann Ward",
+        "Ann Ward",
+        "",
+        "Tom Baker",
+        "Tom Baker",
+    ]
+
+
 def test_a_quote_cut_off_from_the_sentence_naming_its_speaker_gets_that_speaker() -> None:
     text = (
         "“What does that budget mean for the port?” Mayor Tom Baker asked, "
@@ -397,6 +413,14 @@ def test_a_pronoun_after_a_named_speaker_in_the_same_sentence_is_that_speaker() 
 def test_a_verb_coordinated_after_a_comma_takes_its_own_clauses_subject() -> None:
     text = "Asked whom she backed, Ms. Ann Ward smiled and said, “The mayor, of course.”"
     assert _rule_speakers(text) == ["Ann Ward"]
+
+
+def test_a_verb_coordinated_after_a_description_takes_the_description() -> None:
+    text = (
+        "The Ward campaign launched an ad in Ohio on Tuesday and announced it would sue. "
+        "Tom Baker's office closed early and said the vote would wait."
+    )
+    assert _rule_speakers(text) == ["Ward campaign", "Tom Baker's office"]
 
 
 def test_a_participle_after_a_comma_is_the_main_clauses_speaker() -> None:

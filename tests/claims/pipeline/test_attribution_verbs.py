@@ -73,9 +73,11 @@ def test_an_unnamed_document_gives_no_speaker() -> None:
 def test_a_name_and_her_colleagues_are_the_name() -> None:
     text = (
         "Ann Ward and her colleagues found that the harbor lost jobs. "
-        "Tom Baker and others said the vote was rigged."
+        "Tom Baker and others said the vote was rigged. "
+        "Lee Park and his aides have told the board that he will run. "
+        "Rita Sosa and her supporters argue the rules favour the board."
     )
-    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", "Lee Park", "Rita Sosa"]
 
 
 def test_a_hyphenated_description_after_said_keeps_the_name() -> None:
@@ -284,3 +286,58 @@ def test_a_named_poll_before_its_phrase_and_a_papers_finding_report() -> None:
         "The Harbor Times found itself short of staff."
     )
     assert _rule_speakers(text) == ["Harbor Gazette poll", "Harbor Times", "", ""]
+
+
+def test_a_thing_said_is_the_source_after_from_but_a_stance_or_a_list_is_not() -> None:
+    text = (
+        "The levy has drawn sharp criticism from Senator Ann Ward. "
+        "The column printed an admission from Tom Baker that the dam had leaked. "
+        "The plan has won support from Lee Park. "
+        "His comments on everything from ferries to Rita Sosa drew a crowd."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", "", ""]
+
+
+def test_what_follows_a_participle_is_what_was_said_not_its_speaker() -> None:
+    text = (
+        "A Norwegian official responded by saying Sweden should be careful. "
+        "In May, a federal judge sided with the tenants, saying the law broke the Constitution."
+    )
+    assert _rule_speakers(text) == ["", ""]
+
+
+def test_a_participle_opening_the_sentence_is_the_main_clauses_subjects() -> None:
+    text = (
+        "Since announcing in October that he would not run, Tom Baker has backed the levy. "
+        "Having said that the port would close, Judge Lee Park adjourned. "
+        "After saying goodbye, the crew left the port."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park", ""]
+
+
+def test_a_participle_set_off_after_the_opening_name_is_that_names() -> None:
+    text = "Lee Park, writing in the Harbor Times, noticed that rents had doubled."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_a_verb_coordinated_after_a_present_tense_keeps_the_opening_subject() -> None:
+    text = "Harbor Works keeps its finances secret but says its business has tripled."
+    assert _rule_speakers(text) == ["Harbor Works"]
+
+
+def test_a_day_and_its_part_between_subject_and_verb_are_skipped() -> None:
+    text = "Harbor Board spokesman Lee Park on Thursday evening said the Green Party was calm."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_the_name_a_relative_clause_describes_speaks_not_a_name_inside_it() -> None:
+    text = "Lee Park, who lives outside the state capital, Dover, said he prays for rain."
+    assert _rule_speakers(text) == ["Lee Park"]
+
+
+def test_an_agent_after_by_is_the_person_named_after_the_role_and_not_the_day() -> None:
+    text = (
+        "The plan was criticized by Harbor Works chief executive Tom Baker. "
+        "The closure was first reported by the Springfield Ledger on Monday."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Springfield Ledger"]
