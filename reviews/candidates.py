@@ -163,10 +163,12 @@ def claim_candidates(queries: Sequence[Query]) -> dict[int, list[Candidate]]:
             graph_walk(cursor)
         rows = _exact(matchable, CANDIDATES, batch)
         # A claim stored before word for word (another outlet's copy of a wire story) is
-        # the best candidate there can be: it joins that claim's cluster, whose neighbours
-        # were proposed when that claim was placed and propose it in turn. Its nearest
-        # embeddings and shared words would be the hundreds of other copies again, each
-        # ranked by `ts_rank`.
+        # the best candidate there can be: the copy joins that claim's cluster, whose
+        # neighbours were proposed when that claim was placed and propose it in turn (a
+        # copy that cannot move, being already in a reviewer's hands, is suggested for that
+        # cluster alone, and a merge brings the neighbours). Its nearest embeddings and
+        # shared words would be the hundreds of other copies again, each ranked by
+        # `ts_rank`.
         repeated = {n for n, *_ in rows}
         unseen = [query for query in matchable if query.key not in repeated]
         rows += _dense(_DENSE_CLAIMS, unseen, CANDIDATES, batch)

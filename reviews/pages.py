@@ -21,9 +21,8 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from reviews.feeds import FEED_SIZE, latest_fact_checks
-from reviews.rendering import absolute_url, claim_review
+from reviews.rendering import absolute_url, claim_review, fact_check_pages_here
 from reviews.selectors import PublishedFactCheck, fact_check_get
-from reviews.sitemaps import fact_check_pages_here
 
 PAGE_TEMPLATE = "reviews/fact_check_page.html"
 

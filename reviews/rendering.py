@@ -26,10 +26,16 @@ def absolute_url(request: HttpRequest | None, path: str) -> str:
     return settings.FACTCHECK_SITE_URL.rstrip("/") + path  # type: ignore[no-any-return]
 
 
+def fact_check_pages_here() -> bool:
+    """Whether the fact-checks' reader-facing pages are this site's own (not the newsroom's,
+    FACTCHECK_FACT_CHECK_URL)."""
+    return not settings.FACTCHECK_FACT_CHECK_URL
+
+
 def fact_check_path(item_id: int) -> str:
     """Where readers find a fact-check: the configured page (absolute), or the desk's public
     page's path."""
-    if settings.FACTCHECK_FACT_CHECK_URL:
+    if not fact_check_pages_here():
         return settings.FACTCHECK_FACT_CHECK_URL.format(id=item_id)  # type: ignore[no-any-return]
     return reverse("fact-check-page", args=[item_id])
 
@@ -37,7 +43,7 @@ def fact_check_path(item_id: int) -> str:
 def fact_check_public_url(request: HttpRequest | None, fact_check: PublishedFactCheck) -> str:
     """Where readers find a fact-check, as an absolute URL."""
     path = fact_check_path(fact_check.id)
-    return path if settings.FACTCHECK_FACT_CHECK_URL else absolute_url(request, path)
+    return absolute_url(request, path) if fact_check_pages_here() else path
 
 
 @functools.cache

@@ -1,5 +1,5 @@
 """The sitemap of the published fact-checks' public pages, which search engines read to find
-each ClaimReview (Google's fact-check documentation asks for one).
+each ClaimReview (Google's fact-check documentation recommends submitting one).
 
 It lists what `fact_checks_published()` lets leave the desk, each page with the time of its
 latest version. A newsroom that publishes on its own site (FACTCHECK_FACT_CHECK_URL) lists the
@@ -11,23 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from reviews.rendering import fact_check_pages_here
 from reviews.selectors import fact_checks_published
 
 # A page's review item number and the time its latest version was published.
 Page = tuple[int, datetime]
 
 
-def fact_check_pages_here() -> bool:
-    """Whether the fact-checks' reader-facing pages are this site's own."""
-    return not settings.FACTCHECK_FACT_CHECK_URL
-
-
 class FactCheckSitemap(Sitemap):
-    def items(self) -> Sequence[Page]:
+    def items(self) -> Sequence[Page]:  # a query of such pairs, paged by the sitemap
         if not fact_check_pages_here():
             return []
         # Two columns, not records: the sitemap pages through every fact-check there is.

@@ -2,8 +2,8 @@
 
 The MiniLM encoders' arithmetic follows it (`embeddings.precision_resolve`): bfloat16 pays
 where AMX multiplies whole tiles of it, and on AMD's AVX-512 BF16 (Zen 4 on: the matching
-embedder 1.85x float32's speed), but not on an Intel Xeon whose AMX is hidden, with AVX-512
-BF16 alone (1.4x slower than float32 there: the layer norms, GELU and attention convert back
+embedder 1.85x float32's speed), but not on Intel's AVX-512 BF16 without AMX (measured 1.4x
+slower than float32 there: the layer norms, GELU and attention convert back
 and forth); int8 pays only where VNNI adds 8-bit products straight into 32-bit sums (AVX2's
 `vpmaddubsw` saturates 16-bit sums, so fbgemm must quantise inputs to 7 bits there, and
 gains no time).

@@ -84,8 +84,8 @@ def precision_resolve(
         return precision
     if has_amx_bf16(flags):
         return "bfloat16"
-    if int8_with_vnni and has_vnni(flags):
-        return "int8"
+    if int8_with_vnni:
+        return "int8" if has_vnni(flags) else "float32"
     return "bfloat16" if has_fast_bfloat16(flags, vendor) else "float32"
 
 

@@ -120,8 +120,9 @@ def claims_embed_stored(*, claim_ids: Sequence[int], flushed: bool = True) -> in
 
 # The vector of the same text stored before (the hash index on the text finds it), copied
 # inside PostgreSQL: a wire story's copies cost no pass through the model and no vector
-# read into Python and written back. One stored copy a text: every copy has the same vector,
-# and reading them all (hundreds for a wire story) to keep one cost ten times as much.
+# read into Python and written back. One stored copy a text, any one: copies differ at most
+# by the arithmetic that made them, and reading them all (hundreds for a wire story) to keep
+# one would cost ten times as much.
 _COPY_STORED = """
 UPDATE claims_claim AS c SET embedding = k.embedding
 FROM (

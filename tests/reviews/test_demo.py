@@ -142,11 +142,11 @@ def test_the_demo_ends_with_where_to_go_and_how_to_log_in_without_task_or_email_
     # As `make demo` runs it: tasks in process, emails printed, links to where it serves.
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # type: ignore[attr-defined]
     settings.FACTCHECK_SITE_URL = "http://127.0.0.1:8765"  # type: ignore[attr-defined]
-    app.conf.task_always_eager = True
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
     try:
         output = _demo(tmp_path, "--password", "pw-for-test")
     finally:
-        app.conf.task_always_eager = False
+        app.conf.task_always_eager = eager
 
     last = output.rstrip("\n").splitlines()[-8:]
     assert last[0] == last[-1] == "-" * 78

@@ -504,6 +504,28 @@ def test_a_batch_of_joins_reads_no_claim_one_query_at_a_time() -> None:
 
 
 @pytest.mark.django_db
+def test_copies_of_a_new_text_in_one_batch_take_one_pass_through_the_model(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mode == "off":
+        pytest.skip("lexical matching stores no vectors")
+    first, copy = _queued(PLEDGE), _queued(PLEDGE)
+    encoded: list[str] = []
+    real = embeddings.texts_embed
+    monkeypatch.setattr(
+        embeddings, "texts_embed", lambda texts: encoded.extend(texts) or real(texts)
+    )
+
+    claims_match(claim_ids=[first.pk, copy.pk])
+
+    assert encoded == [PLEDGE]
+    stored = dict(Claim.objects.values_list("pk", "embedding"))
+    assert stored[first.pk] is not None
+    assert list(stored[copy.pk]) == list(stored[first.pk])
+    assert cluster_of(copy) == cluster_of(first)
+
+
+@pytest.mark.django_db
 def test_a_text_stored_before_takes_its_vector_without_the_model(
     mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
