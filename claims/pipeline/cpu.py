@@ -3,8 +3,8 @@
 The MiniLM encoders' arithmetic follows it (`embeddings.precision_resolve`): bfloat16 pays
 where AMX multiplies whole tiles of it, and on AMD's AVX-512 BF16 (Zen 4 on: the matching
 embedder 1.85x float32's speed), but not on Intel's AVX-512 BF16 without AMX (measured 1.4x
-slower than float32 there: the layer norms, GELU and attention convert back
-and forth); int8 pays only where VNNI adds 8-bit products straight into 32-bit sums (AVX2's
+slower than float32 there: the layer norms, GELU and attention convert back and forth);
+int8 pays only where VNNI adds 8-bit products straight into 32-bit sums (AVX2's
 `vpmaddubsw` saturates 16-bit sums, so fbgemm must quantise inputs to 7 bits there, and
 gains no time).
 """
@@ -22,25 +22,26 @@ AMD = "AuthenticAMD"
 VNNI = frozenset({"avx512_vnni", "avx_vnni"})
 
 
-def cpu_flags_read(cpuinfo: Path = CPUINFO) -> frozenset[str]:
-    """The first processor's flags in `cpuinfo`; none where it cannot be read (not Linux)."""
+def _first_processor(cpuinfo: Path, field: str) -> str:
+    """The value of `field` for the first processor in `cpuinfo`; "" where it cannot be read
+    (not Linux)."""
     try:
         with open(cpuinfo, encoding="ascii", errors="replace") as lines:
-            flags = next((line for line in lines if line.startswith("flags")), "")
+            line = next((line for line in lines if line.startswith(field)), "")
     except OSError:
-        return frozenset()
-    return frozenset(flags.partition(":")[2].split())
+        return ""
+    return line.partition(":")[2].strip()
+
+
+def cpu_flags_read(cpuinfo: Path = CPUINFO) -> frozenset[str]:
+    """The first processor's flags in `cpuinfo`; none where it cannot be read (not Linux)."""
+    return frozenset(_first_processor(cpuinfo, "flags").split())
 
 
 def cpu_vendor_read(cpuinfo: Path = CPUINFO) -> str:
     """The first processor's vendor in `cpuinfo` ("GenuineIntel", "AuthenticAMD"); "" where
     it cannot be read."""
-    try:
-        with open(cpuinfo, encoding="ascii", errors="replace") as lines:
-            vendor = next((line for line in lines if line.startswith("vendor_id")), "")
-    except OSError:
-        return ""
-    return vendor.partition(":")[2].strip()
+    return _first_processor(cpuinfo, "vendor_id")
 
 
 @functools.cache

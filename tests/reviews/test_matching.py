@@ -503,18 +503,22 @@ def test_a_batch_of_joins_reads_no_claim_one_query_at_a_time() -> None:
     assert one_by_one == []
 
 
-@pytest.mark.django_db
-def test_copies_of_a_new_text_in_one_batch_take_one_pass_through_the_model(
-    mode: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def encoded(mode: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts passed through the embedding model from here on (hybrid matching only)."""
     if mode == "off":
         pytest.skip("lexical matching stores no vectors")
-    first, copy = _queued(PLEDGE), _queued(PLEDGE)
-    encoded: list[str] = []
+    texts: list[str] = []
     real = embeddings.texts_embed
-    monkeypatch.setattr(
-        embeddings, "texts_embed", lambda texts: encoded.extend(texts) or real(texts)
-    )
+    monkeypatch.setattr(embeddings, "texts_embed", lambda batch: texts.extend(batch) or real(batch))
+    return texts
+
+
+@pytest.mark.django_db
+def test_copies_of_a_new_text_in_one_batch_take_one_pass_through_the_model(
+    encoded: list[str],
+) -> None:
+    first, copy = _queued(PLEDGE), _queued(PLEDGE)
 
     claims_match(claim_ids=[first.pk, copy.pk])
 
@@ -526,19 +530,11 @@ def test_copies_of_a_new_text_in_one_batch_take_one_pass_through_the_model(
 
 
 @pytest.mark.django_db
-def test_a_text_stored_before_takes_its_vector_without_the_model(
-    mode: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if mode == "off":
-        pytest.skip("lexical matching stores no vectors")
+def test_a_text_stored_before_takes_its_vector_without_the_model(encoded: list[str]) -> None:
     first = _queued(PLEDGE)
     claims_match(claim_ids=[first.pk])
     copy = _queued(PLEDGE)  # the same wire sentence in another outlet
-    encoded: list[str] = []
-    real = embeddings.texts_embed
-    monkeypatch.setattr(
-        embeddings, "texts_embed", lambda texts: encoded.extend(texts) or real(texts)
-    )
+    encoded.clear()
 
     claims_match(claim_ids=[copy.pk])
 
