@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -14,10 +15,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Article, Claim
+from claims.pipeline.checkworthiness.known import KnownScores
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
-from claims.pipeline.types import Extraction
+from claims.pipeline.types import Extraction, Score
 from claims.scorers import attribution_ranker, scorer_get
 from claims.signals import claims_stored
 from factcheck import metrics
@@ -28,6 +30,16 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Bumped when a change to the pipeline means stored extractions are stale.
 PIPELINE_VERSION = "1"
+# One stored claim of each text: through the text's hash index, however many copies there are.
+_STORED_SCORES = """
+SELECT t.text, s.score, s.reasons::text
+FROM unnest(%s::text[]) AS t(text)
+CROSS JOIN LATERAL (
+    SELECT score, reasons FROM claims_claim
+    WHERE text = t.text AND model_version = %s
+    LIMIT 1
+) AS s
+"""
 
 
 def pipeline_version() -> str:
@@ -87,9 +99,25 @@ def _run_pipeline(article: Article) -> Extraction:
         title=article.given_title,
         charset=article.raw_charset,
     )
+    scorer = KnownScores(scorer_get(), _scores_stored)
     return extract_claims(
-        document, scorer_get(), settings.FACTCHECK_CLAIM_THRESHOLD, ranker=attribution_ranker()
+        document, scorer, settings.FACTCHECK_CLAIM_THRESHOLD, ranker=attribution_ranker()
     )
+
+
+def _scores_stored(texts: Sequence[str], version: str) -> dict[str, Score]:
+    """The score and reasons stored with a claim of each of `texts` under model `version`."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_STORED_SCORES, [list(texts), version])
+            rows = [(text, score, json.loads(reasons)) for text, score, reasons in cursor]
+    else:
+        rows = list(
+            Claim.objects.filter(text__in=texts, model_version=version).values_list(
+                "text", "score", "reasons"
+            )
+        )
+    return {text: Score(probability=score, reasons=tuple(reasons)) for text, score, reasons in rows}
 
 
 def _fail(article: Article, error: str) -> None:

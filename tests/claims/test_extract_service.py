@@ -151,3 +151,45 @@ def test_the_attribution_setting_picks_the_ranker(settings) -> None:  # type: ig
     assert isinstance(attribution_ranker(), RankerModel)
     settings.FACTCHECK_ATTRIBUTION_MODEL = "minilm"
     assert attribution_ranker() is DEFAULT
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from claims.scorers import scorer_get
+
+    scorer, read = scorer_get(), []
+
+    class Reading:
+        version = scorer.version
+
+        def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
+            read.extend(texts)
+            return scorer.score(texts, explain_from=explain_from)
+
+    monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
+    first = services.article_extract(article_id=_receive(TEXT.encode()).pk)
+    stored = dict(first.claims.values_list("text", "score"))
+    read.clear()
+    added = "The council also said it would hire 12 more librarians in 2025."
+    copy = _receive((TEXT + " " + added).encode(), url="https://two.example/b")
+
+    copy = services.article_extract(article_id=copy.pk)
+
+    assert stored and not set(read) & set(stored)
+    assert added in read
+    assert {t: s for t, s in copy.claims.values_list("text", "score") if t in stored} == stored
+    assert [list(c.reasons) for c in copy.claims.order_by("start") if c.text in stored] == [
+        list(c.reasons) for c in first.claims.order_by("start")
+    ]
+
+
+@pytest.mark.django_db
+def test_scores_stored_under_another_model_version_are_not_reused() -> None:
+    first = services.article_extract(article_id=_receive(TEXT.encode()).pk)
+    texts = list(first.claims.values_list("text", flat=True))
+    version = first.claims.values_list("model_version", flat=True).first()
+
+    assert texts and set(services.extract._scores_stored(texts, version)) == set(texts)
+    assert services.extract._scores_stored(texts, "another-model") == {}

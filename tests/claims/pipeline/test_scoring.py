@@ -14,6 +14,7 @@ from claims.pipeline.checkworthiness.features import (
     batch_features,
     ngram_bucket,
 )
+from claims.pipeline.checkworthiness.known import KnownScores
 from claims.pipeline.checkworthiness.linear import DEFAULT_MODEL_PATH, load_scorer, read_model
 from claims.pipeline.checkworthiness.scorer import (
     EMPTY_REASON,
@@ -22,6 +23,7 @@ from claims.pipeline.checkworthiness.scorer import (
     ModelLoadError,
     Scorer,
 )
+from claims.pipeline.types import Score
 
 CLAIM = "Unemployment fell to 3.5 percent last year, the lowest since 1969."
 PLEASANTRY = "Thank you all for being here tonight."
@@ -205,3 +207,49 @@ def test_model_trained_with_other_cues_is_refused(tmp_path: Path) -> None:
 def test_cues_fire_on_the_words_they_name(text: str, cue: str, present: bool) -> None:
     (row,) = batch_features([PLEASANTRY, text]).cues[1:]
     assert bool(row[CUE_NAMES.index(cue)]) is present
+
+
+class _Reading:
+    """The shipped scorer, noting every text it is asked to read."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer, self.read = scorer, []
+
+    @property
+    def version(self) -> str:
+        return self.scorer.version
+
+    def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
+        self.read += texts
+        return self.scorer.score(texts, explain_from=explain_from)
+
+
+def test_sentences_scored_before_keep_their_score_and_only_the_others_are_read(
+    scorer: Scorer,
+) -> None:
+    stored = Score(probability=0.91, reasons=("a figure",))
+    asked = []
+
+    def known(texts, version):  # type: ignore[no-untyped-def]
+        asked.append((list(texts), version))
+        return {CLAIM: stored}
+
+    reading = _Reading(scorer)
+    scores = KnownScores(reading, known).score(
+        [CLAIM, PLEASANTRY, CLAIM, "  ", PLEASANTRY], explain_from=0.3
+    )
+
+    assert asked == [([CLAIM, PLEASANTRY], scorer.version)]
+    assert reading.read == [PLEASANTRY, "  "]
+    assert scores[0] == scores[2] == stored
+    assert scores[1] == scores[4] == scorer.score([PLEASANTRY], explain_from=0.3)[0]
+    assert scores[3].probability == 0.0
+
+
+def test_a_scorer_with_nothing_stored_reads_every_sentence_once(scorer: Scorer) -> None:
+    reading = _Reading(scorer)
+
+    scores = KnownScores(reading, lambda texts, version: {}).score([CLAIM, CLAIM, PLEASANTRY])
+
+    assert reading.read == [CLAIM, PLEASANTRY]
+    assert scores == [*scorer.score([CLAIM, CLAIM]), *scorer.score([PLEASANTRY])]
