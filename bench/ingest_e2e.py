@@ -1,13 +1,15 @@
 """End-to-end ingestion through Redis, Celery workers and PostgreSQL.
 
     .venv/bin/python bench/ingest_e2e.py [--articles 1000] [--processes 2] [--via push|url]
+        [--unseen ../shared/corpus/attribution/polnear/train/text]
 
 Uses its own database (`factcheck_bench` on the PostgreSQL with pgvector that `make pgvector`
 starts, port 5433, or BENCH_POSTGRES; dropped and created anew) and Redis database 14. Articles
 are the sample articles, each made unique by a numbered first sentence, so dedup does not skip
-them. Reports articles a second from the first enqueue to the last extraction and to the last
-claim placed by matching (queue `matching`; the copies repeat each other's claims, so most join
-clusters), and what each step costs.
+them (a wire story's copies: most claims join clusters), or with `--unseen DIR` the .txt files
+of DIR, each its own story. Reports articles a second from the first enqueue to the last
+extraction and to the last claim placed by matching (queue `matching`), and what each step
+costs.
 
 `--via url` serves the articles from a local HTTP server and enqueues a fetch for each (queue
 `ingestion`), which then enqueues its extraction (queue `extraction`), so both queues are
@@ -60,6 +62,15 @@ def texts(directory: Path, count: int) -> list[bytes]:
         ).encode()
         for i in range(count)
     ]
+
+
+def unseen_texts(directory: Path, count: int) -> list[bytes]:
+    """The first `count` .txt files of `directory`, each its own story: no copies to share
+    embeddings or scores with."""
+    files = sorted(directory.glob("*.txt"))
+    if len(files) < count:
+        raise SystemExit(f"{directory} holds {len(files)} .txt files; {count} are needed")
+    return [path.read_bytes() for path in files[:count]]
 
 
 def serve(pages: list[bytes]) -> ThreadingHTTPServer:
@@ -151,6 +162,13 @@ def main() -> None:
     parser.add_argument(
         "--samples", type=Path, default=REPO.parent / "shared" / "samples" / "articles"
     )
+    parser.add_argument(
+        "--unseen",
+        type=Path,
+        default=None,
+        help="articles from this directory's .txt files, each its own story (for example "
+        "../shared/corpus/attribution/polnear/train/text), instead of copies of the samples",
+    )
     parser.add_argument("--via", choices=["push", "url"], default="push")
     parser.add_argument("--match-timeout", type=float, default=1800.0)
     args = parser.parse_args()
@@ -169,10 +187,14 @@ def main() -> None:
     from django.db.models import Count, Max, Min
 
     from claims import services
-    from claims.models import Article
+    from claims.models import Article, Claim
     from reviews.models import ClusterMember
 
-    generated = texts(args.samples, args.articles + 50)
+    generated = (
+        unseen_texts(args.unseen, args.articles + 50)
+        if args.unseen
+        else texts(args.samples, args.articles + 50)
+    )
     payloads, probe = generated[: args.articles], generated[args.articles :]
     # Warm up: the first extraction in a process loads the model and language identifier.
     for raw in texts(args.samples, 3):
@@ -275,16 +297,19 @@ def main() -> None:
         f"{args.articles} articles via {args.via}, statuses {statuses}, "
         f"{args.processes} worker processes"
     )
+    words = sum(len(raw.split()) for raw in payloads) / len(payloads)
+    claims = Claim.objects.filter(article__in=batch).count() / args.articles
+    print(f"{words:.0f} words an article, {claims:.1f} claims an article")
     print(f"per article in one process: receive {receive_ms:.2f} ms, extract {extract_ms:.2f} ms")
     per_article = enqueued / args.articles * 1000
     what = "receive + enqueue" if args.via == "push" else "enqueue a fetch"
     print(f"{what} on the broker: {per_article:.2f} ms/article")
     rate = args.articles / drain
-    print(f"workers drained the queue in {drain:.2f} s: {rate:.0f} articles/second extracted")
+    print(f"workers drained the queue in {drain:.2f} s: {rate:.1f} articles/second extracted")
     rate = args.articles / (drain + matching_tail)
     print(
         f"every claim matched {matching_tail:.2f} s after the last extraction: "
-        f"{rate:.0f} articles/second through matching"
+        f"{rate:.1f} articles/second through matching"
     )
     placements = ClusterMember.objects.filter(claim__article__in=batch).values("matched_at")
     sizes = [row["n"] for row in placements.annotate(n=Count("pk"))]
