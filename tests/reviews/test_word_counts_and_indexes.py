@@ -55,3 +55,22 @@ def test_the_word_indexes_take_each_new_row_at_once() -> None:
         options = dict(cursor.fetchall())
     assert len(options) == 3
     assert all("fastupdate=off" in (found or []) for found in options.values())
+
+
+@pytest.mark.django_db
+def test_a_texts_stemmed_words_are_asked_of_postgresql_once_per_process() -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews import candidates
+
+    candidates._lexemes_kept.clear()
+    with CaptureQueriesContext(connection) as first:
+        candidates._lexemes(["Prices rose.", "Exports doubled."])
+    with CaptureQueriesContext(connection) as again:
+        words = candidates._lexemes(["Prices rose.", "Wages fell.", "Prices rose."])
+    with CaptureQueriesContext(connection) as known:
+        candidates._lexemes(["Wages fell.", "Exports doubled."])
+
+    assert words == {"Prices rose.": ["price", "rose"], "Wages fell.": ["fell", "wage"]}
+    assert len(first) == len(again) == 1 and len(known) == 0
+    assert "Wages fell." in again[0]["sql"] and "Prices rose." not in again[0]["sql"]
