@@ -184,3 +184,11 @@ def test_an_aside_after_the_opening_name_without_its_closing_comma_describes_tha
         "Ann Ward, who Tom Baker says is the best mayor, opened the port."
     )
     assert _rule_speakers(text) == ["Katie Packer", "Lee Park", "Tom Baker"]
+
+
+def test_the_main_clause_speaks_after_an_opening_subordinate_clause() -> None:
+    text = (
+        "While Ann Ward pledged to cut fares, Tom Baker insisted that the port must close. "
+        "While Lee Park said the port would close, the council voted to keep it open."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park"]
