@@ -27,7 +27,7 @@ from claims.pipeline.attribution.ranker import reading_features
 # least 0, 5, 20 or 50 sentences).
 JUDGE_C = 0.3
 MIN_WORD_COUNT = 5
-JUDGE_THRESHOLDS = tuple(round(0.15 + 0.025 * i, 3) for i in range(23))  # 0.15 ... 0.7
+JUDGE_THRESHOLDS = tuple(round(0.15 + 0.0125 * i, 4) for i in range(45))  # 0.15 ... 0.7
 
 
 @dataclass

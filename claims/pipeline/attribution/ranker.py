@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from claims.pipeline.attribution.judge import JudgeModel, judge_features, neighbours
+from claims.pipeline.attribution.lexicon import GROUP_NOUNS
 from claims.pipeline.attribution.names import Registry
+from claims.pipeline.attribution.subjects import VAGUE_SIDES
 from claims.pipeline.attribution.tokens import Tokens
 from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
@@ -128,6 +130,8 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
         lo = bisect.bisect_left(starts, sentences[first].start)
         hi = bisect.bisect_left(starts, sentence.end)
         order = 0
+        modifiers: set[str] = set()  # names that only modify a group noun in the sentence
+        standing: set[str] = set()
         for mention in mentions[lo:hi]:
             at = bisect.bisect_right(sentence_starts, mention.start) - 1
             features = found.setdefault(mention.name, set())
@@ -145,6 +149,14 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
                 )
             )
             features.add(f"cat={mention.category}")
+            group = _group_after(mention.name, mention.end, window)
+            if group:
+                # "some Republican leaders in the state": the group the name describes.
+                found.setdefault(group, set()).update(features | {"group"})
+            if _modifies_group(mention.end, window):
+                modifiers.add(mention.name)  # "U.S. media outlets": no speaker by itself
+            else:
+                standing.add(mention.name)
         for back in range(0, RULE_WINDOW + 1):
             if index - back < 0:
                 break
@@ -165,6 +177,8 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             if quoted:
                 found.setdefault(quoted, set()).add("last_quote")
         for name, features in found.items():
+            if name in modifiers and name not in standing:
+                continue
             if " " not in name and (
                 not registry.is_name(name) or name.lower() in UNNAMED or _contraction(name)
             ):
@@ -188,6 +202,30 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             features.update(shared)
             result.append(Candidate(index, name, frozenset(features)))
     return result
+
+
+def _group_after(name: str, end: int, window: Tokens) -> str:
+    """ "Republican leaders", "Democratic primary voters": a name and the group noun after it
+    (one lower-case word may stand between), as one candidate; "" when none follows."""
+    at = bisect.bisect_left(window.start, end)
+    for stop in (at, at + 1):
+        if stop >= len(window.low) or (stop > at and not window.text[at].islower()):
+            return ""
+        if window.low[stop] in GROUP_NOUNS and window.text[stop].islower():
+            if name.split(" ", 1)[0].lower() in VAGUE_SIDES:
+                return ""  # "Western diplomats", "Northern officials": a bloc, no one named
+            return " ".join([name, *window.text[at : stop + 1]])
+    return ""
+
+
+def _modifies_group(end: int, window: Tokens) -> bool:
+    """Whether the name ending at `end` modifies a noun that names no one ("U.S. media
+    outlets", "Dover residents")."""
+    at = bisect.bisect_left(window.start, end)
+    return at < len(window.low) and window.text[at].islower() and window.low[at] in _UNNAMED_NOUNS
+
+
+_UNNAMED_NOUNS = UNNAMED - GROUP_NOUNS  # "media outlets", "residents": no source named
 
 
 def _contraction(word: str) -> bool:

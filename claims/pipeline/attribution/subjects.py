@@ -296,7 +296,7 @@ _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
 # "Western officials", "Arab diplomats": a bloc, not a side one could ask for the claim.
 _INSTITUTIONS = word_set("government military army navy parliament embassy cabinet")
-_VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
+VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
 
 
 def _is_noun_after_article(t: Tokens, index: int) -> bool:
@@ -357,7 +357,7 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
             return None  # "the Kremlin spokesman", "the 45th US president": found by the role
         # "Democratic lawmakers", "U.S. officials": a group the article names by its side.
         # "The German government", "the Turkish military": a country's institution speaks.
-        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in _VAGUE_SIDES
+        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in VAGUE_SIDES
         unnamed = t.low[end - 1] in UNNAMED and not group
         if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
             if not registry.is_person(t.text[start]):
@@ -451,7 +451,7 @@ def framed_group(t: Tokens, verb: int) -> Subject | None:
     opening = first - 1 - article
     if first == end - 1 or opening < 1 or t.text[opening] != ",":
         return None
-    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in _VAGUE_SIDES:
+    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in VAGUE_SIDES:
         return None
     return Subject("description", tuple(t.text[first:end]), t.start[first])
 

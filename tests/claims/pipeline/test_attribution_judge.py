@@ -21,7 +21,7 @@ def _without_judge(model: RankerModel) -> RankerModel:
 
 def test_the_best_candidate_speaks_under_its_cut_where_the_sentence_reads_as_reported() -> None:
     shipped = read_model(DEFAULT_MODEL_PATH)
-    text = "Ann Ward is making the argument that fares should fall by half."
+    text = "Ann Ward is pushing the idea that fares should fall by half."
 
     assert _speaker(text, _without_judge(shipped)) == ""
     assert _speaker(text, shipped) == "Ann Ward"
@@ -30,12 +30,20 @@ def test_the_best_candidate_speaks_under_its_cut_where_the_sentence_reads_as_rep
 def test_a_deed_the_article_reports_itself_gets_no_speaker_even_when_its_name_scores_well() -> None:
     shipped = read_model(DEFAULT_MODEL_PATH)
     text = (
-        "Governor Ann Ward signed the budget on Tuesday. "
-        "Ward won the election in 2014 with 52 percent of the vote."
+        "Mayor Ann Ward spoke to the council on Monday. "
+        "The harbor will need money to reopen, she warned the members."
     )
 
     assert _speaker(text, _without_judge(shipped), 0) == "Ann Ward"
     assert _speaker(text, shipped, 0) == ""
+
+
+def test_a_hope_is_no_statement_even_when_its_subject_scores_well() -> None:
+    shipped = read_model(DEFAULT_MODEL_PATH)
+    text = "Ann Ward is hopeful that fares will fall by half."
+
+    assert _speaker(text, _without_judge(shipped)) == "Ann Ward"
+    assert _speaker(text, shipped) == ""
 
 
 def test_the_shipped_ranker_carries_its_judge_and_one_saved_without_it_reads_as_before() -> None:
