@@ -9,7 +9,8 @@ be right there. A logistic regression fits the rows; the threshold is chosen on 
 out of fold (articles grouped, never split across folds): the most correct speakers while
 false speakers stay under `FALSE_LIMIT` and speakers given to the article's own sentences
 under `SPURIOUS_LIMIT`. Pure Python and scikit-learn, no Django; `manage.py train_attribution`
-runs it.
+runs it. The judge (`judge_training`) is fitted over the ranker's scores out of fold and ships
+in the same file.
 """
 
 from __future__ import annotations
@@ -30,9 +31,24 @@ from claims.evaluation.attribution import (
     lower_vocabulary,
     speaker_matches,
 )
+from claims.evaluation.judge_training import (
+    JUDGE_C,
+    JUDGE_THRESHOLDS,
+    MIN_WORD_COUNT,
+    fit_judge,
+    judge_out_of_fold,
+    judge_rows,
+    judged_figures,
+)
 from claims.evaluation.polnear import GoldArticle
 from claims.pipeline.attribution import read_rules
-from claims.pipeline.attribution.ranker import FORMAT, Context, candidates
+from claims.pipeline.attribution.ranker import (
+    FORMAT,
+    Context,
+    SentenceReading,
+    candidates,
+    sentence_reading,
+)
 from claims.pipeline.checkworthiness.artefacts import model_files_write
 from claims.pipeline.sentences import split_sentences
 from claims.pipeline.types import Sentence
@@ -57,6 +73,8 @@ class Rows:
     gold: list[bool | None]
     # The sentences the rules gave a speaker (not ranked), and whether it is right.
     ruled: dict[int, bool] = field(default_factory=dict)
+    # What the judge reads of each ranked sentence beside its candidates' scores.
+    judged: dict[int, SentenceReading] = field(default_factory=dict)
 
 
 class ArticleReading(NamedTuple):
@@ -114,6 +132,9 @@ def training_rows(articles: Sequence[GoldArticle]) -> Rows:
         context, heads, first = reading
         # The ranker speaks only where the rules found no speaker: it learns from those.
         unattributed = {i for i, rule in enumerate(context.rules) if rule is None}
+        for index in unattributed:
+            if heads[index] is None or heads[index]:
+                rows.judged[first + index] = sentence_reading(context, index)
         for candidate in candidates(context, unattributed):
             wanted = heads[candidate.sentence]
             if wanted is not None and not wanted:
@@ -194,18 +215,20 @@ def selection_figures(rows: Rows, probabilities: np.ndarray, threshold: float) -
     }
 
 
-def choose_threshold(
-    rows: Rows, c: float = DEFAULT_C, folds: int = FOLDS
-) -> list[dict[str, float]]:
-    """Figures of every threshold on out-of-fold predictions, best first: within the limits,
-    the most accurate; when none is, the one with the fewest false speakers."""
-    probabilities = np.zeros(len(rows.labels))
+def out_of_fold_logits(rows: Rows, c: float = DEFAULT_C, folds: int = FOLDS) -> np.ndarray:
+    """Each row's logit from a ranker that never saw its article."""
+    logits = np.zeros(len(rows.labels))
     groups = np.asarray(rows.groups)
-    for fit_part, held in GroupKFold(folds).split(probabilities, groups=groups):
+    for fit_part, held in GroupKFold(folds).split(logits, groups=groups):
         vectorizer, model = _fit(rows, fit_part, c)
         matrix = vectorizer.transform([dict.fromkeys(rows.features[i], 1) for i in held])
-        probabilities[held] = model.predict_proba(matrix)[:, 1]
-    figures = [selection_figures(rows, probabilities, t) for t in THRESHOLDS]
+        logits[held] = model.decision_function(matrix)
+    return logits
+
+
+def best_first(figures: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Figures of thresholds, best first: within the limits, the most accurate; when none is,
+    the one with the fewest false speakers."""
 
     def rank(f: dict[str, float]) -> tuple[bool, float]:
         within = f["false_attribution"] <= FALSE_LIMIT and f["spurious_rate"] <= SPURIOUS_LIMIT
@@ -217,28 +240,50 @@ def choose_threshold(
 def train_ranker(
     articles: Sequence[GoldArticle], out: Path, *, c: float = DEFAULT_C, folds: int = FOLDS
 ) -> dict[str, Any]:
-    """Fit on `articles`, choose the threshold out of fold, write the model; its metadata."""
+    """Fit the ranker and the judge over it on `articles`, choose their thresholds out of fold,
+    write the model; its metadata."""
     rows = training_rows(articles)
     if not rows.features or len(set(rows.labels)) < 2:
         raise ValueError("the split has no attributed sentence with a named source to learn from")
-    figures = choose_threshold(rows, c, folds) if folds > 1 else []
-    threshold = figures[0]["threshold"] if figures else 0.4
+    folds = max(2, folds)
+    logits = out_of_fold_logits(rows, c, folds)
+    probabilities = 1 / (1 + np.exp(-logits))
+    figures = best_first([selection_figures(rows, probabilities, t) for t in THRESHOLDS])
+    # The judge learns from the ranker's scores out of fold: on new articles the ranker's
+    # scores are those of a model that never saw them.
+    data = judge_rows(rows, logits)
+    judged = judge_out_of_fold(data, folds)
+    judge_figures = best_first([judged_figures(rows, data, judged, t) for t in JUDGE_THRESHOLDS])
     vectorizer, model = _fit(rows, np.arange(len(rows.labels)), c)
     weights = model.coef_.ravel()
     kept = np.flatnonzero(weights)
     names = np.asarray(vectorizer.get_feature_names_out(), dtype=str)[kept]
+    judge_vectorizer, judge_model = fit_judge(data, np.arange(len(data.labels)))
+    judge_weights = judge_model.coef_.ravel()
+    judge_kept = np.flatnonzero(judge_weights)
     metadata = {
         "format": FORMAT,
         "bias": float(model.intercept_[0]),
-        "threshold": threshold,
+        "threshold": figures[0]["threshold"],
         "c": c,
         "articles": len(articles),
         "rows": len(rows.labels),
-        "out_of_fold": figures[0] if figures else {},
+        "out_of_fold": figures[0],
+        "judge": {
+            "bias": float(judge_model.intercept_[0]),
+            "threshold": judge_figures[0]["threshold"],
+            "c": JUDGE_C,
+            "min_word_count": MIN_WORD_COUNT,
+            "rows": len(data.labels),
+            "out_of_fold": judge_figures[0],
+        },
     }
-    return model_files_write(
-        out,
-        {"features": names, "weights": weights[kept].astype(np.float32)},
-        metadata,
-        version_prefix="attribution-ranker",
-    )
+    arrays = {
+        "features": names,
+        "weights": weights[kept].astype(np.float32),
+        "judge_features": np.asarray(judge_vectorizer.get_feature_names_out(), dtype=str)[
+            judge_kept
+        ],
+        "judge_weights": judge_weights[judge_kept].astype(np.float32),
+    }
+    return model_files_write(out, arrays, metadata, version_prefix="attribution-ranker")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--c", type=float, default=DEFAULT_C)
         parser.add_argument(
-            "--folds", type=int, default=FOLDS, help="folds choosing the threshold; 0: 0.4"
+            "--folds", type=int, default=FOLDS, help="folds choosing the thresholds (at least 2)"
         )
         parser.add_argument(
             "--minilm",

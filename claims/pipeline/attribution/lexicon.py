@@ -106,6 +106,8 @@ PARTICLES = {
         ("weigh", {"in"}),
         ("speak:spoke:spoken", {"out", "up"}),
         ("fire:fired", {"back"}),
+        ("shoot:shot:shot:shooting", {"back"}),
+        ("double:doubled", {"down"}),
         ("hit:hit:hit:hitting", {"back", "out"}),
         ("go:went:gone", {"after"}),
         ("take:took:taken", {"aim", "issue"}),

@@ -22,8 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from claims.pipeline.attribution.judge import JudgeModel, judge_features, neighbours
+from claims.pipeline.attribution.lexicon import GROUP_NOUNS
 from claims.pipeline.attribution.names import Registry
+from claims.pipeline.attribution.subjects import VAGUE_SIDES
 from claims.pipeline.attribution.tokens import Tokens
 from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
@@ -69,6 +73,31 @@ class Candidate:
     features: frozenset[str]
 
 
+class SentenceReading(NamedTuple):
+    """What the judge reads of a sentence beside its candidates' scores."""
+
+    text: str
+    low: tuple[str, ...]  # its words outside quotations, lower-cased
+    neighbours: dict[str, bool]
+
+
+def sentence_reading(context: Context, index: int) -> SentenceReading:
+    sentence = context.sentences[index]
+    low = tuple(context.tokens.window(sentence.start, sentence.end).low)
+    return SentenceReading(sentence.text, low, neighbours(context.sentences, context.rules, index))
+
+
+def reading_features(
+    reading: SentenceReading, ranked: Sequence[tuple[float, frozenset[str]]]
+) -> dict[str, float]:
+    """The judge's features of a sentence from its reading and its candidates' (logit,
+    features), best first."""
+    top = ranked[0][1]
+    state = [f for f in top if f.startswith("s:")]
+    scores = [score for score, _ in ranked]
+    return judge_features(reading.text, reading.low, state, scores, top, reading.neighbours)
+
+
 _BUCKETS = ("0", "1", "2", "3", "4")
 
 
@@ -101,6 +130,8 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
         lo = bisect.bisect_left(starts, sentences[first].start)
         hi = bisect.bisect_left(starts, sentence.end)
         order = 0
+        modifiers: set[str] = set()  # names that only modify a group noun in the sentence
+        standing: set[str] = set()
         for mention in mentions[lo:hi]:
             at = bisect.bisect_right(sentence_starts, mention.start) - 1
             features = found.setdefault(mention.name, set())
@@ -118,6 +149,14 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
                 )
             )
             features.add(f"cat={mention.category}")
+            group = _group_after(mention.name, mention.end, window)
+            if group:
+                # "some Republican leaders in the state": the group the name describes.
+                found.setdefault(group, set()).update(features | {"group"})
+            if _modifies_group(mention.end, window):
+                modifiers.add(mention.name)  # "U.S. media outlets": no speaker by itself
+            else:
+                standing.add(mention.name)
         for back in range(0, RULE_WINDOW + 1):
             if index - back < 0:
                 break
@@ -138,6 +177,8 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             if quoted:
                 found.setdefault(quoted, set()).add("last_quote")
         for name, features in found.items():
+            if name in modifiers and name not in standing:
+                continue
             if " " not in name and (
                 not registry.is_name(name) or name.lower() in UNNAMED or _contraction(name)
             ):
@@ -161,6 +202,30 @@ def candidates(context: Context, only: Collection[int] | None = None) -> list[Ca
             features.update(shared)
             result.append(Candidate(index, name, frozenset(features)))
     return result
+
+
+def _group_after(name: str, end: int, window: Tokens) -> str:
+    """ "Republican leaders", "Democratic primary voters": a name and the group noun after it
+    (one lower-case word may stand between), as one candidate; "" when none follows."""
+    at = bisect.bisect_left(window.start, end)
+    for stop in (at, at + 1):
+        if stop >= len(window.low) or (stop > at and not window.text[at].islower()):
+            return ""
+        if window.low[stop] in GROUP_NOUNS and window.text[stop].islower():
+            if name.split(" ", 1)[0].lower() in VAGUE_SIDES:
+                return ""  # "Western diplomats", "Northern officials": a bloc, no one named
+            return " ".join([name, *window.text[at : stop + 1]])
+    return ""
+
+
+def _modifies_group(end: int, window: Tokens) -> bool:
+    """Whether the name ending at `end` modifies a noun that names no one ("U.S. media
+    outlets", "Dover residents")."""
+    at = bisect.bisect_left(window.start, end)
+    return at < len(window.low) and window.text[at].islower() and window.low[at] in _UNNAMED_NOUNS
+
+
+_UNNAMED_NOUNS = UNNAMED - GROUP_NOUNS  # "media outlets", "residents": no source named
 
 
 def _contraction(word: str) -> bool:
@@ -238,13 +303,20 @@ def _mention_features(
 
 
 class RankerModel:
-    """Weights over feature strings; a candidate's probability is a logistic of their sum."""
+    """Weights over feature strings; a candidate's probability is a logistic of their sum.
+    With a judge, the judge decides whether the best candidate speaks, not its own score."""
 
     def __init__(
-        self, weights: dict[str, float], bias: float, threshold: float, version: str
+        self,
+        weights: dict[str, float],
+        bias: float,
+        threshold: float,
+        version: str,
+        judge: JudgeModel | None = None,
     ) -> None:
         self.weights, self.bias, self.threshold, self.version = weights, bias, threshold, version
         self.cut = math.log(threshold / (1 - threshold))
+        self.judge = judge
 
     def logit(self, features: frozenset[str]) -> float:
         return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
@@ -254,22 +326,35 @@ def rerank(
     context: Context, model: RankerModel, only: Collection[int] | None = None
 ) -> list[Attribution | None]:
     """Each sentence's attribution: the rules' when they found one (they read constructions the
-    model only approximates), else the best-scored candidate when it passes the threshold.
-    `only`: the sentences to rerank; the others keep the rules' attribution."""
+    model only approximates), else the best-scored candidate when the judge (or, without one,
+    its own score) says it speaks. `only`: the sentences to rerank; the others keep the rules'
+    attribution."""
     # The rules' speaker stands where they found one: only the other sentences are ranked.
     unattributed = {
         index
         for index, rule in enumerate(context.rules)
         if rule is None and (only is None or index in only)
     }
-    best: dict[int, tuple[float, str]] = {}
+    ranked: dict[int, list[tuple[float, str, frozenset[str]]]] = {}
     for candidate in candidates(context, unattributed):
         score = model.logit(candidate.features)
-        if score >= model.cut and score > best.get(candidate.sentence, (-math.inf, ""))[0]:
-            best[candidate.sentence] = (score, candidate.name)
+        ranked.setdefault(candidate.sentence, []).append(
+            (score, candidate.name, candidate.features)
+        )
     result = list(context.rules)
-    for index, (_, name) in best.items():
-        result[index] = inferred_attribution(name, index, context)
+    judge = model.judge
+    for index, found in ranked.items():
+        # The first found wins a tie, as it always has.
+        found.sort(key=lambda item: -item[0])
+        score, name, _ = found[0]
+        if judge is None:
+            speaks = score >= model.cut
+        else:
+            scored = [(logit, features) for logit, _, features in found]
+            features = reading_features(sentence_reading(context, index), scored)
+            speaks = judge.logit(features) >= judge.cut
+        if speaks:
+            result[index] = inferred_attribution(name, index, context)
     return result
 
 
@@ -300,9 +385,26 @@ def read_model(path: Path) -> RankerModel:
         threshold = float(metadata["threshold"])
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"threshold {threshold} outside (0, 1)")
-        return RankerModel(table, float(metadata["bias"]), threshold, str(metadata["version"]))
+        judge = _read_judge(metadata, arrays)
+        return RankerModel(
+            table, float(metadata["bias"]), threshold, str(metadata["version"]), judge
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelLoadError(f"attribution ranker at {path} is malformed: {exc}") from exc
+
+
+def _read_judge(metadata: dict[str, Any], arrays: dict[str, Any]) -> JudgeModel | None:
+    """The judge shipped beside the ranker; None for a ranker trained without one."""
+    if "judge" not in metadata:
+        return None
+    names, weights = arrays["judge_features"], arrays["judge_weights"]
+    if names.shape != weights.shape:
+        raise ValueError("judge features and weights differ in length")
+    threshold = float(metadata["judge"]["threshold"])
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"judge threshold {threshold} outside (0, 1)")
+    table = dict(zip(names.tolist(), weights.astype(float).tolist(), strict=True))
+    return JudgeModel(table, float(metadata["judge"]["bias"]), threshold)
 
 
 @lru_cache(maxsize=4)

@@ -553,6 +553,11 @@ def _is_group(speaker: str) -> bool:
     return speaker.rpartition(" ")[2] in GROUP_NOUNS
 
 
+_SUBORDINATE = re.compile(
+    r"(?:While|Although|Though|Whereas|Even as|Even though|Even if|Because|If|Unless)\b"
+)
+
+
 def _choose(found: list[Candidate], masked: str) -> Candidate | None:
     """The main clause's source: the first one, unless a coordinated clause ("…, while
     Zelensky accused …", "…, but sources told the Times") names a person or an outlet where
@@ -569,6 +574,12 @@ def _choose(found: list[Candidate], masked: str) -> Candidate | None:
         person = next((c for c in found if c.position > comma and c.category == PERSON), None)
         if person is not None:
             return person
+    if _SUBORDINATE.match(masked) and chosen.position < comma:
+        # "While Ann Ward pledged lower fares, Tom Baker insisted …": the main clause's
+        # source, not the subordinate clause's.
+        main = next((c for c in found if c.position > comma), None)
+        if main is not None:
+            return main
     for candidate in found[1:]:
         if RANK[candidate.category] < RANK[chosen.category] and COORDINATION.search(
             masked, chosen.position, candidate.position

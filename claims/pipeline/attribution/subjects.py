@@ -79,6 +79,9 @@ def _strip_fillers(t: Tokens, end: int) -> int:
         if low == "to" and end > 2 and t.low[end - 2] == "on" and t.low[end - 3] in _GO:
             end -= 3  # "went on to say"
             continue
+        if low == "to" and (took := _took_to(t, end - 1)) >= 0:
+            end = took  # "took to Twitter to say", "took to the Senate floor to argue"
+            continue
         if low in TIME_NOUNS or (text.isdigit() and len(text) == 4):
             back = end - 1
             # "on Thursday evening": a day before the part of it.
@@ -109,6 +112,21 @@ def _named_aside(t: Tokens, closing: int) -> bool:
 
 
 _GO = word_set("go goes went gone going")
+_TAKE = word_set("take takes took taken taking")
+_PLATFORM_WORDS = 6
+
+
+def _took_to(t: Tokens, to: int) -> int:
+    """The index of "took" when the "to" at `to` follows "took to <a place or platform>"
+    ("took to Twitter to say", "took to the airwaves to argue"); -1 otherwise."""
+    for at in range(to - 2, max(0, to - _PLATFORM_WORDS - 2), -1):
+        if t.text[at] in ",;:":
+            return -1
+        if t.low[at] == "to":
+            return at - 1 if at > 0 and t.low[at - 1] in _TAKE else -1
+    return -1
+
+
 _GERUND_PREPOSITIONS = word_set("by upon after before while in")
 
 
@@ -278,7 +296,7 @@ _NOT_MODIFIERS = STOPWORDS | FILLERS | PREPOSITIONS | PRONOUNS | RELATIVES
 _DESCRIPTION_WORDS = 3
 # "Western officials", "Arab diplomats": a bloc, not a side one could ask for the claim.
 _INSTITUTIONS = word_set("government military army navy parliament embassy cabinet")
-_VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
+VAGUE_SIDES = word_set("western eastern northern southern arab european asian african foreign")
 
 
 def _is_noun_after_article(t: Tokens, index: int) -> bool:
@@ -339,7 +357,7 @@ def _described(t: Tokens, end: int, registry: Registry) -> Subject | None:
             return None  # "the Kremlin spokesman", "the 45th US president": found by the role
         # "Democratic lawmakers", "U.S. officials": a group the article names by its side.
         # "The German government", "the Turkish military": a country's institution speaks.
-        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in _VAGUE_SIDES
+        group = t.low[end - 1] in GROUP_NOUNS | _INSTITUTIONS and t.low[start] not in VAGUE_SIDES
         unnamed = t.low[end - 1] in UNNAMED and not group
         if unnamed and (end - start == 2 or qual(t.text[start]) == "us"):  # noqa: SIM102
             if not registry.is_person(t.text[start]):
@@ -433,7 +451,7 @@ def framed_group(t: Tokens, verb: int) -> Subject | None:
     opening = first - 1 - article
     if first == end - 1 or opening < 1 or t.text[opening] != ",":
         return None
-    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in _VAGUE_SIDES:
+    if not all(t.text[i].isalpha() for i in range(first, end)) or t.low[first] in VAGUE_SIDES:
         return None
     return Subject("description", tuple(t.text[first:end]), t.start[first])
 
@@ -535,7 +553,31 @@ def subject_of(t: Tokens, verb: int, registry: Registry) -> Subject:
             if subject.kind:
                 return subject
         return first_subject(t, end - 1, registry, loose=True)
-    return _subject_at(t, end, registry)
+    return _unclosed_aside(t, end, registry) or _subject_at(t, end, registry)
+
+
+_NOT_ASIDES = word_set("and or but nor while as because if when though although whom whose")
+_UNCLOSED_ASIDE_TOKENS = 16
+
+
+def _unclosed_aside(t: Tokens, end: int, registry: Registry) -> Subject | None:
+    """ "Katie Packer, who is chairman of Our Principles PAC said", "Lee Park, a lawyer for
+    the tenants said": an aside after the name that opens the sentence, its closing comma
+    missing, describes that name; the verb is the name's, not that of a name inside the aside.
+    None when the verb is not after such an aside ("Ann Ward, whom Tom Baker said …")."""
+    commas = [i for i in range(end) if t.text[i] in _PHRASE_BREAKS or t.text[i] in _DASHES]
+    if len(commas) != 1 or t.text[commas[0]] != "," or end - commas[0] > _UNCLOSED_ASIDE_TOKENS:
+        return None
+    comma = commas[0]
+    opener = t.text[comma + 1]
+    if not opener.islower() or opener in _NOT_ASIDES or opener in SPEECH_VERBS:
+        return None
+    if opener in RELATIVES and comma + 2 < end and t.cap[comma + 2]:
+        return None  # "Ann Ward, who Tom Baker says …": the relative clause has its own subject
+    if comma == 0 or run_before(t, comma, registry, 0) != 0:
+        return None
+    subject = _subject_at(t, comma, registry)
+    return subject if subject.kind == "name" else None
 
 
 _DASHES = frozenset({"—", "–", "-"})

@@ -28,7 +28,7 @@ def _speakers(text: str, **options: object) -> list[Attribution | None]:
 def test_a_report_by_a_body_with_a_verb_the_rules_do_not_read_gets_its_speaker() -> None:
     text = (
         "The Coastal Policy Institute released figures on Tuesday. "
-        "The Coastal Policy Institute reckons the harbor lost 2,000 jobs last year."
+        "The Coastal Policy Institute reckons that the harbor lost 2,000 jobs last year."
     )
 
     with_ranker, rules = _speakers(text), _speakers(text, ranker=None)
@@ -83,3 +83,27 @@ def test_a_pronouns_contraction_opening_a_sentence_is_no_candidate() -> None:
 
     assert "Ann Ward" in names
     assert names.isdisjoint({"She's", "It’s", "We’ll"})
+
+
+def test_a_group_that_a_name_describes_is_a_candidate_of_its_own() -> None:
+    text = (
+        "Ann Ward leads the race. "
+        "Some Republican leaders in the state have taken to saying the port must close. "
+        "Many Democratic primary voters back her."
+    )
+    sentences = split_sentences(text)
+
+    found = {(c.sentence, c.name) for c in candidates(read_rules(text, sentences))}
+
+    assert (1, "Republican leaders") in found
+    assert (2, "Democratic primary voters") in found
+
+
+def test_a_name_that_only_modifies_a_noun_naming_no_one_is_no_candidate() -> None:
+    text = "Harbor media outlets have reported that Ann Ward may close the port."
+    sentences = split_sentences(text)
+
+    names = {c.name for c in candidates(read_rules(text, sentences))}
+
+    assert "Harbor" not in names
+    assert "Ann Ward" in names

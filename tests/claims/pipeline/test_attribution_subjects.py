@@ -166,3 +166,29 @@ def test_has_since_said_and_a_long_aside_in_parentheses_keep_the_subject() -> No
         "Tom Baker (who has 25 delegates to date) said a win is possible."
     )
     assert _rule_speakers(text) == ["Ann Ward", "Tom Baker"]
+
+
+def test_taking_to_a_platform_to_say_something_is_the_takers_statement() -> None:
+    text = (
+        "Ann Ward took to Twitter to say the port would reopen in May. "
+        "Senator Tom Baker took to the Senate floor on Monday to argue that fares must fall. "
+        "Lee Park took the ferry to Dover to say goodbye to her mother."
+    )
+    assert _rule_speakers(text) == ["Ann Ward", "Tom Baker", ""]
+
+
+def test_an_aside_after_the_opening_name_without_its_closing_comma_describes_that_name() -> None:
+    text = (
+        "Katie Packer, who is chairman of the Harbor Watch PAC said the port would close. "
+        "Lee Park, a lawyer for the tenants said the law was void. "
+        "Ann Ward, who Tom Baker says is the best mayor, opened the port."
+    )
+    assert _rule_speakers(text) == ["Katie Packer", "Lee Park", "Tom Baker"]
+
+
+def test_the_main_clause_speaks_after_an_opening_subordinate_clause() -> None:
+    text = (
+        "While Ann Ward pledged to cut fares, Tom Baker insisted that the port must close. "
+        "While Lee Park said the port would close, the council voted to keep it open."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Lee Park"]

@@ -341,3 +341,12 @@ def test_an_agent_after_by_is_the_person_named_after_the_role_and_not_the_day() 
         "The closure was first reported by the Springfield Ledger on Monday."
     )
     assert _rule_speakers(text) == ["Tom Baker", "Springfield Ledger"]
+
+
+def test_shooting_back_and_doubling_down_are_statements_but_gunfire_is_not() -> None:
+    text = (
+        "“They are all here for the free stuff,” Tom Baker shot back with a laugh. "
+        "Ann Ward doubled down on her claim that the port lost money. "
+        "The guard shot back at the attackers."
+    )
+    assert _rule_speakers(text) == ["Tom Baker", "Ann Ward", ""]
