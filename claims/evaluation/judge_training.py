@@ -12,8 +12,9 @@ judge's own predictions out of fold under the ranker's limits. Words seen in few
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
@@ -22,6 +23,9 @@ from sklearn.model_selection import GroupKFold
 
 from claims.pipeline.attribution.judge import WORD_PREFIX
 from claims.pipeline.attribution.ranker import reading_features
+
+if TYPE_CHECKING:
+    from claims.evaluation.ranker_training import Rows
 
 # Chosen by grouped cross-validation on PolNeAR train (C in 0.1, 0.3, 1, 3; words seen in at
 # least 0, 5, 20 or 50 sentences).
@@ -39,7 +43,7 @@ class JudgeRows:
     tops: list[int]  # the ranker's row of its best candidate
 
 
-def judge_rows(rows: Any, logits: np.ndarray) -> JudgeRows:
+def judge_rows(rows: Rows, logits: np.ndarray) -> JudgeRows:
     """The judge's rows from the ranker's (`ranker_training.Rows`) and their logits."""
     by_sentence: dict[int, list[int]] = {}
     for row, sentence in enumerate(rows.sentences):
@@ -62,6 +66,7 @@ def judge_rows(rows: Any, logits: np.ndarray) -> JudgeRows:
 
 
 def fit_judge(data: JudgeRows, index: np.ndarray) -> tuple[DictVectorizer, LogisticRegression]:
+    """The judge fitted on the rows `index` of `data`."""
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([data.features[i] for i in index])
     return vectorizer, LogisticRegression(C=JUDGE_C, max_iter=3000).fit(matrix, data.labels[index])
@@ -78,7 +83,7 @@ def judge_out_of_fold(data: JudgeRows, folds: int) -> np.ndarray:
 
 
 def judged_figures(
-    rows: Any, data: JudgeRows, probabilities: np.ndarray, threshold: float
+    rows: Rows, data: JudgeRows, probabilities: np.ndarray, threshold: float
 ) -> dict[str, float]:
     """Speaker accuracy, false attribution and spurious rate when each sentence's best
     candidate speaks where the judge's probability reaches `threshold` (the rules' speakers
@@ -88,13 +93,20 @@ def judged_figures(
         for sentence, top, p in zip(data.sentences, data.tops, probabilities, strict=True)
         if p >= threshold
     }
+    return chosen_figures(rows, chosen, threshold)
+
+
+def chosen_figures(rows: Rows, chosen: Mapping[int, int], threshold: float) -> dict[str, float]:
+    """Speaker accuracy, false attribution and spurious rate of giving each sentence the rules
+    left without a speaker the candidate row `chosen` names for it (none: left empty), the
+    rules' speakers standing (`rows`: `ranker_training.Rows`)."""
     correct = false = named = asserted = spurious = 0
     for sentence, gold in enumerate(rows.gold):
+        row = chosen.get(sentence)
         if sentence in rows.ruled:
             given, right = True, rows.ruled[sentence]
         else:
-            top = chosen.get(sentence)
-            given, right = top is not None, top is not None and rows.labels[top] == 1
+            given, right = row is not None, row is not None and rows.labels[row] == 1
         if gold is None:
             asserted += 1
             spurious += given

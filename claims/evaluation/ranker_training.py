@@ -35,6 +35,7 @@ from claims.evaluation.judge_training import (
     JUDGE_C,
     JUDGE_THRESHOLDS,
     MIN_WORD_COUNT,
+    chosen_figures,
     fit_judge,
     judge_out_of_fold,
     judge_rows,
@@ -193,26 +194,7 @@ def selection_figures(rows: Rows, probabilities: np.ndarray, threshold: float) -
             sentence not in best or probabilities[row] > probabilities[best[sentence]]
         ):
             best[sentence] = row
-    correct = false = named = asserted = spurious = 0
-    for sentence, gold in enumerate(rows.gold):
-        chosen = best.get(sentence)
-        if sentence in rows.ruled:  # the rules' speaker stands
-            given, right = True, rows.ruled[sentence]
-        else:
-            given, right = chosen is not None, chosen is not None and rows.labels[chosen] == 1
-        if gold is None:
-            asserted += 1
-            spurious += given
-        elif gold:
-            named += 1
-            correct += given and right
-            false += given and not right
-    return {
-        "threshold": threshold,
-        "speaker_accuracy": round(correct / max(1, named), 4),
-        "false_attribution": round(false / max(1, named), 4),
-        "spurious_rate": round(spurious / max(1, asserted), 4),
-    }
+    return chosen_figures(rows, best, threshold)
 
 
 def out_of_fold_logits(rows: Rows, c: float = DEFAULT_C, folds: int = FOLDS) -> np.ndarray:
@@ -240,50 +222,50 @@ def best_first(figures: list[dict[str, float]]) -> list[dict[str, float]]:
 def train_ranker(
     articles: Sequence[GoldArticle], out: Path, *, c: float = DEFAULT_C, folds: int = FOLDS
 ) -> dict[str, Any]:
-    """Fit the ranker and the judge over it on `articles`, choose their thresholds out of fold,
-    write the model; its metadata."""
+    """Fit the ranker on `articles` and, with two folds or more, choose its threshold out of
+    fold and fit the judge over it; write the model; its metadata. Fewer folds (a split too
+    small to hold any out) give the ranker alone at the threshold 0.4."""
     rows = training_rows(articles)
     if not rows.features or len(set(rows.labels)) < 2:
         raise ValueError("the split has no attributed sentence with a named source to learn from")
-    folds = max(2, folds)
+    vectorizer, model = _fit(rows, np.arange(len(rows.labels)), c)
+    weights = model.coef_.ravel()
+    kept = np.flatnonzero(weights)
+    names = np.asarray(vectorizer.get_feature_names_out(), dtype=str)[kept]
+    metadata: dict[str, Any] = {
+        "format": FORMAT,
+        "bias": float(model.intercept_[0]),
+        "threshold": 0.4,
+        "c": c,
+        "articles": len(articles),
+        "rows": len(rows.labels),
+        "out_of_fold": {},
+    }
+    arrays = {"features": names, "weights": weights[kept].astype(np.float32)}
+    if folds < 2:
+        return model_files_write(out, arrays, metadata, version_prefix="attribution-ranker")
     logits = out_of_fold_logits(rows, c, folds)
     probabilities = 1 / (1 + np.exp(-logits))
     figures = best_first([selection_figures(rows, probabilities, t) for t in THRESHOLDS])
+    metadata.update(threshold=figures[0]["threshold"], out_of_fold=figures[0])
     # The judge learns from the ranker's scores out of fold: on new articles the ranker's
     # scores are those of a model that never saw them.
     data = judge_rows(rows, logits)
     judged = judge_out_of_fold(data, folds)
     judge_figures = best_first([judged_figures(rows, data, judged, t) for t in JUDGE_THRESHOLDS])
-    vectorizer, model = _fit(rows, np.arange(len(rows.labels)), c)
-    weights = model.coef_.ravel()
-    kept = np.flatnonzero(weights)
-    names = np.asarray(vectorizer.get_feature_names_out(), dtype=str)[kept]
     judge_vectorizer, judge_model = fit_judge(data, np.arange(len(data.labels)))
     judge_weights = judge_model.coef_.ravel()
     judge_kept = np.flatnonzero(judge_weights)
-    metadata = {
-        "format": FORMAT,
-        "bias": float(model.intercept_[0]),
-        "threshold": figures[0]["threshold"],
-        "c": c,
-        "articles": len(articles),
-        "rows": len(rows.labels),
-        "out_of_fold": figures[0],
-        "judge": {
-            "bias": float(judge_model.intercept_[0]),
-            "threshold": judge_figures[0]["threshold"],
-            "c": JUDGE_C,
-            "min_word_count": MIN_WORD_COUNT,
-            "rows": len(data.labels),
-            "out_of_fold": judge_figures[0],
-        },
+    metadata["judge"] = {
+        "bias": float(judge_model.intercept_[0]),
+        "threshold": judge_figures[0]["threshold"],
+        "c": JUDGE_C,
+        "min_word_count": MIN_WORD_COUNT,
+        "rows": len(data.labels),
+        "out_of_fold": judge_figures[0],
     }
-    arrays = {
-        "features": names,
-        "weights": weights[kept].astype(np.float32),
-        "judge_features": np.asarray(judge_vectorizer.get_feature_names_out(), dtype=str)[
-            judge_kept
-        ],
-        "judge_weights": judge_weights[judge_kept].astype(np.float32),
-    }
+    arrays["judge_features"] = np.asarray(judge_vectorizer.get_feature_names_out(), dtype=str)[
+        judge_kept
+    ]
+    arrays["judge_weights"] = judge_weights[judge_kept].astype(np.float32)
     return model_files_write(out, arrays, metadata, version_prefix="attribution-ranker")

@@ -30,13 +30,17 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Bumped when a change to the pipeline means stored extractions are stale.
 PIPELINE_VERSION = "1"
-# One stored claim of each text: through the text's hash index, however many copies there are.
+# SQLite takes a bounded number of parameters a statement.
+_SQLITE_TEXTS = 500
+# One stored claim of each text: through the text's hash index, however many copies there
+# are; extracted by this pipeline and model (a new version of either scores afresh).
 _STORED_SCORES = """
 SELECT t.text, s.score, s.reasons::text
 FROM unnest(%s::text[]) AS t(text)
 CROSS JOIN LATERAL (
-    SELECT score, reasons FROM claims_claim
-    WHERE text = t.text AND model_version = %s
+    SELECT c.score, c.reasons
+    FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
+    WHERE c.text = t.text AND a.pipeline_version = %s
     LIMIT 1
 ) AS s
 """
@@ -99,24 +103,26 @@ def _run_pipeline(article: Article) -> Extraction:
         title=article.given_title,
         charset=article.raw_charset,
     )
-    scorer = KnownScores(scorer_get(), _scores_stored)
+    version = pipeline_version()
+    scorer = KnownScores(scorer_get(), lambda texts: _scores_stored(texts, version))
     return extract_claims(
         document, scorer, settings.FACTCHECK_CLAIM_THRESHOLD, ranker=attribution_ranker()
     )
 
 
 def _scores_stored(texts: Sequence[str], version: str) -> dict[str, Score]:
-    """The score and reasons stored with a claim of each of `texts` under model `version`."""
+    """The score and reasons stored with a claim of each of `texts` extracted by pipeline
+    `version` (`pipeline_version()`: this code's pipeline and scorer)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_STORED_SCORES, [list(texts), version])
             rows = [(text, score, json.loads(reasons)) for text, score, reasons in cursor]
     else:
-        rows = list(
-            Claim.objects.filter(text__in=texts, model_version=version).values_list(
-                "text", "score", "reasons"
-            )
-        )
+        rows = []
+        for start in range(0, len(texts), _SQLITE_TEXTS):
+            rows += Claim.objects.filter(
+                text__in=texts[start : start + _SQLITE_TEXTS], article__pipeline_version=version
+            ).values_list("text", "score", "reasons")
     return {text: Score(probability=score, reasons=tuple(reasons)) for text, score, reasons in rows}
 
 

@@ -186,10 +186,11 @@ def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
 
 
 @pytest.mark.django_db
-def test_scores_stored_under_another_model_version_are_not_reused() -> None:
+def test_scores_stored_by_another_pipeline_or_model_are_not_reused() -> None:
     first = services.article_extract(article_id=_receive(TEXT.encode()).pk)
     texts = list(first.claims.values_list("text", flat=True))
-    version = first.claims.values_list("model_version", flat=True).first()
+    version = services.extract.pipeline_version()
 
-    assert texts and set(services.extract._scores_stored(texts, version)) == set(texts)
-    assert services.extract._scores_stored(texts, "another-model") == {}
+    assert texts and first.pipeline_version == version
+    assert set(services.extract._scores_stored(texts, version)) == set(texts)
+    assert services.extract._scores_stored(texts, "pipeline-2+" + version) == {}

@@ -32,7 +32,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--c", type=float, default=DEFAULT_C)
         parser.add_argument(
-            "--folds", type=int, default=FOLDS, help="folds choosing the thresholds (at least 2)"
+            "--folds",
+            type=int,
+            default=FOLDS,
+            help="folds choosing the thresholds and fitting the judge (under 2: the ranker "
+            "alone, at 0.4)",
         )
         parser.add_argument(
             "--minilm",

@@ -5,9 +5,10 @@ set high enough that the article's own sentences (where any name is a false spea
 get one, so many sentences whose best candidate is right stay empty. The judge reads the
 sentence as a whole: the cues anywhere in it, its quotation marks, whether a quotation carries
 it or the sentences around it are attributed, and how far the ranker's best candidate stands
-above the second. A logistic model over those features (`ranker_training`) gives the
-probability that the best candidate is the speaker; the best candidate speaks when it passes
-the judge's threshold, whatever its own score.
+above the second. A logistic model over those features (fitted by
+`claims.evaluation.judge_training`) gives the probability that the best candidate is the
+speaker; the best candidate speaks when it passes the judge's threshold, whatever its own
+score.
 """
 
 from __future__ import annotations

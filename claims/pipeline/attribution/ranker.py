@@ -344,7 +344,7 @@ def rerank(
     result = list(context.rules)
     judge = model.judge
     for index, found in ranked.items():
-        # The first found wins a tie, as it always has.
+        # A stable sort: of candidates scored alike, the first found wins.
         found.sort(key=lambda item: -item[0])
         score, name, _ = found[0]
         if judge is None:

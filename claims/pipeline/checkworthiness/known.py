@@ -2,10 +2,11 @@
 
 A wire story reaches a desk as hundreds of copies, sentence for sentence the same, and every
 scorer here reads a sentence alone (not its neighbours), so its verdict on a sentence is the
-same in every copy. `KnownScores` asks `known` for the scores stored with earlier claims of
-the same words under the same model version and sends only the other sentences to the model:
-a copy's claims cost the linear model's features, not MiniLM's forward pass. Sentences that
-scored under the threshold were not stored as claims, so they are scored again.
+same in every copy (in int8 up to the rounding of each batch's inputs). `KnownScores` asks
+`known` for the scores stored with earlier claims of the same words by the same pipeline and
+model, and sends only the other sentences to the scorer: a sentence found costs one index
+probe of the lookup, not a forward pass. Sentences not stored as claims (under the threshold,
+too short or too long, or in an article kept as a duplicate) are scored again.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.types import Score
 
-# (texts, model version) -> the score stored for each of those texts that has one.
-Lookup = Callable[[Sequence[str], str], Mapping[str, Score]]
+# texts -> the score stored for each of those texts that has one, by this scorer's version.
+Lookup = Callable[[Sequence[str]], Mapping[str, Score]]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class KnownScores:
         """`scorer`'s scores, the stored ones taken as they are (reasons included: a claim is
         stored with them)."""
         distinct = list(dict.fromkeys(text for text in texts if text.strip()))
-        stored = self.known(distinct, self.scorer.version) if distinct else {}
+        stored = self.known(distinct) if distinct else {}
         rest = [text for text in dict.fromkeys(texts) if text not in stored]
         fresh = dict(zip(rest, self.scorer.score(rest, explain_from=explain_from), strict=True))
         return [stored[text] if text in stored else fresh[text] for text in texts]

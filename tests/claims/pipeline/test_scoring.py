@@ -230,8 +230,8 @@ def test_sentences_scored_before_keep_their_score_and_only_the_others_are_read(
     stored = Score(probability=0.91, reasons=("a figure",))
     asked = []
 
-    def known(texts, version):  # type: ignore[no-untyped-def]
-        asked.append((list(texts), version))
+    def known(texts):  # type: ignore[no-untyped-def]
+        asked.append(list(texts))
         return {CLAIM: stored}
 
     reading = _Reading(scorer)
@@ -239,7 +239,7 @@ def test_sentences_scored_before_keep_their_score_and_only_the_others_are_read(
         [CLAIM, PLEASANTRY, CLAIM, "  ", PLEASANTRY], explain_from=0.3
     )
 
-    assert asked == [([CLAIM, PLEASANTRY], scorer.version)]
+    assert asked == [[CLAIM, PLEASANTRY]]
     assert reading.read == [PLEASANTRY, "  "]
     assert scores[0] == scores[2] == stored
     assert scores[1] == scores[4] == scorer.score([PLEASANTRY], explain_from=0.3)[0]
@@ -249,7 +249,7 @@ def test_sentences_scored_before_keep_their_score_and_only_the_others_are_read(
 def test_a_scorer_with_nothing_stored_reads_every_sentence_once(scorer: Scorer) -> None:
     reading = _Reading(scorer)
 
-    scores = KnownScores(reading, lambda texts, version: {}).score([CLAIM, CLAIM, PLEASANTRY])
+    scores = KnownScores(reading, lambda texts: {}).score([CLAIM, CLAIM, PLEASANTRY])
 
     assert reading.read == [CLAIM, PLEASANTRY]
     assert scores == [*scorer.score([CLAIM, CLAIM]), *scorer.score([PLEASANTRY])]
