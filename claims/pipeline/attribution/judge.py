@@ -136,7 +136,7 @@ def neighbours(
         "n:rule_after_same": rule_after is not None and same_after,
         "n:paragraph_rule": any(rule is not None for rule in paragraph),
         "n:before_closes_quote": before is not None
-        and before.text.rstrip().endswith(("”", '"', "»", '."', ".”")),
+        and before.text.rstrip().endswith(("”", '"', "»")),
         "n:after_opens_quote": after is not None and after.text[:1] in '“"«',
     }
 
