@@ -119,8 +119,8 @@ class Config:
     user_agent: str = knob("factcheck-desk/0.1 (+https://example.org/factcheck-desk)")
     # Raw input larger than this is refused (and recorded as a failed article).
     max_input_bytes: int = knob(5 * 1024 * 1024, ge=1)
-    # An article still `received` this long after arriving lost its task (broker down, crash):
-    # a periodic sweep enqueues it again.
+    # An article still `received`, or a claim still unplaced, this long after arriving lost
+    # its task (broker down, crash): periodic sweeps enqueue it again.
     requeue_after_seconds: int = knob(300, ge=1)
 
     # --- Matching ----------------------------------------------------------------------------

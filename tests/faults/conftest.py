@@ -249,8 +249,8 @@ class Stack:
         result = self.driver(command, *args)
         return list(json.loads(result.stdout.strip().splitlines()[-1]))
 
-    def sweep(self) -> None:
-        self.driver("sweep")
+    def sweep(self, *, matching: bool = False) -> None:
+        self.driver("sweep", *(["--matching"] if matching else []))
 
     def driver(self, *args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(

@@ -1,14 +1,15 @@
 """What a newsroom system does to the stack under test, run as its own process.
 
     python -m tests.faults.driver submit --tag T --count N [--sentences S]
-    python -m tests.faults.driver sweep
+    python -m tests.faults.driver sweep [--matching]
     python -m tests.faults.driver extract ID [ID ...]
     python -m tests.faults.driver pairs --count N
     python -m tests.faults.driver copies --tag T --count N --sentences S
     python -m tests.faults.driver match [--times N] ID [ID ...]
 
 `submit` stores articles through `article_receive` (what the push API and `ingest` call) and
-prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as beat does;
+prints their ids as JSON; `sweep` sends the lost-task sweep to the workers, as beat does
+(`--matching`: the sweep of claims left unplaced);
 `extract` sends extraction tasks again, as a broker redelivering a message would. `pairs`
 stores N pairs of articles each making one claim, the two claims of a pair near-identical
 (another wording of one pledge), pairs set apart by their figures; `copies` stores N articles
@@ -73,7 +74,8 @@ def main() -> None:
     submit.add_argument("--tag", required=True)
     submit.add_argument("--count", type=int, default=1)
     submit.add_argument("--sentences", type=int, default=8)
-    commands.add_parser("sweep")
+    sweep = commands.add_parser("sweep")
+    sweep.add_argument("--matching", action="store_true")
     extract = commands.add_parser("extract")
     extract.add_argument("ids", type=int, nargs="+")
     pairs = commands.add_parser("pairs")
@@ -126,6 +128,10 @@ def main() -> None:
 
         for article_id in args.ids:
             article_extract.delay(article_id)
+    elif args.matching:
+        from reviews.tasks import claims_match_pending
+
+        claims_match_pending.delay()
     else:
         from claims.tasks import articles_requeue_stale
 

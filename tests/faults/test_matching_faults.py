@@ -18,6 +18,10 @@ def _wordings(stack: Stack, ids: list[int]) -> int:
     return int(count)
 
 
+def _placed(stack: Stack, ids: list[int]) -> int:
+    return sum(placed for _, placed in stack.places(ids).values())
+
+
 def _all_placed(stack: Stack, ids: list[int], claims: int) -> bool:
     places = stack.places(ids)
     return len(places) == claims and all(placed for _, placed in places.values())
@@ -41,13 +45,18 @@ def test_a_matching_worker_killed_mid_batch_loses_nothing_and_places_each_claim_
 
     wait_for(some_placed, 120, "the first batch placed", matcher)
     matcher.kill()
-    placed_before = sum(placed for _, placed in stack.places(ids).values())
+    placed_before = _placed(stack, ids)
     assert placed_before < claims  # killed with batches left, one of them under way
     stack.desk_consistent()  # what the killed transaction did is gone whole
 
     again = stack.worker(concurrency=1, queues="matching")
-    # Redis hands the unacknowledged batch out again after the visibility timeout.
-    wait_for(lambda: _all_placed(stack, ids, claims), 300, "redelivery", again)
+    # Redis hands the unacknowledged batches out again after the visibility timeout (16 s).
+    wait_for(lambda: _placed(stack, ids) > placed_before, 60, "redelivery", again)
+    stack.tasks_run(60, again)
+    # A message Redis had popped for the killed worker before the worker recorded it as
+    # unacknowledged is gone from Redis: the sweep beat sends re-sends its claims.
+    stack.sweep(matching=True)
+    wait_for(lambda: _all_placed(stack, ids, claims), 60, "the sweep", again)
     stack.desk_consistent()
     clusters = {cluster for cluster, _ in stack.places(ids).values()}
     # Each claim of the second copy joined its twin in the first: one cluster per wording.

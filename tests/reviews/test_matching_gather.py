@@ -198,3 +198,23 @@ def test_a_task_is_sent_once_the_claims_are_stored_or_as_long_after_as_configure
     with django_capture_on_commit_callbacks(execute=True):
         claims_match_enqueue(claim_ids=[9])
     assert sent == [(([7, 8],), None), (([9],), 1.5)]
+
+
+def test_the_sweep_sends_again_the_claims_left_unplaced_longer_than_the_requeue_age(
+    settings, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    lost, placed, fresh = _queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)
+    settings.FACTCHECK_REQUEUE_AFTER_SECONDS = 60
+    settings.FACTCHECK_MATCH_GATHER = False
+    old = timezone.now() - timedelta(seconds=61)
+    ClusterMember.objects.filter(claim__in=[lost, placed]).update(created_at=old)
+    ClusterMember.objects.filter(claim=placed).update(matched_at=old)
+    sent: list[list[int]] = []
+    monkeypatch.setattr(
+        tasks.claims_match, "apply_async", lambda args, **kwargs: sent.append(list(args[0]))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.claims_match_pending() == 1
+    # Neither the placed claim nor the one still inside the age is sent; `fresh` waits.
+    assert sent == [[lost.pk]]
+    assert ClusterMember.objects.get(claim=fresh).matched_at is None
