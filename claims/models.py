@@ -253,3 +253,32 @@ class Claim(models.Model):
     def as_checked(self) -> str:
         """The claim as the desk checks it: the proposed standalone wording, else the sentence."""
         return self.standalone.strip() or self.text
+
+
+class SentenceScore(models.Model):
+    """A sentence's check-worthiness as one pipeline and scorer version gave it, kept for a
+    while so that the copies of a wire story are not read by the model again (whether or not
+    the sentence became a claim)."""
+
+    # blake2b of the pipeline version and the text: one short key per sentence and version.
+    digest = models.CharField(max_length=32, primary_key=True)
+    probability = models.FloatField()
+    reasons = models.JSONField(default=list, blank=True)
+    scored_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0) & Q(probability__lte=1),
+                name="sentence_score_is_probability",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest}: {self.probability:.3f}"
+
+    @staticmethod
+    def digest_of(text: str, version: str) -> str:
+        # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
+        key = f"{version}\n{text}".encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(key, digest_size=16).hexdigest()

@@ -64,3 +64,8 @@ def articles_requeue_stale() -> int:
     return services.articles_requeue_stale(
         older_than_seconds=settings.FACTCHECK_REQUEUE_AFTER_SECONDS
     )
+
+
+@shared_task(acks_late=True)
+def sentence_scores_expire() -> int:
+    return services.sentence_scores_expire(older_than_days=settings.FACTCHECK_SENTENCE_SCORES_DAYS)

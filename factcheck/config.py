@@ -94,12 +94,16 @@ class Config:
     model_dir: Path = knob(VAR_DIR / "models")
     # Arithmetic of the matching embeddings: `auto` is bfloat16 where it is fast (AMX, and AMD's
     # AVX-512 BF16), 1.85-5x faster with cosines within 0.002 of float32's; float32 elsewhere.
-    # "int8" (the Linear layers dynamically quantised) moves vectors further and, on AVX2,
-    # is no faster (docs/matching.md).
+    # "int8" (the Linear layers dynamically quantised) moves vectors further (dev MAP@5
+    # 0.007-0.008 lower; docs/matching.md).
     embedding_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))
     # The same for the MiniLM check-worthiness model: bfloat16 keeps its probabilities within
-    # 0.006 of float32's; int8 costs 0.005 of dev F1 for no speed on AVX2 (docs/extraction.md).
+    # 0.006 of float32's; int8 on AVX2 alone is 1.45x faster and 0.006 lower in F1 by debate
+    # (docs/extraction.md).
     checkworthiness_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))
+    # Every sentence's score is kept this long, so that a wire story's copies arriving within
+    # it are not read by the model again (~150 bytes a sentence; docs/extraction.md).
+    sentence_scores_days: int = knob(7, ge=1)
 
     # --- Intake: fetching and receiving articles ---------------------------------------------
     # Outbound requests (claims/outbound.py): TIMEOUT bounds connecting and each read; DEADLINE

@@ -273,6 +273,7 @@ FACTCHECK_CHECKWORTHINESS_MINILM_PATH = _config.checkworthiness_minilm_path
 FACTCHECK_MODEL_DIR = _config.model_dir
 FACTCHECK_EMBEDDING_PRECISION = _config.embedding_precision
 FACTCHECK_CHECKWORTHINESS_PRECISION = _config.checkworthiness_precision
+FACTCHECK_SENTENCE_SCORES_DAYS = _config.sentence_scores_days
 FACTCHECK_FETCH_TIMEOUT = _config.fetch_timeout
 FACTCHECK_FETCH_DEADLINE = _config.fetch_deadline
 FACTCHECK_API_FETCH_DEADLINE = _config.api_fetch_deadline

@@ -12,6 +12,7 @@ from claims.services.ingest import (
     article_submit,
     articles_requeue_stale,
 )
+from claims.services.sentence_scores import sentence_scores_expire
 
 __all__ = [
     "IngestError",
@@ -28,4 +29,5 @@ __all__ = [
     "feed_delete",
     "feed_poll",
     "feed_save",
+    "sentence_scores_expire",
 ]

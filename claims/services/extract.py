@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -19,8 +18,9 @@ from claims.pipeline.checkworthiness.known import KnownScores
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
-from claims.pipeline.types import Extraction, Score
+from claims.pipeline.types import Extraction
 from claims.scorers import attribution_ranker, scorer_get
+from claims.services.sentence_scores import sentence_scores_keep, sentence_scores_known
 from claims.signals import claims_stored
 from factcheck import metrics
 from factcheck.db import atomic_unflushed
@@ -30,20 +30,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Bumped when a change to the pipeline means stored extractions are stale.
 PIPELINE_VERSION = "1"
-# SQLite takes a bounded number of parameters a statement.
-_SQLITE_TEXTS = 500
-# One stored claim of each text: through the text's hash index, however many copies there
-# are; extracted by this pipeline and model (a new version of either scores afresh).
-_STORED_SCORES = """
-SELECT t.text, s.score, s.reasons::text
-FROM unnest(%s::text[]) AS t(text)
-CROSS JOIN LATERAL (
-    SELECT c.score, c.reasons
-    FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
-    WHERE c.text = t.text AND a.pipeline_version = %s
-    LIMIT 1
-) AS s
-"""
 
 
 def pipeline_version() -> str:
@@ -104,26 +90,14 @@ def _run_pipeline(article: Article) -> Extraction:
         charset=article.raw_charset,
     )
     version = pipeline_version()
-    scorer = KnownScores(scorer_get(), lambda texts: _scores_stored(texts, version))
+    scorer = KnownScores(
+        scorer_get(),
+        known=lambda texts: sentence_scores_known(texts=texts, version=version),
+        keep=lambda scores: sentence_scores_keep(scores=scores, version=version),
+    )
     return extract_claims(
         document, scorer, settings.FACTCHECK_CLAIM_THRESHOLD, ranker=attribution_ranker()
     )
-
-
-def _scores_stored(texts: Sequence[str], version: str) -> dict[str, Score]:
-    """The score and reasons stored with a claim of each of `texts` extracted by pipeline
-    `version` (`pipeline_version()`: this code's pipeline and scorer)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_STORED_SCORES, [list(texts), version])
-            rows = [(text, score, json.loads(reasons)) for text, score, reasons in cursor]
-    else:
-        rows = []
-        for start in range(0, len(texts), _SQLITE_TEXTS):
-            rows += Claim.objects.filter(
-                text__in=texts[start : start + _SQLITE_TEXTS], article__pipeline_version=version
-            ).values_list("text", "score", "reasons")
-    return {text: Score(probability=score, reasons=tuple(reasons)) for text, score, reasons in rows}
 
 
 def _fail(article: Article, error: str) -> None:

@@ -19,6 +19,9 @@ TEXT = (
     "to the library\u2019s annual report."
 )
 
+# A sentence under the threshold: scored, never a claim.
+PLEASANTRY = " Thank you all for reading, and have a lovely weekend."
+
 
 def _receive(raw: bytes, url: str = "") -> Article:
     return services.article_receive(
@@ -155,8 +158,8 @@ def test_the_attribution_setting_picks_the_ranker(settings) -> None:  # type: ig
 
 @pytest.mark.django_db
 def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     from claims.scorers import scorer_get
 
     scorer, read = scorer_get(), []
@@ -169,16 +172,20 @@ def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
             return scorer.score(texts, explain_from=explain_from)
 
     monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
-    first = services.article_extract(article_id=_receive(TEXT.encode()).pk)
+    story = TEXT + PLEASANTRY
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.article_extract(article_id=_receive(story.encode()).pk)
     stored = dict(first.claims.values_list("text", "score"))
+    first_read = set(read)
     read.clear()
     added = "The council also said it would hire 12 more librarians in 2025."
-    copy = _receive((TEXT + " " + added).encode(), url="https://two.example/b")
+    copy = _receive((story + " " + added).encode(), url="https://two.example/b")
 
     copy = services.article_extract(article_id=copy.pk)
 
-    assert stored and not set(read) & set(stored)
-    assert added in read
+    # Claims and the sentences under the threshold alike: the model reads the new one alone.
+    assert stored and set(stored) < first_read
+    assert read == [added]
     assert {t: s for t, s in copy.claims.values_list("text", "score") if t in stored} == stored
     assert [list(c.reasons) for c in copy.claims.order_by("start") if c.text in stored] == [
         list(c.reasons) for c in first.claims.order_by("start")
@@ -186,11 +193,50 @@ def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
 
 
 @pytest.mark.django_db
-def test_scores_stored_by_another_pipeline_or_model_are_not_reused() -> None:
-    first = services.article_extract(article_id=_receive(TEXT.encode()).pk)
+def test_scores_kept_by_another_pipeline_or_model_are_not_reused(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from claims.models import SentenceScore
+    from claims.services.sentence_scores import sentence_scores_known
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.article_extract(article_id=_receive((TEXT + PLEASANTRY).encode()).pk)
     texts = list(first.claims.values_list("text", flat=True))
     version = services.extract.pipeline_version()
 
     assert texts and first.pipeline_version == version
-    assert set(services.extract._scores_stored(texts, version)) == set(texts)
-    assert services.extract._scores_stored(texts, "pipeline-2+" + version) == {}
+    assert SentenceScore.objects.count() > len(texts)  # the sentences under the threshold too
+    assert set(sentence_scores_known(texts=texts, version=version)) == set(texts)
+    assert sentence_scores_known(texts=texts, version="pipeline-2+" + version) == {}
+
+
+@pytest.mark.django_db
+def test_scores_kept_longer_than_the_setting_expire(
+    settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.models import SentenceScore
+    from claims.pipeline.types import Score
+    from claims.services.sentence_scores import sentence_scores_keep, sentence_scores_known
+    from claims.tasks import sentence_scores_expire
+
+    settings.FACTCHECK_SENTENCE_SCORES_DAYS = 7
+    scores = {f"Sentence {n} of a wire story.": Score(0.1 * n, ("a figure",)) for n in range(5)}
+    with django_capture_on_commit_callbacks(execute=True):
+        sentence_scores_keep(scores=scores, version="v")
+    old = list(scores)[:3]
+    SentenceScore.objects.filter(
+        digest__in=[SentenceScore.digest_of(text, "v") for text in old]
+    ).update(scored_at=timezone.now() - timedelta(days=7, minutes=1))
+
+    from django_celery_beat.models import PeriodicTask
+
+    schedule = PeriodicTask.objects.get(name="expire sentence scores")
+    assert schedule.task == sentence_scores_expire.name
+    assert sentence_scores_expire.apply().get() == 3
+    assert sentence_scores_known(texts=list(scores), version="v") == {
+        text: scores[text] for text in list(scores)[3:]
+    }

@@ -253,3 +253,19 @@ def test_a_scorer_with_nothing_stored_reads_every_sentence_once(scorer: Scorer) 
 
     assert reading.read == [CLAIM, PLEASANTRY]
     assert scores == [*scorer.score([CLAIM, CLAIM]), *scorer.score([PLEASANTRY])]
+
+
+def test_what_the_scorer_reads_is_kept_and_a_kept_score_lacking_wanted_reasons_is_read_again(
+    scorer: Scorer,
+) -> None:
+    unexplained = Score(probability=0.6, reasons=())  # kept from a call explaining from 0.7
+    kept: list[dict[str, Score]] = []
+    reading = _Reading(scorer)
+
+    scores = KnownScores(reading, lambda texts: {CLAIM: unexplained}, kept.append).score(
+        [CLAIM, PLEASANTRY], explain_from=0.3
+    )
+
+    assert reading.read == [CLAIM, PLEASANTRY]
+    assert kept == [{CLAIM: scores[0], PLEASANTRY: scores[1]}]
+    assert scores == scorer.score([CLAIM, PLEASANTRY], explain_from=0.3)
