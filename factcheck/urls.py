@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from factcheck import health, metrics_view
@@ -42,7 +42,18 @@ urlpatterns = [
     path("feeds/fact-checks.atom", feeds.FactChecksAtom(), name="feed-fact-checks-atom"),
     path("feeds/fact-checks.json", feeds.fact_checks_json_feed, name="feed-fact-checks-json"),
     path("robots.txt", pages.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
 
 handler500 = "factcheck.errors.server_error"

@@ -2,8 +2,11 @@
 each ClaimReview (Google's fact-check documentation recommends submitting one).
 
 It lists what `fact_checks_published()` lets leave the desk, each page with the time of its
-latest version. A newsroom that publishes on its own site (FACTCHECK_FACT_CHECK_URL) lists the
-pages there, in its own sitemap: a sitemap names only pages of the host that serves it.
+latest version. A sitemap holds at most 50,000 pages, so `/sitemap.xml` is an index naming
+each page of the sitemap (`/sitemap-fact-checks.xml?p=2`, ...), in the order the fact-checks
+were first queued, so a page's list only grows. A newsroom that publishes on its own site
+(FACTCHECK_FACT_CHECK_URL) lists the pages there, in its own sitemap: a sitemap names only
+pages of the host that serves it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from reviews.rendering import fact_check_pages_here
@@ -26,13 +30,23 @@ class FactCheckSitemap(Sitemap):
         if not fact_check_pages_here():
             return []
         # Two columns, not records: the sitemap pages through every fact-check there is.
-        return fact_checks_published().values_list("review_item_id", "published_at")
+        return (
+            fact_checks_published()
+            .order_by("review_item_id")
+            .values_list("review_item_id", "published_at")
+        )
 
     def location(self, item: Page) -> str:
         return reverse("fact-check-page", args=[item[0]])
 
     def lastmod(self, item: Page) -> datetime:
         return item[1]
+
+    def get_latest_lastmod(self) -> datetime | None:
+        """The index's date for the sitemap, asked of the database rather than of every page."""
+        if not fact_check_pages_here():
+            return None
+        return fact_checks_published().aggregate(latest=Max("published_at"))["latest"]
 
 
 SITEMAPS = {"fact-checks": FactCheckSitemap}

@@ -30,12 +30,28 @@ def _robots() -> tuple[str, urllib.robotparser.RobotFileParser]:
     return text, parser
 
 
-def _sitemap() -> dict[str, str]:
-    """The sitemap's pages, each with its last modification."""
-    response = Client().get("/sitemap.xml")
+def _xml(url: str) -> ET.Element:
+    response = Client().get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
-    urls = ET.fromstring(response.content).findall(f"{SITEMAP}url")
-    return {u.findtext(f"{SITEMAP}loc", ""): u.findtext(f"{SITEMAP}lastmod", "") for u in urls}
+    return ET.fromstring(response.content)
+
+
+def _sitemaps() -> list[str]:
+    """The sitemaps the index at /sitemap.xml (the one robots.txt names) lists."""
+    index = _xml("/sitemap.xml")
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    return [s.findtext(f"{SITEMAP}loc", "") for s in index.findall(f"{SITEMAP}sitemap")]
+
+
+def _sitemap() -> dict[str, str]:
+    """Every page the sitemaps list, each with its last modification, each listed once."""
+    pages: dict[str, str] = {}
+    for url in _sitemaps():
+        for u in _xml(url.removeprefix("http://testserver")).findall(f"{SITEMAP}url"):
+            loc = u.findtext(f"{SITEMAP}loc", "")
+            assert loc not in pages
+            pages[loc] = u.findtext(f"{SITEMAP}lastmod", "")
+    return pages
 
 
 def test_crawlers_may_read_the_public_pages_and_feeds_but_not_the_desk_or_the_api() -> None:
@@ -88,3 +104,19 @@ def test_a_newsroom_publishing_on_its_own_site_lists_its_pages_there(settings: o
     assert _sitemap() == {}
     assert robots.site_maps() is None and "Sitemap" not in text
     assert not robots.can_fetch("Googlebot", "http://testserver/admin/")
+
+
+def test_a_sitemap_too_long_for_one_file_is_split_into_pages_the_index_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reviews.sitemaps import FactCheckSitemap
+
+    monkeypatch.setattr(FactCheckSitemap, "limit", 2)  # 50,000 in the protocol
+    items = [h.published(f"Rents rose {n}0 percent.") for n in range(1, 6)]
+
+    assert _sitemaps() == [
+        "http://testserver/sitemap-fact-checks.xml",
+        "http://testserver/sitemap-fact-checks.xml?p=2",
+        "http://testserver/sitemap-fact-checks.xml?p=3",
+    ]
+    assert set(_sitemap()) == {f"http://testserver/fact-checks/{item.pk}/" for item in items}
