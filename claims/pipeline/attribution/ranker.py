@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from claims.pipeline.attribution.judge import JudgeModel, judge_features, neighbours
 from claims.pipeline.attribution.lexicon import GROUP_NOUNS
 from claims.pipeline.attribution.names import Registry
-from claims.pipeline.attribution.subjects import VAGUE_SIDES
+from claims.pipeline.attribution.subjects.descriptions import VAGUE_SIDES
 from claims.pipeline.attribution.tokens import Tokens
 from claims.pipeline.attribution.vocabulary import (
     CUE_WORDS,
