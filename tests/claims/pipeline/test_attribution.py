@@ -220,7 +220,9 @@ def test_many_short_quotes_are_attributed_in_linear_time() -> None:
     # The rules and the linear ranker: the MiniLM scorer reads only claims, a few an article.
     result = attribute(text, sentences, ranker=load_ranker())
 
-    assert time.monotonic() - started < 5
+    # Linear takes 1.5-2 s alone and up to 8 s on a machine shared with other work; the
+    # bound is set between that and the quadratic 40 s.
+    assert time.monotonic() - started < 20
     assert len(result) == len(sentences)
 
 
