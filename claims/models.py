@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.db import models
 from django.db.models import F, Q
@@ -260,10 +261,14 @@ class SentenceScore(models.Model):
     while so that the copies of a wire story are not read by the model again (whether or not
     the sentence became a claim)."""
 
-    # blake2b of the pipeline version and the text: one short key per sentence and version.
-    digest = models.CharField(max_length=32, primary_key=True)
+    # blake2b of the pipeline version and the text, 16 bytes: one short key per sentence and
+    # version (a UUID column holds it in 16 bytes on PostgreSQL).
+    digest = models.UUIDField(primary_key=True)
     probability = models.FloatField()
     reasons = models.JSONField(default=list, blank=True)
+    # Whether `reasons` were worked out (the scorer explains only scores from a threshold up):
+    # a score kept unexplained is read again by a call that wants its reasons.
+    explained = models.BooleanField(default=True)
     scored_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -278,7 +283,7 @@ class SentenceScore(models.Model):
         return f"{self.digest}: {self.probability:.3f}"
 
     @staticmethod
-    def digest_of(text: str, version: str) -> str:
+    def digest_of(text: str, version: str) -> uuid.UUID:
         # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
         key = f"{version}\n{text}".encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(key, digest_size=16).hexdigest()
+        return uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())

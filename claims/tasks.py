@@ -68,4 +68,10 @@ def articles_requeue_stale() -> int:
 
 @shared_task(acks_late=True)
 def sentence_scores_expire() -> int:
-    return services.sentence_scores_expire(older_than_days=settings.FACTCHECK_SENTENCE_SCORES_DAYS)
+    expired = services.sentence_scores_expire(
+        older_than_days=settings.FACTCHECK_SENTENCE_SCORES_DAYS,
+        seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT / 2,
+    )
+    if not expired.finished:  # a backlog: the rest in a task of its own, within its limits
+        sentence_scores_expire.delay()
+    return expired.deleted

@@ -123,8 +123,8 @@ class Config:
     user_agent: str = knob("factcheck-desk/0.1 (+https://example.org/factcheck-desk)")
     # Raw input larger than this is refused (and recorded as a failed article).
     max_input_bytes: int = knob(5 * 1024 * 1024, ge=1)
-    # An article still `received`, or a claim still unplaced, this long after arriving lost
-    # its task (broker down, crash): periodic sweeps enqueue it again.
+    # An article still `received` this long after arriving lost its task (broker down, crash):
+    # a periodic sweep enqueues it again.
     requeue_after_seconds: int = knob(300, ge=1)
 
     # --- Matching ----------------------------------------------------------------------------
@@ -143,6 +143,12 @@ class Config:
     # extracted meanwhile wait for it too.
     match_gather: bool = knob(False)
     match_gather_seconds: float = knob(0.0, ge=0.0, le=60.0)
+    # A claim still unplaced this long after it was stored lost its matching message (a dead
+    # worker, a message lost with it): a periodic sweep sends it again. Lower than
+    # GATHER_WITHIN_SECONDS (300), the sweep also re-sends the backlog a busy desk is
+    # still working through, which is harmless (placing a claim twice changes nothing) but
+    # costs a task per batch.
+    match_requeue_after_seconds: int = knob(300, ge=1)
     # GET /api/v1/search/: a matcher score under this is noise, not an answer. Lower than the
     # suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the
     # claim.

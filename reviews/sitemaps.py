@@ -3,8 +3,11 @@ each ClaimReview (Google's fact-check documentation recommends submitting one).
 
 It lists what `fact_checks_published()` lets leave the desk, each page with the time of its
 latest version. A sitemap holds at most 50,000 pages, so `/sitemap.xml` is an index naming
-each page of the sitemap (`/sitemap-fact-checks.xml?p=2`, ...), in the order the fact-checks
-were first queued, so a page's list only grows. A newsroom that publishes on its own site
+each file of the sitemap (`/sitemap-fact-checks.xml?p=2`, ...). Pages are listed in the order
+of their first publication, so a new fact-check joins the last file and the others stay where
+they are (unless one is withdrawn). The index gives no date for its files: Django's would give
+each the newest publication of all, and a date is only worth giving when it is right. A
+newsroom that publishes on its own site
 (FACTCHECK_FACT_CHECK_URL) lists the pages there, in its own sitemap: a sitemap names only
 pages of the host that serves it.
 """
@@ -15,7 +18,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.urls import reverse
 
 from reviews.rendering import fact_check_pages_here
@@ -32,7 +34,7 @@ class FactCheckSitemap(Sitemap):
         # Two columns, not records: the sitemap pages through every fact-check there is.
         return (
             fact_checks_published()
-            .order_by("review_item_id")
+            .order_by("first_published_at", "review_item_id")
             .values_list("review_item_id", "published_at")
         )
 
@@ -42,11 +44,9 @@ class FactCheckSitemap(Sitemap):
     def lastmod(self, item: Page) -> datetime:
         return item[1]
 
-    def get_latest_lastmod(self) -> datetime | None:
-        """The index's date for the sitemap, asked of the database rather than of every page."""
-        if not fact_check_pages_here():
-            return None
-        return fact_checks_published().aggregate(latest=Max("published_at"))["latest"]
+    def get_latest_lastmod(self) -> None:
+        """No date for the index's entries (the pages' own dates are in each file)."""
+        return None
 
 
 SITEMAPS = {"fact-checks": FactCheckSitemap}

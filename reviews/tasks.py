@@ -126,10 +126,10 @@ def _halves_send(claim_ids: list[int]) -> None:
 
 @shared_task(acks_late=True)
 def claims_match_pending() -> int:
-    """Re-send claims left unplaced for FACTCHECK_REQUEUE_AFTER_SECONDS (a lost message, a
-    dead worker)."""
+    """Re-send claims left unplaced for FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS (a lost
+    message, a dead worker)."""
     return cluster_services.claims_match_requeue(
-        older_than_seconds=settings.FACTCHECK_REQUEUE_AFTER_SECONDS
+        older_than_seconds=settings.FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS
     )
 
 

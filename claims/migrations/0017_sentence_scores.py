@@ -33,9 +33,10 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SentenceScore",
             fields=[
-                ("digest", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("digest", models.UUIDField(primary_key=True, serialize=False)),
                 ("probability", models.FloatField()),
                 ("reasons", models.JSONField(blank=True, default=list)),
+                ("explained", models.BooleanField(default=True)),
                 ("scored_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Article, Claim
 from claims.pipeline.checkworthiness.known import KnownScores
+from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.errors import ExtractionError
 from claims.pipeline.extract import extract_claims
 from claims.pipeline.inputs import document_from_input
@@ -32,8 +33,9 @@ MAX_ATTEMPTS = 3
 PIPELINE_VERSION = "1"
 
 
-def pipeline_version() -> str:
-    return f"pipeline-{PIPELINE_VERSION}+{scorer_get().version}"
+def pipeline_version(scorer: Scorer | None = None) -> str:
+    """This code's pipeline and `scorer` (the process's by default)."""
+    return f"pipeline-{PIPELINE_VERSION}+{(scorer or scorer_get()).version}"
 
 
 def article_extract(*, article_id: int) -> Article:
@@ -89,9 +91,10 @@ def _run_pipeline(article: Article) -> Extraction:
         title=article.given_title,
         charset=article.raw_charset,
     )
-    version = pipeline_version()
+    model = scorer_get()  # once: a model promoted meanwhile is not kept under this version
+    version = pipeline_version(model)
     scorer = KnownScores(
-        scorer_get(),
+        model,
         known=lambda texts: sentence_scores_known(texts=texts, version=version),
         keep=lambda scores: sentence_scores_keep(scores=scores, version=version),
     )

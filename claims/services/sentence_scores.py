@@ -9,69 +9,89 @@ with the text, so a new model scores afresh; older scores expire.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from claims.models import SentenceScore
+from claims.pipeline.checkworthiness.known import Kept
 from claims.pipeline.types import Score
 from factcheck.db import atomic_unflushed
 
-# SQLite takes a bounded number of parameters a statement.
+# Keys a statement asks for or writes (SQLite takes a bounded number of parameters).
 _CHUNK = 500
 
 
-def sentence_scores_known(*, texts: Sequence[str], version: str) -> dict[str, Score]:
-    """The score kept for each of `texts` that has one, by pipeline `version`."""
+def sentence_scores_known(*, texts: Sequence[str], version: str) -> dict[str, Kept]:
+    """What is kept for each of `texts` that pipeline `version` scored."""
     digests = {SentenceScore.digest_of(text, version): text for text in texts}
     keys = list(digests)
-    known: dict[str, Score] = {}
+    known: dict[str, Kept] = {}
     for start in range(0, len(keys), _CHUNK):
         rows = SentenceScore.objects.filter(digest__in=keys[start : start + _CHUNK])
-        for digest, probability, reasons in rows.values_list("digest", "probability", "reasons"):
-            known[digests[digest]] = Score(probability=probability, reasons=tuple(reasons))
+        for digest, probability, reasons, explained in rows.values_list(
+            "digest", "probability", "reasons", "explained"
+        ):
+            known[digests[digest]] = Kept(Score(probability, tuple(reasons)), explained)
     return known
 
 
-def sentence_scores_keep(*, scores: Mapping[str, Score], version: str) -> None:
-    """Keep `scores` (text -> score by pipeline `version`) once the current transaction
-    commits, each in its own short one: inside extraction's, two copies of a story extracted
-    at once would wait on each other's rows until the first one's whole extraction ended."""
+def sentence_scores_keep(*, scores: Mapping[str, Kept], version: str) -> None:
+    """Keep `scores` (text -> what pipeline `version` gave it) once the current transaction
+    commits, in a short one of their own: inside extraction's, two copies of a story extracted
+    at once would wait on each other's rows until the first one's whole extraction ended. A
+    score kept before is replaced (it was read again for the reasons it lacked)."""
     rows = sorted(
         (
             SentenceScore(
                 digest=SentenceScore.digest_of(text, version),
-                probability=score.probability,
-                reasons=list(score.reasons),
+                probability=kept.score.probability,
+                reasons=list(kept.score.reasons),
+                explained=kept.explained,
             )
-            for text, score in scores.items()
+            for text, kept in scores.items()
             if text.strip()
         ),
         key=lambda row: row.digest,  # one order for every writer: no deadlock between them
     )
     if rows:
-        transaction.on_commit(lambda: _insert(rows), robust=True)
+        transaction.on_commit(lambda: _write(rows), robust=True)
 
 
-def _insert(rows: Sequence[SentenceScore]) -> None:
+def _write(rows: Sequence[SentenceScore]) -> None:
     # A score lost in a database crash is only read by the model once more.
     with atomic_unflushed():
-        SentenceScore.objects.bulk_create(rows, batch_size=_CHUNK, ignore_conflicts=True)
-
-
-def sentence_scores_expire(*, older_than_days: int, batch_size: int = 5_000) -> int:
-    """Delete the scores kept longer than `older_than_days`, a batch at a time (each batch
-    its own short transaction); how many were deleted."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    deleted = 0
-    while True:
-        batch = list(
-            SentenceScore.objects.filter(scored_at__lt=cutoff).values_list("pk", flat=True)[
-                :batch_size
-            ]
+        SentenceScore.objects.bulk_create(
+            rows,
+            batch_size=_CHUNK,
+            update_conflicts=True,
+            unique_fields=["digest"],
+            update_fields=["probability", "reasons", "explained", "scored_at"],
         )
-        if not batch:
-            return deleted
-        deleted += SentenceScore.objects.filter(pk__in=batch).delete()[0]
+
+
+@dataclass(frozen=True)
+class Expired:
+    deleted: int
+    finished: bool  # False: stopped at its time budget with more to delete
+
+
+def sentence_scores_expire(
+    *, older_than_days: int, batch_size: int = 5_000, seconds: float = 60.0
+) -> Expired:
+    """Delete the scores kept longer than `older_than_days`, a batch a statement and a
+    transaction, for at most about `seconds`."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    stop = time.monotonic() + seconds
+    deleted = 0
+    while time.monotonic() < stop:
+        batch = SentenceScore.objects.filter(scored_at__lt=cutoff).values("pk")[:batch_size]
+        count, _ = SentenceScore.objects.filter(pk__in=batch).delete()
+        deleted += count
+        if count < batch_size:
+            return Expired(deleted, finished=True)
+    return Expired(deleted, finished=False)

@@ -58,7 +58,7 @@ ATTEMPTS = 3
 # running batch (the second is the claim's id modulo 2**31); `claims_gathered`.
 GATHER_LOCKS = 0x6D61  # "ma"
 # Claims waiting longer than this are left to their own messages and the sweep (which re-sends
-# them after FACTCHECK_REQUEUE_AFTER_SECONDS, five minutes by default): one whose placement
+# them after FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS, five minutes by default): one whose placement
 # always fails is not gathered into every batch.
 GATHER_WITHIN_SECONDS = 300
 

@@ -217,26 +217,74 @@ def test_scores_kept_longer_than_the_setting_expire(
     from datetime import timedelta
 
     from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
 
     from claims.models import SentenceScore
+    from claims.pipeline.checkworthiness.known import Kept
     from claims.pipeline.types import Score
-    from claims.services.sentence_scores import sentence_scores_keep, sentence_scores_known
-    from claims.tasks import sentence_scores_expire
+    from claims.services.sentence_scores import (
+        Expired,
+        sentence_scores_expire,
+        sentence_scores_keep,
+        sentence_scores_known,
+    )
+    from claims.tasks import sentence_scores_expire as task
 
     settings.FACTCHECK_SENTENCE_SCORES_DAYS = 7
-    scores = {f"Sentence {n} of a wire story.": Score(0.1 * n, ("a figure",)) for n in range(5)}
+    scores = {
+        f"Sentence {n} of a wire story.": Kept(Score(0.1 * n, ("a figure",)), explained=True)
+        for n in range(8)
+    }
     with django_capture_on_commit_callbacks(execute=True):
         sentence_scores_keep(scores=scores, version="v")
-    old = list(scores)[:3]
+    old = list(scores)[:5]
     SentenceScore.objects.filter(
         digest__in=[SentenceScore.digest_of(text, "v") for text in old]
     ).update(scored_at=timezone.now() - timedelta(days=7, minutes=1))
 
-    from django_celery_beat.models import PeriodicTask
-
-    schedule = PeriodicTask.objects.get(name="expire sentence scores")
-    assert schedule.task == sentence_scores_expire.name
-    assert sentence_scores_expire.apply().get() == 3
+    assert PeriodicTask.objects.get(name="expire sentence scores").task == task.name
+    # A batch a statement, as many as the time allows.
+    assert sentence_scores_expire(older_than_days=7, batch_size=2, seconds=0) == Expired(0, False)
+    assert sentence_scores_expire(older_than_days=7, batch_size=2) == Expired(5, True)
     assert sentence_scores_known(texts=list(scores), version="v") == {
-        text: scores[text] for text in list(scores)[3:]
+        text: scores[text] for text in list(scores)[5:]
     }
+    assert task.apply().get() == 0
+
+
+@pytest.mark.django_db
+def test_a_score_kept_without_reasons_is_read_once_more_when_the_threshold_comes_down_to_it(
+    settings, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from claims.scorers import scorer_get
+
+    scorer, read = scorer_get(), []
+
+    class Reading:
+        version = scorer.version
+
+        def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
+            read.extend(texts)
+            return scorer.score(texts, explain_from=explain_from)
+
+    monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
+    settings.FACTCHECK_CLAIM_THRESHOLD = 0.99  # every sentence kept without reasons
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_extract(article_id=_receive(TEXT.encode()).pk)
+    settings.FACTCHECK_CLAIM_THRESHOLD = 0.3
+    copies, reads = [], []
+    for n in range(2):
+        read.clear()
+        own = f"The library opened {n + 2} new branches in 2024."
+        with django_capture_on_commit_callbacks(execute=True):
+            received = _receive(f"{TEXT} {own}".encode(), url=f"https://{n}.example/")
+            copies.append(services.article_extract(article_id=received.pk))
+        reads.append([text for text in read if text != own])
+
+    first, second = copies
+    # The story's sentences, now over the threshold, are read for their reasons once.
+    assert reads[0] and reads[1] == []
+    assert [list(c.reasons) for c in second.claims.order_by("start")][:-1] == [
+        list(c.reasons) for c in first.claims.order_by("start")
+    ][:-1]
+    assert all(c.reasons for c in second.claims.all())

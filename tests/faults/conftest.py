@@ -181,9 +181,10 @@ class Stack:
             DATABASE_URL=postgres.url(database),
             REDIS_URL=f"redis://127.0.0.1:{self.redis.port}/0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            # Lost messages come back quickly: the sweep takes anything `received` for 1 s,
-            # a dead worker's unacked message is redelivered after 16 s.
+            # Lost messages come back quickly: the sweeps take any article `received` and any
+            # claim unplaced for 1 s, a dead worker's unacked message is redelivered after 16 s.
             FACTCHECK_REQUEUE_AFTER_SECONDS="1",
+            FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS="1",
             CELERY_TASK_SOFT_TIME_LIMIT="12",
             CELERY_TASK_TIME_LIMIT="15",
             # Outbound deadlines must end before the soft limit (checked at start-up).
@@ -275,6 +276,16 @@ class Stack:
         try:
             waiting = sum(redis_queue_lengths(client, ALL_QUEUES.split(",")).values())
             return waiting + int(client.hlen("unacked"))
+        finally:
+            client.close()
+
+    def unacked(self) -> int:
+        """Messages delivered to a worker and not yet acknowledged."""
+        import redis
+
+        client = redis.Redis(port=self.redis.port, socket_connect_timeout=1)
+        try:
+            return int(client.hlen("unacked"))
         finally:
             client.close()
 

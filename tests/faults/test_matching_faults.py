@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.conftest import Stack, wait_for
+from tests.faults.conftest import Process, Stack, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -20,6 +20,12 @@ def _wordings(stack: Stack, ids: list[int]) -> int:
 
 def _placed(stack: Stack, ids: list[int]) -> int:
     return sum(placed for _, placed in stack.places(ids).values())
+
+
+def _received(worker: Process) -> int:
+    """Matching tasks the worker has taken off Redis, as its log says."""
+    lines = worker.log_path.read_text(errors="replace").splitlines()
+    return sum("reviews.tasks.claims_match[" in line and "] received" in line for line in lines)
 
 
 def _all_placed(stack: Stack, ids: list[int], claims: int) -> bool:
@@ -49,14 +55,18 @@ def test_a_matching_worker_killed_mid_batch_loses_nothing_and_places_each_claim_
     assert placed_before < claims  # killed with batches left, one of them under way
     stack.desk_consistent()  # what the killed transaction did is gone whole
 
+    held = stack.unacked()  # the batch under way, and any the killed worker had taken
+    assert held >= 1
+    sent = stack.tasks_pending()  # those, and the batches still waiting in the queue
+
     again = stack.worker(concurrency=1, queues="matching")
     # Redis hands the unacknowledged batches out again after the visibility timeout (16 s).
-    wait_for(lambda: _placed(stack, ids) > placed_before, 60, "redelivery", again)
-    stack.tasks_run(60, again)
+    stack.tasks_run(240, again)
+    assert _received(again) >= sent
     # A message Redis had popped for the killed worker before the worker recorded it as
     # unacknowledged is gone from Redis: the sweep beat sends re-sends its claims.
     stack.sweep(matching=True)
-    wait_for(lambda: _all_placed(stack, ids, claims), 60, "the sweep", again)
+    wait_for(lambda: _all_placed(stack, ids, claims), 120, "the sweep", again)
     stack.desk_consistent()
     clusters = {cluster for cluster, _ in stack.places(ids).values()}
     # Each claim of the second copy joined its twin in the first: one cluster per wording.

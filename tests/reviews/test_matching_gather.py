@@ -204,7 +204,7 @@ def test_the_sweep_sends_again_the_claims_left_unplaced_longer_than_the_requeue_
     settings, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     lost, placed, fresh = _queued(PLEDGE), _queued(PLEDGE_AGAIN), _queued(OTHER)
-    settings.FACTCHECK_REQUEUE_AFTER_SECONDS = 60
+    settings.FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS = 60
     settings.FACTCHECK_MATCH_GATHER = False
     old = timezone.now() - timedelta(seconds=61)
     ClusterMember.objects.filter(claim__in=[lost, placed]).update(created_at=old)

@@ -112,11 +112,24 @@ def test_a_sitemap_too_long_for_one_file_is_split_into_pages_the_index_names(
     from reviews.sitemaps import FactCheckSitemap
 
     monkeypatch.setattr(FactCheckSitemap, "limit", 2)  # 50,000 in the protocol
-    items = [h.published(f"Rents rose {n}0 percent.") for n in range(1, 6)]
+    late = h.queued("Bus fares doubled in a year.")  # queued first, published last
+    items = [h.published(f"Rents rose {n}0 percent.") for n in range(1, 5)]
+    reviewer = UserFactory()
+    h.draft(late, reviewer)
+    publishing.verdict_submit(item_id=late.pk, user=reviewer)
+    publishing.verdict_approve(item_id=late.pk, editor=h.editor())
 
-    assert _sitemaps() == [
+    files = _sitemaps()
+
+    assert files == [
         "http://testserver/sitemap-fact-checks.xml",
         "http://testserver/sitemap-fact-checks.xml?p=2",
         "http://testserver/sitemap-fact-checks.xml?p=3",
     ]
-    assert set(_sitemap()) == {f"http://testserver/fact-checks/{item.pk}/" for item in items}
+    assert "lastmod" not in Client().get("/sitemap.xml").content.decode()
+    assert set(_sitemap()) == {f"http://testserver/fact-checks/{i.pk}/" for i in [*items, late]}
+    # A new fact-check joins the last file; the full ones keep their lists.
+    last = _xml(files[-1].removeprefix("http://testserver"))
+    assert [u.findtext(f"{SITEMAP}loc") for u in last.findall(f"{SITEMAP}url")] == [
+        f"http://testserver/fact-checks/{late.pk}/"
+    ]

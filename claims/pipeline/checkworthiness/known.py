@@ -16,13 +16,23 @@ from dataclasses import dataclass
 from claims.pipeline.checkworthiness.scorer import Scorer
 from claims.pipeline.types import Score
 
-# texts -> the score kept for each of those texts that has one, by this scorer's version.
-Lookup = Callable[[Sequence[str]], Mapping[str, Score]]
-# text -> score of the sentences the scorer has just read, to be found by `Lookup` later.
-Keep = Callable[[Mapping[str, Score]], None]
+
+@dataclass(frozen=True)
+class Kept:
+    """A score as kept: `explained` when its reasons were worked out (a scorer explains only
+    the scores of a threshold up, so a lower one is kept with none)."""
+
+    score: Score
+    explained: bool
 
 
-def _keep_nothing(scores: Mapping[str, Score]) -> None:
+# texts -> what is kept for each of those texts that has a score by this scorer's version.
+Lookup = Callable[[Sequence[str]], Mapping[str, Kept]]
+# text -> what the scorer has just read, to be found by `Lookup` later.
+Keep = Callable[[Mapping[str, Kept]], None]
+
+
+def _keep_nothing(scores: Mapping[str, Kept]) -> None:
     return None
 
 
@@ -37,17 +47,22 @@ class KnownScores:
         return self.scorer.version
 
     def score(self, texts: Sequence[str], *, explain_from: float | None = None) -> list[Score]:
-        """`scorer`'s scores, the kept ones taken as they are, reasons included: a kept score
-        without reasons is read again where this call wants them (it was kept from a call
-        that explained only higher scores)."""
+        """`scorer`'s scores, the kept ones taken as they are, reasons included; a score kept
+        unexplained is read again where this call wants its reasons (a lower threshold)."""
         distinct = list(dict.fromkeys(text for text in texts if text.strip()))
         stored = {
-            text: score
-            for text, score in (self.known(distinct) if distinct else {}).items()
-            if score.reasons or (explain_from is not None and score.probability < explain_from)
+            text: kept.score
+            for text, kept in (self.known(distinct) if distinct else {}).items()
+            if kept.explained
+            or (explain_from is not None and kept.score.probability < explain_from)
         }
         rest = [text for text in dict.fromkeys(texts) if text not in stored]
         fresh = dict(zip(rest, self.scorer.score(rest, explain_from=explain_from), strict=True))
         if fresh:
-            self.keep(fresh)
+            self.keep(
+                {
+                    text: Kept(score, explain_from is None or score.probability >= explain_from)
+                    for text, score in fresh.items()
+                }
+            )
         return [stored[text] if text in stored else fresh[text] for text in texts]

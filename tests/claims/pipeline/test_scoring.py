@@ -14,7 +14,7 @@ from claims.pipeline.checkworthiness.features import (
     batch_features,
     ngram_bucket,
 )
-from claims.pipeline.checkworthiness.known import KnownScores
+from claims.pipeline.checkworthiness.known import Kept, KnownScores
 from claims.pipeline.checkworthiness.linear import DEFAULT_MODEL_PATH, load_scorer, read_model
 from claims.pipeline.checkworthiness.scorer import (
     EMPTY_REASON,
@@ -232,7 +232,7 @@ def test_sentences_scored_before_keep_their_score_and_only_the_others_are_read(
 
     def known(texts):  # type: ignore[no-untyped-def]
         asked.append(list(texts))
-        return {CLAIM: stored}
+        return {CLAIM: Kept(stored, explained=True)}
 
     reading = _Reading(scorer)
     scores = KnownScores(reading, known).score(
@@ -255,11 +255,11 @@ def test_a_scorer_with_nothing_stored_reads_every_sentence_once(scorer: Scorer) 
     assert scores == [*scorer.score([CLAIM, CLAIM]), *scorer.score([PLEASANTRY])]
 
 
-def test_what_the_scorer_reads_is_kept_and_a_kept_score_lacking_wanted_reasons_is_read_again(
+def test_what_the_scorer_reads_is_kept_and_a_score_kept_unexplained_is_read_for_its_reasons(
     scorer: Scorer,
 ) -> None:
-    unexplained = Score(probability=0.6, reasons=())  # kept from a call explaining from 0.7
-    kept: list[dict[str, Score]] = []
+    unexplained = Kept(Score(probability=0.6, reasons=()), explained=False)
+    kept: list[dict[str, Kept]] = []
     reading = _Reading(scorer)
 
     scores = KnownScores(reading, lambda texts: {CLAIM: unexplained}, kept.append).score(
@@ -267,5 +267,16 @@ def test_what_the_scorer_reads_is_kept_and_a_kept_score_lacking_wanted_reasons_i
     )
 
     assert reading.read == [CLAIM, PLEASANTRY]
-    assert kept == [{CLAIM: scores[0], PLEASANTRY: scores[1]}]
     assert scores == scorer.score([CLAIM, PLEASANTRY], explain_from=0.3)
+    assert kept == [
+        {
+            CLAIM: Kept(scores[0], scores[0].probability >= 0.3),
+            PLEASANTRY: Kept(scores[1], scores[1].probability >= 0.3),
+        }
+    ]
+    # Under the threshold the reasons are not wanted: the kept probability is enough.
+    reading.read.clear()
+    again = KnownScores(reading, lambda texts: {CLAIM: unexplained}).score(
+        [CLAIM], explain_from=0.7
+    )
+    assert reading.read == [] and again == [unexplained.score]
