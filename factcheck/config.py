@@ -102,7 +102,7 @@ class Config:
     # (docs/extraction.md).
     checkworthiness_precision: str = knob("auto", choices=("auto", "float32", "bfloat16", "int8"))
     # Every sentence's score is kept this long, so that a wire story's copies arriving within
-    # it are not read by the model again (~150 bytes a sentence; docs/extraction.md).
+    # it are not read by the model again (~200 bytes a sentence; docs/extraction.md).
     sentence_scores_days: int = knob(7, ge=1)
 
     # --- Intake: fetching and receiving articles ---------------------------------------------
