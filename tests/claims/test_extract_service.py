@@ -23,6 +23,23 @@ TEXT = (
 PLEASANTRY = " Thank you all for reading, and have a lovely weekend."
 
 
+def _model_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts extraction sends to the shipped scorer from now on, as it sends them."""
+    from claims.scorers import scorer_get
+
+    scorer, read = scorer_get(), []
+
+    class Reading:
+        version = scorer.version
+
+        def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
+            read.extend(texts)
+            return scorer.score(texts, explain_from=explain_from)
+
+    monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
+    return read
+
+
 def _receive(raw: bytes, url: str = "") -> Article:
     return services.article_receive(
         raw=raw, fmt="text", source=Article.Source.PUSH, url=url
@@ -160,18 +177,7 @@ def test_the_attribution_setting_picks_the_ranker(settings) -> None:  # type: ig
 def test_a_copy_of_a_stored_story_has_only_its_new_sentences_read_by_the_model(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    from claims.scorers import scorer_get
-
-    scorer, read = scorer_get(), []
-
-    class Reading:
-        version = scorer.version
-
-        def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
-            read.extend(texts)
-            return scorer.score(texts, explain_from=explain_from)
-
-    monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
+    read = _model_reads(monkeypatch)
     story = TEXT + PLEASANTRY
     with django_capture_on_commit_callbacks(execute=True):
         first = services.article_extract(article_id=_receive(story.encode()).pk)
@@ -256,18 +262,7 @@ def test_scores_kept_longer_than_the_setting_expire(
 def test_a_score_kept_without_reasons_is_read_once_more_when_the_threshold_comes_down_to_it(
     settings, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    from claims.scorers import scorer_get
-
-    scorer, read = scorer_get(), []
-
-    class Reading:
-        version = scorer.version
-
-        def score(self, texts, *, explain_from=None):  # type: ignore[no-untyped-def]
-            read.extend(texts)
-            return scorer.score(texts, explain_from=explain_from)
-
-    monkeypatch.setattr("claims.services.extract.scorer_get", Reading)
+    read = _model_reads(monkeypatch)
     settings.FACTCHECK_CLAIM_THRESHOLD = 0.99  # every sentence kept without reasons
     with django_capture_on_commit_callbacks(execute=True):
         services.article_extract(article_id=_receive(TEXT.encode()).pk)
