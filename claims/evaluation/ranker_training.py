@@ -229,9 +229,7 @@ def train_ranker(
     if not rows.features or len(set(rows.labels)) < 2:
         raise ValueError("the split has no attributed sentence with a named source to learn from")
     vectorizer, model = _fit(rows, np.arange(len(rows.labels)), c)
-    weights = model.coef_.ravel()
-    kept = np.flatnonzero(weights)
-    names = np.asarray(vectorizer.get_feature_names_out(), dtype=str)[kept]
+    names, weights = _nonzero(vectorizer, model)
     metadata: dict[str, Any] = {
         "format": FORMAT,
         "bias": float(model.intercept_[0]),
@@ -241,7 +239,7 @@ def train_ranker(
         "rows": len(rows.labels),
         "out_of_fold": {},
     }
-    arrays = {"features": names, "weights": weights[kept].astype(np.float32)}
+    arrays = {"features": names, "weights": weights}
     if folds < 2:
         return model_files_write(out, arrays, metadata, version_prefix="attribution-ranker")
     logits = out_of_fold_logits(rows, c, folds)
@@ -254,8 +252,7 @@ def train_ranker(
     judged = judge_out_of_fold(data, folds)
     judge_figures = best_first([judged_figures(rows, data, judged, t) for t in JUDGE_THRESHOLDS])
     judge_vectorizer, judge_model = fit_judge(data, np.arange(len(data.labels)))
-    judge_weights = judge_model.coef_.ravel()
-    judge_kept = np.flatnonzero(judge_weights)
+    arrays["judge_features"], arrays["judge_weights"] = _nonzero(judge_vectorizer, judge_model)
     metadata["judge"] = {
         "bias": float(judge_model.intercept_[0]),
         "threshold": judge_figures[0]["threshold"],
@@ -264,8 +261,12 @@ def train_ranker(
         "rows": len(data.labels),
         "out_of_fold": judge_figures[0],
     }
-    arrays["judge_features"] = np.asarray(judge_vectorizer.get_feature_names_out(), dtype=str)[
-        judge_kept
-    ]
-    arrays["judge_weights"] = judge_weights[judge_kept].astype(np.float32)
     return model_files_write(out, arrays, metadata, version_prefix="attribution-ranker")
+
+
+def _nonzero(vectorizer: DictVectorizer, model: LogisticRegression) -> tuple[Any, Any]:
+    """A fitted model's features of non-zero weight and their weights, as stored."""
+    weights = model.coef_.ravel()
+    kept = np.flatnonzero(weights)
+    names = np.asarray(vectorizer.get_feature_names_out(), dtype=str)[kept]
+    return names, weights[kept].astype(np.float32)

@@ -378,33 +378,31 @@ def read_model(path: Path) -> RankerModel:
     """A saved ranker; ModelLoadError when it is missing, unreadable or of another format."""
     metadata, arrays = model_files_read(path, what="attribution ranker", model_format=FORMAT)
     try:
-        names, weights = arrays["features"], arrays["weights"]
-        if names.shape != weights.shape:
-            raise ValueError("features and weights differ in length")
-        table = dict(zip(names.tolist(), weights.astype(float).tolist(), strict=True))
-        threshold = float(metadata["threshold"])
-        if not 0.0 < threshold < 1.0:
-            raise ValueError(f"threshold {threshold} outside (0, 1)")
-        judge = _read_judge(metadata, arrays)
-        return RankerModel(
-            table, float(metadata["bias"]), threshold, str(metadata["version"]), judge
+        table, bias, threshold = _logistic_read(metadata, arrays, "")
+        # The judge shipped beside the ranker; none for a ranker trained without one.
+        judge = (
+            JudgeModel(*_logistic_read(metadata["judge"], arrays, "judge_"))
+            if "judge" in metadata
+            else None
         )
+        return RankerModel(table, bias, threshold, str(metadata["version"]), judge)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelLoadError(f"attribution ranker at {path} is malformed: {exc}") from exc
 
 
-def _read_judge(metadata: dict[str, Any], arrays: dict[str, Any]) -> JudgeModel | None:
-    """The judge shipped beside the ranker; None for a ranker trained without one."""
-    if "judge" not in metadata:
-        return None
-    names, weights = arrays["judge_features"], arrays["judge_weights"]
+def _logistic_read(
+    metadata: dict[str, Any], arrays: dict[str, Any], prefix: str
+) -> tuple[dict[str, float], float, float]:
+    """A logistic model's weight by feature (arrays `<prefix>features`, `<prefix>weights`),
+    bias and threshold (from `metadata`); ValueError when they do not fit together."""
+    names, weights = arrays[f"{prefix}features"], arrays[f"{prefix}weights"]
     if names.shape != weights.shape:
-        raise ValueError("judge features and weights differ in length")
-    threshold = float(metadata["judge"]["threshold"])
+        raise ValueError(f"{prefix}features and {prefix}weights differ in length")
+    threshold = float(metadata["threshold"])
     if not 0.0 < threshold < 1.0:
-        raise ValueError(f"judge threshold {threshold} outside (0, 1)")
+        raise ValueError(f"{prefix}threshold {threshold} outside (0, 1)")
     table = dict(zip(names.tolist(), weights.astype(float).tolist(), strict=True))
-    return JudgeModel(table, float(metadata["judge"]["bias"]), threshold)
+    return table, float(metadata["bias"]), threshold
 
 
 @lru_cache(maxsize=4)
