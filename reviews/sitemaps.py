@@ -7,9 +7,8 @@ each file of the sitemap (`/sitemap-fact-checks.xml?p=2`, ...). Pages are listed
 of their first publication, so a new fact-check joins the last file and the others stay where
 they are (unless one is withdrawn). The index gives no date for its files: Django's would give
 each the newest publication of all, and a date is only worth giving when it is right. A
-newsroom that publishes on its own site
-(FACTCHECK_FACT_CHECK_URL) lists the pages there, in its own sitemap: a sitemap names only
-pages of the host that serves it.
+newsroom that publishes on its own site (FACTCHECK_FACT_CHECK_URL) lists the pages there, in
+its own sitemap: a sitemap names only pages of the host that serves it.
 """
 
 from __future__ import annotations
