@@ -268,6 +268,14 @@ class Stack:
     def tasks_pending(self) -> int:
         """Messages waiting in any queue or delivered and not yet acknowledged: tasks
         acknowledge when they finish, so 0 means every task sent so far has run."""
+        return sum(self._messages())
+
+    def unacked(self) -> int:
+        """Messages delivered to a worker and not yet acknowledged."""
+        return self._messages()[1]
+
+    def _messages(self) -> tuple[int, int]:
+        """Messages waiting in the queues, and delivered but not yet acknowledged."""
         import redis
 
         from factcheck.metrics_state import redis_queue_lengths
@@ -275,17 +283,7 @@ class Stack:
         client = redis.Redis(port=self.redis.port, socket_connect_timeout=1)
         try:
             waiting = sum(redis_queue_lengths(client, ALL_QUEUES.split(",")).values())
-            return waiting + int(client.hlen("unacked"))
-        finally:
-            client.close()
-
-    def unacked(self) -> int:
-        """Messages delivered to a worker and not yet acknowledged."""
-        import redis
-
-        client = redis.Redis(port=self.redis.port, socket_connect_timeout=1)
-        try:
-            return int(client.hlen("unacked"))
+            return waiting, int(client.hlen("unacked"))
         finally:
             client.close()
 
