@@ -57,7 +57,7 @@ STEPS = (
     "_place",
     "_joins_write",
     "_cluster_grow",
-    "_clusters_grow",
+    "clusters_grow",
     "_movable",
     "_clusters_locked",
     "review_priorities_refresh",

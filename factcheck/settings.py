@@ -291,6 +291,7 @@ FACTCHECK_MATCH_BATCH_SIZE = _config.match_batch_size
 FACTCHECK_MATCH_GATHER = _config.match_gather
 FACTCHECK_MATCH_GATHER_SECONDS = _config.match_gather_seconds
 FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS = _config.match_requeue_after_seconds
+FACTCHECK_MATCH_COPY_SECONDS = _config.match_copy_seconds
 FACTCHECK_SEARCH_MIN_SCORE = _config.search_min_score
 FACTCHECK_SEARCH_WARM_UP = _config.search_warm_up
 FACTCHECK_CLAIMREVIEW_URLS = _config.claimreview_urls

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from claims.models import Claim
-from reviews.services.clusters import claims_queue
+from reviews.services.intake import claims_queue
 
 
 def claims_stored_queue(

@@ -106,7 +106,7 @@ def claims_embed_stored(*, claim_ids: Sequence[int], flushed: bool = True) -> in
     copied = 0
     if connection.vendor == "postgresql":
         with writes():
-            copied = _stored_vectors_copy(claim_ids)
+            copied = claims_vectors_copy(claim_ids=claim_ids)
     claims = list(Claim.objects.filter(pk__in=claim_ids, embedding__isnull=True).only("pk", "text"))
     for claim in claims:
         claim.embedding = None
@@ -138,7 +138,21 @@ WHERE c.id = ANY(%s::bigint[]) AND c.embedding IS NULL AND c.text = k.text
 """
 
 
-def _stored_vectors_copy(claim_ids: Sequence[int]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_COPY_STORED, [list(claim_ids), list(claim_ids)])
-        return cursor.rowcount
+def claims_vectors_copy(*, claim_ids: Sequence[int]) -> int:
+    """Give stored claims without an embedding the vector of a stored claim with the same
+    words, without the model; how many were given one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_COPY_STORED, [list(claim_ids), list(claim_ids)])
+            return cursor.rowcount
+    claims = list(Claim.objects.filter(pk__in=claim_ids, embedding__isnull=True).only("pk", "text"))
+    known = dict(
+        Claim.objects.filter(text__in={claim.text for claim in claims}, embedding__isnull=False)
+        .order_by()
+        .values_list("text", "embedding")
+    )
+    for claim in claims:
+        claim.embedding = known.get(claim.text)
+    given = [claim for claim in claims if claim.embedding is not None]
+    rows_update(Claim, given, ["embedding"])
+    return len(given)

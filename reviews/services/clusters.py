@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import Claim
+from factcheck.db import rows_update
 from reviews import workflow
 from reviews.models import (
     Cluster,
@@ -26,15 +27,6 @@ from reviews.models import (
 )
 from reviews.services.queue import review_items_create, review_priorities_refresh
 from reviews.services.records import fact_check_records_refresh
-
-
-def claims_queue(*, claims: Sequence[Claim], seen_at: datetime) -> list[Cluster]:
-    """Take newly stored claims onto the desk: each its own cluster and queue entry, and
-    matching once the transaction that stored them commits."""
-    clusters = clusters_assign(claims=claims, seen_at=seen_at)
-    review_items_create(clusters=clusters)
-    claims_match_enqueue(claim_ids=[claim.pk for claim in claims])
-    return clusters
 
 
 def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Cluster]:
@@ -49,6 +41,18 @@ def clusters_assign(*, claims: Sequence[Claim], seen_at: datetime) -> list[Clust
         ]
     )
     return clusters
+
+
+def clusters_grow(*, seen: dict[int, list[datetime]]) -> None:
+    """Count the appearances that joined locked clusters (when each was seen, by cluster),
+    without reading their other appearances back; one history row each, as a save writes."""
+    clusters = list(Cluster.objects.filter(pk__in=list(seen)).order_by("pk"))
+    for cluster in clusters:
+        cluster.appearance_count += len(seen[cluster.pk])
+        cluster.first_seen_at = min(cluster.first_seen_at, *seen[cluster.pk])
+        cluster.last_seen_at = max(cluster.last_seen_at, *seen[cluster.pk])
+    rows_update(Cluster, clusters, ["appearance_count", "first_seen_at", "last_seen_at"])
+    Cluster.history.bulk_history_create(clusters, update=True)
 
 
 def claims_match_enqueue(*, claim_ids: Sequence[int]) -> None:

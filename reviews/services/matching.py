@@ -45,6 +45,7 @@ from reviews.models import (
     ReviewItem,
     Verdict,
 )
+from reviews.services.clusters import clusters_grow
 from reviews.services.queue import review_priorities_refresh
 from reviews.services.records import fact_check_records_refresh
 from reviews.similar import fact_checks_found, fact_checks_ranked
@@ -288,6 +289,11 @@ def _place(batch: list[_Claim], report: MatchReport) -> int:
     report.fact_check_suggestions = _fact_check_suggestions_write(batch)
     now = timezone.now()
     ClusterMember.objects.filter(claim_id__in=[claim.pk for claim in batch]).update(matched_at=now)
+    # Their fact-checks are ranked as they stand now: the copies stored next join them as
+    # they are stored (reviews.services.copies). Every one of these clusters is locked.
+    Cluster.objects.filter(pk__in={claim.cluster for claim in batch}).update(
+        fact_checks_ranked_at=now
+    )
     if report.grown:
         # A published fact-check's stored API record lists its cluster's appearances.
         fact_check_records_refresh(cluster_ids=set(report.grown))
@@ -380,7 +386,7 @@ def _joins_write(batch: Sequence[_Claim], placement: _Placement) -> list[int]:
     by_target: dict[int, list[datetime]] = {}
     for claim, (target, _, _) in placement.moved.items():
         by_target.setdefault(target, []).append(seen[claim])
-    _clusters_grow(by_target)
+    clusters_grow(seen=by_target)
     ClusterEvent.objects.bulk_create(
         ClusterEvent(kind=ClusterEvent.Kind.JOIN, cluster_id=target, claim_ids=[claim], score=score)
         for claim, (target, score, _) in placement.moved.items()
@@ -415,18 +421,6 @@ def _fresh_drop(*, items: list[int], clusters: list[int]) -> None:
     ClusterEvent.objects.filter(cluster_id__in=clusters).update(cluster=None)
     ReviewItem.objects.filter(pk__in=items)._raw_delete(ReviewItem.objects.db)
     Cluster.objects.filter(pk__in=clusters)._raw_delete(Cluster.objects.db)
-
-
-def _clusters_grow(seen: dict[int, list[datetime]]) -> None:
-    """Count the appearances that joined locked clusters (when each was seen, by cluster),
-    without reading their other appearances back; one history row each, as a save writes."""
-    clusters = list(Cluster.objects.filter(pk__in=list(seen)).order_by("pk"))
-    for cluster in clusters:
-        cluster.appearance_count += len(seen[cluster.pk])
-        cluster.first_seen_at = min(cluster.first_seen_at, *seen[cluster.pk])
-        cluster.last_seen_at = max(cluster.last_seen_at, *seen[cluster.pk])
-    rows_update(Cluster, clusters, ["appearance_count", "first_seen_at", "last_seen_at"])
-    Cluster.history.bulk_history_create(clusters, update=True)
 
 
 def _cluster_suggestions_write(batch: Sequence[_Claim], placement: _Placement) -> int:

@@ -1,0 +1,175 @@
+"""A claim stored with the same words as a placed claim joins its cluster as it is stored."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from claims import services
+from claims.models import Article, Claim
+from reviews.models import Cluster, ClusterEvent, ClusterMember, ReviewItem
+from reviews.services.intake import claims_queue
+from reviews.services.matching import claims_match
+from tests.factories import ArticleFactory, ClaimFactory, cluster_of
+from tests.paths import SAMPLE_ARTICLES
+
+PLEDGE = "The mayor pledged to end the transit strike within 24 hours of taking office."
+
+
+def _stored(text: str = PLEDGE) -> Claim:
+    """A claim as extraction stores it, taken onto the desk."""
+    claim = ClaimFactory(text=text, article=ArticleFactory(), clustered=False)
+    claims_queue(claims=[claim], seen_at=timezone.now())
+    return claim
+
+
+def _placed(text: str = PLEDGE) -> Claim:
+    claim = _stored(text)
+    claims_match(claim_ids=[claim.pk])
+    return claim
+
+
+def _member(claim: Claim) -> ClusterMember:
+    return ClusterMember.objects.get(claim=claim)
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_placed_claim_joins_its_cluster_as_it_is_stored(
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    first = _placed()
+    cluster = Cluster.objects.get(pk=cluster_of(first))
+    priority = ReviewItem.objects.get(claim=first).priority
+
+    with django_capture_on_commit_callbacks() as sent:
+        copy = _stored()
+
+    assert sent == []  # not sent to matching
+    assert cluster_of(copy) == cluster.pk and _member(copy).matched_at is not None
+    assert list(ReviewItem.objects.values_list("claim", flat=True)) == [first.pk]
+    assert ReviewItem.objects.get(claim=first).priority > priority
+    assert Cluster.objects.get().appearance_count == 2
+    event = ClusterEvent.objects.get(kind=ClusterEvent.Kind.JOIN)
+    assert event.cluster_id == cluster.pk and event.claim_ids == [copy.pk] and event.score == 1.0
+    stored = dict(Claim.objects.values_list("pk", "embedding"))
+    assert stored[first.pk] is not None and list(stored[copy.pk]) == list(stored[first.pk])
+    assert claims_match(claim_ids=[copy.pk]).matched == 0  # placed: a matching task is a no-op
+
+
+@pytest.mark.django_db
+def test_a_copy_goes_through_matching_once_the_clusters_fact_checks_were_ranked_long_ago(
+    settings, django_capture_on_commit_callbacks: Callable
+) -> None:
+    first = _placed()
+    long_ago = timezone.now() - timedelta(seconds=settings.FACTCHECK_MATCH_COPY_SECONDS + 1)
+    Cluster.objects.update(fact_checks_ranked_at=long_ago)
+
+    with django_capture_on_commit_callbacks() as sent:
+        late = _stored()
+
+    assert len(sent) == 1 and cluster_of(late) != cluster_of(first)
+    assert ReviewItem.objects.filter(claim=late).exists()
+    claims_match(claim_ids=[late.pk])  # ranks the cluster's fact-checks again
+    assert cluster_of(late) == cluster_of(first)
+    assert Cluster.objects.get().fact_checks_ranked_at > long_ago
+    assert cluster_of(_stored()) == cluster_of(first)  # the next copy joins at once
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_claim_matching_has_not_placed_gets_its_own_cluster() -> None:
+    first = _stored()
+    copy = _stored()
+
+    assert cluster_of(copy) != cluster_of(first) and _member(copy).matched_at is None
+    claims_match(claim_ids=[first.pk, copy.pk])
+    assert cluster_of(copy) == cluster_of(first)
+
+
+@pytest.mark.django_db
+def test_without_a_copy_window_every_claim_goes_through_matching(settings) -> None:
+    settings.FACTCHECK_MATCH_COPY_SECONDS = 0
+    first = _placed()
+
+    copy = _stored()
+
+    assert cluster_of(copy) != cluster_of(first) and _member(copy).matched_at is None
+
+
+@pytest.mark.django_db
+def test_only_the_claims_with_placed_words_join_the_rest_are_queued() -> None:
+    first = _placed()
+    article = ArticleFactory()
+    other = "Ridership on the city's buses rose by 12 percent after fares were cut in March."
+    copy = ClaimFactory(text=PLEDGE, article=article, start=0, clustered=False)
+    new = ClaimFactory(
+        text=other, article=article, start=100, end=100 + len(other), clustered=False
+    )
+
+    clusters = claims_queue(claims=[copy, new], seen_at=timezone.now())
+
+    assert [cluster.canonical_id for cluster in clusters] == [new.pk]
+    assert cluster_of(copy) == cluster_of(first)
+    assert set(ReviewItem.objects.values_list("claim", flat=True)) == {first.pk, new.pk}
+    assert _member(new).matched_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cluster_locked_elsewhere_is_passed_over_not_waited_for() -> None:
+    first = _placed()
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_cluster() -> None:
+        try:
+            with transaction.atomic():
+                Cluster.objects.select_for_update().get(pk=cluster_of(first))
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_cluster)
+    holder.start()
+    try:
+        assert held.wait(30)
+        with transaction.atomic():
+            copy = _stored()
+        placed_at_once = cluster_of(copy) == cluster_of(first)
+    finally:
+        release.set()
+        holder.join(30)
+
+    assert not placed_at_once and _member(copy).matched_at is None
+    assert ReviewItem.objects.filter(claim=copy).exists()
+
+
+@pytest.mark.django_db
+def test_extraction_places_a_wire_storys_copy_in_the_first_ones_clusters() -> None:
+    text = sorted(SAMPLE_ARTICLES.glob("*.txt"))[0].read_text()
+    first = services.article_receive(
+        raw=text.encode(), fmt="text", source=Article.Source.PUSH
+    ).article
+    services.article_extract(article_id=first.pk)
+    claims_match(claim_ids=list(first.claims.values_list("pk", flat=True)))
+    copy = services.article_receive(
+        raw=("Another outlet\n\nIts copy of the story was filed on day 12.\n\n" + text).encode(),
+        fmt="text",
+        source=Article.Source.PUSH,
+    ).article
+
+    services.article_extract(article_id=copy.pk)
+
+    copy.refresh_from_db()
+    assert copy.status == Article.Status.EXTRACTED, (copy.status, copy.error)
+    stored = {claim.text: cluster_of(claim) for claim in first.claims.all()}
+    copies = list(copy.claims.filter(text__in=list(stored)))
+    assert len(copies) == len(stored) > 3
+    assert all(cluster_of(claim) == stored[claim.text] for claim in copies)
+    assert not ReviewItem.objects.filter(claim__in=copies).exists()
+    assert ClusterMember.objects.filter(matched_at__isnull=True).count() == (
+        copy.claims.count() - len(copies)
+    )
