@@ -149,11 +149,11 @@ class Config:
     # still working through, which is harmless (placing a claim twice changes nothing) but
     # costs a task per batch.
     match_requeue_after_seconds: int = knob(300, ge=1)
-    # A claim stored with the same words as a claim already placed joins that claim's cluster
-    # as extraction stores it, without going through matching (a wire story's copies), when
-    # matching ranked the cluster's fact-checks within this many seconds; a fact-check
-    # imported or published meanwhile reaches the cluster with the first copy after that.
-    # 0: every claim goes through matching.
+    # A claim whose words matching placed (and ranked the fact-checks for) within this many
+    # seconds joins the cluster it placed them in as extraction stores it, without going
+    # through matching (a wire story's copies); a fact-check imported or published meanwhile
+    # reaches the cluster with the first copy after that. 0: every claim goes through
+    # matching.
     match_copy_seconds: int = knob(600, ge=0)
     # GET /api/v1/search/: a matcher score under this is noise, not an answer. Lower than the
     # suggestion threshold: a searcher's question ("Did X really ...?") is worded unlike the

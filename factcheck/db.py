@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 # Types psycopg sends as they are; any other (pgvector's halfvec) is sent as text and cast.
 _SENT_AS_IS = ("bigint", "integer", "smallint", "double precision", "timestamp with time zone")
@@ -61,3 +63,23 @@ def rows_update(model: type[Model], rows: Sequence[Model], fields: Sequence[str]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class Expired:
+    deleted: int
+    finished: bool  # False: stopped at its time budget with more to delete
+
+
+def rows_expire(rows: QuerySet[Any], *, batch_size: int, seconds: float) -> Expired:
+    """Delete `rows` a batch a statement and a transaction, for at most about `seconds`: a
+    table's expiry that a periodic task runs within its time limit."""
+    stop = time.monotonic() + seconds
+    deleted = 0
+    while time.monotonic() < stop:
+        batch = rows.values("pk")[:batch_size]
+        count, _ = rows.model._default_manager.filter(pk__in=batch).delete()
+        deleted += count
+        if count < batch_size:
+            return Expired(deleted, finished=True)
+    return Expired(deleted, finished=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from reviews.models import ClusterMember
 from reviews.services import (
     claimreviews,
+    copies,
     evidence,
     matching,
     notifications,
@@ -131,6 +132,19 @@ def claims_match_pending() -> int:
     return cluster_services.claims_match_requeue(
         older_than_seconds=settings.FACTCHECK_MATCH_REQUEUE_AFTER_SECONDS
     )
+
+
+@shared_task(acks_late=True)
+def ranked_texts_expire() -> int:
+    """Forget the texts matching ranked longer ago than copies may join them as they are
+    stored (FACTCHECK_MATCH_COPY_SECONDS)."""
+    expired = copies.ranked_texts_expire(
+        older_than_seconds=settings.FACTCHECK_MATCH_COPY_SECONDS,
+        seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT / 2,
+    )
+    if not expired.finished:  # a backlog: the rest in a task of its own, within its limits
+        ranked_texts_expire.delay()
+    return expired.deleted
 
 
 @shared_task(acks_late=True)

@@ -9,9 +9,7 @@ with the text, so a new model scores afresh; older scores expire.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,7 +18,7 @@ from django.utils import timezone
 from claims.models import SentenceScore
 from claims.pipeline.checkworthiness.known import Kept
 from claims.pipeline.types import Score
-from factcheck.db import atomic_unflushed
+from factcheck.db import Expired, atomic_unflushed, rows_expire
 
 # Keys a statement asks for or writes (SQLite takes a bounded number of parameters).
 _CHUNK = 500
@@ -74,24 +72,12 @@ def _write(rows: Sequence[SentenceScore]) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Expired:
-    deleted: int
-    finished: bool  # False: stopped at its time budget with more to delete
-
-
 def sentence_scores_expire(
     *, older_than_days: int, batch_size: int = 5_000, seconds: float = 60.0
 ) -> Expired:
     """Delete the scores kept longer than `older_than_days`, a batch a statement and a
     transaction, for at most about `seconds`."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
-    stop = time.monotonic() + seconds
-    deleted = 0
-    while time.monotonic() < stop:
-        batch = SentenceScore.objects.filter(scored_at__lt=cutoff).values("pk")[:batch_size]
-        count, _ = SentenceScore.objects.filter(pk__in=batch).delete()
-        deleted += count
-        if count < batch_size:
-            return Expired(deleted, finished=True)
-    return Expired(deleted, finished=False)
+    return rows_expire(
+        SentenceScore.objects.filter(scored_at__lt=cutoff), batch_size=batch_size, seconds=seconds
+    )

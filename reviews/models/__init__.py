@@ -9,6 +9,7 @@ from reviews.models.matching import (
     FactCheckGram,
     FactCheckSuggestion,
     ImportedFactCheck,
+    RankedText,
 )
 from reviews.models.notes import Note, Notification, NotificationSettings
 from reviews.models.published import FactCheckRecord, FactCheckSearch
@@ -28,6 +29,7 @@ __all__ = [
     "Note",
     "Notification",
     "NotificationSettings",
+    "RankedText",
     "EvidenceSource",
     "FactCheckRecord",
     "FactCheckSearch",

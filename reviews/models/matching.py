@@ -2,10 +2,14 @@
 
 A claim's place in a cluster is held here, keyed by the claim, so intake (`claims`) knows
 nothing of clusters: extraction stores claims and sends `claims.signals.claims_stored`, and
-the desk gives each a cluster and a queue entry and sends it to matching.
+the desk gives each a cluster and a queue entry and sends it to matching (a copy of words
+matching placed lately joins their cluster instead: `RankedText`).
 """
 
 from __future__ import annotations
+
+import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -26,11 +30,7 @@ class Cluster(models.Model):
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
-    # When matching last ranked the fact-checks for one of its claims: while that is recent,
-    # a claim stored with the same words as one of its placed claims joins it as it is
-    # stored (reviews.services.copies). Derived, so it keeps no history.
-    fact_checks_ranked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["fact_checks_ranked_at"])
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -71,6 +71,32 @@ class ClusterMember(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} in cluster {self.cluster_id}"
+
+
+class RankedText(models.Model):
+    """Words matching placed lately: the cluster and claim it placed them with, and when it
+    ranked the fact-checks for them. A claim stored later with the same words joins that
+    cluster as it is stored while this is recent (reviews.services.copies).
+
+    Kept FACTCHECK_MATCH_COPY_SECONDS. Cluster and claim are plain ids, checked under the
+    cluster's lock when they are used, so that a merge or a deletion never waits on these
+    rows or cascades into them.
+    """
+
+    # blake2b of the text, 16 bytes (a UUID column holds it in 16 bytes on PostgreSQL).
+    digest = models.UUIDField(primary_key=True)
+    cluster_id = models.BigIntegerField()
+    claim_id = models.BigIntegerField()
+    ranked_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.digest}: cluster {self.cluster_id}"
+
+    @staticmethod
+    def digest_of(text: str) -> uuid.UUID:
+        # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
+        key = text.encode("utf-8", "surrogatepass")
+        return uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())
 
 
 class ClusterEvent(models.Model):

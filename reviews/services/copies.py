@@ -1,17 +1,19 @@
-"""A wire story's copies: a claim stored with the same words as a claim already placed joins
-that claim's cluster as extraction stores it.
+"""A wire story's copies: a claim stored with the same words as a claim matching placed lately
+joins that claim's cluster as extraction stores it.
 
 Matching would find the placed claim as the copy's best candidate and move the copy into its
 cluster, deleting the cluster and queue entry extraction had just given it. Joining at once
 spares those writes and the matching task, and the copy never stands in the queue on its own
 meanwhile, where a reviewer could take it. Matching also ranks the fact-checks for each claim
-it places, so a copy joins as it is stored only while matching ranked the cluster's
-fact-checks within FACTCHECK_MATCH_COPY_SECONDS; after that the next copy goes through
-matching, which ranks them again and brings any fact-check imported or published since.
+it places, so it records, for each text it places, where and when (`RankedText`); a copy
+joins as it is stored only while matching ranked the fact-checks for those very words within
+FACTCHECK_MATCH_COPY_SECONDS. After that the next copy goes through matching, which ranks
+them again: a fact-check imported or published meanwhile reaches the cluster at most that
+much later than if every copy went through matching.
 
-A cluster that another transaction holds locked (a matching batch writing, a reviewer's merge)
-is passed over, not waited for: its copies go through matching like any other claim, so
-extraction never waits on the desk and no order of locks can deadlock it.
+A cluster, or its queue entry, that another transaction holds locked (a matching batch
+writing, a reviewer's merge, an editor publishing) is passed over, not waited for: its copies
+go through matching like any other claim, and extraction never waits on the desk's locks.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from claims.models import Claim
 from claims.services.embeddings import claims_vectors_copy
-from reviews.models import Cluster, ClusterEvent, ClusterMember
+from factcheck.db import Expired, rows_expire
+from reviews.models import Cluster, ClusterEvent, ClusterMember, RankedText, ReviewItem
 from reviews.services.clusters import clusters_grow
 from reviews.services.queue import review_priorities_refresh
 from reviews.services.records import fact_check_records_refresh
@@ -33,59 +35,47 @@ from reviews.services.records import fact_check_records_refresh
 # A copy joins with the score of a word-for-word match.
 COPY_SCORE = 1.0
 
-# For each text, one stored claim with those words, placed in a cluster whose fact-checks were
-# ranked since the given time, among the first LOOKED_AT claims the hash index on the text
-# gives: a wire story's hundreds of copies stand in one cluster unless a reviewer split them,
-# so any placed one will do, and a text none of whose first few copies is placed yet (a
-# backlog of copies matching has not reached) costs a few rows, not hundreds.
-LOOKED_AT = 8
-_PLACED_TWINS = f"""
-SELECT t.text, p.claim_id, p.cluster_id
-FROM unnest(%s::text[]) AS t(text)
-CROSS JOIN LATERAL (
-    SELECT m.claim_id, m.cluster_id
-    FROM (
-        SELECT id FROM {Claim._meta.db_table}
-        WHERE text = t.text AND id <> ALL(%s::bigint[])
-        LIMIT {LOOKED_AT}
-    ) AS c
-    JOIN {ClusterMember._meta.db_table} AS m ON m.claim_id = c.id
-    JOIN {Cluster._meta.db_table} AS k ON k.id = m.cluster_id
-    WHERE m.matched_at IS NOT NULL AND k.fact_checks_ranked_at >= %s
-    LIMIT 1
-) AS p
-"""
-
 
 def copies_join(*, claims: Sequence[Claim], seen_at: datetime) -> set[int]:
-    """Place each newly stored claim whose words a placed claim already has in that claim's
-    cluster; the ids of the claims placed (the others are left to matching)."""
+    """Place each newly stored claim whose words matching placed lately in the cluster it
+    placed them in; the ids of the claims placed (the others are left to matching)."""
     window = settings.FACTCHECK_MATCH_COPY_SECONDS
     if not window or not claims:
         return set()
-    twins = _placed_twins(
-        sorted({claim.text for claim in claims}),
-        [claim.pk for claim in claims],
-        timezone.now() - timedelta(seconds=window),
-    )
-    if not twins:
+    digests = {claim.pk: RankedText.digest_of(claim.text) for claim in claims}
+    ranked = {
+        row.digest: row
+        for row in RankedText.objects.filter(
+            digest__in=set(digests.values()),
+            ranked_at__gte=timezone.now() - timedelta(seconds=window),
+        )
+    }
+    if not ranked:
         return set()
-    free = set(
+    canonicals = dict(
         Cluster.objects.select_for_update(skip_locked=True)
-        .filter(pk__in={cluster for _, cluster in twins.values()})
-        .values_list("pk", flat=True)
+        .filter(pk__in={row.cluster_id for row in ranked.values()})
+        .values_list("pk", "canonical_id")
     )
-    # A claim leaves a cluster only under that cluster's lock: where each twin stands now
-    # holds until commit.
+    # Publishing locks the queue entry, then writes the fact-check's records, which a join
+    # rewrites: a cluster whose entry is held goes through matching.
+    entries = set(
+        ReviewItem.objects.select_for_update(skip_locked=True)
+        .filter(claim_id__in=list(canonicals.values()))
+        .values_list("claim_id", flat=True)
+    )
+    free = {cluster for cluster, canonical in canonicals.items() if canonical in entries}
+    # A claim leaves a cluster only under that cluster's lock: where each placed claim
+    # stands now holds until commit (a claim a reviewer split out takes its copies nowhere).
     standing = set(
         ClusterMember.objects.filter(
-            claim_id__in=[twin for twin, _ in twins.values()], cluster_id__in=free
+            claim_id__in=[row.claim_id for row in ranked.values()], cluster_id__in=free
         ).values_list("claim_id", "cluster_id")
     )
     joined = {
-        claim.pk: twins[claim.text][1]
-        for claim in claims
-        if claim.text in twins and twins[claim.text] in standing
+        claim: row.cluster_id
+        for claim, digest in digests.items()
+        if (row := ranked.get(digest)) is not None and (row.claim_id, row.cluster_id) in standing
     }
     if not joined:
         return set()
@@ -113,22 +103,34 @@ def copies_join(*, claims: Sequence[Claim], seen_at: datetime) -> set[int]:
     return set(joined)
 
 
-def _placed_twins(texts: list[str], new: list[int], since: datetime) -> dict[str, tuple[int, int]]:
-    """text -> (a placed claim with those words, its cluster), for clusters whose fact-checks
-    were ranked since `since`; the `new` claims are not looked at."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_PLACED_TWINS, [texts, new, since])
-            return {text: (claim, cluster) for text, claim, cluster in cursor.fetchall()}
-    found: dict[str, tuple[int, int]] = {}
-    for text, claim, cluster in (
-        ClusterMember.objects.filter(
-            claim__text__in=texts,
-            matched_at__isnull=False,
-            cluster__fact_checks_ranked_at__gte=since,
+def ranked_texts_write(*, placed: Sequence[tuple[str, int, int]], ranked_at: datetime) -> None:
+    """Record the texts a matching batch placed (text, cluster, claim), with when it ranked
+    their fact-checks; a text placed before is recorded again where it now stands."""
+    if not settings.FACTCHECK_MATCH_COPY_SECONDS:
+        return
+    rows: dict[object, RankedText] = {}
+    for text, cluster, claim in placed:
+        digest = RankedText.digest_of(text)
+        rows.setdefault(
+            digest,
+            RankedText(digest=digest, cluster_id=cluster, claim_id=claim, ranked_at=ranked_at),
         )
-        .order_by("claim_id")
-        .values_list("claim__text", "claim_id", "cluster_id")
-    ):
-        found.setdefault(text, (claim, cluster))
-    return found
+    # In one order, so that two batches writing the same texts never wait for each other
+    # crosswise.
+    RankedText.objects.bulk_create(
+        sorted(rows.values(), key=lambda row: row.digest),
+        update_conflicts=True,
+        unique_fields=["digest"],
+        update_fields=["cluster_id", "claim_id", "ranked_at"],
+    )
+
+
+def ranked_texts_expire(
+    *, older_than_seconds: int, batch_size: int = 5_000, seconds: float = 60.0
+) -> Expired:
+    """Delete the texts ranked longer ago than `older_than_seconds`, a batch a statement and
+    a transaction, for at most about `seconds`."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return rows_expire(
+        RankedText.objects.filter(ranked_at__lt=cutoff), batch_size=batch_size, seconds=seconds
+    )

@@ -46,6 +46,7 @@ from reviews.models import (
     Verdict,
 )
 from reviews.services.clusters import clusters_grow
+from reviews.services.copies import ranked_texts_write
 from reviews.services.queue import review_priorities_refresh
 from reviews.services.records import fact_check_records_refresh
 from reviews.similar import fact_checks_found, fact_checks_ranked
@@ -289,10 +290,8 @@ def _place(batch: list[_Claim], report: MatchReport) -> int:
     report.fact_check_suggestions = _fact_check_suggestions_write(batch)
     now = timezone.now()
     ClusterMember.objects.filter(claim_id__in=[claim.pk for claim in batch]).update(matched_at=now)
-    # Their fact-checks are ranked as they stand now: the copies stored next join them as
-    # they are stored (reviews.services.copies). Every one of these clusters is locked.
-    Cluster.objects.filter(pk__in={claim.cluster for claim in batch}).update(
-        fact_checks_ranked_at=now
+    ranked_texts_write(
+        placed=[(claim.text, claim.cluster, claim.pk) for claim in batch], ranked_at=now
     )
     if report.grown:
         # A published fact-check's stored API record lists its cluster's appearances.

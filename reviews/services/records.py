@@ -3,7 +3,8 @@
 A page of the API is 50 records with appearances, sources and corrections; building them at
 each request cost three more queries and most of the request's time. They are rendered here
 instead whenever what they show changes: a publication or correction (reviews.events), a
-claim joining the fact-check's cluster (reviews.services.matching) and a merge or split of
+claim joining the fact-check's cluster (reviews.services.matching, and reviews.services.copies
+for a copy joining as it is stored) and a merge or split of
 clusters (reviews.services.clusters). The API reads them through `fact_checks_published()`,
 only for the version they were rendered from and in the current `layout()`; any other record
 is rendered afresh, so a missed update shows as slowness, never as a wrong version. Their

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from claims.models import Claim
 from reviews.api.serializers import FactCheckSerializer, serializer_context
 from reviews.models import Cluster, FactCheckRecord, ReviewItem
 from reviews.selectors import fact_check_get, fact_checks_published
 from reviews.services.clusters import cluster_split, clusters_merge
+from reviews.services.intake import claims_queue
 from reviews.services.matching import claims_match
 from reviews.services.records import (
     fact_check_records_rebuild,
@@ -92,6 +94,19 @@ def test_the_stored_record_is_the_fresh_one_after_publication_correction_and_a_j
     assert [a["claim_text"] for a in detail["appearances"]][-1] == PLEDGE_AGAIN
     # Full-text search knows the new wording ("promised" is only in the repeat).
     assert _found_by_words("promised") == [item.pk]
+
+
+def test_the_stored_record_lists_a_copy_that_joined_as_it_was_stored() -> None:
+    item = h.published(PLEDGE, url="https://news.example.com/a", publisher="news.example.com")
+    claims_match(claim_ids=[item.claim_id])  # placed: its words are ranked
+    copy = ClaimFactory(text=PLEDGE, article=ArticleFactory(), clustered=False)
+
+    claims_queue(claims=[copy], seen_at=timezone.now())
+
+    assert cluster_of(copy) == cluster_of(item.claim)
+    _assert_current(item)
+    detail = h.client("read").get(f"/api/v1/fact-checks/{item.pk}/").json()
+    assert len(detail["appearances"]) == 2
 
 
 def test_merging_into_and_splitting_out_of_a_fact_checks_cluster_rewrite_its_record() -> None:

@@ -229,12 +229,12 @@ def test_scores_kept_longer_than_the_setting_expire(
     from claims.pipeline.checkworthiness.known import Kept
     from claims.pipeline.types import Score
     from claims.services.sentence_scores import (
-        Expired,
         sentence_scores_expire,
         sentence_scores_keep,
         sentence_scores_known,
     )
     from claims.tasks import sentence_scores_expire as task
+    from factcheck.db import Expired
 
     settings.FACTCHECK_SENTENCE_SCORES_DAYS = 7
     scores = {

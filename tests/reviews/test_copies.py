@@ -9,16 +9,22 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from claims import services
 from claims.models import Article, Claim
-from reviews.models import Cluster, ClusterEvent, ClusterMember, ReviewItem
+from reviews.models import Cluster, ClusterEvent, ClusterMember, RankedText, ReviewItem
+from reviews.services.clusters import cluster_split, clusters_merge
+from reviews.services.copies import ranked_texts_expire
 from reviews.services.intake import claims_queue
 from reviews.services.matching import claims_match
+from reviews.tasks import ranked_texts_expire as ranked_texts_expire_task
 from tests.factories import ArticleFactory, ClaimFactory, cluster_of
 from tests.paths import SAMPLE_ARTICLES
 
 PLEDGE = "The mayor pledged to end the transit strike within 24 hours of taking office."
+PLEDGE_AGAIN = "The mayor has promised he would end the transit strike within 24 hours in office."
+RIDERSHIP = "Ridership on the city's buses rose by 12 percent after fares were cut in March."
 
 
 def _stored(text: str = PLEDGE) -> Claim:
@@ -67,7 +73,7 @@ def test_a_copy_goes_through_matching_once_the_clusters_fact_checks_were_ranked_
 ) -> None:
     first = _placed()
     long_ago = timezone.now() - timedelta(seconds=settings.FACTCHECK_MATCH_COPY_SECONDS + 1)
-    Cluster.objects.update(fact_checks_ranked_at=long_ago)
+    RankedText.objects.update(ranked_at=long_ago)
 
     with django_capture_on_commit_callbacks() as sent:
         late = _stored()
@@ -76,7 +82,7 @@ def test_a_copy_goes_through_matching_once_the_clusters_fact_checks_were_ranked_
     assert ReviewItem.objects.filter(claim=late).exists()
     claims_match(claim_ids=[late.pk])  # ranks the cluster's fact-checks again
     assert cluster_of(late) == cluster_of(first)
-    assert Cluster.objects.get().fact_checks_ranked_at > long_ago
+    assert RankedText.objects.get().ranked_at > long_ago
     assert cluster_of(_stored()) == cluster_of(first)  # the next copy joins at once
 
 
@@ -104,7 +110,7 @@ def test_without_a_copy_window_every_claim_goes_through_matching(settings) -> No
 def test_only_the_claims_with_placed_words_join_the_rest_are_queued() -> None:
     first = _placed()
     article = ArticleFactory()
-    other = "Ridership on the city's buses rose by 12 percent after fares were cut in March."
+    other = RIDERSHIP
     copy = ClaimFactory(text=PLEDGE, article=article, start=0, clustered=False)
     new = ClaimFactory(
         text=other, article=article, start=100, end=100 + len(other), clustered=False
@@ -118,32 +124,118 @@ def test_only_the_claims_with_placed_words_join_the_rest_are_queued() -> None:
     assert _member(new).matched_at is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_cluster_locked_elsewhere_is_passed_over_not_waited_for() -> None:
-    first = _placed()
+@pytest.mark.django_db
+def test_the_window_runs_from_when_matching_ranked_these_words_not_others_in_the_cluster(
+    settings,
+) -> None:
+    first = _placed(PLEDGE)
+    RankedText.objects.update(
+        ranked_at=timezone.now() - timedelta(seconds=settings.FACTCHECK_MATCH_COPY_SECONDS + 1)
+    )
+    reworded = _placed(PLEDGE_AGAIN)  # joins, and ranks the fact-checks for its own words
+    assert cluster_of(reworded) == cluster_of(first)
+
+    copy = _stored(PLEDGE)
+
+    assert _member(copy).matched_at is None  # PLEDGE's own fact-checks were ranked long ago
+    assert cluster_of(_stored(PLEDGE_AGAIN)) == cluster_of(first)
+
+
+@pytest.mark.django_db
+def test_a_copy_of_words_whose_cluster_was_merged_away_goes_through_matching() -> None:
+    first, other = _placed(PLEDGE), _placed(RIDERSHIP)
+    target = Cluster.objects.get(pk=cluster_of(other))
+    clusters_merge(target=target, sources=[Cluster.objects.get(pk=cluster_of(first))])
+
+    copy = _stored(PLEDGE)
+
+    assert _member(copy).matched_at is None
+    claims_match(claim_ids=[copy.pk])
+    assert cluster_of(copy) == target.pk
+    assert cluster_of(_stored(PLEDGE)) == target.pk  # recorded where the words now stand
+
+
+@pytest.mark.django_db
+def test_a_copy_does_not_follow_a_claim_a_reviewer_split_out() -> None:
+    first = _placed(PLEDGE)
+    reworded = _placed(PLEDGE_AGAIN)
+    assert cluster_of(reworded) == cluster_of(first)
+    cluster_split(claims=[reworded])
+
+    copy = _stored(PLEDGE_AGAIN)
+
+    assert cluster_of(copy) not in (cluster_of(first), cluster_of(reworded))
+    assert _member(copy).matched_at is None
+
+
+@pytest.mark.django_db
+def test_ranked_texts_older_than_the_window_are_forgotten_in_batches(settings) -> None:
+    for text in (PLEDGE, PLEDGE_AGAIN, RIDERSHIP):
+        _placed(text)
+    window = settings.FACTCHECK_MATCH_COPY_SECONDS
+    RankedText.objects.exclude(claim_id=Claim.objects.get(text=RIDERSHIP).pk).update(
+        ranked_at=timezone.now() - timedelta(seconds=window + 1)
+    )
+
+    assert ranked_texts_expire(older_than_seconds=window, batch_size=1, seconds=0).deleted == 0
+    expired = ranked_texts_expire(older_than_seconds=window, batch_size=1)
+
+    assert (expired.deleted, expired.finished) == (2, True)
+    assert list(RankedText.objects.values_list("claim_id", flat=True)) == [
+        Claim.objects.get(text=RIDERSHIP).pk
+    ]
+    schedule = PeriodicTask.objects.get(name="forget ranked texts")
+    assert schedule.task == "reviews.tasks.ranked_texts_expire" and schedule.enabled
+    RankedText.objects.update(ranked_at=timezone.now() - timedelta(seconds=window + 1))
+    assert ranked_texts_expire_task() == 1 and not RankedText.objects.exists()
+
+
+def _held_elsewhere(lock: Callable[[], object]) -> tuple[threading.Event, threading.Event]:
+    """Run `lock` in a transaction of another connection until released."""
     held, release = threading.Event(), threading.Event()
 
-    def hold_the_cluster() -> None:
+    def hold() -> None:
         try:
             with transaction.atomic():
-                Cluster.objects.select_for_update().get(pk=cluster_of(first))
+                lock()
                 held.set()
                 release.wait(30)
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold_the_cluster)
-    holder.start()
+    threading.Thread(target=hold, daemon=True).start()
+    assert held.wait(30)
+    return held, release
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_entry_locked_elsewhere_is_passed_over_not_waited_for() -> None:
+    first = _placed()
+    _, release = _held_elsewhere(
+        lambda: ReviewItem.objects.select_for_update().get(claim=first)  # an editor publishing
+    )
     try:
-        assert held.wait(30)
         with transaction.atomic():
             copy = _stored()
-        placed_at_once = cluster_of(copy) == cluster_of(first)
     finally:
         release.set()
-        holder.join(30)
 
-    assert not placed_at_once and _member(copy).matched_at is None
+    assert cluster_of(copy) != cluster_of(first) and _member(copy).matched_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cluster_locked_elsewhere_is_passed_over_not_waited_for() -> None:
+    first = _placed()
+    _, release = _held_elsewhere(
+        lambda: Cluster.objects.select_for_update().get(pk=cluster_of(first))  # a batch placing
+    )
+    try:
+        with transaction.atomic():
+            copy = _stored()
+    finally:
+        release.set()
+
+    assert cluster_of(copy) != cluster_of(first) and _member(copy).matched_at is None
     assert ReviewItem.objects.filter(claim=copy).exists()
 
 
