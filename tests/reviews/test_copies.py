@@ -190,8 +190,19 @@ def test_ranked_texts_older_than_the_window_are_forgotten_in_batches(settings) -
     assert ranked_texts_expire_task() == 1 and not RankedText.objects.exists()
 
 
-def _held_elsewhere(lock: Callable[[], object]) -> tuple[threading.Event, threading.Event]:
-    """Run `lock` in a transaction of another connection until released."""
+def _holding(claim: Claim, what: str) -> Callable[[], object]:
+    if what == "cluster":  # a matching batch placing claims, a reviewer's merge
+        return lambda: Cluster.objects.select_for_update().get(pk=cluster_of(claim))
+    return lambda: ReviewItem.objects.select_for_update().get(claim=claim)  # an editor publishing
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("what", ["cluster", "queue entry"])
+def test_a_cluster_or_queue_entry_locked_elsewhere_is_passed_over_not_waited_for(
+    what: str,
+) -> None:
+    first = _placed()
+    lock = _holding(first, what)
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -205,30 +216,6 @@ def _held_elsewhere(lock: Callable[[], object]) -> tuple[threading.Event, thread
 
     threading.Thread(target=hold, daemon=True).start()
     assert held.wait(30)
-    return held, release
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_queue_entry_locked_elsewhere_is_passed_over_not_waited_for() -> None:
-    first = _placed()
-    _, release = _held_elsewhere(
-        lambda: ReviewItem.objects.select_for_update().get(claim=first)  # an editor publishing
-    )
-    try:
-        with transaction.atomic():
-            copy = _stored()
-    finally:
-        release.set()
-
-    assert cluster_of(copy) != cluster_of(first) and _member(copy).matched_at is None
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_cluster_locked_elsewhere_is_passed_over_not_waited_for() -> None:
-    first = _placed()
-    _, release = _held_elsewhere(
-        lambda: Cluster.objects.select_for_update().get(pk=cluster_of(first))  # a batch placing
-    )
     try:
         with transaction.atomic():
             copy = _stored()
