@@ -78,7 +78,8 @@ def rows_expire(rows: QuerySet[Any], *, batch_size: int, seconds: float) -> Expi
     deleted = 0
     while time.monotonic() < stop:
         batch = rows.values("pk")[:batch_size]
-        count, _ = rows.model._default_manager.filter(pk__in=batch).delete()
+        # `rows` again: a row brought up to date meanwhile is no longer one of them.
+        count, _ = rows.filter(pk__in=batch).delete()
         deleted += count
         if count < batch_size:
             return Expired(deleted, finished=True)

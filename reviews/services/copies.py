@@ -95,8 +95,10 @@ def copies_join(*, claims: Sequence[Claim], seen_at: datetime) -> set[int]:
         for claim, cluster in joined.items()
     )
     claims_vectors_copy(claim_ids=list(joined))
-    # A published fact-check's stored API record lists its cluster's appearances.
-    fact_check_records_refresh(cluster_ids=set(seen))
+    # A published fact-check's stored API record lists its cluster's appearances. Not the
+    # model, under these locks and perhaps loaded for it alone: a fact-check's claim without
+    # an embedding (stored while matching was lexical) is left to matching or the backfill.
+    fact_check_records_refresh(cluster_ids=set(seen), embed=False)
     review_priorities_refresh(
         clusters=list(Cluster.objects.filter(pk__in=list(seen)).select_related("canonical"))
     )

@@ -186,11 +186,13 @@ def _match(claim_ids: Sequence[int]) -> MatchReport:
         Query(pk, text, None if vector is None else np.asarray(vector, dtype=np.float32))
         for pk, text, vector in rows.values_list("pk", "text", "embedding")
     ]
+    # The fact-checks stored from here on may be missing from the ranking below.
+    ranked_at = timezone.now()
     batch = _ranked(queries, pending)
     # A placement lost in a database crash loses its stamp with it: the sweep places the
     # claim again. Not waiting for the log's flush halves a batch's commit.
     with atomic_unflushed():
-        placed = _place(batch, report)
+        placed = _place(batch, report, ranked_at=ranked_at)
     if report.grown:
         # A refreshed priority lost in a crash waits for its cluster's next refresh or ageing.
         with atomic_unflushed():
@@ -247,8 +249,9 @@ class _Placement:
         return True
 
 
-def _place(batch: list[_Claim], report: MatchReport) -> int:
-    """Lock, decide and write the placements of the batch; how many claims were placed."""
+def _place(batch: list[_Claim], report: MatchReport, *, ranked_at: datetime) -> int:
+    """Lock, decide and write the placements of the batch (whose fact-checks were ranked as
+    they stood at `ranked_at`); how many claims were placed."""
     own = dict(
         ClusterMember.objects.select_for_update()
         .filter(claim_id__in=[claim.pk for claim in batch], matched_at__isnull=True)
@@ -269,6 +272,7 @@ def _place(batch: list[_Claim], report: MatchReport) -> int:
     # this one among its candidates too (the same stored claims answered both), so the
     # first appearance keeps its cluster and queue entry.
     order = {claim.pk: row for row, claim in enumerate(batch)}
+    stuck: set[int] = set()  # wanted to join a cluster, but a reviewer holds its own
     for row, claim in enumerate(batch):
         target = next(
             (
@@ -285,13 +289,18 @@ def _place(batch: list[_Claim], report: MatchReport) -> int:
             cluster = placement.cluster_of(target.key)
             if cluster is not None and placement.join(claim, cluster, target.score):
                 report.joined += 1
+            else:
+                stuck.add(claim.pk)
     report.grown = _joins_write(batch, placement)
     report.suggestions = _cluster_suggestions_write(batch, placement)
     report.fact_check_suggestions = _fact_check_suggestions_write(batch)
     now = timezone.now()
     ClusterMember.objects.filter(claim_id__in=[claim.pk for claim in batch]).update(matched_at=now)
+    # Copies of these words join where they stand, as they are stored; not where one stayed
+    # only because it could not move (its copies go where matching would send them).
     ranked_texts_write(
-        placed=[(claim.text, claim.cluster, claim.pk) for claim in batch], ranked_at=now
+        placed=[(claim.text, claim.cluster, claim.pk) for claim in batch if claim.pk not in stuck],
+        ranked_at=ranked_at,
     )
     if report.grown:
         # A published fact-check's stored API record lists its cluster's appearances.

@@ -95,11 +95,11 @@ def _store(verdicts: Sequence[Verdict]) -> int:
 
 
 def fact_check_records_refresh(
-    *, item_ids: Iterable[int] = (), cluster_ids: Iterable[int | None] = ()
+    *, item_ids: Iterable[int] = (), cluster_ids: Iterable[int | None] = (), embed: bool = True
 ) -> int:
     """Render and store the records of these published fact-checks, by review item or by
-    the cluster of their claim, and their search entries (every wording of the claim);
-    returns how many were written."""
+    the cluster of their claim, and their search entries (every wording of the claim; with
+    `embed`, a claim without an embedding is embedded first); returns how many were written."""
     items = list(item_ids)
     clusters = [pk for pk in cluster_ids if pk is not None]
     if not items and not clusters:
@@ -112,7 +112,7 @@ def fact_check_records_refresh(
     if not verdicts:
         return 0
     for verdict in verdicts:
-        fact_check_search_update(item_id=verdict.review_item_id)
+        fact_check_search_update(item_id=verdict.review_item_id, embed=embed)
     # Cached answers (FACTCHECK_API_CACHE_SECONDS) would show the records as they were.
     transaction.on_commit(api_cache_clear, robust=True)
     return _store(verdicts)

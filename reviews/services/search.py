@@ -19,10 +19,11 @@ from reviews.services.fact_check_grams import fact_check_grams_count
 MAX_DOCUMENT_CHARS = 100_000
 
 
-def fact_check_search_update(*, item_id: int) -> FactCheckSearch:
-    """Index every wording of the item's claim seen so far (its cluster's claims)."""
+def fact_check_search_update(*, item_id: int, embed: bool = True) -> FactCheckSearch:
+    """Index every wording of the item's claim seen so far (its cluster's claims); with
+    `embed`, embed the claim first if it has no embedding."""
     item = ReviewItem.objects.select_related("claim").get(pk=item_id)
-    if item.claim.embedding is None and claims_embed_stored(claim_ids=[item.claim_id]):
+    if embed and item.claim.embedding is None and claims_embed_stored(claim_ids=[item.claim_id]):
         item.claim.refresh_from_db(fields=["embedding"])
     claim = item.claim
     texts = Claim.objects.filter(membership__cluster__members__claim=claim).order_by("pk")

@@ -18,8 +18,9 @@ from reviews.services.clusters import cluster_split, clusters_merge
 from reviews.services.copies import ranked_texts_expire
 from reviews.services.intake import claims_queue
 from reviews.services.matching import claims_match
+from reviews.services.queue import review_take
 from reviews.tasks import ranked_texts_expire as ranked_texts_expire_task
-from tests.factories import ArticleFactory, ClaimFactory, cluster_of
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory, cluster_of
 from tests.paths import SAMPLE_ARTICLES
 
 PLEDGE = "The mayor pledged to end the transit strike within 24 hours of taking office."
@@ -166,6 +167,28 @@ def test_a_copy_does_not_follow_a_claim_a_reviewer_split_out() -> None:
 
     assert cluster_of(copy) not in (cluster_of(first), cluster_of(reworded))
     assert _member(copy).matched_at is None
+
+
+def _ranked_long_ago(settings) -> None:  # type: ignore[no-untyped-def]
+    RankedText.objects.update(
+        ranked_at=timezone.now() - timedelta(seconds=settings.FACTCHECK_MATCH_COPY_SECONDS + 1)
+    )
+
+
+@pytest.mark.django_db
+def test_a_copy_a_reviewer_took_before_matching_takes_no_later_copies(settings) -> None:
+    first = _placed()
+    _ranked_long_ago(settings)
+    taken = _stored()  # through matching: the words were ranked long ago
+    review_take(item_id=ReviewItem.objects.get(claim=taken).pk, user=UserFactory())
+    claims_match(claim_ids=[taken.pk])  # stays: a reviewer holds it
+    assert cluster_of(taken) != cluster_of(first)
+
+    later = _stored()
+
+    assert cluster_of(later) != cluster_of(taken) and _member(later).matched_at is None
+    claims_match(claim_ids=[later.pk])
+    assert cluster_of(later) == cluster_of(first)
 
 
 @pytest.mark.django_db
