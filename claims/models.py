@@ -284,6 +284,13 @@ class SentenceScore(models.Model):
 
     @staticmethod
     def digest_of(text: str, version: str) -> uuid.UUID:
-        # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
-        key = f"{version}\n{text}".encode("utf-8", "surrogatepass")
-        return uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())
+        return text_digest(f"{version}\n{text}")
+
+
+def text_digest(text: str) -> uuid.UUID:
+    """A 16-byte blake2b of `text`, as a UUID: a short key for a sentence (a UUID column holds
+    it in 16 bytes on PostgreSQL)."""
+    # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
+    return uuid.UUID(
+        bytes=hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    )

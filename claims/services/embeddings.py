@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -55,11 +55,7 @@ def claims_embed(*, claims: Sequence[Claim]) -> int:
     if not claims or not semantic_enabled():
         return 0
     texts = list(dict.fromkeys(claim.text for claim in claims))
-    known: dict[str, object] = dict(
-        Claim.objects.filter(text__in=texts, embedding__isnull=False)
-        .order_by()
-        .values_list("text", "embedding")
-    )
+    known = _vectors_stored(texts)
     fresh = [text for text in texts if text not in known]
     if fresh:
         vectors = texts_embed(fresh)
@@ -68,6 +64,15 @@ def claims_embed(*, claims: Sequence[Claim]) -> int:
     for claim in claims:
         claim.embedding = known.get(claim.text)
     return len(fresh)
+
+
+def _vectors_stored(texts: Iterable[str]) -> dict[str, object]:
+    """text -> the vector of a stored claim with those words, for those of `texts` that have one."""
+    return dict(
+        Claim.objects.filter(text__in=list(texts), embedding__isnull=False)
+        .order_by()
+        .values_list("text", "embedding")
+    )
 
 
 def vector_store(vector: np.ndarray) -> list[float] | None:
@@ -146,11 +151,7 @@ def claims_vectors_copy(*, claim_ids: Sequence[int]) -> int:
             cursor.execute(_COPY_STORED, [list(claim_ids), list(claim_ids)])
             return cursor.rowcount
     claims = list(Claim.objects.filter(pk__in=claim_ids, embedding__isnull=True).only("pk", "text"))
-    known = dict(
-        Claim.objects.filter(text__in={claim.text for claim in claims}, embedding__isnull=False)
-        .order_by()
-        .values_list("text", "embedding")
-    )
+    known = _vectors_stored({claim.text for claim in claims})
     for claim in claims:
         claim.embedding = known.get(claim.text)
     given = [claim for claim in claims if claim.embedding is not None]

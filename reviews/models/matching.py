@@ -8,7 +8,6 @@ matching placed lately joins their cluster instead: `RankedText`).
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.db.models import F, Q
 from pgvector.django import HalfVectorField
 from simple_history.models import HistoricalRecords
 
-from claims.models import Claim
+from claims.models import Claim, text_digest
 from claims.pipeline.embeddings import DIMENSIONS
 
 
@@ -94,9 +93,7 @@ class RankedText(models.Model):
 
     @staticmethod
     def digest_of(text: str) -> uuid.UUID:
-        # surrogatepass: badly decoded input can leave lone surrogates in a sentence.
-        key = text.encode("utf-8", "surrogatepass")
-        return uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())
+        return text_digest(text)
 
 
 class ClusterEvent(models.Model):
